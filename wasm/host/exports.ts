@@ -1,0 +1,62 @@
+// What the host calls. The generated entry file re-exports all of this (docs/abi.md).
+
+import { INIT_STATE, ABI_VERSION, LAYOUT_ABI, HEADER, WORKERS_BOOTED, MAX_WORKERS } from "../memory/layout";
+import { heapInit, heapAlloc, heapFree } from "../memory/heap";
+import { setWorkerIndex, setScratch } from "../scheduler/local";
+import { allocScratch } from "../scheduler/stacks";
+import { runSlice, failRunning } from "../scheduler/loop";
+import { nextDeadline } from "../scheduler/timers";
+
+// The toolchain replaces this import with a function that copies the (passive) data segments into memory:
+// asc emits active segments, which every new instance would copy again over memory other workers already changed.
+// @ts-ignore: decorator
+@external("vthreads", "init_data")
+declare function initData(): void;
+
+/** Once per instance, before anything else; the first caller initialises the shared memory. Returns HEADER. */
+export function __vt_boot(workerIndex: u32): usize {
+  if (workerIndex >= MAX_WORKERS) abort("vthreads: at most 64 workers");
+  if (atomic.cmpxchg<i32>(INIT_STATE, 0, 1) == 0) {
+    initData();
+    heapInit(__heap_base);
+    atomic.store<u32>(ABI_VERSION, LAYOUT_ABI);
+    atomic.store<i32>(INIT_STATE, 2);
+    atomic.notify(INIT_STATE);
+  } else {
+    while (atomic.load<i32>(INIT_STATE) != 2) atomic.wait<i32>(INIT_STATE, 1, 1000000);
+  }
+  setWorkerIndex(workerIndex);
+  const scratch = allocScratch();
+  if (scratch == 0) abort("vthreads: out of memory for the worker's scratch stack");
+  setScratch(scratch);
+  atomic.add<i32>(WORKERS_BOOTED, 1);
+  return HEADER;
+}
+
+/** Runs virtual threads for up to `sliceMs`; 0 = idle (nothing runnable), 1 = more work waiting. */
+export function __vt_run(sliceMs: f64): i32 {
+  return runSlice(sliceMs);
+}
+
+/** The running thread trapped; fail it with `message` (a String). Returns 0 if no thread was running. */
+export function __vt_fail_current(message: usize): i32 {
+  return failRunning(changetype<string>(message)) ? 1 : 0;
+}
+
+/** Earliest timer deadline (ms on the shared clock), +Infinity when none. */
+export function __vt_next_deadline(): f64 {
+  return nextDeadline();
+}
+
+export function __vt_alloc(size: usize): usize {
+  return heapAlloc(size);
+}
+
+export function __vt_free(ptr: usize): void {
+  heapFree(ptr);
+}
+
+/** A String of `units` UTF-16 code units for the host to fill in; 0 when out of memory. */
+export function __vt_string(units: u32): usize {
+  return changetype<usize>(__new(<usize>units << 1, idof<string>()));
+}

@@ -1,0 +1,93 @@
+// The AssemblyScript runtime interface (what `new`, strings and arrays call), on top of the shared heap.
+//
+// The toolchain compiles with `--runtime <this file>`. AssemblyScript's own runtimes cannot be used: each instance
+// restarts its heap at `__heap_base`, so two workers would hand out the same addresses.
+//
+// Nothing here collects garbage yet: a guest object lives until the process ends (see README, "Memory").
+// Runtime records (threads, saved stacks) are freed explicitly by the scheduler.
+
+// Imported by package name: asc loads this file by path, and a relative import would compile a second copy of the
+// heap under another name.
+import { heapAlloc, heapFree, heapRealloc } from "vthreads/memory/heap";
+
+// @ts-ignore: decorator
+@inline const OBJECT_OVERHEAD: usize = 16; // gcInfo, gcInfo2, rtId, rtSize
+// @ts-ignore: decorator
+@inline const OBJECT_MAXSIZE: usize = (1 << 30) - 4 - OBJECT_OVERHEAD;
+
+// @ts-ignore: decorator
+@lazy const OUT_OF_MEMORY = "out of memory: the shared memory reached its maximum size";
+// @ts-ignore: decorator
+@lazy const TOO_LARGE = "allocation too large";
+
+function allocOrAbort(size: usize): usize {
+  const ptr = heapAlloc(size);
+  if (ptr == 0) throw new Error(OUT_OF_MEMORY);
+  return ptr;
+}
+
+// @ts-ignore: decorator
+@unsafe @global
+export function __alloc(size: usize): usize {
+  return allocOrAbort(size);
+}
+
+// @ts-ignore: decorator
+@unsafe @global
+export function __realloc(ptr: usize, size: usize): usize {
+  const moved = heapRealloc(ptr, size);
+  if (moved == 0) throw new Error(OUT_OF_MEMORY);
+  return moved;
+}
+
+// @ts-ignore: decorator
+@unsafe @global
+export function __free(ptr: usize): void {
+  heapFree(ptr);
+}
+
+// @ts-ignore: decorator
+@unsafe @global
+export function __new(size: usize, id: u32): usize {
+  if (size > OBJECT_MAXSIZE) throw new Error(TOO_LARGE);
+  const ptr = allocOrAbort(OBJECT_OVERHEAD + size);
+  store<u32>(ptr, 0, 0); // gcInfo
+  store<u32>(ptr, 0, 4); // gcInfo2
+  store<u32>(ptr, id, 8); // rtId
+  store<u32>(ptr, <u32>size, 12); // rtSize
+  return ptr + OBJECT_OVERHEAD;
+}
+
+// @ts-ignore: decorator
+@unsafe @global
+export function __renew(oldPtr: usize, size: usize): usize {
+  if (size > OBJECT_MAXSIZE) throw new Error(TOO_LARGE);
+  const moved = heapRealloc(oldPtr - OBJECT_OVERHEAD, OBJECT_OVERHEAD + size);
+  if (moved == 0) throw new Error(OUT_OF_MEMORY);
+  store<u32>(moved, <u32>size, 12);
+  return moved + OBJECT_OVERHEAD;
+}
+
+// The collector hooks: no-ops until the collector lands.
+
+// @ts-ignore: decorator
+@global @unsafe
+export function __link(parentPtr: usize, childPtr: usize, expectMultiple: bool): void {}
+
+// @ts-ignore: decorator
+@global @unsafe
+export function __pin(ptr: usize): usize {
+  return ptr;
+}
+
+// @ts-ignore: decorator
+@global @unsafe
+export function __unpin(ptr: usize): void {}
+
+// @ts-ignore: decorator
+@global @unsafe
+export function __collect(): void {}
+
+// @ts-ignore: decorator
+@global @unsafe
+function __visit(ptr: usize, cookie: u32): void {}

@@ -1,0 +1,21 @@
+// A test-and-test-and-set spin lock on a shared word, for the runtime's own short critical sections
+// (queue links, timer heap, group bookkeeping). Never held across a suspension or a host call.
+
+export function lock(addr: usize): void {
+  while (true) {
+    if (atomic.cmpxchg<i32>(addr, 0, 1) == 0) return;
+    // Spin on a plain read until it looks free, so waiting workers don't hammer the cache line with writes.
+    let spins = 0;
+    while (atomic.load<i32>(addr) != 0) {
+      if (++spins > 4096) {
+        // A long wait means the holder was descheduled by the OS: sleep briefly instead of burning a core.
+        atomic.wait<i32>(addr, 1, 50000);
+        spins = 0;
+      }
+    }
+  }
+}
+
+export function unlock(addr: usize): void {
+  atomic.store<i32>(addr, 0);
+}

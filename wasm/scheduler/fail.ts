@@ -1,0 +1,36 @@
+// How a virtual thread fails. AssemblyScript has no exceptions to catch, so a failing thread is unwound with
+// Asyncify and its stack discarded: nothing after the failure point runs. Traps and `abort` (a guest `throw`) reach
+// the host as a JS exception instead; the host then calls `__vt_fail_current` (host/exports.ts), which ends here too.
+
+import { T_FLAGS, T_FUTURE, T_ARG, T_ID, F_ROOT, F_FAILED } from "./thread";
+import { current } from "./local";
+import { __vt_suspend, REASON_EXIT } from "./suspend";
+import { FutureBase } from "../groups/future";
+
+/** Records that `t` failed with `message` (where its waiter will look: its future, or for a root call its record). */
+export function recordFailure(t: usize, message: string): void {
+  const flags = load<u32>(t, T_FLAGS);
+  if (flags & F_FAILED) return; // the first failure wins
+  store<u32>(t, flags | F_FAILED, T_FLAGS);
+  if (flags & F_ROOT) {
+    store<u64>(t, <u64>changetype<usize>(message), T_ARG); // a root's argument slot is free once it runs
+  } else {
+    const f = changetype<FutureBase>(load<usize>(t, T_FUTURE));
+    f.error = message;
+    f.failedThread = load<u32>(t, T_ID);
+  }
+}
+
+/** Fails the running thread with `message`. Does not return. */
+export function failCurrent(message: string): void {
+  const t = current;
+  if (t == 0) abort(message); // not in a virtual thread (module start-up code): fail the call that got here
+  recordFailure(t, message);
+  __vt_suspend(REASON_EXIT);
+  unreachable(); // never resumed
+}
+
+/** Fails the caller when a blocking call is made outside any virtual thread. */
+export function requireThread(what: string): void {
+  if (current == 0) abort(what + " was called outside a virtual thread (e.g. in module start-up code)");
+}

@@ -1,0 +1,123 @@
+// The scheduler loop, run by every worker inside Wasm: pop a runnable thread, start or rewind it, and when it
+// unwinds, decide where it goes next. Switching never leaves Wasm.
+
+import { WORKER_STATS, WS_SWITCHES, WS_MIGRATIONS } from "../memory/layout";
+import { T_STATE, T_FLAGS, T_ENTRY, T_STACK, ST_RUNNING, ST_RUNNABLE, F_WORKER_SHIFT, threadFlags } from "./thread";
+import { current, workerIndex, unwinding, suspendReason, scratch, rewinding,
+         setCurrent, setRewinding, setUnwinding } from "./local";
+import { asyncify_start_rewind, asyncify_stop_unwind, asyncify_stop_rewind, REASON_EXIT, REASON_YIELD } from "./suspend";
+import { saveStack, hasSavedStack, scratchIntact, scratchUsed, SCRATCH_SIZE } from "./stacks";
+import { parked } from "./park";
+import { recordFailure } from "./fail";
+import { finishThread } from "./finish";
+import { now } from "./clock";
+import * as runqueue from "./runqueue";
+import * as timers from "./timers";
+
+// @ts-ignore: decorator
+@inline export const RUN_IDLE: i32 = 0;
+// @ts-ignore: decorator
+@inline export const RUN_BUSY: i32 = 1;
+
+/** Switches between looks at the clock (timers, end of slice): reading the clock is a host call. */
+// @ts-ignore: decorator
+@inline const CLOCK_EVERY: u32 = 64;
+
+/** The trampoline every thread starts in; Asyncify instruments it, so a rewind re-enters the thread through it. */
+function threadMain(t: usize): void {
+  call_indirect<void>(load<u32>(t, T_ENTRY), t);
+}
+
+function countSwitch(t: usize): void {
+  const stats = WORKER_STATS + <usize>workerIndex * 64;
+  store<u64>(stats, load<u64>(stats, WS_SWITCHES) + 1, WS_SWITCHES);
+  const flags = threadFlags(t);
+  const last = (flags >> F_WORKER_SHIFT) & 0xff;
+  if (last != 0xff && last != workerIndex) store<u64>(stats, load<u64>(stats, WS_MIGRATIONS) + 1, WS_MIGRATIONS);
+  store<u32>(t, (flags & ~(<u32>0xff << F_WORKER_SHIFT)) | (workerIndex << F_WORKER_SHIFT), T_FLAGS);
+}
+
+// @lazy strings are data segments: written once, never mutated.
+// @ts-ignore: decorator
+@lazy const NO_MEMORY_FOR_STACK = "out of memory: no room to save the thread's stack";
+
+function runThread(t: usize): void {
+  setCurrent(t);
+  atomic.store<i32>(t + T_STATE, ST_RUNNING);
+  countSwitch(t);
+  if (hasSavedStack(t)) {
+    setRewinding(true);
+    asyncify_start_rewind(load<usize>(t, T_STACK));
+  }
+  threadMain(t);
+  setCurrent(0);
+  if (!unwinding) { // returned: the thread is done
+    finishThread(t);
+    return;
+  }
+  setUnwinding(false);
+  asyncify_stop_unwind();
+  if (!scratchIntact()) abort("vthreads: a saved stack overflowed the worker's scratch buffer (memory corrupted)");
+  const reason = suspendReason;
+  if (reason == REASON_EXIT) { // failed: its stack is discarded
+    finishThread(t);
+    return;
+  }
+  if (!saveStack(t)) {
+    recordFailure(t, NO_MEMORY_FOR_STACK);
+    finishThread(t);
+    return;
+  }
+  if (reason == REASON_YIELD) {
+    atomic.store<i32>(t + T_STATE, ST_RUNNABLE);
+    runqueue.push(t);
+  } else {
+    parked(t);
+  }
+}
+
+/** Runs threads until none is runnable (RUN_IDLE) or `sliceMs` has passed (RUN_BUSY). */
+export function runSlice(sliceMs: f64): i32 {
+  const end = now() + sliceMs;
+  let n: u32 = 0;
+  while (true) {
+    let t = runqueue.pop();
+    if (t == 0) {
+      if (timers.hasTimers()) timers.fireDue(now());
+      t = runqueue.pop();
+      if (t == 0) return RUN_IDLE;
+    }
+    runThread(t);
+    if (++n % CLOCK_EVERY == 0) {
+      const time = now();
+      if (timers.hasTimers()) timers.fireDue(time);
+      if (time >= end) return RUN_BUSY;
+    }
+  }
+}
+
+/**
+ * The running thread trapped (the host caught the exception). Put Asyncify back to normal and fail the thread.
+ * Returns false when no thread was running (the trap came from the runtime itself).
+ */
+export function failRunning(message: string): bool {
+  if (unwinding && scratchUsed() + 8 > SCRATCH_SIZE) {
+    message = "stack overflow: the thread's saved stack exceeded " + (SCRATCH_SIZE >> 10).toString() + " KiB";
+  }
+  if (unwinding) {
+    setUnwinding(false);
+    // The trap may be Asyncify's own overflow check in stop_unwind: make the buffer look valid before stopping.
+    store<usize>(scratch, scratch + 8);
+    asyncify_stop_unwind();
+  }
+  if (rewinding) {
+    setRewinding(false);
+    asyncify_stop_rewind();
+  }
+  const t = current;
+  if (t == 0) return false;
+  setCurrent(0);
+  recordFailure(t, message);
+  finishThread(t);
+  return true;
+}

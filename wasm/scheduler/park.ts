@@ -1,0 +1,53 @@
+// Parking and waking, safe across workers.
+//
+// A thread that blocks first sets itself PARKING, then publishes itself where its waker will find it (a wait list,
+// the timer heap), then suspends. The waker may run on another worker before the unwind has finished, so it must not
+// queue the thread yet: it marks it NOTIFIED instead, and the scheduler queues it once the unwind is complete.
+
+import { T_STATE, ST_RUNNING, ST_RUNNABLE, ST_PARKING, ST_PARKED, ST_NOTIFIED } from "./thread";
+import { current } from "./local";
+import { __vt_suspend, REASON_PARK } from "./suspend";
+import * as runqueue from "./runqueue";
+
+/** Step 1 of blocking: mark the running thread PARKING (before publishing it anywhere). */
+export function prepareToPark(): usize {
+  const t = current;
+  atomic.store<i32>(t + T_STATE, ST_PARKING);
+  return t;
+}
+
+/** Undo step 1 when the condition turned out to be met before the thread was published. */
+export function cancelPark(t: usize): void {
+  atomic.store<i32>(t + T_STATE, ST_RUNNING);
+}
+
+/** Step 2: suspend until woken. */
+export function park(): void {
+  __vt_suspend(REASON_PARK);
+}
+
+/** Called by the scheduler once the unwind of a parking thread has stopped. */
+export function parked(t: usize): void {
+  if (atomic.cmpxchg<i32>(t + T_STATE, ST_PARKING, ST_PARKED) != ST_PARKING) {
+    // Woken while unwinding (NOTIFIED): run it again.
+    atomic.store<i32>(t + T_STATE, ST_RUNNABLE);
+    runqueue.push(t);
+  }
+}
+
+/** Wakes a parked (or parking) thread. Each park is ended by exactly one waker, the one that unlinked it. */
+export function unpark(t: usize): void {
+  while (true) {
+    const s = atomic.load<i32>(t + T_STATE);
+    if (s == ST_PARKED) {
+      if (atomic.cmpxchg<i32>(t + T_STATE, ST_PARKED, ST_RUNNABLE) == ST_PARKED) {
+        runqueue.push(t);
+        return;
+      }
+    } else if (s == ST_PARKING) {
+      if (atomic.cmpxchg<i32>(t + T_STATE, ST_PARKING, ST_NOTIFIED) == ST_PARKING) return;
+    } else {
+      return;
+    }
+  }
+}

@@ -1,0 +1,50 @@
+// The one place a virtual thread leaves its stack: Asyncify's unwind and rewind primitives.
+//
+// Binaryen's Asyncify pass turns these `asyncify.*` imports into direct calls to the functions it generates, so a
+// switch never goes through JS. `suspend` calls start_unwind/stop_rewind, so Asyncify leaves it uninstrumented and
+// instruments every caller. It must never be inlined into a caller (that caller would then be taken for runtime
+// code and silently not instrumented); the toolchain marks it no-inline by name, `__vt_suspend`.
+
+import { scratch, rewinding, setRewinding, setUnwinding, setSuspendReason } from "./local";
+import { SCRATCH_SIZE } from "./stacks";
+
+// @ts-ignore: decorator
+@external("asyncify", "start_unwind")
+declare function asyncify_start_unwind(data: usize): void;
+// @ts-ignore: decorator
+@external("asyncify", "stop_unwind")
+export declare function asyncify_stop_unwind(): void;
+// @ts-ignore: decorator
+@external("asyncify", "start_rewind")
+export declare function asyncify_start_rewind(data: usize): void;
+// @ts-ignore: decorator
+@external("asyncify", "stop_rewind")
+export declare function asyncify_stop_rewind(): void;
+
+/** The thread wants to run again later: put it at the back of the run queue. */
+// @ts-ignore: decorator
+@inline export const REASON_YIELD: i32 = 1;
+/** The thread set itself PARKING and published itself where a waker will find it. */
+// @ts-ignore: decorator
+@inline export const REASON_PARK: i32 = 2;
+/** The thread failed: discard its stack and finish it (the failure is already recorded). */
+// @ts-ignore: decorator
+@inline export const REASON_EXIT: i32 = 3;
+
+/**
+ * Suspends the running virtual thread. Returns when the scheduler resumes it (possibly on another worker).
+ * Called the first time, it starts an unwind into this worker's scratch buffer; called again during the rewind,
+ * it ends the rewind and returns normally.
+ */
+export function __vt_suspend(reason: i32): void {
+  if (rewinding) {
+    setRewinding(false);
+    asyncify_stop_rewind();
+    return;
+  }
+  setSuspendReason(reason);
+  setUnwinding(true);
+  store<usize>(scratch, scratch + 8); // Asyncify data: {current, end}, then the saved frames
+  store<usize>(scratch, scratch + SCRATCH_SIZE, 4);
+  asyncify_start_unwind(scratch);
+}

@@ -1,0 +1,99 @@
+// The virtual-thread record: a small block in shared memory, so any worker can run, park or wake the thread.
+//
+//  off  field     what
+//   0   state     one of the ST_* states below, changed with atomics
+//   4   id        thread id, unique for the runtime's life
+//   8   next      link in whatever list holds the thread (run queue, a wait list), 0 at the end
+//  12   entry     table index of the entry trampoline the scheduler calls: entry(thread)
+//  16   fn        the guest function (an AssemblyScript function object) the trampoline calls
+//  20   group     the ThreadGroup that owns the thread, 0 for a root call
+//  24   future    the Future that receives the result (or, for a root call, the host's frame)
+//  28   stack     saved Asyncify stack block, 0 until the thread first suspends
+//  32   arg       the argument, as 64 bits
+//  40   flags     F_* bits; bits 8..15 hold the index of the worker that last ran it
+//
+// 44 bytes: with the allocator's 4-byte block header that is one 48-byte block.
+
+import { heapAlloc, heapFree } from "../memory/heap";
+import { NEXT_THREAD_ID, LIVE_THREADS, STAT_SPAWNS } from "../memory/layout";
+
+// @ts-ignore: decorator
+@inline export const T_STATE: usize = 0;
+// @ts-ignore: decorator
+@inline export const T_ID: usize = 4;
+// @ts-ignore: decorator
+@inline export const T_NEXT: usize = 8;
+// @ts-ignore: decorator
+@inline export const T_ENTRY: usize = 12;
+// @ts-ignore: decorator
+@inline export const T_FN: usize = 16;
+// @ts-ignore: decorator
+@inline export const T_GROUP: usize = 20;
+// @ts-ignore: decorator
+@inline export const T_FUTURE: usize = 24;
+// @ts-ignore: decorator
+@inline export const T_STACK: usize = 28;
+// @ts-ignore: decorator
+@inline export const T_ARG: usize = 32;
+// @ts-ignore: decorator
+@inline export const T_FLAGS: usize = 40;
+// @ts-ignore: decorator
+@inline export const THREAD_SIZE: usize = 44;
+
+// States. The park protocol (scheduler/park.ts) moves RUNNING -> PARKING -> PARKED -> RUNNABLE, or
+// PARKING -> NOTIFIED when the wake-up arrives before the unwind has finished.
+// @ts-ignore: decorator
+@inline export const ST_RUNNABLE: i32 = 1;
+// @ts-ignore: decorator
+@inline export const ST_RUNNING: i32 = 2;
+// @ts-ignore: decorator
+@inline export const ST_PARKING: i32 = 3;
+// @ts-ignore: decorator
+@inline export const ST_PARKED: i32 = 4;
+// @ts-ignore: decorator
+@inline export const ST_NOTIFIED: i32 = 5;
+// @ts-ignore: decorator
+@inline export const ST_DONE: i32 = 6;
+
+/** The thread is a root call from the host: `future` points at the host's frame. */
+// @ts-ignore: decorator
+@inline export const F_ROOT: u32 = 1;
+/** The thread failed; its failure is recorded in its future or frame. */
+// @ts-ignore: decorator
+@inline export const F_FAILED: u32 = 2;
+// @ts-ignore: decorator
+@inline export const F_WORKER_SHIFT: u32 = 8;
+// @ts-ignore: decorator
+@inline export const F_NEVER_RAN: u32 = 0xff << 8;
+
+/** Allocates a runnable thread record; 0 when out of memory. */
+export function newThread(entry: u32, fn: usize, arg: u64, group: usize, future: usize, flags: u32): usize {
+  const t = heapAlloc(THREAD_SIZE);
+  if (t == 0) return 0;
+  store<i32>(t, ST_RUNNABLE, T_STATE);
+  store<u32>(t, atomic.add<u32>(NEXT_THREAD_ID, 1) + 1, T_ID);
+  store<usize>(t, 0, T_NEXT);
+  store<u32>(t, entry, T_ENTRY);
+  store<usize>(t, fn, T_FN);
+  store<usize>(t, group, T_GROUP);
+  store<usize>(t, future, T_FUTURE);
+  store<usize>(t, 0, T_STACK);
+  store<u64>(t, arg, T_ARG);
+  store<u32>(t, flags | F_NEVER_RAN, T_FLAGS);
+  atomic.add<u32>(LIVE_THREADS, 1);
+  atomic.add<u32>(STAT_SPAWNS, 1);
+  return t;
+}
+
+export function freeThread(t: usize): void {
+  heapFree(t);
+  atomic.sub<u32>(LIVE_THREADS, 1);
+}
+
+export function threadId(t: usize): u32 {
+  return load<u32>(t, T_ID);
+}
+
+export function threadFlags(t: usize): u32 {
+  return load<u32>(t, T_FLAGS);
+}
