@@ -1,0 +1,89 @@
+// `vthreads build`: guest AssemblyScript in, one Wasm module plus typed ESM bindings out.
+//
+//  1. read the guest's exported functions and their types (signatures.ts);
+//  2. generate the entry file that wraps each export as a root virtual thread (entry.ts);
+//  3. compile guest + runtime together for an imported shared memory (compile.ts);
+//  4. binaryen: no-inline, optimise, Asyncify, optimise, passive data (postprocess.ts);
+//  5. embed the manifest and write the .wasm, the .js bindings and their .d.ts (bindings.ts).
+
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { mkdir, mkdtemp, rm, symlink, writeFile, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { readExportSignatures } from "./signatures.js";
+import { generateEntry } from "./entry.js";
+import { compileAssemblyScript } from "./compile.js";
+import { postprocess } from "./postprocess.js";
+import { generateBindings } from "./bindings.js";
+import { BuildError } from "./errors.js";
+import { MANIFEST_ABI, type Manifest } from "../runtime/manifest.js";
+
+export interface BuildOptions {
+  /** The guest's entry file (.ts). */
+  entry: string;
+  /** Output folder (default: `build` next to the current directory). */
+  outDir?: string;
+  /** Base name of the outputs (default: the entry's file name without .ts). */
+  name?: string;
+  /** binaryen optimise level, 0..4 (default 3). */
+  optimizeLevel?: number;
+}
+
+export interface BuildResult {
+  wasmPath: string;
+  bindingsPath: string;
+  typesPath: string;
+  manifest: Manifest;
+}
+
+/** The package root: dist/host/toolchain/build.js is three levels below it. */
+const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+const RUNTIME_DIR = path.join(PACKAGE_ROOT, "wasm");
+
+export async function build(options: BuildOptions): Promise<BuildResult> {
+  if (!options || typeof options.entry !== "string" || options.entry === "") {
+    throw new BuildError("build: an entry file is required, e.g. build({ entry: \"src/main.ts\" })");
+  }
+  const entry = path.resolve(options.entry);
+  if (!(await stat(entry).catch(() => null))?.isFile()) throw new BuildError(`entry file not found: ${options.entry}`);
+  if (!entry.endsWith(".ts")) throw new BuildError(`the entry must be an AssemblyScript .ts file: ${options.entry}`);
+  const outDir = path.resolve(options.outDir ?? "build");
+  const name = options.name ?? path.basename(entry, ".ts");
+
+  const work = await mkdtemp(path.join(tmpdir(), "vthreads-build-"));
+  try {
+    // `import ... from "vthreads"` resolves through this folder to the runtime's sources, under one name
+    // (~lib/vthreads/...) for the guest and the generated entry alike, so the runtime is compiled once.
+    const packages = path.join(work, "packages");
+    await mkdir(packages);
+    await symlink(RUNTIME_DIR, path.join(packages, "vthreads"), "dir");
+
+    const sigs = await readExportSignatures(entry, { searchPaths: [packages] });
+    const entryFile = path.join(work, "__vthreads_entry.ts");
+    await writeFile(entryFile, generateEntry(sigs, { guestEntry: entry, runtimeDir: "vthreads", entryDir: work }));
+    const compiled = await compileAssemblyScript({
+      entry: entryFile,
+      config: path.join(PACKAGE_ROOT, "asconfig.json"),
+      runtime: path.join(RUNTIME_DIR, "memory", "rt"),
+      searchPaths: [packages],
+    });
+    const processed = postprocess(compiled, {
+      optimizeLevel: options.optimizeLevel,
+      manifest: (memory) => ({ abi: MANIFEST_ABI, memory, exports: sigs }),
+    });
+    const manifest = processed.manifest;
+    const wasm = processed.binary;
+
+    await mkdir(outDir, { recursive: true });
+    const wasmPath = path.join(outDir, `${name}.wasm`);
+    const bindingsPath = path.join(outDir, `${name}.js`);
+    const typesPath = path.join(outDir, `${name}.d.ts`);
+    const bindings = generateBindings(sigs, { wasmFileName: `${name}.wasm` });
+    await writeFile(wasmPath, wasm);
+    await writeFile(bindingsPath, bindings.js);
+    await writeFile(typesPath, bindings.dts);
+    return { wasmPath, bindingsPath, typesPath, manifest };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,46 @@
+// Runs the AssemblyScript compiler in-process and returns the binary, or a BuildError with its diagnostics.
+
+import asc from "assemblyscript/asc";
+import { BuildError } from "./errors.js";
+
+export interface CompileInput {
+  /** The generated entry file (absolute path). */
+  entry: string;
+  /** The package's asconfig.json: the runtime's compile options live there (shared memory, memoryBase, ...). */
+  config: string;
+  /** The custom runtime (wasm/memory/rt, without .ts). */
+  runtime: string;
+  /** Directories that hold the `vthreads` package for `import ... from "vthreads"`. */
+  searchPaths: string[];
+}
+
+export async function compileAssemblyScript(input: CompileInput): Promise<Uint8Array> {
+  let binary: Uint8Array | null = null;
+  let errors = "";
+  const stderr = { write: (s: string | Uint8Array) => void (errors += typeof s === "string" ? s : new TextDecoder().decode(s)) };
+  const argv = [
+    input.entry,
+    "--outFile", "module.wasm",
+    // Named explicitly so that asc never picks up an asconfig.json from the current directory instead.
+    "--config", input.config,
+    "--runtime", input.runtime,
+    // The name section: binaryen finds the suspend primitive by name, and traps show guest function names.
+    "--debug",
+    ...input.searchPaths.flatMap((p) => ["--path", p]),
+  ];
+  const result = await asc.main(argv, {
+    stdout: { write: () => {} } as never,
+    stderr: stderr as never,
+    writeFile: (name: string, contents: Uint8Array | string) => {
+      if (name.endsWith(".wasm") && typeof contents !== "string") binary = contents;
+    },
+  });
+  if (result.error || !binary) {
+    throw new BuildError(`the guest does not compile:\n${stripColors(errors).trim() || String(result.error)}`, stripColors(errors));
+  }
+  return binary;
+}
+
+function stripColors(s: string): string {
+  return s.replace(/\u001b\[[0-9;]*m/g, "");
+}

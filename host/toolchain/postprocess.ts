@@ -1,0 +1,142 @@
+// Binaryen post-processing of the compiled module. The order matters (see ../../../shared/notes or docs/design.md):
+//  1. no-inline on the suspend primitive: if the optimiser inlined it, its caller would contain `start_unwind`, be
+//     taken for runtime code and silently not instrumented, and threads would restart from the top on resume;
+//  2. optimise;
+//  3. Asyncify, with host imports marked as never unwinding (threads suspend only inside Wasm), so only functions
+//     that can reach `__vt_suspend` directly or through an indirect call are instrumented;
+//  4. optimise again;
+//  5. data segments made passive and copied once, by the first instance, through `vthreads.init_data`
+//     (an active segment would be re-applied by every new instance, over memory other workers have changed);
+//  6. validate.
+
+import binaryen from "binaryen";
+import { BuildError } from "./errors.js";
+import { MANIFEST_SECTION, type Manifest } from "../runtime/manifest.js";
+
+export const SUSPEND_PRIMITIVE = "__vt_suspend";
+
+const FEATURES =
+  binaryen.Features.MVP |
+  binaryen.Features.Atomics |
+  binaryen.Features.MutableGlobals |
+  binaryen.Features.NontrappingFPToInt |
+  binaryen.Features.BulkMemory |
+  binaryen.Features.BulkMemoryOpt |
+  binaryen.Features.SignExt;
+
+export interface PostprocessOptions {
+  /** binaryen optimise level, 0..4 (default 3). */
+  optimizeLevel?: number;
+  /** binaryen shrink level, 0..2 (default 0). */
+  shrinkLevel?: number;
+  /** Builds the manifest embedded in the `vthreads` custom section, given the module's memory limits. */
+  manifest: (memory: Manifest["memory"]) => Manifest;
+}
+
+export interface PostprocessResult {
+  binary: Uint8Array;
+  manifest: Manifest;
+}
+
+export function postprocess(input: Uint8Array, options: PostprocessOptions): PostprocessResult {
+  const mod = binaryen.readBinary(input);
+  try {
+    mod.setFeatures(FEATURES);
+    // Pass arguments and levels are process-global in binaryen.js: set every one we rely on, every time.
+    binaryen.setOptimizeLevel(options.optimizeLevel ?? 3);
+    binaryen.setShrinkLevel(options.shrinkLevel ?? 0);
+    binaryen.setDebugInfo(true); // keep function names: traps then show guest function names in stacks
+
+    requireFunctionNamed(mod, SUSPEND_PRIMITIVE);
+    binaryen.setPassArgument("no-inline", `*${SUSPEND_PRIMITIVE}*`);
+    mod.runPasses(["no-inline"]);
+    binaryen.setPassArgument("no-inline", null);
+    mod.optimize();
+
+    binaryen.setPassArgument("asyncify-ignore-imports", "1");
+    mod.runPasses(["asyncify"]);
+    binaryen.setPassArgument("asyncify-ignore-imports", null);
+    mod.optimize();
+
+    const memory = makeDataSegmentsPassive(mod);
+    if (!mod.validate()) throw new BuildError("binaryen produced an invalid module (see the validation errors above)");
+    const manifest = options.manifest(memory);
+    mod.addCustomSection(MANIFEST_SECTION, new TextEncoder().encode(JSON.stringify(manifest)));
+    return { binary: mod.emitBinary(), manifest };
+  } finally {
+    mod.dispose();
+  }
+}
+
+function functionNames(mod: binaryen.Module): binaryen.FunctionInfo[] {
+  const out: binaryen.FunctionInfo[] = [];
+  for (let i = 0; i < mod.getNumFunctions(); i++) out.push(binaryen.getFunctionInfo(mod.getFunctionByIndex(i)));
+  return out;
+}
+
+function requireFunctionNamed(mod: binaryen.Module, fragment: string): void {
+  if (!functionNames(mod).some((f) => f.name.includes(fragment))) {
+    throw new BuildError(
+      `the runtime's suspend primitive "${fragment}" is missing from the compiled module ` +
+        "(was it built without the vthreads runtime, or without a name section?)",
+    );
+  }
+}
+
+function exportNames(mod: binaryen.Module): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < mod.getNumExports(); i++) out.push(binaryen.getExportInfo(mod.getExportByIndex(i)).name);
+  return out;
+}
+
+/** binaryen.js cannot list memories; asc exports the one memory as "memory", which names it. */
+function memoryInternalName(mod: binaryen.Module): string {
+  for (let i = 0; i < mod.getNumExports(); i++) {
+    const e = binaryen.getExportInfo(mod.getExportByIndex(i));
+    if (e.kind === binaryen.ExternalMemory) return e.value;
+  }
+  throw new BuildError("the compiled module exports no memory (was it compiled with --noExportMemory?)");
+}
+
+interface SegmentInfo { name: string; offset: number; data: ArrayBuffer; passive: boolean }
+
+/** Turns every active data segment passive and replaces the `vthreads.init_data` import with their copy. */
+function makeDataSegmentsPassive(mod: binaryen.Module): { initial: number; maximum: number } {
+  const api = mod as unknown as {
+    getNumDataSegments(): number;
+    getDataSegmentByIndex(i: number): number;
+    getDataSegmentInfo(ref: number): SegmentInfo;
+  };
+  const segments: SegmentInfo[] = [];
+  for (let i = 0; i < api.getNumDataSegments(); i++) segments.push(api.getDataSegmentInfo(api.getDataSegmentByIndex(i)));
+  if (segments.some((s) => s.passive)) throw new BuildError("unexpected passive data segment in the compiled module");
+
+  const memoryName = memoryInternalName(mod);
+  const info = mod.getMemoryInfo(memoryName);
+  if (!info.shared || info.module !== "env" || info.base !== "memory") {
+    throw new BuildError("the compiled module must import a shared memory as env.memory");
+  }
+  const maximum = info.max ?? 0;
+  const names = segments.map((_, i) => `vt_data_${i}`);
+  mod.setMemory(
+    info.initial,
+    maximum,
+    null,
+    segments.map((s, i) => ({ name: names[i], data: new Uint8Array(s.data), passive: true, offset: 0 }) as never),
+    true,
+    false,
+    memoryName,
+  );
+  mod.addMemoryImport(memoryName, "env", "memory", true);
+  // The host owns the memory and hands it to every instance; re-exporting it would only invite confusion.
+  if (exportNames(mod).includes("memory")) mod.removeExport("memory");
+
+  const init = functionNames(mod).find((f) => f.module === "vthreads" && f.base === "init_data");
+  if (!init) throw new BuildError("the compiled module lacks the runtime's vthreads.init_data import");
+  const copies = segments.map((s, i) =>
+    mod.memory.init(names[i], mod.i32.const(s.offset), mod.i32.const(0), mod.i32.const(s.data.byteLength), memoryName),
+  );
+  mod.removeFunction(init.name);
+  mod.addFunction(init.name, binaryen.none, binaryen.none, [], mod.block(null, copies, binaryen.none));
+  return { initial: info.initial, maximum };
+}
