@@ -1,0 +1,10 @@
+// vthreads, the host API: build guest modules and run them on workers that share one memory.
+
+export { Runtime, type RuntimeOptions } from "./runtime/runtime.js";
+export { ThreadFailure, RuntimeClosedError } from "./runtime/errors.js";
+export { ModuleError, type Manifest } from "./runtime/manifest.js";
+export type { ModuleSource } from "./runtime/source.js";
+export type { MemoryStats, SchedulerStats } from "./runtime/stats.js";
+export type { ExportSignature } from "./toolchain/types.js";
+export { build, type BuildOptions, type BuildResult } from "./toolchain/build.js";
+export { BuildError } from "./toolchain/errors.js";

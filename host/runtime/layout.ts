@@ -1,0 +1,34 @@
+// The host's view of the shared header. Mirrors wasm/memory/layout.ts (addresses in bytes); test/layout.test.ts
+// checks that the two agree.
+
+export const HEADER = 1024;
+export const INIT_STATE = HEADER + 0;
+export const ABI_VERSION = HEADER + 4;
+export const HEAP_TOP = HEADER + 8;
+export const HEAP_IN_USE = HEADER + 16;
+export const HEAP_START = HEADER + 20;
+export const NEXT_THREAD_ID = HEADER + 24;
+export const LIVE_THREADS = HEADER + 28;
+export const RUNQ_LEN = HEADER + 44;
+export const WAKE_EPOCH = HEADER + 48;
+export const SLEEPERS = HEADER + 52;
+export const TIMER_LEN = HEADER + 64;
+export const STAT_SPAWNS = HEADER + 76;
+export const STAT_STACK_GROWTHS = HEADER + 84;
+export const WORKERS_BOOTED = HEADER + 88;
+export const WORKER_STATS = 4096;
+export const WORKER_STATS_STRIDE = 64;
+export const WS_SWITCHES = 0;
+export const WS_MIGRATIONS = 8;
+export const LAYOUT_ABI = 1;
+export const MAX_WORKERS = 64;
+
+/** Frame layout of a root call (docs/abi.md). */
+export const FRAME_CALL_ID = 0;
+export const FRAME_STATUS = 4;
+export const FRAME_EXPORT_INDEX = 8;
+export const FRAME_SLOTS = 16;
+export const SLOT_SIZE = 8;
+
+export const STATUS_OK = 1;
+export const STATUS_FAILED = 2;

@@ -1,0 +1,242 @@
+// What every worker runs, in Node (worker_threads) or a browser (Web Worker): one instance of the module over the
+// shared memory, and a loop that runs virtual threads in Wasm and, when none is runnable, waits on the shared
+// wake word without blocking its event loop (so messages and timers still arrive).
+
+import type { ToWorker, FromWorker, InitMessage, CallMessage } from "./protocol.js";
+import type { Manifest } from "../runtime/manifest.js";
+import * as L from "../runtime/layout.js";
+import { readString, writeString } from "../bindings/strings.js";
+import { lowerArgs, liftResult, type MarshalContext } from "../bindings/marshal.js";
+
+/** Results of `__vt_run`. */
+const RUN_BUSY = 1;
+
+interface RuntimeExports {
+  __vt_boot(index: number): number;
+  __vt_run(sliceMs: number): number;
+  __vt_fail_current(message: number): number;
+  __vt_next_deadline(): number;
+  __vt_alloc(size: number): number;
+  __vt_free(ptr: number): void;
+  __vt_string(units: number): number;
+  __new(size: number, id: number): number;
+  _start(): void;
+  [name: string]: unknown;
+}
+
+/** A guest `abort` (AssemblyScript's `throw`, failed assertions): fails the running thread with this message. */
+class GuestAbort extends Error {}
+
+export interface WorkerHost {
+  post(message: FromWorker): void;
+  /** Runs `fn` soon, after pending messages (setImmediate in Node, a MessageChannel post in browsers). */
+  soon(fn: () => void): void;
+}
+
+export class WorkerCore {
+  private exports!: RuntimeExports;
+  private memory!: WebAssembly.Memory;
+  private manifest!: Manifest;
+  private marshal!: MarshalContext;
+  private index = -1;
+  private sliceMs = 5;
+  private header!: Int32Array;
+  private closing = false;
+  private pumping = false;
+
+  constructor(private readonly host: WorkerHost) {}
+
+  onMessage(message: ToWorker): void {
+    switch (message.type) {
+      case "init":
+        this.init(message);
+        break;
+      case "call":
+        this.call(message);
+        break;
+      case "close":
+        this.closing = true;
+        this.host.post({ type: "closed", index: this.index });
+        break;
+    }
+  }
+
+  private init(message: InitMessage): void {
+    this.index = message.index;
+    try {
+      this.memory = message.memory;
+      this.manifest = message.manifest;
+      this.sliceMs = message.sliceMs;
+      const instance = new WebAssembly.Instance(message.module, this.imports(message.module));
+      this.exports = instance.exports as unknown as RuntimeExports;
+      this.exports.__vt_boot(this.index);
+      this.header = new Int32Array(this.memory.buffer, 0, L.WORKER_STATS >> 2);
+      if (Atomics.load(this.header, L.ABI_VERSION >> 2) !== L.LAYOUT_ABI) {
+        throw new Error("the module's runtime layout does not match this host: rebuild it with this vthreads version");
+      }
+      this.exports._start();
+      this.marshal = { memory: this.memory, exports: this.exports, typeIds: this.typeIds() };
+    } catch (e) {
+      this.host.post({ type: "fatal", index: this.index, message: `worker ${this.index} failed to start: ${describe(e)}` });
+      return;
+    }
+    this.host.post({ type: "ready", index: this.index });
+    this.pump();
+  }
+
+  private imports(module: WebAssembly.Module): WebAssembly.Imports {
+    const str = (ptr: number) => readString(this.memory, ptr);
+    const log = (level: "log" | "info" | "warn" | "error" | "debug") => (ptr: number) => console[level](str(ptr));
+    const provided: Record<string, Record<string, unknown>> = {
+      env: {
+        memory: this.memory,
+        abort: (msg: number, file: number, line: number, column: number) => {
+          const where = file ? ` (at ${str(file)}:${line}:${column})` : "";
+          throw new GuestAbort(`${msg ? str(msg) : "abort"}${where}`);
+        },
+        trace: (msg: number, n: number, ...args: number[]) => console.log(`trace: ${str(msg)}`, ...args.slice(0, n)),
+        seed: () => Date.now() * Math.random(),
+        "console.log": log("log"),
+        "console.info": log("info"),
+        "console.warn": log("warn"),
+        "console.error": log("error"),
+        "console.debug": log("debug"),
+      },
+      vthreads: {
+        now: () => performance.timeOrigin + performance.now(),
+        root_done: (frame: number, message: number, thread: number) => this.rootDone(frame, message, thread),
+      },
+    };
+    for (const imp of WebAssembly.Module.imports(module)) {
+      if (!(imp.name in (provided[imp.module] ?? {}))) {
+        throw new Error(`the module imports ${imp.module}.${imp.name}, which the vthreads host does not provide`);
+      }
+    }
+    return provided as WebAssembly.Imports;
+  }
+
+  private typeIds(): Record<string, number> {
+    const ids: Record<string, number> = {};
+    for (const [name, fn] of Object.entries(this.exports)) {
+      if (name.startsWith("__vt_typeid_") && typeof fn === "function") ids[name.slice(12)] = (fn as () => number)();
+    }
+    return ids;
+  }
+
+  /** Lowers the arguments into a frame and spawns the root thread; any worker may end up running it. */
+  private call(message: CallMessage): void {
+    const sig = this.manifest.exports[message.exportIndex];
+    const frameSize = L.FRAME_SLOTS + L.SLOT_SIZE * (sig.params.length + 1);
+    const frame = this.exports.__vt_alloc(frameSize);
+    if (frame === 0) return this.reject(message.id, "out of memory: cannot allocate the call's frame");
+    new Uint8Array(this.memory.buffer, frame, frameSize).fill(0);
+    const u32 = new Uint32Array(this.memory.buffer);
+    u32[(frame + L.FRAME_CALL_ID) >> 2] = message.id;
+    u32[(frame + L.FRAME_EXPORT_INDEX) >> 2] = message.exportIndex;
+    try {
+      lowerArgs(this.marshal, sig, message.args, frame);
+    } catch (e) {
+      this.exports.__vt_free(frame);
+      return this.reject(message.id, `cannot pass the arguments of "${sig.name}": ${describe(e)}`);
+    }
+    const spawn = this.exports[`__vt_call_${sig.name}`] as (frame: number) => number;
+    if (spawn(frame) === 0) {
+      this.exports.__vt_free(frame);
+      return this.reject(message.id, "out of memory: cannot allocate the root thread");
+    }
+  }
+
+  private reject(id: number, reason: string): void {
+    this.host.post({ type: "result", id, ok: false, thread: 0, reason });
+  }
+
+  /** The `vthreads.root_done` import: a root thread ended on this worker. */
+  private rootDone(frame: number, message: number, thread: number): void {
+    const u32 = new Uint32Array(this.memory.buffer);
+    const id = u32[(frame + L.FRAME_CALL_ID) >> 2];
+    if (message !== 0) {
+      this.host.post({ type: "result", id, ok: false, thread, reason: readString(this.memory, message) });
+    } else {
+      const sig = this.manifest.exports[u32[(frame + L.FRAME_EXPORT_INDEX) >> 2]];
+      let value: unknown;
+      try {
+        value = liftResult(this.marshal, sig, frame);
+      } catch (e) {
+        this.host.post({ type: "result", id, ok: false, thread, reason: `cannot read the result: ${describe(e)}` });
+        this.exports.__vt_free(frame);
+        return;
+      }
+      this.host.post({ type: "result", id, ok: true, value, thread });
+    }
+    this.exports.__vt_free(frame);
+  }
+
+  /** Runs virtual threads until none is runnable, then sleeps until work or the next timer is due. */
+  private pump = (): void => {
+    if (this.closing || this.pumping) return;
+    this.pumping = true;
+    let status: number;
+    try {
+      status = this.exports.__vt_run(this.sliceMs);
+    } catch (e) {
+      this.pumping = false;
+      this.failRunningThread(e);
+      if (!this.closing) this.host.soon(this.pump);
+      return;
+    }
+    this.pumping = false;
+    if (status === RUN_BUSY) this.host.soon(this.pump);
+    else this.sleep();
+  };
+
+  /** A trap or abort escaped `__vt_run`: fail the thread that was running, keep the worker. */
+  private failRunningThread(error: unknown): void {
+    const reason = describe(error);
+    const message = writeString(this.memory, (n) => this.exports.__vt_string(n), reason);
+    let failed = 0;
+    try {
+      failed = this.exports.__vt_fail_current(message);
+    } catch (e) {
+      this.fatal(`the runtime failed while failing a thread (${reason}): ${describe(e)}`);
+      return;
+    }
+    if (failed === 0) this.fatal(`the runtime itself failed: ${reason}`);
+  }
+
+  private fatal(message: string): void {
+    this.closing = true;
+    this.host.post({ type: "fatal", index: this.index, message });
+  }
+
+  /**
+   * Idle: announce ourselves in SLEEPERS, re-check the run queue, then wait on WAKE_EPOCH. A push after our check
+   * sees SLEEPERS > 0 and bumps the epoch, so the wait returns at once (no lost wake-up); see wasm runqueue.ts.
+   */
+  private sleep(): void {
+    const h = this.header;
+    Atomics.add(h, L.SLEEPERS >> 2, 1);
+    const epoch = Atomics.load(h, L.WAKE_EPOCH >> 2);
+    if (Atomics.load(h, L.RUNQ_LEN >> 2) > 0) {
+      Atomics.sub(h, L.SLEEPERS >> 2, 1);
+      this.host.soon(this.pump);
+      return;
+    }
+    const deadline = this.exports.__vt_next_deadline();
+    const timeout = deadline === Infinity ? Infinity : Math.max(0, deadline - (performance.timeOrigin + performance.now()));
+    const wake = () => {
+      Atomics.sub(h, L.SLEEPERS >> 2, 1);
+      this.pump();
+    };
+    const waited = Atomics.waitAsync(h, L.WAKE_EPOCH >> 2, epoch, timeout);
+    if (waited.async) waited.value.then(wake);
+    else this.host.soon(wake);
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof GuestAbort) return error.message;
+  if (error instanceof RangeError && /call stack/i.test(error.message)) return `stack overflow: ${error.message}`;
+  if (error instanceof WebAssembly.RuntimeError) return `trap: ${error.message}`;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

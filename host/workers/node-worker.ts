@@ -1,0 +1,10 @@
+// Entry of a Node worker_threads worker.
+
+import { parentPort } from "node:worker_threads";
+import { WorkerCore } from "./core.js";
+import type { ToWorker } from "./protocol.js";
+
+const port = parentPort;
+if (!port) throw new Error("vthreads: node-worker.js must run in a worker thread");
+const core = new WorkerCore({ post: (m) => port.postMessage(m), soon: (fn) => setImmediate(fn) });
+port.on("message", (m: ToWorker) => core.onMessage(m));

@@ -1,0 +1,37 @@
+// Starting workers. In Node they are worker_threads; the browser implementation (Web Workers) plugs in here too.
+
+import type { ToWorker, FromWorker } from "./protocol.js";
+
+export interface WorkerHandle {
+  post(message: ToWorker): void;
+  terminate(): Promise<void>;
+}
+
+export interface WorkerEvents {
+  message(index: number, message: FromWorker): void;
+  /** The worker died (an uncaught error, or it exited when it should not have). */
+  died(index: number, reason: string): void;
+}
+
+/** Native stack of each worker; the Wasm scratch buffer for saved stacks (2 MiB) is sized to exceed it. */
+const WORKER_STACK_MB = 1;
+
+export async function startNodeWorker(index: number, events: WorkerEvents): Promise<WorkerHandle> {
+  const { Worker } = await import("node:worker_threads");
+  const worker = new Worker(new URL("./node-worker.js", import.meta.url), {
+    resourceLimits: { stackSizeMb: WORKER_STACK_MB },
+  });
+  let terminating = false;
+  worker.on("message", (m: FromWorker) => events.message(index, m));
+  worker.on("error", (e: Error) => events.died(index, e.message));
+  worker.on("exit", (code: number) => {
+    if (!terminating) events.died(index, `worker ${index} exited with code ${code}`);
+  });
+  return {
+    post: (m) => worker.postMessage(m),
+    terminate: async () => {
+      terminating = true;
+      await worker.terminate();
+    },
+  };
+}
