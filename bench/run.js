@@ -1,0 +1,333 @@
+#!/usr/bin/env node
+// Benchmark harness: `node bench/run.js [options]` (npm run bench). See bench/README.md.
+//
+//   --quick            smoke run: smaller n, 2 repetitions, no warm-up
+//   --reps R           measured repetitions per variant (default 5, --quick 2)
+//   --warmup W         unmeasured warm-up runs per variant (default 1, --quick 0)
+//   --only NAME        only benchmark NAME (or NAME-*, e.g. `pingpong`); repeatable or comma-separated
+//   --baselines-only   only the plain-JS variants (no vthreads runtime needed)
+//   --vthreads-only    only the vthreads variants
+//   --json FILE        also write the results as JSON records
+//   --timeout SEC      per-variant time limit (default 600, --quick 180)
+//   --in-process       run every variant in this process instead of one child process per variant
+//                      (debugging; without --expose-gc the parked-bytes baseline is skipped)
+//
+// Exit status: 0 if every selected variant ran and verified its result (skipped ones do not count),
+// 1 if any variant failed, 2 for bad options.
+import { fork } from "node:child_process";
+import { mkdir, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { benchmarks, BASELINE_VARIANT } from "./benchmarks.js";
+import { median, relativeMad, ratio as ratioOf, round } from "./stats.js";
+import { runVariant, describeError } from "./runner.js";
+
+const runnerPath = fileURLToPath(new URL("./runner.js", import.meta.url));
+
+function usage(message) {
+  if (message) console.error(`run.js: ${message}`);
+  console.error(
+    "usage: node bench/run.js [--quick] [--reps R] [--warmup W] [--only NAME]... [--baselines-only | --vthreads-only]\n" +
+      "                         [--json FILE] [--timeout SEC] [--in-process]\n" +
+      `benchmarks: ${benchmarks.map((b) => b.name).join(", ")}`,
+  );
+  process.exit(message ? 2 : 0);
+}
+
+function parseArgs(argv) {
+  const opts = {
+    quick: false,
+    reps: undefined,
+    warmup: undefined,
+    only: [],
+    baselinesOnly: false,
+    vthreadsOnly: false,
+    json: undefined,
+    timeout: undefined,
+    inProcess: false,
+  };
+  const value = (i, name) => {
+    const v = argv[i + 1];
+    if (v === undefined || v.startsWith("--")) usage(`${name} needs a value`);
+    return v;
+  };
+  const count = (v, name, min) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) usage(`${name} must be an integer >= ${min}`);
+    return n;
+  };
+  // accept --name=value as well as --name value
+  argv = argv.flatMap((a) => (a.startsWith("--") && a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a]));
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    switch (arg) {
+      case "--quick":
+        opts.quick = true;
+        break;
+      case "--reps":
+        opts.reps = count(value(i, arg), arg, 1);
+        i++;
+        break;
+      case "--warmup":
+        opts.warmup = count(value(i, arg), arg, 0);
+        i++;
+        break;
+      case "--only":
+        opts.only.push(...value(i, arg).split(",").map((s) => s.trim()).filter(Boolean));
+        i++;
+        break;
+      case "--baselines-only":
+        opts.baselinesOnly = true;
+        break;
+      case "--vthreads-only":
+        opts.vthreadsOnly = true;
+        break;
+      case "--json":
+        opts.json = value(i, arg);
+        i++;
+        break;
+      case "--timeout":
+        opts.timeout = count(value(i, arg), arg, 1);
+        i++;
+        break;
+      case "--in-process":
+        opts.inProcess = true;
+        break;
+      case "--help":
+      case "-h":
+        usage();
+        break;
+      default:
+        usage(`unknown option ${arg}`);
+    }
+  }
+  if (opts.baselinesOnly && opts.vthreadsOnly) usage("--baselines-only and --vthreads-only exclude each other");
+  opts.reps ??= opts.quick ? 2 : 5;
+  opts.warmup ??= opts.quick ? 0 : 1;
+  opts.timeout ??= opts.quick ? 180 : 600;
+  return opts;
+}
+
+function selectBenchmarks(opts) {
+  const matches = (name, pattern) => name === pattern || name.startsWith(`${pattern}-`);
+  for (const pattern of opts.only) {
+    if (!benchmarks.some((b) => matches(b.name, pattern))) {
+      usage(`--only ${pattern}: no such benchmark (have ${benchmarks.map((b) => b.name).join(", ")})`);
+    }
+  }
+  return benchmarks
+    .filter((b) => opts.only.length === 0 || opts.only.some((p) => matches(b.name, p)))
+    .map((b) => ({
+      ...b,
+      params: opts.quick ? b.quickParams : b.params,
+      variants: b.variants.filter((v) => (opts.baselinesOnly ? v.kind === "baseline" : opts.vthreadsOnly ? v.kind === "vthreads" : true)),
+    }))
+    .filter((b) => b.variants.length > 0);
+}
+
+function machineInfo() {
+  const cpus = os.cpus();
+  return { cpus: cpus.length, model: cpus[0]?.model?.trim() ?? "unknown", node: process.version };
+}
+
+/** Runs one job in a child process (fresh heap, --expose-gc), with a time limit. */
+function runInChild(job, timeoutSec) {
+  return new Promise((resolve) => {
+    const child = fork(runnerPath, ["--vthreads-bench-child"], {
+      execArgv: ["--expose-gc"],
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    let reply = null;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, timeoutSec * 1000);
+    child.on("message", (msg) => (reply = msg));
+    child.on("error", (err) => {
+      if (reply === null) reply = { ok: false, error: describeError(err) };
+    });
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      if (timedOut) resolve({ ok: false, error: `timed out after ${timeoutSec} s (child killed)` });
+      else if (reply !== null) resolve(reply);
+      else resolve({ ok: false, error: `child process died without a result (exit code ${code}, signal ${signal})` });
+    });
+    child.send(job);
+  });
+}
+
+async function runInProcess(job, timeoutSec) {
+  let timer;
+  const limit = new Promise((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, error: `timed out after ${timeoutSec} s` }), timeoutSec * 1000);
+    timer.unref();
+  });
+  const run = runVariant(job).then(
+    (samples) => ({ ok: true, samples }),
+    (err) => ({ ok: false, error: describeError(err), skipped: err?.name === "SkipError" }),
+  );
+  const result = await Promise.race([run, limit]);
+  clearTimeout(timer);
+  return result;
+}
+
+function formatValue(x) {
+  if (x === undefined || x === null || !Number.isFinite(x)) return "-";
+  const r = round(x, 4);
+  return Math.abs(r) >= 1000 ? String(Math.round(r)) : String(r);
+}
+
+function printTable(rows) {
+  const header = ["benchmark", "variant", "workers", "median", "unit", "ratio", "±MAD", "samples"];
+  const lines = rows.map((r) => [
+    r.benchmark,
+    r.variant,
+    String(r.workers),
+    r.status === "ok" ? formatValue(r.median) : r.status.toUpperCase(),
+    r.unit,
+    r.ratio === undefined ? "-" : r.ratio.toFixed(2),
+    r.status === "ok" ? `${(r.mad * 100).toFixed(1)}%` : "-",
+    r.status === "ok" ? String(r.samples.length) : "-",
+  ]);
+  const numeric = new Set([2, 3, 5, 6, 7]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const fmt = (cells) => cells.map((c, i) => (numeric.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ");
+  console.log("");
+  console.log(fmt(header));
+  console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const l of lines) console.log(fmt(l));
+  console.log("");
+  console.log(`ratio = median / median of the ${BASELINE_VARIANT} variant of the same benchmark (all units: lower is better,`);
+  console.log("so ratio < 1 means better than async-await). ±MAD = median absolute deviation / median.");
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const selected = selectBenchmarks(opts);
+  const machine = machineInfo();
+  console.log(
+    `vthreads bench: node ${machine.node}, ${machine.cpus} x ${machine.model}; ` +
+      `${opts.quick ? "QUICK, " : ""}reps ${opts.reps}, warm-up ${opts.warmup}, ` +
+      `${opts.inProcess ? "in-process" : "one child process per variant"}`,
+  );
+  if (selected.length === 0) {
+    console.log("nothing selected");
+    return 0;
+  }
+
+  // Build every guest program needed, once.
+  const builds = new Map(); // guest -> { wasmPath } | { error }
+  const guests = [...new Set(selected.flatMap((b) => b.variants.filter((v) => v.kind === "vthreads").map((v) => v.guest)))];
+  if (guests.length > 0) {
+    const { buildGuest } = await import("./vthreads/host.js");
+    for (const guest of guests) {
+      const t0 = performance.now();
+      process.stdout.write(`build bench/guest/${guest}.ts ... `);
+      try {
+        const wasmPath = await buildGuest(guest);
+        builds.set(guest, { wasmPath });
+        console.log(`ok (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+      } catch (err) {
+        builds.set(guest, { error: `build of bench/guest/${guest}.ts failed: ${describeError(err)}` });
+        console.log("FAILED");
+      }
+    }
+  }
+
+  const rows = [];
+  let failures = 0;
+  for (const bench of selected) {
+    for (const v of bench.variants) {
+      const label = `${bench.name} / ${v.variant} / workers ${v.workers}`;
+      process.stdout.write(`${label} ... `);
+      const job = {
+        benchmark: bench.name,
+        variant: v.variant,
+        kind: v.kind,
+        module: v.module,
+        export: v.export,
+        workers: v.workers,
+        params: bench.params,
+        reps: opts.reps,
+        warmup: opts.warmup,
+      };
+      let result;
+      const built = v.kind === "vthreads" ? builds.get(v.guest) : undefined;
+      if (built?.error) {
+        result = { ok: false, error: built.error };
+      } else {
+        if (built) job.wasmPath = built.wasmPath;
+        result = opts.inProcess ? await runInProcess(job, opts.timeout) : await runInChild(job, opts.timeout);
+      }
+      const row = { benchmark: bench.name, variant: v.variant, workers: v.workers, unit: bench.unit, params: bench.params };
+      if (result.ok) {
+        Object.assign(row, { status: "ok", samples: result.samples, median: median(result.samples), mad: relativeMad(result.samples) });
+        console.log(`${formatValue(row.median)} ${bench.unit}  [${result.samples.map(formatValue).join(", ")}]`);
+      } else if (result.skipped) {
+        Object.assign(row, { status: "skipped", error: result.error });
+        console.log(`SKIPPED: ${String(result.error).split("\n")[0]}`);
+      } else {
+        Object.assign(row, { status: "failed", error: result.error });
+        failures++;
+        console.log("FAILED");
+        console.error(`  ${label}: ${String(result.error).replace(/\n/g, "\n  ")}`);
+      }
+      rows.push(row);
+    }
+  }
+
+  // Ratios against the async-await baseline of the same benchmark.
+  for (const row of rows) {
+    if (row.status !== "ok") continue;
+    const base = rows.find((r) => r.benchmark === row.benchmark && r.variant === BASELINE_VARIANT && r.status === "ok");
+    row.ratio = base ? ratioOf(row.median, base.median) : undefined;
+  }
+
+  printTable(rows);
+  const notOk = rows.filter((r) => r.status !== "ok");
+  if (notOk.length > 0) {
+    console.log("");
+    for (const r of notOk) console.log(`${r.status.toUpperCase()}: ${r.benchmark} / ${r.variant} / workers ${r.workers}: ${String(r.error).split("\n")[0]}`);
+  }
+
+  if (opts.json) {
+    const records = rows
+      .filter((r) => r.status === "ok")
+      .map((r) => {
+        const rec = {
+          benchmark: r.benchmark,
+          variant: r.variant,
+          workers: r.workers,
+          median: round(r.median, 6),
+          unit: r.unit,
+          samples: r.samples.map((s) => round(s, 6)),
+        };
+        if (r.ratio !== undefined) rec.ratio = round(r.ratio, 4);
+        rec.machine = machine;
+        rec.params = r.params;
+        return rec;
+      });
+    const file = path.resolve(opts.json);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, `${JSON.stringify(records, null, 2)}\n`);
+    console.log(`wrote ${records.length} records to ${file}`);
+  }
+
+  if (failures > 0) console.log(`${failures} variant(s) failed`);
+  return failures > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+    // In-process runs may leave a runtime's workers behind after a failure: do not hang on them.
+    setTimeout(() => process.exit(code), 100).unref();
+  },
+  (err) => {
+    console.error(describeError(err));
+    process.exit(1);
+  },
+);

@@ -1,0 +1,68 @@
+// Runs one benchmark variant: optional warm-up runs, then `reps` measured runs; returns the samples.
+// Used in-process by run.js (--in-process) or as a child process started by run.js with fork()
+// (the default: a fresh V8 heap per variant, and --expose-gc for the parked-bytes baseline).
+// Child protocol: the parent sends one job message; the child answers { ok, samples } or
+// { ok: false, error, skipped } and exits.
+import { startRuntime } from "./vthreads/host.js";
+
+function collectGarbage() {
+  if (typeof globalThis.gc === "function") globalThis.gc();
+}
+
+/**
+ * @param {{ benchmark: string, variant: string, kind: "baseline" | "vthreads", module: string,
+ *           export?: string, workers: number, params: object, reps: number, warmup: number,
+ *           wasmPath?: string }} job
+ * @returns {Promise<number[]>}
+ */
+export async function runVariant(job) {
+  const mod = await import(new URL(job.module, import.meta.url).href);
+  let rt = null;
+  let once;
+  if (job.kind === "vthreads") {
+    if (typeof mod.run !== "function") throw new Error(`${job.module} does not export run(rt, params)`);
+    if (!job.wasmPath) throw new Error(`no built module for ${job.benchmark}/${job.variant}`);
+    rt = await startRuntime(job.wasmPath, job.workers);
+    once = () => mod.run(rt, job.params);
+  } else {
+    const fn = mod[job.export];
+    if (typeof fn !== "function") throw new Error(`${job.module} does not export ${job.export}()`);
+    once = () => fn(job.params);
+  }
+  const samples = [];
+  try {
+    for (let i = 0; i < job.warmup; i++) {
+      collectGarbage();
+      await once();
+    }
+    for (let i = 0; i < job.reps; i++) {
+      collectGarbage();
+      const value = await once();
+      if (typeof value !== "number" || !Number.isFinite(value)) {
+        throw new Error(`measured value is not a finite number: ${String(value)}`);
+      }
+      samples.push(value);
+    }
+  } finally {
+    if (rt !== null) await rt.close();
+  }
+  return samples;
+}
+
+export function describeError(err) {
+  if (err instanceof Error) return err.stack || `${err.name}: ${err.message}`;
+  return String(err);
+}
+
+// Child-process mode.
+if (typeof process.send === "function" && process.argv.includes("--vthreads-bench-child")) {
+  process.once("message", async (job) => {
+    let reply;
+    try {
+      reply = { ok: true, samples: await runVariant(job) };
+    } catch (err) {
+      reply = { ok: false, error: describeError(err), skipped: err?.name === "SkipError" };
+    }
+    process.send(reply, () => process.exit(0));
+  });
+}

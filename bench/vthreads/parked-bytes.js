@@ -1,0 +1,42 @@
+// vthreads parked bytes: guest bench/guest/parked-bytes.ts.
+//   1. before = rt.memoryStats().heapBytes
+//   2. start the root call parkAll(n) and do NOT await it: it spawns a gate thread (sleeps until
+//      released) and n waiters that each block in gate.get() at call depth 1
+//   3. poll the root call parkedCount() until it returns n. On one worker the scheduler is
+//      cooperative: a waiter increments the count and parks before the worker runs anything else, and
+//      the poll is itself a thread run by that worker, so when it reads n all n waiters are parked.
+//   4. during = rt.memoryStats().heapBytes, then the root call release(), then await parkAll (its
+//      result, the sum of what the waiters got, must be n).
+// Metric: (during - before) / n bytes. The difference also holds the gate thread, the parkAll root
+// thread and its group: a constant, negligible at n = 100,000.
+import { expectValue, sleepMs } from "../common.js";
+import { heapBytes } from "./host.js";
+
+export const guest = "parked-bytes";
+
+const POLL_TIMEOUT_MS = 120_000;
+
+export async function run(rt, { n }) {
+  const before = heapBytes(rt);
+  let settled = null;
+  const parkAll = rt.call("parkAll", n).then(
+    (value) => (settled = { value }),
+    (error) => (settled = { error }),
+  );
+  const t0 = Date.now();
+  for (;;) {
+    if (settled?.error) throw settled.error;
+    if (settled) throw new Error(`parked-bytes vthreads: parkAll(${n}) returned before release (${settled.value})`);
+    const parked = Number(await rt.call("parkedCount"));
+    if (parked === n) break;
+    if (parked > n) throw new Error(`parked-bytes vthreads: parkedCount() = ${parked} > n = ${n}`);
+    if (Date.now() - t0 > POLL_TIMEOUT_MS) throw new Error(`parked-bytes vthreads: only ${parked} of ${n} parked after ${POLL_TIMEOUT_MS} ms`);
+    await sleepMs(2);
+  }
+  const during = heapBytes(rt);
+  await rt.call("release");
+  await parkAll;
+  if (settled.error) throw settled.error;
+  expectValue("parked-bytes vthreads", settled.value, n);
+  return (during - before) / n;
+}
