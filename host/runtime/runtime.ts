@@ -85,6 +85,7 @@ export class Runtime {
     }
     runtime = new Runtime(manifest, memory, handles);
     for (const { index, message } of early) runtime.onMessage(index, message);
+    runtime.setKeepAlive(false);
     return runtime;
   }
 
@@ -110,6 +111,7 @@ export class Runtime {
     const id = this.nextCallId++;
     const worker = this.workers[this.nextWorker++ % this.workers.length];
     return new Promise((resolve, reject) => {
+      if (this.pending.size === 0) this.setKeepAlive(true);
       this.pending.set(id, { name, resolve, reject });
       worker.post({ type: "call", id, exportIndex, args });
     });
@@ -150,7 +152,7 @@ export class Runtime {
           const where = message.thread ? `thread ${message.thread} (root of "${call.name}")` : `call "${call.name}"`;
           call.reject(new ThreadFailure(`${where} failed: ${message.reason}`, call.name, message.thread ?? 0, message.reason ?? ""));
         }
-        if (this.pending.size === 0) this.idle?.();
+        if (this.pending.size === 0) this.settled();
         return;
       }
       case "fatal":
@@ -170,7 +172,17 @@ export class Runtime {
     this.broken ??= reason;
     for (const call of this.pending.values()) call.reject(new RuntimeClosedError(`call "${call.name}" lost: ${reason}`));
     this.pending.clear();
+    this.settled();
+  }
+
+  /** No call in flight: let the process exit even if nobody calls close(), and let close() proceed. */
+  private settled(): void {
+    this.setKeepAlive(false);
     this.idle?.();
+  }
+
+  private setKeepAlive(alive: boolean): void {
+    for (const w of this.workers) w.keepAlive(alive);
   }
 }
 

@@ -5,6 +5,8 @@ import type { ToWorker, FromWorker } from "./protocol.js";
 export interface WorkerHandle {
   post(message: ToWorker): void;
   terminate(): Promise<void>;
+  /** Whether the worker keeps the process alive: only while calls are in flight, so a forgotten close() never hangs. */
+  keepAlive(alive: boolean): void;
 }
 
 export interface WorkerEvents {
@@ -33,5 +35,6 @@ export async function startNodeWorker(index: number, events: WorkerEvents): Prom
       terminating = true;
       await worker.terminate();
     },
+    keepAlive: (alive) => (alive ? worker.ref() : worker.unref()),
   };
 }
