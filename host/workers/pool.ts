@@ -22,6 +22,8 @@ export async function startNodeWorker(index: number, events: WorkerEvents): Prom
   const { Worker } = await import("node:worker_threads");
   const worker = new Worker(new URL("./node-worker.js", import.meta.url), {
     resourceLimits: { stackSizeMb: WORKER_STACK_MB },
+    // Workers inherit the process's flags, but flags about the main script (--input-type) make them fail to start.
+    execArgv: process.execArgv.filter((flag) => !flag.startsWith("--input-type")),
   });
   let terminating = false;
   worker.on("message", (m: FromWorker) => events.message(index, m));

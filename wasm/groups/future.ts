@@ -7,6 +7,7 @@
 import { T_NEXT } from "../scheduler/thread";
 import { prepareToPark, cancelPark, park, unpark } from "../scheduler/park";
 import { failCurrent, requireThread } from "../scheduler/fail";
+import { toBits, fromBits } from "./bits";
 
 // @ts-ignore: decorator
 @inline const PENDING: i32 = 0;
@@ -60,11 +61,26 @@ export class FutureBase {
 }
 
 export class Future<R> extends FutureBase {
-  value: R;
+  // The result: a reference in `ref` (typed, so a collector can trace it), anything else as 64 bits.
+  // (A field of type R would not do: R may be `void`, and a reference field needs an initial value.)
+  private ref: Object | null = null;
+  private bits: u64 = 0;
 
   get(): R {
     this.wait();
-    return this.value;
+    if (isVoid<R>()) {
+      return;
+    } else if (isReference<R>()) {
+      return changetype<R>(this.ref);
+    } else {
+      return fromBits<R>(this.bits);
+    }
+  }
+
+  /** Stores the thread's result; the scheduler publishes it when the thread ends. */
+  set(value: R): void {
+    if (isReference<R>()) this.ref = changetype<Object | null>(value);
+    else if (!isVoid<R>()) this.bits = toBits<R>(value);
   }
 }
 
