@@ -20,6 +20,8 @@ export const WORKER_STATS = 4096;
 export const WORKER_STATS_STRIDE = 64;
 export const WS_SWITCHES = 0;
 export const WS_MIGRATIONS = 8;
+/** i32: 1 while the worker waits for work; the main thread sends new calls to an idle worker first. */
+export const WS_IDLE = 16;
 export const LAYOUT_ABI = 1;
 export const MAX_WORKERS = 64;
 

@@ -5,7 +5,7 @@ import { compileSource, type ModuleSource } from "./source.js";
 import { readManifest, ModuleError, type Manifest } from "./manifest.js";
 import { ThreadFailure, RuntimeClosedError } from "./errors.js";
 import { readMemoryStats, readSchedulerStats, type MemoryStats, type SchedulerStats } from "./stats.js";
-import { MAX_WORKERS } from "./layout.js";
+import { MAX_WORKERS, WORKER_STATS, WORKER_STATS_STRIDE, WS_IDLE } from "./layout.js";
 import { validateArgs } from "../bindings/marshal.js";
 import { startNodeWorker, type WorkerHandle } from "../workers/pool.js";
 import type { FromWorker } from "../workers/protocol.js";
@@ -109,12 +109,29 @@ export class Runtime {
       return Promise.reject(e);
     }
     const id = this.nextCallId++;
-    const worker = this.workers[this.nextWorker++ % this.workers.length];
+    const worker = this.workers[this.pickWorker()];
     return new Promise((resolve, reject) => {
       if (this.pending.size === 0) this.setKeepAlive(true);
       this.pending.set(id, { name, resolve, reject });
       worker.post({ type: "call", id, exportIndex, args });
     });
+  }
+
+  /**
+   * The worker that starts a call runs it first, so prefer one that is idle (waiting for work); otherwise take
+   * turns. A call sent to a busy worker waits until that worker's running thread yields.
+   */
+  private pickWorker(): number {
+    const n = this.workers.length;
+    const flags = new Int32Array(this.memory.buffer, 0, (WORKER_STATS + n * WORKER_STATS_STRIDE) >> 2);
+    for (let k = 0; k < n; k++) {
+      const i = (this.nextWorker + k) % n;
+      if (Atomics.load(flags, (WORKER_STATS + i * WORKER_STATS_STRIDE + WS_IDLE) >> 2) === 1) {
+        this.nextWorker = i + 1;
+        return i;
+      }
+    }
+    return this.nextWorker++ % n;
   }
 
   /** Bytes in use on the shared heap, read directly from shared memory. */

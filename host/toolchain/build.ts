@@ -39,6 +39,7 @@ export interface BuildResult {
 /** The package root: dist/host/toolchain/build.js is three levels below it. */
 const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const RUNTIME_DIR = path.join(PACKAGE_ROOT, "wasm");
+let buildCounter = 0;
 
 export async function build(options: BuildOptions): Promise<BuildResult> {
   if (!options || typeof options.entry !== "string" || options.entry === "") {
@@ -59,14 +60,21 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     await symlink(RUNTIME_DIR, path.join(packages, "vthreads"), "dir");
 
     const sigs = await readExportSignatures(entry, { searchPaths: [packages] });
-    const entryFile = path.join(work, "__vthreads_entry.ts");
-    await writeFile(entryFile, generateEntry(sigs, { guestEntry: entry, runtimeDir: "vthreads", entryDir: work }));
-    const compiled = await compileAssemblyScript({
-      entry: entryFile,
-      config: path.join(PACKAGE_ROOT, "asconfig.json"),
-      runtime: path.join(RUNTIME_DIR, "memory", "rt"),
-      searchPaths: [packages],
-    });
+    // The generated entry sits next to the guest for the length of the build, so that file names in guest
+    // failure messages read "demo.ts:41:15" rather than a path through a temporary folder.
+    const entryFile = path.join(path.dirname(entry), `.vthreads-entry-${process.pid}-${buildCounter++}.ts`);
+    await writeFile(entryFile, generateEntry(sigs, { guestEntry: entry, runtimeDir: "vthreads", entryDir: path.dirname(entry) }));
+    let compiled: Uint8Array;
+    try {
+      compiled = await compileAssemblyScript({
+        entry: entryFile,
+        config: path.join(PACKAGE_ROOT, "asconfig.json"),
+        runtime: path.join(RUNTIME_DIR, "memory", "rt"),
+        searchPaths: [packages],
+      });
+    } finally {
+      await rm(entryFile, { force: true });
+    }
     const processed = postprocess(compiled, {
       optimizeLevel: options.optimizeLevel,
       manifest: (memory) => ({ abi: MANIFEST_ABI, memory, exports: sigs }),

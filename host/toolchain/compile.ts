@@ -1,5 +1,6 @@
 // Runs the AssemblyScript compiler in-process and returns the binary, or a BuildError with its diagnostics.
 
+import path from "node:path";
 import asc from "assemblyscript/asc";
 import { BuildError } from "./errors.js";
 
@@ -19,7 +20,8 @@ export async function compileAssemblyScript(input: CompileInput): Promise<Uint8A
   let errors = "";
   const stderr = { write: (s: string | Uint8Array) => void (errors += typeof s === "string" ? s : new TextDecoder().decode(s)) };
   const argv = [
-    input.entry,
+    // Relative to the working directory, so file names in messages read like the user's own paths.
+    path.relative(process.cwd(), input.entry),
     "--outFile", "module.wasm",
     // Named explicitly so that asc never picks up an asconfig.json from the current directory instead.
     "--config", input.config,

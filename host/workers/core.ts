@@ -41,6 +41,7 @@ export class WorkerCore {
   private index = -1;
   private sliceMs = 5;
   private header!: Int32Array;
+  private workerStats!: Int32Array;
   private closing = false;
   private pumping = false;
 
@@ -71,6 +72,7 @@ export class WorkerCore {
       this.exports = instance.exports as unknown as RuntimeExports;
       this.exports.__vt_boot(this.index);
       this.header = new Int32Array(this.memory.buffer, 0, L.WORKER_STATS >> 2);
+    this.workerStats = new Int32Array(this.memory.buffer, 0, (L.WORKER_STATS + L.MAX_WORKERS * L.WORKER_STATS_STRIDE) >> 2);
       if (Atomics.load(this.header, L.ABI_VERSION >> 2) !== L.LAYOUT_ABI) {
         throw new Error("the module's runtime layout does not match this host: rebuild it with this vthreads version");
       }
@@ -94,6 +96,7 @@ export class WorkerCore {
           const where = file ? ` (at ${str(file)}:${line}:${column})` : "";
           throw new GuestAbort(`${msg ? str(msg) : "abort"}${where}`);
         },
+        "Date.now": () => Date.now(),
         trace: (msg: number, n: number, ...args: number[]) => console.log(`trace: ${str(msg)}`, ...args.slice(0, n)),
         seed: () => Date.now() * Math.random(),
         "console.log": log("log"),
@@ -223,7 +226,10 @@ export class WorkerCore {
     }
     const deadline = this.exports.__vt_next_deadline();
     const timeout = deadline === Infinity ? Infinity : Math.max(0, deadline - (performance.timeOrigin + performance.now()));
+    const idle = (L.WORKER_STATS + this.index * L.WORKER_STATS_STRIDE + L.WS_IDLE) >> 2;
+    Atomics.store(this.workerStats, idle, 1);
     const wake = () => {
+      Atomics.store(this.workerStats, idle, 0);
       Atomics.sub(h, L.SLEEPERS >> 2, 1);
       this.pump();
     };

@@ -95,6 +95,8 @@
 @inline export const WS_SWITCHES: usize = 0; // u64: threads run (a start or a resume)
 // @ts-ignore: decorator
 @inline export const WS_MIGRATIONS: usize = 8; // u64: resumes of a thread that last ran on another worker
+// @ts-ignore: decorator
+@inline export const WS_IDLE: usize = 16; // i32: 1 while the worker waits for work (written by the host side)
 
 // @ts-ignore: decorator
 @inline export const LAYOUT_ABI: u32 = 1;

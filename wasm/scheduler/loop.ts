@@ -19,9 +19,14 @@ import * as timers from "./timers";
 // @ts-ignore: decorator
 @inline export const RUN_BUSY: i32 = 1;
 
-/** Switches between looks at the clock (timers, end of slice): reading the clock is a host call. */
+// Reading the clock (for due timers and the end of the slice) is a host call, too dear for every switch when
+// switches take tens of nanoseconds, yet a must for every switch when threads run for milliseconds between yields.
+// So the interval adapts: after each reading, aim for the next one about CLOCK_TARGET_MS of work later, judging by
+// how long the last switches took, between 1 and CLOCK_MAX_EVERY switches. Every slice starts at 1.
 // @ts-ignore: decorator
-@inline const CLOCK_EVERY: u32 = 64;
+@inline const CLOCK_MAX_EVERY: u32 = 64;
+// @ts-ignore: decorator
+@inline const CLOCK_TARGET_MS: f64 = 0.05;
 
 /** The trampoline every thread starts in; Asyncify instruments it, so a rewind re-enters the thread through it. */
 function threadMain(t: usize): void {
@@ -78,8 +83,10 @@ function runThread(t: usize): void {
 
 /** Runs threads until none is runnable (RUN_IDLE) or `sliceMs` has passed (RUN_BUSY). */
 export function runSlice(sliceMs: f64): i32 {
-  const end = now() + sliceMs;
-  let n: u32 = 0;
+  let lastClock = now();
+  const end = lastClock + sliceMs;
+  let every: u32 = 1; // switches between clock readings
+  let since: u32 = 0; // switches since the last reading
   while (true) {
     let t = runqueue.pop();
     if (t == 0) {
@@ -88,10 +95,15 @@ export function runSlice(sliceMs: f64): i32 {
       if (t == 0) return RUN_IDLE;
     }
     runThread(t);
-    if (++n % CLOCK_EVERY == 0) {
+    if (++since >= every) {
       const time = now();
       if (timers.hasTimers()) timers.fireDue(time);
       if (time >= end) return RUN_BUSY;
+      const span = time - lastClock;
+      const next = span > 0 ? <f64>since * CLOCK_TARGET_MS / span : <f64>CLOCK_MAX_EVERY;
+      every = next >= <f64>CLOCK_MAX_EVERY ? CLOCK_MAX_EVERY : next < 1 ? 1 : <u32>next;
+      lastClock = time;
+      since = 0;
     }
   }
 }
