@@ -1,0 +1,133 @@
+// Shared helpers of the runtime tests: build a guest once per test file, start runtimes that are always closed,
+// and turn a hang into a failure that shows what the scheduler was doing.
+//
+// The tests import the compiled host (dist/, built by `npx tsc -p .`): the workers load dist/host/workers/*.js.
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { build, Runtime, type RuntimeOptions } from "../../dist/host/index.js";
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** Per-test timeout (ms) for tests that start runtimes: vitest's third argument of `it`. */
+export const TEST_TIMEOUT = 60_000;
+
+/**
+ * Builds test/guests/<guest>.ts into build/test/<outName>/ and returns the .wasm path. `outName` defaults to the
+ * guest's name; give each test file its own when two files build the same guest, so parallel runs never write the
+ * same output file.
+ */
+export async function buildGuest(guest: string, outName = guest): Promise<string> {
+  const out = await build({
+    entry: path.join(REPO_ROOT, "test", "guests", `${guest}.ts`),
+    outDir: path.join(REPO_ROOT, "build", "test", outName),
+  });
+  return out.wasmPath;
+}
+
+const live = new Set<Runtime>();
+
+/** Starts a runtime that `closeAll()` (call it in afterAll) closes if the test did not. */
+export async function start(wasm: string, workers: number, options: RuntimeOptions = {}): Promise<Runtime> {
+  const rt = await Runtime.start(wasm, { ...options, workers });
+  live.add(rt);
+  return rt;
+}
+
+/**
+ * Closes a runtime. `close()` waits for the calls in flight, so after a hang it would never return: after
+ * `graceMs` the workers are terminated directly (through the private `workers` field; test-only).
+ */
+export async function stop(rt: Runtime, graceMs = 5_000): Promise<void> {
+  live.delete(rt);
+  let timer: NodeJS.Timeout | undefined;
+  const closed = await Promise.race([
+    rt.close().then(() => true),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), graceMs))),
+  ]);
+  clearTimeout(timer);
+  if (!closed) {
+    const workers = (rt as unknown as { workers: { terminate(): Promise<void> }[] }).workers;
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+/** Runs `fn` on a fresh runtime and always closes it. */
+export async function withRuntime<T>(wasm: string, workers: number, fn: (rt: Runtime) => Promise<T>): Promise<T> {
+  const rt = await start(wasm, workers);
+  try {
+    return await fn(rt);
+  } finally {
+    await stop(rt);
+  }
+}
+
+/** Closes every runtime `start` opened and nobody stopped. */
+export async function closeAll(): Promise<void> {
+  await Promise.all([...live].map((rt) => stop(rt)));
+}
+
+/**
+ * `rt.call(name, ...args)` that rejects after `seconds` instead of hanging, with the scheduler and memory
+ * statistics in the message (a lost wake-up shows as runnable 0, sleeping 0, liveThreads > 0).
+ */
+export function callWithin(rt: Runtime, seconds: number, name: string, ...args: unknown[]): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(
+        new Error(
+          `call ${name}(${args.map(String).join(", ")}) did not finish within ${seconds} s; ` +
+            `scheduler: ${JSON.stringify(rt.schedulerStats())}, memory: ${JSON.stringify(rt.memoryStats())}`,
+        ),
+      );
+    }, seconds * 1000);
+  });
+  return Promise.race([rt.call(name, ...args), timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Settles `promise` within `seconds` or fails (for calls expected to reject: a hang must not pass). */
+export function within<T>(promise: Promise<T>, seconds: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not settle within ${seconds} s`)), seconds * 1000);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** The rejection of `promise`; throws if it resolves, or if it does not settle within `seconds` (a hang). */
+export async function rejectionOf(promise: Promise<unknown>, seconds = 20): Promise<Error> {
+  const TIMEOUT = Symbol("timeout");
+  let timer: NodeJS.Timeout | undefined;
+  const outcome = await Promise.race([
+    promise.then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    ),
+    new Promise<typeof TIMEOUT>((resolve) => (timer = setTimeout(() => resolve(TIMEOUT), seconds * 1000))),
+  ]).finally(() => clearTimeout(timer));
+  if (outcome === TIMEOUT) throw new Error(`expected a rejection, but nothing settled within ${seconds} s`);
+  if ("value" in outcome) throw new Error(`expected a rejection, got the value ${String(outcome.value)}`);
+  if (!(outcome.error instanceof Error)) throw new Error(`expected an Error, got ${String(outcome.error)}`);
+  return outcome.error;
+}
+
+/** Sum of a per-worker counter. */
+export const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+
+/** Waits until `cond()` holds (polled every 5 ms) or fails after `seconds`. */
+export async function until(cond: () => boolean, seconds: number, what: string): Promise<void> {
+  const end = Date.now() + seconds * 1000;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out after ${seconds} s waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** The guests' 32-bit xorshift (Marsaglia 13/17/5), so JS can replay a guest's pseudo-random schedule. */
+export function xorshift32(x: number): number {
+  x ^= x << 13;
+  x >>>= 0;
+  x ^= x >>> 17;
+  x ^= x << 5;
+  return x >>> 0;
+}

@@ -1,0 +1,110 @@
+// Randomised stress on more workers than cores: thousands of threads yield, sleep, spawn and join sub-groups and wait
+// on futures in a pseudo-random but timing-independent order (test/guests/stress.ts). JS replays each seed to know
+// the exact checksum and thread count; every thread must run exactly once to completion. A hang (a lost wake-up)
+// becomes a failure that prints the scheduler's state.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TEST_TIMEOUT, buildGuest, callWithin, closeAll, sum, until, withRuntime, xorshift32 } from "./helpers.js";
+
+let wasm: string;
+beforeAll(async () => {
+  wasm = await buildGuest("stress");
+}, 60_000);
+afterAll(closeAll);
+
+const MAX_DEPTH = 3;
+const i64 = (x: bigint) => BigInt.asIntN(64, x);
+
+/** Replays `task(depth << 32 | seed)`: its checksum and how many tasks (itself included) it ran. */
+function simulateTask(depth: number, seed: number): { acc: bigint; tasks: number } {
+  let tasks = 1;
+  let x = seed >>> 0;
+  if (x === 0) x = 0x9e3779b9;
+  let acc = BigInt(x);
+  x = xorshift32(x);
+  const steps = 1 + (x % 6);
+  for (let s = 0; s < steps; s++) {
+    x = xorshift32(x);
+    const r = x % 100;
+    if (r < 35) {
+      acc = i64(acc * 3n + 1n);
+    } else if (r < 55) {
+      acc = i64(acc + 7n);
+    } else if (r < 70 && depth < MAX_DEPTH) {
+      const k = 1 + ((x >>> 8) % 4);
+      const seeds: number[] = [];
+      for (let i = 0; i < k; i++) seeds.push((x = xorshift32(x)));
+      for (const childSeed of seeds) {
+        const child = simulateTask(depth + 1, childSeed);
+        acc = i64(acc + child.acc);
+        tasks += child.tasks;
+      }
+    } else if (r < 80 && depth < MAX_DEPTH) {
+      x = xorshift32(x);
+      const child = simulateTask(depth + 1, x);
+      acc = i64(acc ^ child.acc);
+      tasks += child.tasks;
+    } else {
+      acc = i64(acc * 31n + BigInt(r));
+    }
+  }
+  return { acc, tasks };
+}
+
+/** Replays `stress(seed, n)`. */
+function simulate(seed: number, n: number): { total: bigint; tasks: number } {
+  let x = seed === 0 ? 1 : seed >>> 0;
+  let total = 0n;
+  let tasks = 0;
+  for (let i = 0; i < n; i++) {
+    x = xorshift32(x);
+    const t = simulateTask(0, x);
+    total = i64(total + t.acc);
+    tasks += t.tasks;
+  }
+  return { total, tasks };
+}
+
+const N = 1_000;
+const SEEDS = [1, 42, 0xc0ffee, 0x7fffffff, 0xdeadbeef, 2024];
+
+describe("randomised stress", () => {
+  it("the JS replay gives thousands of tasks per seed, of every kind of step", () => {
+    for (const seed of SEEDS) {
+      const { tasks } = simulate(seed, N);
+      expect(tasks).toBeGreaterThan(5_000);
+    }
+    // Different seeds differ.
+    expect(simulate(1, N).total).not.toBe(simulate(42, N).total);
+  });
+
+  for (const workers of [4, 8]) {
+    it(`${workers} workers on 2 cores: ${SEEDS.length} seeds one after another, then all at once; exact checksums, every task started and finished exactly once`, async () => {
+      await withRuntime(wasm, workers, async (rt) => {
+        let expectedTasks = 0;
+        for (const seed of SEEDS) {
+          const { total, tasks } = simulate(seed, N);
+          const [startsBefore, endsBefore] = (await rt.call("counters")) as number[];
+          expect(await callWithin(rt, 60, "stress", seed, N)).toBe(total);
+          const [starts, ends] = (await rt.call("counters")) as number[];
+          expect({ seed, starts: starts! - startsBefore!, ends: ends! - endsBefore! }).toEqual({ seed, starts: tasks, ends: tasks });
+          expectedTasks += tasks;
+        }
+        // All seeds at once: four root calls share the workers, the run queue and the timer heap.
+        const results = await Promise.all(SEEDS.map((seed) => callWithin(rt, 60, "stress", seed, N)));
+        expect(results).toEqual(SEEDS.map((seed) => simulate(seed, N).total));
+        expectedTasks *= 2;
+        expect(await rt.call("counters")).toEqual([expectedTasks, expectedTasks]);
+
+        // Every task, plus the root calls: per seed counters(), stress(), counters(); the concurrent stress() calls;
+        // the last counters(). No thread left behind.
+        const stats = rt.schedulerStats();
+        expect(stats.spawned).toBe(expectedTasks + 3 * SEEDS.length + SEEDS.length + 1);
+        await until(() => rt.schedulerStats().liveThreads === 0, 5, "liveThreads to return to 0");
+        expect(rt.schedulerStats()).toMatchObject({ runnable: 0, sleeping: 0 });
+        // More workers than cores, and still every worker took part and threads moved between them.
+        expect(stats.switches.filter((n) => n > 0).length).toBeGreaterThan(1);
+        expect(sum(stats.migrations)).toBeGreaterThan(0);
+      });
+    }, TEST_TIMEOUT);
+  }
+});
