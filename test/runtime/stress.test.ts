@@ -64,8 +64,12 @@ function simulate(seed: number, n: number): { total: bigint; tasks: number } {
   return { total, tasks };
 }
 
+// `npm run test:soak` (VTHREADS_SOAK=1) runs many more seeds on more worker counts; the default stays quick.
+const SOAK = process.env.VTHREADS_SOAK === "1";
 const N = 1_000;
-const SEEDS = [1, 42, 0xc0ffee, 0x7fffffff, 0xdeadbeef, 2024];
+const BASE_SEEDS = [1, 42, 0xc0ffee, 0x7fffffff, 0xdeadbeef, 2024];
+const SEEDS = SOAK ? [...BASE_SEEDS, ...Array.from({ length: 24 }, (_, i) => xorshift32(0x51ed + i))] : BASE_SEEDS;
+const WORKER_COUNTS = SOAK ? [3, 4, 8, 16] : [4, 8];
 
 describe("randomised stress", () => {
   it("the JS replay gives thousands of tasks per seed, of every kind of step", () => {
@@ -77,7 +81,7 @@ describe("randomised stress", () => {
     expect(simulate(1, N).total).not.toBe(simulate(42, N).total);
   });
 
-  for (const workers of [4, 8]) {
+  for (const workers of WORKER_COUNTS) {
     it(`${workers} workers on 2 cores: ${SEEDS.length} seeds one after another, then all at once; exact checksums, every task started and finished exactly once`, async () => {
       await withRuntime(wasm, workers, async (rt) => {
         let expectedTasks = 0;
@@ -105,6 +109,6 @@ describe("randomised stress", () => {
         expect(stats.switches.filter((n) => n > 0).length).toBeGreaterThan(1);
         expect(sum(stats.migrations)).toBeGreaterThan(0);
       });
-    }, TEST_TIMEOUT);
+    }, SOAK ? 20 * TEST_TIMEOUT : TEST_TIMEOUT);
   }
 });
