@@ -8,12 +8,10 @@ export const HEAP_TOP = HEADER + 8;
 export const HEAP_IN_USE = HEADER + 16;
 export const HEAP_START = HEADER + 20;
 export const NEXT_THREAD_ID = HEADER + 24;
-export const LIVE_THREADS = HEADER + 28;
 export const RUNQ_LEN = HEADER + 44;
 export const WAKE_EPOCH = HEADER + 48;
 export const SLEEPERS = HEADER + 52;
 export const TIMER_LEN = HEADER + 64;
-export const STAT_SPAWNS = HEADER + 76;
 export const STAT_STACK_GROWTHS = HEADER + 84;
 export const WORKERS_BOOTED = HEADER + 88;
 export const WORKER_STATS = 4096;
@@ -22,6 +20,10 @@ export const WS_SWITCHES = 0;
 export const WS_MIGRATIONS = 8;
 /** i32: 1 while the worker waits for work; the main thread sends new calls to an idle worker first. */
 export const WS_IDLE = 16;
+export const WS_LOCAL_RUNNABLE = 20;
+export const WS_HEAP_IN_USE = 24;
+export const WS_SPAWNS = 32;
+export const WS_LIVE = 40;
 export const LAYOUT_ABI = 1;
 export const MAX_WORKERS = 64;
 

@@ -136,7 +136,7 @@ export class Runtime {
 
   /** Bytes in use on the shared heap, read directly from shared memory. */
   memoryStats(): MemoryStats {
-    return readMemoryStats(this.memory);
+    return readMemoryStats(this.memory, this.workers.length);
   }
 
   /** Scheduler counters, read directly from shared memory. */

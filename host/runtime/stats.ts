@@ -28,10 +28,10 @@ export interface SchedulerStats {
   sleeping: number;
 }
 
-export function readMemoryStats(memory: WebAssembly.Memory): MemoryStats {
+export function readMemoryStats(memory: WebAssembly.Memory, workers: number): MemoryStats {
   const u32 = new Uint32Array(memory.buffer);
   return {
-    heapBytes: Atomics.load(u32, L.HEAP_IN_USE >> 2),
+    heapBytes: Atomics.load(u32, L.HEAP_IN_USE >> 2) + sumWorkers(memory, workers, L.WS_HEAP_IN_USE, "i64"),
     heapReserved: Atomics.load(u32, L.HEAP_TOP >> 2) - Atomics.load(u32, L.HEAP_START >> 2),
     memoryBytes: memory.buffer.byteLength,
   };
@@ -39,18 +39,26 @@ export function readMemoryStats(memory: WebAssembly.Memory): MemoryStats {
 
 export function readSchedulerStats(memory: WebAssembly.Memory, workers: number): SchedulerStats {
   const u32 = new Uint32Array(memory.buffer);
-  const view = new DataView(memory.buffer);
-  const perWorker = (field: number) =>
-    Array.from({ length: workers }, (_, i) =>
-      Number(view.getBigUint64(L.WORKER_STATS + i * L.WORKER_STATS_STRIDE + field, true)),
-    );
   return {
-    liveThreads: Atomics.load(u32, L.LIVE_THREADS >> 2),
-    spawned: Atomics.load(u32, L.STAT_SPAWNS >> 2),
-    switches: perWorker(L.WS_SWITCHES),
-    migrations: perWorker(L.WS_MIGRATIONS),
+    liveThreads: sumWorkers(memory, workers, L.WS_LIVE, "i32"),
+    spawned: sumWorkers(memory, workers, L.WS_SPAWNS, "i64"),
+    switches: perWorker(memory, workers, L.WS_SWITCHES, "i64"),
+    migrations: perWorker(memory, workers, L.WS_MIGRATIONS, "i64"),
     stackGrowths: Atomics.load(u32, L.STAT_STACK_GROWTHS >> 2),
-    runnable: Atomics.load(u32, L.RUNQ_LEN >> 2),
+    runnable: Atomics.load(u32, L.RUNQ_LEN >> 2) + sumWorkers(memory, workers, L.WS_LOCAL_RUNNABLE, "i32"),
     sleeping: Atomics.load(u32, L.TIMER_LEN >> 2),
   };
+}
+
+/** A per-worker counter of every worker (each worker writes its own; values may be momentarily stale). */
+function perWorker(memory: WebAssembly.Memory, workers: number, field: number, type: "i32" | "i64"): number[] {
+  const view = new DataView(memory.buffer);
+  return Array.from({ length: workers }, (_, i) => {
+    const at = L.WORKER_STATS + i * L.WORKER_STATS_STRIDE + field;
+    return type === "i64" ? Number(view.getBigInt64(at, true)) : view.getInt32(at, true);
+  });
+}
+
+function sumWorkers(memory: WebAssembly.Memory, workers: number, field: number, type: "i32" | "i64"): number {
+  return perWorker(memory, workers, field, type).reduce((a, b) => a + b, 0);
 }

@@ -18,12 +18,20 @@ export interface WorkerEvents {
 /** Native stack of each worker; the Wasm scratch buffer for saved stacks (2 MiB) is sized to exceed it. */
 const WORKER_STACK_MB = 1;
 
+/**
+ * Workers inherit the process's flags by default, which is what we want, except that a flag about the main script
+ * (--input-type) makes them fail to start. Only then pass a list, keeping the flags a worker accepts.
+ */
+function workerExecArgv(): string[] | undefined {
+  if (!process.execArgv.some((f) => f.startsWith("--input-type"))) return undefined;
+  return process.execArgv.filter((f) => !f.startsWith("--input-type") && process.allowedNodeEnvironmentFlags.has(f.split("=")[0]));
+}
+
 export async function startNodeWorker(index: number, events: WorkerEvents): Promise<WorkerHandle> {
   const { Worker } = await import("node:worker_threads");
   const worker = new Worker(new URL("./node-worker.js", import.meta.url), {
     resourceLimits: { stackSizeMb: WORKER_STACK_MB },
-    // Workers inherit the process's flags, but flags about the main script (--input-type) make them fail to start.
-    execArgv: process.execArgv.filter((flag) => !flag.startsWith("--input-type")),
+    execArgv: workerExecArgv(),
   });
   let terminating = false;
   worker.on("message", (m: FromWorker) => events.message(index, m));

@@ -2,9 +2,10 @@
 // If a child fails, the group remembers the first failure, refuses further spawns, and `join` fails the joining
 // thread with that failure.
 //
-// The group's bookkeeping is guarded by a spin lock in the object itself, so any worker may spawn into it or finish
-// a child of it. Fields for cancellation and concurrency limits live here too, so they can be added without changing
-// the thread record.
+// Any worker may spawn into a group or finish a child of it. The count of live children is atomic, so the common
+// path (spawn, a child ends) takes no lock; the spin lock in the object guards the rarer changes that touch several
+// fields at once: recording a failure, adding a joiner, and taking the joiners when the last child ends. Fields for
+// cancellation and concurrency limits will live here too, without changing the thread record.
 
 import { T_NEXT } from "../scheduler/thread";
 import { prepareToPark, park, unpark } from "../scheduler/park";
@@ -29,13 +30,11 @@ export class ThreadGroup {
   spawn<A, R>(fn: (arg: A) => R, arg: A): Future<R> {
     const self = changetype<usize>(this);
     const future = new Future<R>();
-    lock(self + offsetof<ThreadGroup>("lock"));
-    const refused = this.failures > 0;
+    const refused = atomic.load<i32>(self + offsetof<ThreadGroup>("failures")) > 0;
     if (!refused) {
-      this.live++;
-      this.spawned++;
+      atomic.add<i32>(self + offsetof<ThreadGroup>("live"), 1);
+      atomic.add<u32>(self + offsetof<ThreadGroup>("spawned"), 1);
     }
-    unlock(self + offsetof<ThreadGroup>("lock"));
     if (refused) {
       failCurrent("spawn refused: the group has failed (thread " + this.firstFailedThread.toString() + ": " +
         (this.firstError as string) + ")");
@@ -54,7 +53,8 @@ export class ThreadGroup {
     const lockAt = self + offsetof<ThreadGroup>("lock");
     while (true) {
       lock(lockAt);
-      if (this.live == 0) {
+      // A child ending after this check sees our entry on the list: it takes the lock to collect the joiners.
+      if (atomic.load<i32>(self + offsetof<ThreadGroup>("live")) == 0) {
         unlock(lockAt);
         break;
       }
@@ -64,7 +64,7 @@ export class ThreadGroup {
       unlock(lockAt);
       park();
     }
-    if (this.failures > 0) {
+    if (atomic.load<i32>(self + offsetof<ThreadGroup>("failures")) > 0) {
       failCurrent("thread " + this.firstFailedThread.toString() + " failed: " + (this.firstError as string));
     }
   }
@@ -84,26 +84,26 @@ export class ThreadGroup {
 export function childExited(groupPtr: usize, futurePtr: usize, failed: bool): void {
   const group = changetype<ThreadGroup>(groupPtr);
   const lockAt = groupPtr + offsetof<ThreadGroup>("lock");
-  lock(lockAt);
   if (failed) {
     const f = changetype<FutureBase>(futurePtr);
+    lock(lockAt);
     // @ts-ignore: private access from the runtime
-    if (group.failures++ == 0) {
+    if (group.firstFailedThread == 0) {
       // @ts-ignore
       group.firstError = f.error;
       // @ts-ignore
       group.firstFailedThread = f.failedThread;
     }
+    atomic.add<i32>(groupPtr + offsetof<ThreadGroup>("failures"), 1);
+    unlock(lockAt);
   }
+  if (atomic.sub<i32>(groupPtr + offsetof<ThreadGroup>("live"), 1) != 1) return;
+  // The last child: wake whoever joins.
+  lock(lockAt);
   // @ts-ignore
-  const remaining = --group.live;
-  let joiners: usize = 0;
-  if (remaining == 0) {
-    // @ts-ignore
-    joiners = group.joiners;
-    // @ts-ignore
-    group.joiners = 0;
-  }
+  let joiners = group.joiners;
+  // @ts-ignore
+  group.joiners = 0;
   unlock(lockAt);
   while (joiners != 0) {
     const next = load<usize>(joiners, T_NEXT);

@@ -1,7 +1,8 @@
 // What the host calls. The generated entry file re-exports all of this (docs/abi.md).
 
-import { INIT_STATE, ABI_VERSION, LAYOUT_ABI, HEADER, WORKERS_BOOTED, MAX_WORKERS } from "../memory/layout";
-import { heapInit, heapAlloc, heapFree } from "../memory/heap";
+import { INIT_STATE, ABI_VERSION, LAYOUT_ABI, HEADER, WORKERS_BOOTED, MAX_WORKERS, WORKER_STATS, WS_HEAP_IN_USE }
+  from "../memory/layout";
+import { heapInit, heapAlloc, heapFree, heapAttachWorker } from "../memory/heap";
 import { setWorkerIndex, setScratch } from "../scheduler/local";
 import { allocScratch } from "../scheduler/stacks";
 import { runSlice, failRunning } from "../scheduler/loop";
@@ -25,7 +26,9 @@ export function __vt_boot(workerIndex: u32): usize {
   } else {
     while (atomic.load<i32>(INIT_STATE) != 2) atomic.wait<i32>(INIT_STATE, 1, 1000000);
   }
-  setWorkerIndex(workerIndex);
+  const stats = WORKER_STATS + <usize>workerIndex * 64;
+  setWorkerIndex(workerIndex, stats);
+  if (!heapAttachWorker(stats + WS_HEAP_IN_USE)) abort("vthreads: out of memory for the worker's block cache");
   const scratch = allocScratch();
   if (scratch == 0) abort("vthreads: out of memory for the worker's scratch stack");
   setScratch(scratch);
@@ -38,9 +41,12 @@ export function __vt_run(sliceMs: f64): i32 {
   return runSlice(sliceMs);
 }
 
-/** The running thread trapped; fail it with `message` (a String). Returns 0 if no thread was running. */
+// @ts-ignore: decorator
+@lazy const UNREPORTABLE = "the thread failed, and there was no memory left to say why";
+
+/** The running thread trapped; fail it with `message` (a String, or 0 when the host could not allocate one). */
 export function __vt_fail_current(message: usize): i32 {
-  return failRunning(changetype<string>(message)) ? 1 : 0;
+  return failRunning(message != 0 ? changetype<string>(message) : UNREPORTABLE) ? 1 : 0;
 }
 
 /** Earliest timer deadline (ms on the shared clock), +Infinity when none. */
@@ -56,7 +62,14 @@ export function __vt_free(ptr: usize): void {
   heapFree(ptr);
 }
 
-/** A String of `units` UTF-16 code units for the host to fill in; 0 when out of memory. */
+/** A String of `units` UTF-16 code units for the host to fill in; 0 when out of memory (never traps). */
 export function __vt_string(units: u32): usize {
-  return changetype<usize>(__new(<usize>units << 1, idof<string>()));
+  const bytes = <usize>units << 1;
+  const block = heapAlloc(16 + bytes);
+  if (block == 0) return 0;
+  store<u32>(block, 0, 0); // gcInfo
+  store<u32>(block, 0, 4); // gcInfo2
+  store<u32>(block, idof<string>(), 8);
+  store<u32>(block, <u32>bytes, 12);
+  return block + 16;
 }

@@ -22,7 +22,7 @@
 /** Spin lock taken while the memory is grown, so two workers never grow it for the same need. */
 // @ts-ignore: decorator
 @inline export const GROW_LOCK: usize = HEADER + 12;
-/** Bytes in blocks currently handed out (payload and block header). */
+/** Bytes in blocks handed out by the shared path (large blocks, boot); workers count their own in WS_HEAP_IN_USE. */
 // @ts-ignore: decorator
 @inline export const HEAP_IN_USE: usize = HEADER + 16;
 /** Where the bump region started. */
@@ -30,11 +30,9 @@
 @inline export const HEAP_START: usize = HEADER + 20;
 
 // --- threads (scheduler/thread.ts)
+/** Last thread id handed out. */
 // @ts-ignore: decorator
 @inline export const NEXT_THREAD_ID: usize = HEADER + 24;
-/** Threads spawned and not yet finished. */
-// @ts-ignore: decorator
-@inline export const LIVE_THREADS: usize = HEADER + 28;
 
 // --- run queue (scheduler/runqueue.ts)
 // @ts-ignore: decorator
@@ -68,8 +66,6 @@
 
 // --- statistics (read by the host, never needed for correctness)
 // @ts-ignore: decorator
-@inline export const STAT_SPAWNS: usize = HEADER + 76;
-// @ts-ignore: decorator
 @inline export const STAT_STACK_GROWTHS: usize = HEADER + 84;
 /** Workers that have booted. */
 // @ts-ignore: decorator
@@ -86,7 +82,8 @@
 @inline export const HEADER_END: usize = FREE_LISTS + SIZE_CLASSES * 8;
 
 // --- per-worker counters: worker i owns the 64 bytes at WORKER_STATS + 64 * i and writes them without atomics
-// (a cache line each, so counting never contends); the host reads them for statistics only.
+// (a cache line each, so counting never contends); the host sums them for statistics. Counters that another
+// worker's work can decrease (heap in use, live threads) may go negative per worker; only their sum means something.
 // @ts-ignore: decorator
 @inline export const WORKER_STATS: usize = 4096;
 // @ts-ignore: decorator
@@ -97,6 +94,14 @@
 @inline export const WS_MIGRATIONS: usize = 8; // u64: resumes of a thread that last ran on another worker
 // @ts-ignore: decorator
 @inline export const WS_IDLE: usize = 16; // i32: 1 while the worker waits for work (written by the host side)
+// @ts-ignore: decorator
+@inline export const WS_LOCAL_RUNNABLE: usize = 20; // i32: threads in the worker's own run queue
+// @ts-ignore: decorator
+@inline export const WS_HEAP_IN_USE: usize = 24; // i64: bytes allocated minus bytes freed by this worker
+// @ts-ignore: decorator
+@inline export const WS_SPAWNS: usize = 32; // u64: threads spawned by this worker
+// @ts-ignore: decorator
+@inline export const WS_LIVE: usize = 40; // i32: threads spawned minus threads finished by this worker
 
 // @ts-ignore: decorator
 @inline export const LAYOUT_ABI: u32 = 1;

@@ -9,7 +9,9 @@ import { addTimer } from "./timers";
 import { now as clockNow } from "./clock";
 
 /** Lets the other runnable threads run; this one goes to the back of the run queue. */
-export function yieldNow(): void {
+// Inlined so that the thread's own frame calls __vt_suspend directly: one frame fewer to unwind and rewind.
+// @ts-ignore: decorator
+@inline export function yieldNow(): void {
   requireThread("yieldNow");
   __vt_suspend(REASON_YIELD);
 }

@@ -31,6 +31,11 @@ export function failCurrent(message: string): void {
 }
 
 /** Fails the caller when a blocking call is made outside any virtual thread. */
-export function requireThread(what: string): void {
-  if (current == 0) abort(what + " was called outside a virtual thread (e.g. in module start-up code)");
+// @ts-ignore: decorator
+@inline export function requireThread(what: string): void {
+  if (current == 0) outsideThread(what);
+}
+
+function outsideThread(what: string): void {
+  abort(what + " was called outside a virtual thread (e.g. in module start-up code)");
 }

@@ -6,6 +6,8 @@
 export let current: usize = 0;
 /** Index of this worker (0-based), set at boot. */
 export let workerIndex: u32 = 0;
+/** This worker's block of counters in shared memory (WORKER_STATS + 64 * index). */
+export let stats: usize = 0;
 /** Per-worker Asyncify scratch buffer every unwind writes into (see scheduler/stacks.ts). */
 export let scratch: usize = 0;
 
@@ -17,7 +19,7 @@ export let unwinding: bool = false;
 export let suspendReason: i32 = 0;
 
 export function setCurrent(t: usize): void { current = t; }
-export function setWorkerIndex(i: u32): void { workerIndex = i; }
+export function setWorkerIndex(i: u32, statsBlock: usize): void { workerIndex = i; stats = statsBlock; }
 export function setScratch(p: usize): void { scratch = p; }
 export function setRewinding(v: bool): void { rewinding = v; }
 export function setUnwinding(v: bool): void { unwinding = v; }

@@ -1,9 +1,9 @@
 // The scheduler loop, run by every worker inside Wasm: pop a runnable thread, start or rewind it, and when it
 // unwinds, decide where it goes next. Switching never leaves Wasm.
 
-import { WORKER_STATS, WS_SWITCHES, WS_MIGRATIONS } from "../memory/layout";
+import { WS_SWITCHES, WS_MIGRATIONS } from "../memory/layout";
 import { T_STATE, T_FLAGS, T_ENTRY, T_STACK, ST_RUNNING, ST_RUNNABLE, F_WORKER_SHIFT, threadFlags } from "./thread";
-import { current, workerIndex, unwinding, suspendReason, scratch, rewinding,
+import { workerIndex, stats, unwinding, suspendReason, scratch, rewinding, current,
          setCurrent, setRewinding, setUnwinding } from "./local";
 import { asyncify_start_rewind, asyncify_stop_unwind, asyncify_stop_rewind, REASON_EXIT, REASON_YIELD } from "./suspend";
 import { saveStack, hasSavedStack, scratchIntact, scratchUsed, SCRATCH_SIZE } from "./stacks";
@@ -28,13 +28,7 @@ import * as timers from "./timers";
 // @ts-ignore: decorator
 @inline const CLOCK_TARGET_MS: f64 = 0.05;
 
-/** The trampoline every thread starts in; Asyncify instruments it, so a rewind re-enters the thread through it. */
-function threadMain(t: usize): void {
-  call_indirect<void>(load<u32>(t, T_ENTRY), t);
-}
-
 function countSwitch(t: usize): void {
-  const stats = WORKER_STATS + <usize>workerIndex * 64;
   store<u64>(stats, load<u64>(stats, WS_SWITCHES) + 1, WS_SWITCHES);
   const flags = threadFlags(t);
   const last = (flags >> F_WORKER_SHIFT) & 0xff;
@@ -48,13 +42,16 @@ function countSwitch(t: usize): void {
 
 function runThread(t: usize): void {
   setCurrent(t);
-  atomic.store<i32>(t + T_STATE, ST_RUNNING);
+  // Plain stores to the state are safe while a thread runs: only this worker owns it, and wakers ignore RUNNING.
+  store<i32>(t, ST_RUNNING, T_STATE);
   countSwitch(t);
   if (hasSavedStack(t)) {
     setRewinding(true);
     asyncify_start_rewind(load<usize>(t, T_STACK));
   }
-  threadMain(t);
+  // The thread's entry trampoline (spawn.ts) is the bottom frame of its stack: Asyncify instruments it and
+  // everything it calls, and a rewind re-enters the thread through it. This function stays uninstrumented.
+  call_indirect<void>(load<u32>(t, T_ENTRY), t);
   setCurrent(0);
   if (!unwinding) { // returned: the thread is done
     finishThread(t);
@@ -74,7 +71,7 @@ function runThread(t: usize): void {
     return;
   }
   if (reason == REASON_YIELD) {
-    atomic.store<i32>(t + T_STATE, ST_RUNNABLE);
+    store<i32>(t, ST_RUNNABLE, T_STATE);
     runqueue.push(t);
   } else {
     parked(t);
@@ -95,6 +92,7 @@ export function runSlice(sliceMs: f64): i32 {
       if (t == 0) return RUN_IDLE;
     }
     runThread(t);
+    runqueue.shareIfOthersIdle();
     if (++since >= every) {
       const time = now();
       if (timers.hasTimers()) timers.fireDue(time);

@@ -15,7 +15,8 @@
 // 44 bytes: with the allocator's 4-byte block header that is one 48-byte block.
 
 import { heapAlloc, heapFree } from "../memory/heap";
-import { NEXT_THREAD_ID, LIVE_THREADS, STAT_SPAWNS } from "../memory/layout";
+import { NEXT_THREAD_ID, WS_SPAWNS, WS_LIVE } from "../memory/layout";
+import { stats } from "./local";
 
 // @ts-ignore: decorator
 @inline export const T_STATE: usize = 0;
@@ -71,7 +72,7 @@ export function newThread(entry: u32, fn: usize, arg: u64, group: usize, future:
   const t = heapAlloc(THREAD_SIZE);
   if (t == 0) return 0;
   store<i32>(t, ST_RUNNABLE, T_STATE);
-  store<u32>(t, atomic.add<u32>(NEXT_THREAD_ID, 1) + 1, T_ID);
+  store<u32>(t, atomic.add<u32>(NEXT_THREAD_ID, 1) + 1, T_ID); // in spawn order across all workers
   store<usize>(t, 0, T_NEXT);
   store<u32>(t, entry, T_ENTRY);
   store<usize>(t, fn, T_FN);
@@ -80,14 +81,14 @@ export function newThread(entry: u32, fn: usize, arg: u64, group: usize, future:
   store<usize>(t, 0, T_STACK);
   store<u64>(t, arg, T_ARG);
   store<u32>(t, flags | F_NEVER_RAN, T_FLAGS);
-  atomic.add<u32>(LIVE_THREADS, 1);
-  atomic.add<u32>(STAT_SPAWNS, 1);
+  store<i32>(stats, load<i32>(stats, WS_LIVE) + 1, WS_LIVE);
+  store<u64>(stats, load<u64>(stats, WS_SPAWNS) + 1, WS_SPAWNS);
   return t;
 }
 
 export function freeThread(t: usize): void {
   heapFree(t);
-  atomic.sub<u32>(LIVE_THREADS, 1);
+  store<i32>(stats, load<i32>(stats, WS_LIVE) - 1, WS_LIVE);
 }
 
 export function threadId(t: usize): u32 {
