@@ -7,7 +7,7 @@
 import { T_NEXT } from "../scheduler/thread";
 import { prepareToPark, cancelPark, park, unpark } from "../scheduler/park";
 import { failCurrent, requireThread } from "../scheduler/fail";
-import { toBits, fromBits } from "./bits";
+import { fromBits } from "./bits";
 
 // @ts-ignore: decorator
 @inline const PENDING: i32 = 0;
@@ -18,15 +18,24 @@ import { toBits, fromBits } from "./bits";
 // @ts-ignore: decorator
 @inline const COMPLETED: usize = 1;
 
-/** The part of every Future the runtime touches, whatever its result type. */
+/** Why a thread failed, and which thread the failure started in. */
+export class Failure {
+  constructor(public message: string, public thread: u32) {}
+}
+
+/**
+ * The part of every Future the runtime touches, whatever its result type. The scheduler stores the result: a
+ * reference in `ref` (typed, so a collector can trace it), anything else as 64 bits in `bits`. Fields are ordered
+ * so the object is 28 bytes (a 48-byte block with its headers).
+ */
 export class FutureBase {
   state: i32 = PENDING;
   waiters: usize = 0;
-  error: string | null = null;
-  /** Id of the thread the failure started in. */
-  failedThread: u32 = 0;
+  failure: Failure | null = null;
   /** Id of the thread computing this future. */
   thread: u32 = 0;
+  bits: u64 = 0;
+  ref: Object | null = null;
 
   get done(): bool {
     return atomic.load<i32>(changetype<usize>(this) + offsetof<FutureBase>("state")) != PENDING;
@@ -55,17 +64,12 @@ export class FutureBase {
       else cancelPark(t);
     }
     if (atomic.load<i32>(stateAt) == FAILED) {
-      failCurrent("thread " + this.thread.toString() + " failed: " + (this.error as string));
+      failCurrent("thread " + this.thread.toString() + " failed: " + (this.failure as Failure).message);
     }
   }
 }
 
 export class Future<R> extends FutureBase {
-  // The result: a reference in `ref` (typed, so a collector can trace it), anything else as 64 bits.
-  // (A field of type R would not do: R may be `void`, and a reference field needs an initial value.)
-  private ref: Object | null = null;
-  private bits: u64 = 0;
-
   get(): R {
     this.wait();
     if (isVoid<R>()) {
@@ -75,12 +79,6 @@ export class Future<R> extends FutureBase {
     } else {
       return fromBits<R>(this.bits);
     }
-  }
-
-  /** Stores the thread's result; the scheduler publishes it when the thread ends. */
-  set(value: R): void {
-    if (isReference<R>()) this.ref = changetype<Object | null>(value);
-    else if (!isVoid<R>()) this.bits = toBits<R>(value);
   }
 }
 

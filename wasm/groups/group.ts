@@ -11,7 +11,7 @@ import { T_NEXT } from "../scheduler/thread";
 import { prepareToPark, park, unpark } from "../scheduler/park";
 import { failCurrent, requireThread } from "../scheduler/fail";
 import { lock, unlock } from "../memory/spinlock";
-import { Future, FutureBase } from "./future";
+import { Future, FutureBase, Failure } from "./future";
 import { spawnThread } from "./spawn";
 
 export class ThreadGroup {
@@ -89,10 +89,11 @@ export function childExited(groupPtr: usize, futurePtr: usize, failed: bool): vo
     lock(lockAt);
     // @ts-ignore: private access from the runtime
     if (group.firstFailedThread == 0) {
+      const failure = f.failure as Failure;
       // @ts-ignore
-      group.firstError = f.error;
+      group.firstError = failure.message;
       // @ts-ignore
-      group.firstFailedThread = f.failedThread;
+      group.firstFailedThread = failure.thread;
     }
     atomic.add<i32>(groupPtr + offsetof<ThreadGroup>("failures"), 1);
     unlock(lockAt);

@@ -2,7 +2,8 @@
 // through `spawnRoot`; when it ends, the worker that ran it tells the host through the `root_done` import.
 // Frame layout: docs/abi.md.
 
-import { newThread, threadId, T_FN, T_FUTURE, T_ARG, T_FLAGS, F_ROOT, F_FAILED } from "../scheduler/thread";
+import { newThread, threadId, T_FUTURE, T_ARG, T_FLAGS, F_ROOT, F_FAILED } from "../scheduler/thread";
+import { ROOT_KIND } from "../scheduler/enter";
 import * as runqueue from "../scheduler/runqueue";
 
 // @ts-ignore: decorator
@@ -16,11 +17,7 @@ declare function rootDone(frame: usize, message: usize, thread: u32): void;
 
 /** Spawns `entry(frame)` as a root virtual thread; returns its id, or 0 when out of memory. */
 export function spawnRoot(entry: (frame: usize) => void, frame: usize): u32 {
-  const trampoline = (t: usize): void => {
-    const f = changetype<(frame: usize) => void>(load<usize>(t, T_FN));
-    f(load<usize>(t, T_FUTURE));
-  };
-  const t = newThread(trampoline.index, changetype<usize>(entry), 0, 0, frame, F_ROOT);
+  const t = newThread(ROOT_KIND, changetype<usize>(entry), <u64>frame, 0, frame, F_ROOT);
   if (t == 0) return 0;
   const id = threadId(t); // read before queueing: another worker may run and free the record at once
   runqueue.push(t);

@@ -5,7 +5,7 @@
 import { T_FLAGS, T_FUTURE, T_ARG, T_ID, F_ROOT, F_FAILED } from "./thread";
 import { current } from "./local";
 import { __vt_suspend, REASON_EXIT } from "./suspend";
-import { FutureBase } from "../groups/future";
+import { FutureBase, Failure } from "../groups/future";
 
 /** Records that `t` failed with `message` (where its waiter will look: its future, or for a root call its record). */
 export function recordFailure(t: usize, message: string): void {
@@ -15,9 +15,7 @@ export function recordFailure(t: usize, message: string): void {
   if (flags & F_ROOT) {
     store<u64>(t, <u64>changetype<usize>(message), T_ARG); // a root's argument slot is free once it runs
   } else {
-    const f = changetype<FutureBase>(load<usize>(t, T_FUTURE));
-    f.error = message;
-    f.failedThread = load<u32>(t, T_ID);
+    changetype<FutureBase>(load<usize>(t, T_FUTURE)).failure = new Failure(message, load<u32>(t, T_ID));
   }
 }
 

@@ -2,7 +2,8 @@
 // unwinds, decide where it goes next. Switching never leaves Wasm.
 
 import { WS_SWITCHES, WS_MIGRATIONS } from "../memory/layout";
-import { T_STATE, T_FLAGS, T_ENTRY, T_STACK, ST_RUNNING, ST_RUNNABLE, F_WORKER_SHIFT, threadFlags } from "./thread";
+import { T_STATE, T_FLAGS, T_STACK, ST_RUNNING, ST_RUNNABLE, F_WORKER_SHIFT, threadFlags } from "./thread";
+import { enter, storeResult } from "./enter";
 import { workerIndex, stats, unwinding, suspendReason, scratch, rewinding, current,
          setCurrent, setRewinding, setUnwinding } from "./local";
 import { asyncify_start_rewind, asyncify_stop_unwind, asyncify_stop_rewind, REASON_EXIT, REASON_YIELD } from "./suspend";
@@ -49,11 +50,12 @@ function runThread(t: usize): void {
     setRewinding(true);
     asyncify_start_rewind(load<usize>(t, T_STACK));
   }
-  // The thread's entry trampoline (spawn.ts) is the bottom frame of its stack: Asyncify instruments it and
-  // everything it calls, and a rewind re-enters the thread through it. This function stays uninstrumented.
-  call_indirect<void>(load<u32>(t, T_ENTRY), t);
+  // The guest function is the bottom frame of the thread's stack: Asyncify instruments it and everything it
+  // calls, and a rewind re-enters the thread through it. This function stays uninstrumented.
+  const result = enter(t);
   setCurrent(0);
   if (!unwinding) { // returned: the thread is done
+    storeResult(t, result);
     finishThread(t);
     return;
   }

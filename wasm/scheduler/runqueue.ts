@@ -19,7 +19,7 @@ import { stats } from "./local";
 let localHead: usize = 0;
 let localTail: usize = 0;
 let localLength: i32 = 0;
-let pops: u32 = 0;
+let untilGlobal: u32 = GLOBAL_EVERY; // pops left before the next look at the global queue (no division on this path)
 
 export function push(t: usize): void {
   if (atomic.load<i32>(SLEEPERS) > 0) {
@@ -34,7 +34,8 @@ export function push(t: usize): void {
 }
 
 export function pop(): usize {
-  if (++pops % GLOBAL_EVERY == 0 || localHead == 0) {
+  if (--untilGlobal == 0 || localHead == 0) {
+    untilGlobal = GLOBAL_EVERY;
     const t = popGlobal();
     if (t != 0) return t;
   }

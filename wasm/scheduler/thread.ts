@@ -4,12 +4,12 @@
 //   0   state     one of the ST_* states below, changed with atomics
 //   4   id        thread id, unique for the runtime's life
 //   8   next      link in whatever list holds the thread (run queue, a wait list), 0 at the end
-//  12   entry     table index of the entry trampoline the scheduler calls: entry(thread)
-//  16   fn        the guest function (an AssemblyScript function object) the trampoline calls
+//  12   kind      the function's call kind: which Wasm signature it has (scheduler/enter.ts)
+//  16   fn        the guest function (an AssemblyScript function object)
 //  20   group     the ThreadGroup that owns the thread, 0 for a root call
 //  24   future    the Future that receives the result (or, for a root call, the host's frame)
 //  28   stack     saved Asyncify stack block, 0 until the thread first suspends
-//  32   arg       the argument, as 64 bits
+//  32   arg       the argument, as 64 bits; once a root call has failed, its failure message
 //  40   flags     F_* bits; bits 8..15 hold the index of the worker that last ran it
 //
 // 44 bytes: with the allocator's 4-byte block header that is one 48-byte block.
@@ -25,7 +25,7 @@ import { stats } from "./local";
 // @ts-ignore: decorator
 @inline export const T_NEXT: usize = 8;
 // @ts-ignore: decorator
-@inline export const T_ENTRY: usize = 12;
+@inline export const T_KIND: usize = 12;
 // @ts-ignore: decorator
 @inline export const T_FN: usize = 16;
 // @ts-ignore: decorator
@@ -68,13 +68,13 @@ import { stats } from "./local";
 @inline export const F_NEVER_RAN: u32 = 0xff << 8;
 
 /** Allocates a runnable thread record; 0 when out of memory. */
-export function newThread(entry: u32, fn: usize, arg: u64, group: usize, future: usize, flags: u32): usize {
+export function newThread(kind: u32, fn: usize, arg: u64, group: usize, future: usize, flags: u32): usize {
   const t = heapAlloc(THREAD_SIZE);
   if (t == 0) return 0;
   store<i32>(t, ST_RUNNABLE, T_STATE);
   store<u32>(t, atomic.add<u32>(NEXT_THREAD_ID, 1) + 1, T_ID); // in spawn order across all workers
   store<usize>(t, 0, T_NEXT);
-  store<u32>(t, entry, T_ENTRY);
+  store<u32>(t, kind, T_KIND);
   store<usize>(t, fn, T_FN);
   store<usize>(t, group, T_GROUP);
   store<usize>(t, future, T_FUTURE);
