@@ -23,8 +23,6 @@ export class ThreadGroup {
   private failures: i32 = 0;
   private firstError: string | null = null;
   private firstFailedThread: u32 = 0;
-  /** Children spawned over the group's life. */
-  private spawned: u32 = 0;
 
   /** Spawns `fn(arg)` as a virtual thread owned by this group. Fails the caller if the group has failed. */
   spawn<A, R>(fn: (arg: A) => R, arg: A): Future<R> {
@@ -33,7 +31,6 @@ export class ThreadGroup {
     const refused = atomic.load<i32>(self + offsetof<ThreadGroup>("failures")) > 0;
     if (!refused) {
       atomic.add<i32>(self + offsetof<ThreadGroup>("live"), 1);
-      atomic.add<u32>(self + offsetof<ThreadGroup>("spawned"), 1);
     }
     if (refused) {
       failCurrent("spawn refused: the group has failed (thread " + this.firstFailedThread.toString() + ": " +

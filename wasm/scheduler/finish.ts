@@ -10,7 +10,7 @@ import { completeRoot } from "../host/roots";
 export function finishThread(t: usize): void {
   const flags = load<u32>(t, T_FLAGS);
   const failed = (flags & F_FAILED) != 0;
-  atomic.store<i32>(t + T_STATE, ST_DONE);
+  store<i32>(t, ST_DONE, T_STATE); // for anyone debugging a freed record; nothing waits on it
   freeStack(t);
   if (flags & F_ROOT) {
     completeRoot(t);

@@ -21,6 +21,7 @@ export function allocScratch(): usize {
   const p = heapAlloc(SCRATCH_SIZE + 8);
   if (p == 0) return 0;
   store<u64>(p + SCRATCH_SIZE, CANARY);
+  store<usize>(p, p + SCRATCH_SIZE, 4); // Asyncify's `end`: never changes
   return p;
 }
 

@@ -6,7 +6,6 @@
 // code and silently not instrumented); the toolchain marks it no-inline by name, `__vt_suspend`.
 
 import { scratch, rewinding, setRewinding, setUnwinding, setSuspendReason } from "./local";
-import { SCRATCH_SIZE } from "./stacks";
 
 // @ts-ignore: decorator
 @external("asyncify", "start_unwind")
@@ -44,7 +43,6 @@ export function __vt_suspend(reason: i32): void {
   }
   setSuspendReason(reason);
   setUnwinding(true);
-  store<usize>(scratch, scratch + 8); // Asyncify data: {current, end}, then the saved frames
-  store<usize>(scratch, scratch + SCRATCH_SIZE, 4);
+  store<usize>(scratch, scratch + 8); // Asyncify data: {current, end} (end is set once, at boot), then the frames
   asyncify_start_unwind(scratch);
 }
