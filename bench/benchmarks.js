@@ -48,6 +48,7 @@ export const benchmarks = [
     variants: [
       { variant: "async-await", workers: 1, kind: "baseline", module: "./baselines/spawn-flat.js", export: "asyncAwait" },
       { variant: "vthreads", workers: 1, kind: "vthreads", module: "./vthreads/spawn-flat.js", guest: "spawn-flat" },
+      { variant: "vthreads", workers: 2, kind: "vthreads", module: "./vthreads/spawn-flat.js", guest: "spawn-flat" },
     ],
   },
   {

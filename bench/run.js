@@ -10,7 +10,8 @@
 //   --json FILE        also write the results as JSON records
 //   --timeout SEC      per-variant time limit (default 600, --quick 180)
 //   --in-process       run every variant in this process instead of one child process per variant
-//                      (debugging; without --expose-gc the parked-bytes baseline is skipped)
+//                      (debugging; without --expose-gc the parked-bytes baseline is skipped, and WITH it
+//                      the vthreads variants fail to start their workers: see bench/README.md)
 //
 // Exit status: 0 if every selected variant ran and verified its result (skipped ones do not count),
 // 1 if any variant failed, 2 for bad options.
@@ -127,16 +128,50 @@ function selectBenchmarks(opts) {
     .filter((b) => b.variants.length > 0);
 }
 
+/** Fraction of all CPUs busy (with anything) during `ms`, from os.cpus() times. */
+async function cpuBusy(ms) {
+  const total = () =>
+    os.cpus().reduce(
+      (acc, c) => {
+        const t = c.times;
+        acc.busy += t.user + t.nice + t.sys + t.irq;
+        acc.all += t.user + t.nice + t.sys + t.irq + t.idle;
+        return acc;
+      },
+      { busy: 0, all: 0 },
+    );
+  const a = total();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const b = total();
+  return b.all > a.all ? (b.busy - a.busy) / (b.all - a.all) : 0;
+}
+
+/**
+ * Other processes on the machine skew every number (a 2-vCPU machine has no spare core). Sample the CPUs for a
+ * second while this harness is idle, before and after the variants, and say so when something else was running.
+ */
+async function reportBusy(when) {
+  const busy = await cpuBusy(1000);
+  const msg = `CPU busy ${when}: ${(busy * 100).toFixed(0)}% of ${os.cpus().length} CPUs (measured over 1 s with the harness idle)`;
+  console.log(busy > 0.1 ? `WARNING: ${msg}: other processes compete for the CPUs; the numbers are not comparable` : msg);
+}
+
 function machineInfo() {
   const cpus = os.cpus();
   return { cpus: cpus.length, model: cpus[0]?.model?.trim() ?? "unknown", node: process.version };
 }
 
-/** Runs one job in a child process (fresh heap, --expose-gc), with a time limit. */
+/**
+ * Runs one job in a child process (fresh heap), with a time limit. Baseline children get --expose-gc (global.gc
+ * before every run, and the parked-bytes baseline needs it). vthreads children get no node flags at all: the
+ * Runtime passes the process's flags on to its worker threads, and Node refuses to start a worker with V8 flags
+ * such as --expose-gc (ERR_WORKER_INVALID_EXEC_ARGV). A vthreads run allocates almost nothing on the main thread's
+ * V8 heap, so it loses nothing without global.gc.
+ */
 function runInChild(job, timeoutSec) {
   return new Promise((resolve) => {
     const child = fork(runnerPath, ["--vthreads-bench-child"], {
-      execArgv: ["--expose-gc"],
+      execArgv: job.kind === "baseline" ? ["--expose-gc"] : [],
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     let reply = null;
@@ -213,6 +248,7 @@ async function main() {
       `${opts.quick ? "QUICK, " : ""}reps ${opts.reps}, warm-up ${opts.warmup}, ` +
       `${opts.inProcess ? "in-process" : "one child process per variant"}`,
   );
+  await reportBusy("before the run");
   if (selected.length === 0) {
     console.log("nothing selected");
     return 0;
@@ -316,6 +352,7 @@ async function main() {
     console.log(`wrote ${records.length} records to ${file}`);
   }
 
+  await reportBusy("after the run");
   if (failures > 0) console.log(`${failures} variant(s) failed`);
   return failures > 0 ? 1 : 0;
 }

@@ -1,6 +1,6 @@
 // Runs one benchmark variant: optional warm-up runs, then `reps` measured runs; returns the samples.
 // Used in-process by run.js (--in-process) or as a child process started by run.js with fork()
-// (the default: a fresh V8 heap per variant, and --expose-gc for the parked-bytes baseline).
+// (the default: a fresh V8 heap per variant, and --expose-gc for the baselines, which the parked-bytes one needs).
 // Child protocol: the parent sends one job message; the child answers { ok, samples } or
 // { ok: false, error, skipped } and exits.
 import { startRuntime } from "./vthreads/host.js";
@@ -23,7 +23,29 @@ export async function runVariant(job) {
     if (typeof mod.run !== "function") throw new Error(`${job.module} does not export run(rt, params)`);
     if (!job.wasmPath) throw new Error(`no built module for ${job.benchmark}/${job.variant}`);
     rt = await startRuntime(job.wasmPath, job.workers);
-    once = () => mod.run(rt, job.params);
+    // The guest heap has no collector yet: every run leaves its guest objects (futures, groups, arrays) behind,
+    // ~84 MB per full skynet run, and the shared memory cannot exceed its maximum (2 GiB). Before a run that might
+    // not fit, start a fresh runtime and give it one unmeasured run, instead of letting the run fail with
+    // "out of memory" (a full skynet would after ~24 runs). Nothing of this is inside a timed region.
+    let growth = 0; // largest heap growth of one run so far
+    const runOnce = async () => {
+      const start = rt.memoryStats().heapReserved;
+      const value = await mod.run(rt, job.params);
+      growth = Math.max(growth, rt.memoryStats().heapReserved - start);
+      return value;
+    };
+    once = async () => {
+      const limit = rt.manifest.memory.maximum * 65536;
+      if (growth > 0 && rt.memoryStats().heapReserved + 2 * growth > limit) {
+        console.error(`  (${job.benchmark}/${job.variant}/${job.workers}: guest heap near its maximum, restarting the runtime)`);
+        const old = rt;
+        rt = null;
+        await old.close();
+        rt = await startRuntime(job.wasmPath, job.workers);
+        await runOnce();
+      }
+      return runOnce();
+    };
   } else {
     const fn = mod[job.export];
     if (typeof fn !== "function") throw new Error(`${job.module} does not export ${job.export}()`);
