@@ -21,7 +21,8 @@ let localTail: usize = 0;
 let localLength: i32 = 0;
 let untilGlobal: u32 = GLOBAL_EVERY; // pops left before the next look at the global queue (no division on this path)
 
-export function push(t: usize): void {
+// @ts-ignore: decorator
+@inline export function push(t: usize): void {
   if (atomic.load<i32>(SLEEPERS) > 0) {
     pushGlobal(t, t, 1);
     return;
@@ -33,7 +34,8 @@ export function push(t: usize): void {
   setLocalLength(localLength + 1);
 }
 
-export function pop(): usize {
+// @ts-ignore: decorator
+@inline export function pop(): usize {
   if (--untilGlobal == 0 || localHead == 0) {
     untilGlobal = GLOBAL_EVERY;
     const t = popGlobal();
