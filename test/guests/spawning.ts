@@ -7,21 +7,8 @@ const CELLS: usize = memory.data(32);
 const NODES_STARTED: usize = CELLS;
 const NODES_FINISHED: usize = CELLS + 4;
 
-function double(x: i32): i32 {
-  yieldNow();
-  return x * 2;
-}
-
 /** n children that each yield once and return twice their index; the sum of their results (n·(n-1)). */
-export function fanOut(n: i32): i64 {
-  const g = new ThreadGroup();
-  const fs = new Array<Future<i32>>();
-  for (let i = 0; i < n; i++) fs.push(g.spawn<i32, i32>(double, i));
-  g.join();
-  let sum: i64 = 0;
-  for (let i = 0; i < n; i++) sum += fs[i].get();
-  return sum;
-}
+export { fanOut } from "./basics";
 
 /**
  * A tree node: arg = levels below << 56 | fan << 48 | label. Yields, spawns `fan` children labelled label·fan + i + 1

@@ -37,7 +37,6 @@ function countSwitch(t: usize): void {
   store<u32>(t, (flags & ~(<u32>0xff << F_WORKER_SHIFT)) | (workerIndex << F_WORKER_SHIFT), T_FLAGS);
 }
 
-// @lazy strings are data segments: written once, never mutated.
 // @ts-ignore: decorator
 @lazy const NO_MEMORY_FOR_STACK = "out of memory: no room to save the thread's stack";
 
