@@ -203,7 +203,8 @@ export class WorkerCore {
       this.fatal(`the runtime failed while failing a thread (${reason}): ${describe(e)}`);
       return;
     }
-    if (failed === 0) this.fatal(`the runtime itself failed: ${reason}`);
+    // No thread was running: the runtime's own code trapped. Keep the stack: it names the Wasm function.
+    if (failed === 0) this.fatal(`the runtime itself failed: ${reason}${error instanceof Error && error.stack ? `\n${error.stack}` : ""}`);
   }
 
   private fatal(message: string): void {
@@ -239,10 +240,21 @@ export class WorkerCore {
   }
 }
 
+/** " (in f < g < h)": the innermost Wasm functions of a trap's stack, by name (the toolchain keeps the names). */
+function wasmFrames(error: Error): string {
+  const names = (error.stack ?? "")
+    .split("\n")
+    .map((line) => /^\s*at (.+?) \(wasm:\/\//.exec(line)?.[1])
+    .filter((name): name is string => !!name)
+    .slice(0, 3)
+    .map((name) => name.replace(/^~lib\/vthreads\//, "vthreads/"));
+  return names.length ? ` (in ${names.join(" < ")})` : "";
+}
+
 function describe(error: unknown): string {
   if (error instanceof GuestAbort) return error.message;
   if (error instanceof RangeError && /call stack/i.test(error.message)) return `stack overflow: ${error.message}`;
-  if (error instanceof WebAssembly.RuntimeError) return `trap: ${error.message}`;
+  if (error instanceof WebAssembly.RuntimeError) return `trap: ${error.message}${wasmFrames(error)}`;
   if (error instanceof Error) return error.message;
   return String(error);
 }

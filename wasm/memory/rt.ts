@@ -51,6 +51,9 @@ export function __free(ptr: usize): void {
 export function __new(size: usize, id: u32): usize {
   if (size > OBJECT_MAXSIZE) throw new Error(TOO_LARGE);
   const ptr = allocOrAbort(OBJECT_OVERHEAD + size);
+  // Compiled code expects a new object to be zeroed (fields without initialisers, StaticArray elements), and a
+  // recycled block holds whatever its last owner left.
+  memory.fill(ptr + OBJECT_OVERHEAD, 0, size);
   store<u32>(ptr, 0, 0); // gcInfo
   store<u32>(ptr, 0, 4); // gcInfo2
   store<u32>(ptr, id, 8); // rtId
@@ -62,8 +65,10 @@ export function __new(size: usize, id: u32): usize {
 @unsafe @global
 export function __renew(oldPtr: usize, size: usize): usize {
   if (size > OBJECT_MAXSIZE) throw new Error(TOO_LARGE);
+  const oldSize = <usize>load<u32>(oldPtr - 4);
   const moved = heapRealloc(oldPtr - OBJECT_OVERHEAD, OBJECT_OVERHEAD + size);
   if (moved == 0) throw new Error(OUT_OF_MEMORY);
+  if (size > oldSize) memory.fill(moved + OBJECT_OVERHEAD + oldSize, 0, size - oldSize); // zeroed, like __new
   store<u32>(moved, <u32>size, 12);
   return moved + OBJECT_OVERHEAD;
 }

@@ -1,0 +1,74 @@
+// Guest of test/runtime/allocator.test.ts: many threads on several workers allocating, filling, checking and freeing
+// blocks of mixed sizes at once, so that blocks handed out twice, blocks freed under a live owner, or a memory grown
+// twice for the same need show up as a wrong pattern.
+import { ThreadGroup, Future, yieldNow } from "vthreads";
+
+/** Blocks each thread holds at a time. */
+const HELD = 16;
+
+function xorshift(x: u32): u32 {
+  x ^= x << 13;
+  x ^= x >> 17;
+  x ^= x << 5;
+  return x;
+}
+
+function fill(block: usize, size: usize, tag: u32): void {
+  for (let i: usize = 0; i + 4 <= size; i += 4) store<u32>(block + i, tag ^ <u32>i);
+}
+
+function check(block: usize, size: usize, tag: u32): i32 {
+  let bad = 0;
+  for (let i: usize = 0; i + 4 <= size; i += 4) if (load<u32>(block + i) != (tag ^ <u32>i)) bad++;
+  return bad;
+}
+
+/** One thread: `rounds` times, replace a random held block with a new one of random size; yield in between. */
+function churner(seed: i64): i32 {
+  let x = <u32>seed | 1;
+  const rounds = <i32>(seed >>> 32);
+  const blocks = new StaticArray<usize>(HELD);
+  const sizes = new StaticArray<usize>(HELD);
+  const tags = new StaticArray<u32>(HELD);
+  let bad = 0;
+  for (let r = 0; r < rounds; r++) {
+    x = xorshift(x);
+    const slot = <i32>(x % HELD);
+    if (blocks[slot] != 0) {
+      bad += check(blocks[slot], sizes[slot], tags[slot]);
+      heap.free(blocks[slot]);
+    }
+    x = xorshift(x);
+    // Mostly small blocks (per-worker caches), sometimes large ones (the shared path and memory growth).
+    const size: usize = (x & 7) == 0 ? 2048 + <usize>(x % 65536) : 4 + <usize>(x % 1000);
+    const block = heap.alloc(size);
+    x = xorshift(x);
+    fill(block, size, x);
+    blocks[slot] = block;
+    sizes[slot] = size;
+    tags[slot] = x;
+    if ((r & 3) == 0) yieldNow(); // let other threads, on this worker and others, allocate in between
+  }
+  for (let i = 0; i < HELD; i++) {
+    if (blocks[i] != 0) {
+      bad += check(blocks[i], sizes[i], tags[i]);
+      heap.free(blocks[i]);
+    }
+  }
+  return bad;
+}
+
+/** n threads of `rounds` rounds each; returns how many words were found corrupted (0 when the allocator is right). */
+export function churn(n: i32, rounds: i32, seed: i32): i32 {
+  const g = new ThreadGroup();
+  let x = <u32>seed | 1;
+  const futures = new Array<Future<i32>>(0);
+  for (let i = 0; i < n; i++) {
+    x = xorshift(x);
+    futures.push(g.spawn<i64, i32>(churner, (<i64>rounds << 32) | <i64>x));
+  }
+  g.join();
+  let bad = 0;
+  for (let i = 0; i < n; i++) bad += futures[i].get();
+  return bad;
+}
