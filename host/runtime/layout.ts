@@ -1,4 +1,4 @@
-// The host's view of the shared header. Mirrors wasm/memory/layout.ts (addresses in bytes); test/layout.test.ts
+// The host's view of the shared header. Mirrors wasm/memory/layout.ts (addresses in bytes); test/toolchain/layout.test.ts
 // checks that the two agree.
 
 export const HEADER = 1024;
