@@ -14,17 +14,21 @@ export const SLEEPERS = HEADER + 52;
 export const TIMER_LEN = HEADER + 64;
 export const STAT_STACK_GROWTHS = HEADER + 84;
 export const WORKERS_BOOTED = HEADER + 88;
+export const DEQUE_LIMIT = HEADER + 92;
+export const GROW_COUNT = HEADER + 96;
+export const DEQUES = HEADER + 128 + 144 * 8;
+export const DEQUE_HEAD = 0;
+export const DEQUE_TAIL = 4;
 export const WORKER_STATS = 4096;
 export const WORKER_STATS_STRIDE = 64;
 export const WS_SWITCHES = 0;
 export const WS_MIGRATIONS = 8;
 /** i32: 1 while the worker waits for work; the main thread sends new calls to an idle worker first. */
 export const WS_IDLE = 16;
-export const WS_LOCAL_RUNNABLE = 20;
 export const WS_HEAP_IN_USE = 24;
 export const WS_SPAWNS = 32;
 export const WS_LIVE = 40;
-export const LAYOUT_ABI = 1;
+export const LAYOUT_ABI = 2;
 export const MAX_WORKERS = 64;
 
 /** Frame layout of a root call (docs/abi.md). */

@@ -45,7 +45,7 @@ export function readSchedulerStats(memory: WebAssembly.Memory, workers: number):
     switches: perWorker(memory, workers, L.WS_SWITCHES, "i64"),
     migrations: perWorker(memory, workers, L.WS_MIGRATIONS, "i64"),
     stackGrowths: Atomics.load(u32, L.STAT_STACK_GROWTHS >> 2),
-    runnable: Atomics.load(u32, L.RUNQ_LEN >> 2) + sumWorkers(memory, workers, L.WS_LOCAL_RUNNABLE, "i32"),
+    runnable: Atomics.load(u32, L.RUNQ_LEN >> 2) + dequeLengths(u32),
     sleeping: Atomics.load(u32, L.TIMER_LEN >> 2),
   };
 }
@@ -61,4 +61,17 @@ function perWorker(memory: WebAssembly.Memory, workers: number, field: number, t
 
 function sumWorkers(memory: WebAssembly.Memory, workers: number, field: number, type: "i32" | "i64"): number {
   return perWorker(memory, workers, field, type).reduce((a, b) => a + b, 0);
+}
+
+/** Threads in the workers' deques (snapshots: each may be stale by the time it is read). */
+export function dequeLengths(u32: Uint32Array): number {
+  let total = 0;
+  const limit = Atomics.load(u32, L.DEQUE_LIMIT >> 2);
+  for (let i = 0; i < limit; i++) {
+    const d = Atomics.load(u32, (L.DEQUES >> 2) + i);
+    if (d === 0 || d + L.DEQUE_TAIL + 4 > u32.byteLength) continue; // a view older than the memory's last growth
+    const n = (Atomics.load(u32, (d + L.DEQUE_TAIL) >> 2) - Atomics.load(u32, (d + L.DEQUE_HEAD) >> 2)) >>> 0;
+    if (n <= 0x7fffffff) total += n; // head and tail read at different moments can look negative
+  }
+  return total;
 }

@@ -16,6 +16,7 @@ interface RuntimeExports {
   __vt_run(sliceMs: number): number;
   __vt_fail_current(message: number): number;
   __vt_next_deadline(): number;
+  __vt_runnable(): number;
   __vt_alloc(size: number): number;
   __vt_free(ptr: number): void;
   __vt_string(units: number): number;
@@ -213,14 +214,15 @@ export class WorkerCore {
   }
 
   /**
-   * Idle: announce ourselves in SLEEPERS, re-check the run queue, then wait on WAKE_EPOCH. A push after our check
-   * sees SLEEPERS > 0 and bumps the epoch, so the wait returns at once (no lost wake-up); see wasm runqueue.ts.
+   * Idle: announce ourselves in SLEEPERS, re-check every queue we could take from (the global queue and every
+   * worker's deque), then wait on WAKE_EPOCH. A push published after our check sees SLEEPERS > 0 and bumps the
+   * epoch, so the wait returns at once (no lost wake-up); see wasm runqueue.ts.
    */
   private sleep(): void {
     const h = this.header;
     Atomics.add(h, L.SLEEPERS >> 2, 1);
     const epoch = Atomics.load(h, L.WAKE_EPOCH >> 2);
-    if (Atomics.load(h, L.RUNQ_LEN >> 2) > 0) {
+    if (this.exports.__vt_runnable() > 0) {
       Atomics.sub(h, L.SLEEPERS >> 2, 1);
       this.host.soon(this.pump);
       return;

@@ -5,6 +5,7 @@
 // sentinel COMPLETED, so a getter either gets onto the list before completion (and is woken) or sees COMPLETED.
 
 import { T_NEXT } from "../scheduler/thread";
+import { syncMemoryView } from "../memory/view";
 import { prepareToPark, cancelPark, park, unpark } from "../scheduler/park";
 import { failCurrent, requireThread } from "../scheduler/fail";
 import { fromBits } from "./bits";
@@ -63,6 +64,7 @@ export class FutureBase {
       if (published) park();
       else cancelPark(t);
     }
+    syncMemoryView(); // the result may live in memory the worker that ran the thread has just grown
     if (atomic.load<i32>(stateAt) == FAILED) {
       failCurrent("thread " + this.thread.toString() + " failed: " + (this.failure as Failure).message);
     }

@@ -11,6 +11,7 @@ import { T_NEXT } from "../scheduler/thread";
 import { prepareToPark, park, unpark } from "../scheduler/park";
 import { failCurrent, requireThread } from "../scheduler/fail";
 import { lock, unlock } from "../memory/spinlock";
+import { syncMemoryView } from "../memory/view";
 import { Future, FutureBase, Failure } from "./future";
 import { spawnThread } from "./spawn";
 
@@ -61,6 +62,7 @@ export class ThreadGroup {
       unlock(lockAt);
       park();
     }
+    syncMemoryView(); // what the children left may live in memory their workers have just grown
     if (atomic.load<i32>(self + offsetof<ThreadGroup>("failures")) > 0) {
       failCurrent("thread " + this.firstFailedThread.toString() + " failed: " + (this.firstError as string));
     }

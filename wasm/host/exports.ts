@@ -6,6 +6,7 @@ import { heapInit, heapAlloc, heapFree, heapAttachWorker } from "../memory/heap"
 import { setWorkerIndex, setScratch } from "../scheduler/local";
 import { allocScratch } from "../scheduler/stacks";
 import { runSlice, failRunning } from "../scheduler/loop";
+import { attachWorker, runnableCount } from "../scheduler/runqueue";
 import { nextDeadline } from "../scheduler/timers";
 
 // The toolchain replaces this import with a function that copies the (passive) data segments into memory:
@@ -32,6 +33,7 @@ export function __vt_boot(workerIndex: u32): usize {
   const scratch = allocScratch();
   if (scratch == 0) abort("vthreads: out of memory for the worker's scratch stack");
   setScratch(scratch);
+  if (!attachWorker(workerIndex)) abort("vthreads: out of memory for the worker's run queue");
   atomic.add<i32>(WORKERS_BOOTED, 1);
   return HEADER;
 }
@@ -47,6 +49,11 @@ export function __vt_run(sliceMs: f64): i32 {
 /** The running thread trapped; fail it with `message` (a String, or 0 when the host could not allocate one). */
 export function __vt_fail_current(message: usize): i32 {
   return failRunning(message != 0 ? changetype<string>(message) : UNREPORTABLE) ? 1 : 0;
+}
+
+/** Threads waiting in any run queue (the global queue and every worker's deque); the idle protocol's re-check. */
+export function __vt_runnable(): u32 {
+  return runnableCount();
 }
 
 /** Earliest timer deadline (ms on the shared clock), +Infinity when none. */

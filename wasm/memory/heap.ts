@@ -14,6 +14,7 @@
 
 import { HEAP_TOP, GROW_LOCK, HEAP_IN_USE, HEAP_START, FREE_LISTS, SIZE_CLASSES } from "./layout";
 import { lock, unlock } from "./spinlock";
+import { memoryGrew } from "./view";
 
 // @ts-ignore: decorator
 @inline const HEADER_SIZE: usize = 4;
@@ -122,12 +123,14 @@ function ensureMemory(end: usize): bool {
   if (end <= (<usize>memory.size() << 16)) return true;
   lock(GROW_LOCK);
   let ok = true;
-  const have = <usize>memory.size();
+  // grow(0) gives the true current size (memory.size() may still show this worker's stale view) and refreshes it.
+  const have = <usize>memory.grow(0);
   const need = (end + 0xffff) >> 16;
   if (need > have) {
     // Grow by at least a quarter of what we have, so a burst of allocation does not grow one page at a time.
     const want = max(need - have, have >> 2);
     if (memory.grow(<i32>want) < 0 && memory.grow(<i32>(need - have)) < 0) ok = false;
+    else memoryGrew();
   }
   unlock(GROW_LOCK);
   return ok;

@@ -71,15 +71,33 @@
 // @ts-ignore: decorator
 @inline export const WORKERS_BOOTED: usize = HEADER + 88;
 
+/** Times the memory has grown; a worker that sees it change refreshes its view of the memory (memory/view.ts). */
+// @ts-ignore: decorator
+@inline export const GROW_COUNT: usize = HEADER + 96;
+
+// --- work-stealing run queues (scheduler/deque.ts, scheduler/runqueue.ts)
+/** One more than the highest index of a worker whose deque is registered in DEQUES (thieves look below it). */
+// @ts-ignore: decorator
+@inline export const DEQUE_LIMIT: usize = HEADER + 92;
+
 // --- allocator free lists (memory/heap.ts): one tagged Treiber stack head (u64) per size class
 // @ts-ignore: decorator
 @inline export const FREE_LISTS: usize = HEADER + 128;
 // @ts-ignore: decorator
 @inline export const SIZE_CLASSES: usize = 144;
 
+/** Worker i's deque (a block of the heap) at DEQUES + 4 * i; 0 until that worker has booted. */
+// @ts-ignore: decorator
+@inline export const DEQUES: usize = FREE_LISTS + SIZE_CLASSES * 8;
+/** Offsets in a deque of its head and tail indices (u32 each, together one u64 word); its ring follows at 64. */
+// @ts-ignore: decorator
+@inline export const DEQUE_HEAD: usize = 0;
+// @ts-ignore: decorator
+@inline export const DEQUE_TAIL: usize = 4;
+
 /** First byte after the header; must stay below memoryBase. */
 // @ts-ignore: decorator
-@inline export const HEADER_END: usize = FREE_LISTS + SIZE_CLASSES * 8;
+@inline export const HEADER_END: usize = DEQUES + 64 * 4;
 
 // --- per-worker counters: worker i owns the 64 bytes at WORKER_STATS + 64 * i and writes them without atomics
 // (a cache line each, so counting never contends); the host sums them for statistics. Counters that another
@@ -95,8 +113,6 @@
 // @ts-ignore: decorator
 @inline export const WS_IDLE: usize = 16; // i32: 1 while the worker waits for work (written by the host side)
 // @ts-ignore: decorator
-@inline export const WS_LOCAL_RUNNABLE: usize = 20; // i32: threads in the worker's own run queue
-// @ts-ignore: decorator
 @inline export const WS_HEAP_IN_USE: usize = 24; // i64: bytes allocated minus bytes freed by this worker
 // @ts-ignore: decorator
 @inline export const WS_SPAWNS: usize = 32; // u64: threads spawned by this worker
@@ -104,7 +120,7 @@
 @inline export const WS_LIVE: usize = 40; // i32: threads spawned minus threads finished by this worker
 
 // @ts-ignore: decorator
-@inline export const LAYOUT_ABI: u32 = 1;
+@inline export const LAYOUT_ABI: u32 = 2;
 
 /** Where static data starts: the toolchain passes this as asc's `--memoryBase`. */
 // @ts-ignore: decorator

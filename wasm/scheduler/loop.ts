@@ -12,6 +12,7 @@ import { parked } from "./park";
 import { recordFailure } from "./fail";
 import { finishThread } from "./finish";
 import { now } from "./clock";
+import { syncMemoryView } from "../memory/view";
 import * as runqueue from "./runqueue";
 import * as timers from "./timers";
 
@@ -40,7 +41,9 @@ function countSwitch(t: usize): void {
 // @ts-ignore: decorator
 @lazy const NO_MEMORY_FOR_STACK = "out of memory: no room to save the thread's stack";
 
-function runThread(t: usize): void {
+/** Runs `t` until it ends or suspends; returns the thread to run next when `t` yielded, else 0. */
+function runThread(t: usize): usize {
+  syncMemoryView(); // t, its stack and its objects may live in memory another worker has just grown
   setCurrent(t);
   // Plain stores to the state are safe while a thread runs: only this worker owns it, and wakers ignore RUNNING.
   store<i32>(t, ST_RUNNING, T_STATE);
@@ -56,7 +59,7 @@ function runThread(t: usize): void {
   if (!unwinding) { // returned: the thread is done
     storeResult(t, result);
     finishThread(t);
-    return;
+    return 0;
   }
   setUnwinding(false);
   asyncify_stop_unwind();
@@ -64,20 +67,26 @@ function runThread(t: usize): void {
   const reason = suspendReason;
   if (reason == REASON_EXIT) { // failed: its stack is discarded
     finishThread(t);
-    return;
+    return 0;
   }
   if (!saveStack(t)) {
     recordFailure(t, NO_MEMORY_FOR_STACK);
     finishThread(t);
-    return;
+    return 0;
   }
   if (reason == REASON_YIELD) {
     store<i32>(t, ST_RUNNABLE, T_STATE);
-    runqueue.push(t);
-  } else {
-    parked(t);
+    return runqueue.yielded(t);
   }
+  parked(t);
+  return 0;
 }
+
+/**
+ * The thread to run next when the last one yielded: `runqueue.yielded` already took it from the queues. Per worker;
+ * non-zero only between two slices of a busy worker (which the host runs again at once).
+ */
+let next: usize = 0;
 
 /** Runs threads until none is runnable (RUN_IDLE) or `sliceMs` has passed (RUN_BUSY). */
 export function runSlice(sliceMs: f64): i32 {
@@ -86,21 +95,22 @@ export function runSlice(sliceMs: f64): i32 {
   let every: u32 = 1; // switches between clock readings
   let since: u32 = 0; // switches since the last reading
   while (true) {
-    let t = runqueue.pop();
+    let t = next;
+    next = 0;
+    if (t == 0) t = runqueue.pop();
     if (t == 0) {
       if (timers.hasTimers()) timers.fireDue(now());
       t = runqueue.pop();
       if (t == 0) return RUN_IDLE;
     }
-    runThread(t);
-    runqueue.shareIfOthersIdle();
+    next = runThread(t); // kept across slices: it is the queue's head, and the alternation of yields depends on it
     if (++since >= every) {
       const time = now();
       if (timers.hasTimers()) timers.fireDue(time);
-      if (time >= end) return RUN_BUSY;
+      if (time >= end) return RUN_BUSY; // `next` (if any) starts the next slice: the host calls again at once
       const span = time - lastClock;
-      const next = span > 0 ? <f64>since * CLOCK_TARGET_MS / span : <f64>CLOCK_MAX_EVERY;
-      every = next >= <f64>CLOCK_MAX_EVERY ? CLOCK_MAX_EVERY : next < 1 ? 1 : <u32>next;
+      const ideal = span > 0 ? <f64>since * CLOCK_TARGET_MS / span : <f64>CLOCK_MAX_EVERY;
+      every = ideal >= <f64>CLOCK_MAX_EVERY ? CLOCK_MAX_EVERY : ideal < 1 ? 1 : <u32>ideal;
       lastClock = time;
       since = 0;
     }

@@ -31,7 +31,7 @@ export function parked(t: usize): void {
   if (atomic.cmpxchg<i32>(t + T_STATE, ST_PARKING, ST_PARKED) != ST_PARKING) {
     // Woken while unwinding (NOTIFIED): run it again.
     atomic.store<i32>(t + T_STATE, ST_RUNNABLE);
-    runqueue.push(t);
+    runqueue.requeue(t);
   }
 }
 

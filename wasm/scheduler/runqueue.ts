@@ -1,71 +1,170 @@
-// Run queues. Each worker has its own FIFO (linked through the threads' `next` field, reached only by that worker,
-// so it needs no atomics), and all workers share one global FIFO behind a spin lock.
+// Run queues. Each worker has a work-stealing deque in shared memory (scheduler/deque.ts; its address is registered
+// in the header so other workers find it), and all workers share one global FIFO behind a spin lock.
 //
-// A thread made runnable goes to the local queue of the worker that made it runnable, unless some worker is asleep:
-// then it goes to the global queue and one sleeper is woken, so idle workers get work. A worker takes from its own
-// queue first, but looks at the global queue every GLOBAL_EVERY pops so nothing there starves, and when its own is
-// empty. A worker that sees sleepers while it has more than one thread queued hands half of its queue over.
-// (Per-worker queues with work stealing replace the hand-over when scaling matters.)
+// A thread made runnable goes to the deque of the worker that made it runnable; when that deque is full, half of it
+// moves to the global queue. A worker takes from its own deque first, looks at the global queue every GLOBAL_EVERY
+// pops (so nothing there starves) and when its deque is empty, and then steals half of another worker's deque,
+// trying every worker once from a random start. Only when all of that finds nothing does it go idle.
+//
+// Waking: a worker about to sleep announces itself in SLEEPERS and then re-checks every queue (host/workers/core.ts);
+// a push loads SLEEPERS after publishing the thread, and if it is non-zero bumps WAKE_EPOCH and notifies one waiter.
+// With sequentially consistent atomics either the pusher sees the sleeper or the sleeper sees the thread. A worker
+// that re-queues the thread it just ran, with nothing else in its deque, skips the wake-up: it runs that thread next
+// itself, and a woken worker would find nothing (or steal the thread and make it migrate).
 
-import { RUNQ_LOCK, RUNQ_HEAD, RUNQ_TAIL, RUNQ_LEN, WAKE_EPOCH, SLEEPERS, WS_LOCAL_RUNNABLE } from "../memory/layout";
+import { RUNQ_LOCK, RUNQ_HEAD, RUNQ_TAIL, RUNQ_LEN, WAKE_EPOCH, SLEEPERS, DEQUES, DEQUE_LIMIT } from "../memory/layout";
+import { heapAlloc } from "../memory/heap";
 import { lock, unlock } from "../memory/spinlock";
+import { syncMemoryView } from "../memory/view";
 import { T_NEXT } from "./thread";
-import { stats } from "./local";
+import { dequeInit, dequePush, dequePop, dequeSwap, dequeLength, dequeClaimHalf, dequeClaimed, dequeSteal, DEQUE_SIZE }
+  from "./deque";
 
 // @ts-ignore: decorator
 @inline const GLOBAL_EVERY: u32 = 61;
 
-// This worker's own queue (Wasm globals are per worker).
-let localHead: usize = 0;
-let localTail: usize = 0;
-let localLength: i32 = 0;
+/** This worker's deque (Wasm globals are per worker). */
+let mine: usize = 0;
 let untilGlobal: u32 = GLOBAL_EVERY; // pops left before the next look at the global queue (no division on this path)
+let random: u32 = 0; // xorshift state for picking the first victim
+
+/** At boot: allocates this worker's deque and registers it for thieves. False when out of memory. */
+export function attachWorker(index: u32): bool {
+  const block = heapAlloc(DEQUE_SIZE + 64);
+  if (block == 0) return false;
+  const d = (block + 63) & ~<usize>63;
+  dequeInit(d);
+  mine = d;
+  random = index * 0x9e3779b9 + 1;
+  atomic.store<usize>(DEQUES + (<usize>index << alignof<usize>()), d);
+  while (true) {
+    const limit = atomic.load<u32>(DEQUE_LIMIT);
+    if (limit > index || atomic.cmpxchg<u32>(DEQUE_LIMIT, limit, index + 1) == limit) break;
+  }
+  return true;
+}
+
+/** Queues a runnable thread on this worker and wakes a sleeping worker to share the work, if there is one. */
+export function push(t: usize): void {
+  pushLocal(t);
+  wakeIdleWorker();
+}
+
+/**
+ * Queues the thread this worker has just run (it yielded, or was woken while parking). Wakes a sleeper only if
+ * something else is queued too: otherwise this worker runs the thread next itself.
+ */
+export function requeue(t: usize): void {
+  pushLocal(t);
+  if (dequeLength(mine) > 1) wakeIdleWorker();
+}
+
+/**
+ * The thread this worker has just run yielded: queue it and return the thread to run next, which is `pop()`'s
+ * choice. Costs one CAS when other threads are queued here (`dequeSwap`), none when none are.
+ */
+// @ts-ignore: decorator
+@inline export function yielded(t: usize): usize {
+  if (--untilGlobal != 0) {
+    const x = dequeSwap(mine, t);
+    if (x != 0) {
+      if (x != t) {
+        wakeIdleWorker(); // t waits in our deque behind others
+        return x;
+      }
+      // Our deque is empty: t runs again, unless the global queue has work.
+      if (atomic.load<i32>(RUNQ_LEN) == 0) return t;
+    }
+  } else {
+    untilGlobal = GLOBAL_EVERY;
+  }
+  requeue(t);
+  const g = popGlobal();
+  if (g != 0) return g;
+  const y = dequePop(mine);
+  if (y != 0) return y;
+  return popElsewhere();
+}
 
 // @ts-ignore: decorator
-@inline export function push(t: usize): void {
-  if (atomic.load<i32>(SLEEPERS) > 0) {
-    pushGlobal(t, t, 1);
+@inline function pushLocal(t: usize): void {
+  if (!dequePush(mine, t)) overflow(t);
+}
+
+/** The deque is full: move its older half, and `t`, to the global queue (like Go's runqputslow). */
+function overflow(t: usize): void {
+  const n = dequeClaimHalf(mine);
+  // Link the claimed threads (they are ours now) and t in queue order.
+  store<usize>(t, 0, T_NEXT);
+  if (n == 0) { // thieves emptied the deque meanwhile: there is room again
+    if (!dequePush(mine, t)) pushGlobal(t, t, 1);
     return;
   }
-  store<usize>(t, 0, T_NEXT);
-  if (localTail == 0) localHead = t;
-  else store<usize>(localTail, t, T_NEXT);
-  localTail = t;
-  setLocalLength(localLength + 1);
+  const first = dequeClaimed(mine, 0);
+  let last = first;
+  for (let i: u32 = 1; i < n; i++) {
+    const next = dequeClaimed(mine, i);
+    store<usize>(last, next, T_NEXT);
+    last = next;
+  }
+  store<usize>(last, t, T_NEXT);
+  pushGlobal(first, t, <i32>n + 1);
 }
 
 // @ts-ignore: decorator
 @inline export function pop(): usize {
-  if (--untilGlobal == 0 || localHead == 0) {
+  if (--untilGlobal == 0) {
     untilGlobal = GLOBAL_EVERY;
     const t = popGlobal();
     if (t != 0) return t;
   }
-  const t = localHead;
-  if (t == 0) return 0;
-  localHead = load<usize>(t, T_NEXT);
-  if (localHead == 0) localTail = 0;
-  setLocalLength(localLength - 1);
-  return t;
+  const t = dequePop(mine);
+  if (t != 0) return t;
+  return popElsewhere();
 }
 
-/** When other workers sleep and this one has a backlog, move half of it to the global queue (waking one). */
-export function shareIfOthersIdle(): void {
-  if (localLength < 2 || atomic.load<i32>(SLEEPERS) == 0) return;
-  const keep = localLength - localLength / 2;
-  let last = localHead;
-  for (let i = 1; i < keep; i++) last = load<usize>(last, T_NEXT);
-  const first = load<usize>(last, T_NEXT);
-  store<usize>(last, 0, T_NEXT);
-  const moved = localLength - keep;
-  pushGlobal(first, localTail, moved);
-  localTail = last;
-  setLocalLength(keep);
+/** This worker's deque is empty: the global queue, then the other workers' deques. */
+function popElsewhere(): usize {
+  const t = popGlobal();
+  if (t != 0) return t;
+  return steal();
 }
 
-function setLocalLength(n: i32): void {
-  localLength = n;
-  store<i32>(stats, n, WS_LOCAL_RUNNABLE);
+function steal(): usize {
+  const limit = atomic.load<u32>(DEQUE_LIMIT);
+  if (limit < 2) return 0;
+  let x = random;
+  x ^= x << 13;
+  x ^= x >> 17;
+  x ^= x << 5;
+  random = x;
+  const start = x % limit;
+  for (let i: u32 = 0; i < limit; i++) {
+    let v = start + i;
+    if (v >= limit) v -= limit;
+    const victim = atomic.load<usize>(DEQUES + (<usize>v << alignof<usize>()));
+    if (victim == 0 || victim == mine) continue;
+    syncMemoryView(); // the victim's deque may be in memory another worker has just grown
+    const t = dequeSteal(victim, mine);
+    if (t != 0) {
+      // We took more than we run now: let another idle worker steal from us in turn.
+      if (dequeLength(mine) > 0) wakeIdleWorker();
+      return t;
+    }
+  }
+  return 0;
+}
+
+/** Threads in the global queue and in every worker's deque (each read once, seq-cst). */
+export function runnableCount(): u32 {
+  syncMemoryView();
+  let n = <u32>atomic.load<i32>(RUNQ_LEN);
+  const limit = atomic.load<u32>(DEQUE_LIMIT);
+  for (let i: u32 = 0; i < limit; i++) {
+    const d = atomic.load<usize>(DEQUES + (<usize>i << alignof<usize>()));
+    if (d != 0) n += dequeLength(d);
+  }
+  return n;
 }
 
 /** Appends the linked threads first..last (`count` of them) to the global queue and wakes a sleeping worker. */
@@ -86,6 +185,7 @@ function popGlobal(): usize {
   lock(RUNQ_LOCK);
   const t = load<usize>(RUNQ_HEAD);
   if (t != 0) {
+    syncMemoryView(); // t may have been allocated by a worker that grew the memory
     const next = load<usize>(t, T_NEXT);
     store<usize>(RUNQ_HEAD, next);
     if (next == 0) store<usize>(RUNQ_TAIL, 0);
@@ -96,13 +196,15 @@ function popGlobal(): usize {
 }
 
 /**
- * Wakes one sleeping worker, if any. Idle workers announce themselves in SLEEPERS, then re-check the global queue,
- * then wait on WAKE_EPOCH (host/workers/core.ts); with sequentially consistent atomics either they see this push or
- * we see them.
+ * Wakes one sleeping worker, if any. Called after the work is published (a seq-cst store or RMW); idle workers
+ * announce themselves in SLEEPERS, then re-check every queue, then wait on WAKE_EPOCH (host/workers/core.ts).
  */
-function wakeIdleWorker(): void {
-  if (atomic.load<i32>(SLEEPERS) > 0) {
-    atomic.add<i32>(WAKE_EPOCH, 1);
-    atomic.notify(WAKE_EPOCH, 1);
-  }
+// @ts-ignore: decorator
+@inline function wakeIdleWorker(): void {
+  if (atomic.load<i32>(SLEEPERS) > 0) wakeOne();
+}
+
+function wakeOne(): void {
+  atomic.add<i32>(WAKE_EPOCH, 1);
+  atomic.notify(WAKE_EPOCH, 1);
 }

@@ -1,0 +1,28 @@
+// The work-stealing deque (wasm/scheduler/deque.ts) under a direct race: an owner pushes and pops (and claims half
+// when full) while thieves on other workers steal halves into their own deques and from each other. Every item must
+// be taken exactly once. Guest: test/guests/deque.ts.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TEST_TIMEOUT, buildGuest, callWithin, closeAll, withRuntime } from "./helpers.js";
+
+let wasm: string;
+beforeAll(async () => {
+  wasm = await buildGuest("deque");
+}, 60_000);
+afterAll(closeAll);
+
+describe("work-stealing deque", () => {
+  for (const [workers, thieves] of [[4, 3], [8, 7]] as const) {
+    it(`${workers} workers: owner pushes/pops 200,000 items while ${thieves} thieves steal; each taken exactly once`, async () => {
+      await withRuntime(wasm, workers, async (rt) => {
+        let stolen = 0;
+        for (let round = 0; round < 5; round++) {
+          const n = 200_000;
+          const [taken, duplicates, missing, outOfBounds, thiefTakes] = (await callWithin(rt, 60, "race", n, thieves, 12345 + round)) as number[];
+          expect({ taken, duplicates, missing, outOfBounds }).toEqual({ taken: n, duplicates: 0, missing: 0, outOfBounds: 0 });
+          stolen += thiefTakes;
+        }
+        expect(stolen).toBeGreaterThan(0); // the thieves really raced the owner
+      });
+    }, TEST_TIMEOUT);
+  }
+});
