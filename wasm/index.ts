@@ -5,4 +5,4 @@
 
 export { ThreadGroup } from "./groups/group";
 export { Future } from "./groups/future";
-export { yieldNow, sleep, now, threadId } from "./scheduler/api";
+export { yieldNow, sleep, checkpoint, now, threadId } from "./scheduler/api";

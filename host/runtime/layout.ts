@@ -28,6 +28,8 @@ export const WS_IDLE = 16;
 export const WS_HEAP_IN_USE = 24;
 export const WS_SPAWNS = 32;
 export const WS_LIVE = 40;
+export const WS_STEALS = 48;
+export const WS_WAKEUPS = 56;
 export const LAYOUT_ABI = 2;
 export const MAX_WORKERS = 64;
 

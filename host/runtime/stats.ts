@@ -20,6 +20,10 @@ export interface SchedulerStats {
   switches: number[];
   /** Resumes of a thread on a different worker than the one it last ran on, per worker. */
   migrations: number[];
+  /** Successful steals from other workers' run queues, per (stealing) worker. */
+  steals: number[];
+  /** Sleeping workers woken, per (waking) worker. */
+  wakeups: number[];
   /** Times a thread's saved-stack block had to be replaced by a larger one. */
   stackGrowths: number;
   /** Runnable threads waiting in the run queue. */
@@ -44,6 +48,8 @@ export function readSchedulerStats(memory: WebAssembly.Memory, workers: number):
     spawned: sumWorkers(memory, workers, L.WS_SPAWNS, "i64"),
     switches: perWorker(memory, workers, L.WS_SWITCHES, "i64"),
     migrations: perWorker(memory, workers, L.WS_MIGRATIONS, "i64"),
+    steals: perWorker(memory, workers, L.WS_STEALS, "i64"),
+    wakeups: perWorker(memory, workers, L.WS_WAKEUPS, "i64"),
     stackGrowths: Atomics.load(u32, L.STAT_STACK_GROWTHS >> 2),
     runnable: Atomics.load(u32, L.RUNQ_LEN >> 2) + dequeLengths(u32),
     sleeping: Atomics.load(u32, L.TIMER_LEN >> 2),

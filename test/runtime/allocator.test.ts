@@ -23,6 +23,9 @@ describe("the shared allocator under contention", () => {
         }
         const stats = rt.schedulerStats();
         expect(stats.switches.filter((n) => n > 0).length).toBeGreaterThan(1);
+        // The root spawned every thread on one worker: the others got theirs by stealing, after being woken.
+        expect(stats.steals.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+        expect(stats.wakeups.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
         expect(rt.memoryStats().memoryBytes).toBeGreaterThan(memoryBefore);
         // The raw blocks are all freed; what remains per thread is its guest objects, never collected yet: its Future
         // (48 bytes) and its three 16-element StaticArrays (96 bytes each), 336 bytes, against the ~200 blocks of up

@@ -118,6 +118,10 @@
 @inline export const WS_SPAWNS: usize = 32; // u64: threads spawned by this worker
 // @ts-ignore: decorator
 @inline export const WS_LIVE: usize = 40; // i32: threads spawned minus threads finished by this worker
+// @ts-ignore: decorator
+@inline export const WS_STEALS: usize = 48; // u64: successful steals from other workers' run queues
+// @ts-ignore: decorator
+@inline export const WS_WAKEUPS: usize = 56; // u64: sleeping workers this worker woke
 
 // @ts-ignore: decorator
 @inline export const LAYOUT_ABI: u32 = 2;

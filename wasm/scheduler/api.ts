@@ -5,7 +5,8 @@ import { current } from "./local";
 import { __vt_suspend, REASON_YIELD } from "./suspend";
 import { prepareToPark, cancelPark, park } from "./park";
 import { failCurrent, requireThread } from "./fail";
-import { addTimer } from "./timers";
+import { addTimer, nextDeadline } from "./timers";
+import { othersWaiting } from "./runqueue";
 import { now as clockNow } from "./clock";
 
 /** Lets the other runnable threads run; this one goes to the back of the run queue. */
@@ -14,6 +15,28 @@ import { now as clockNow } from "./clock";
 @inline export function yieldNow(): void {
   requireThread("yieldNow");
   __vt_suspend(REASON_YIELD);
+}
+
+/** Calls to `checkpoint` between looks at whether someone else is waiting. */
+// @ts-ignore: decorator
+@inline const CHECKPOINT_EVERY: u32 = 256;
+let checkpointBudget: u32 = CHECKPOINT_EVERY; // per worker: a cheap approximation of "this thread has run a while"
+
+/**
+ * For long loops: scheduling is cooperative, so a thread that computes without blocking keeps its worker. Call
+ * `checkpoint()` in such a loop: every 256th call it yields if another thread is waiting to run on this worker or a
+ * sleeper is due; otherwise it costs a decrement and a branch. (Idle workers steal waiting threads anyway; this is
+ * for the threads that only this worker can reach, and for timers.)
+ */
+// @ts-ignore: decorator
+@inline export function checkpoint(): void {
+  if (--checkpointBudget == 0) checkpointSlow();
+}
+
+function checkpointSlow(): void {
+  checkpointBudget = CHECKPOINT_EVERY;
+  if (current == 0) return; // module start-up code: nothing to yield to
+  if (othersWaiting() || nextDeadline() <= clockNow()) __vt_suspend(REASON_YIELD);
 }
 
 /** Suspends the calling virtual thread for at least `ms` milliseconds (its worker runs other threads meanwhile). */

@@ -12,7 +12,9 @@
 // that re-queues the thread it just ran, with nothing else in its deque, skips the wake-up: it runs that thread next
 // itself, and a woken worker would find nothing (or steal the thread and make it migrate).
 
-import { RUNQ_LOCK, RUNQ_HEAD, RUNQ_TAIL, RUNQ_LEN, WAKE_EPOCH, SLEEPERS, DEQUES, DEQUE_LIMIT } from "../memory/layout";
+import { RUNQ_LOCK, RUNQ_HEAD, RUNQ_TAIL, RUNQ_LEN, WAKE_EPOCH, SLEEPERS, DEQUES, DEQUE_LIMIT, WS_STEALS, WS_WAKEUPS }
+  from "../memory/layout";
+import { stats } from "./local";
 import { heapAlloc } from "../memory/heap";
 import { lock, unlock } from "../memory/spinlock";
 import { syncMemoryView } from "../memory/view";
@@ -147,6 +149,7 @@ function steal(): usize {
     syncMemoryView(); // the victim's deque may be in memory another worker has just grown
     const t = dequeSteal(victim, mine);
     if (t != 0) {
+      store<u64>(stats, load<u64>(stats, WS_STEALS) + 1, WS_STEALS);
       // We took more than we run now: let another idle worker steal from us in turn.
       if (dequeLength(mine) > 0) wakeIdleWorker();
       return t;
@@ -206,5 +209,10 @@ function popGlobal(): usize {
 
 function wakeOne(): void {
   atomic.add<i32>(WAKE_EPOCH, 1);
-  atomic.notify(WAKE_EPOCH, 1);
+  if (atomic.notify(WAKE_EPOCH, 1) > 0) store<u64>(stats, load<u64>(stats, WS_WAKEUPS) + 1, WS_WAKEUPS);
+}
+
+/** Whether another thread is waiting to run here (in this worker's queue or the global one). */
+export function othersWaiting(): bool {
+  return dequeLength(mine) > 0 || atomic.load<i32>(RUNQ_LEN) > 0;
 }
