@@ -14,9 +14,13 @@ afterAll(closeAll);
 const MAX_DEPTH = 3;
 const i64 = (x: bigint) => BigInt.asIntN(64, x);
 
-/** Replays `task(depth << 32 | seed)`: its checksum and how many tasks (itself included) it ran. */
-function simulateTask(depth: number, seed: number): { acc: bigint; tasks: number } {
+/**
+ * Replays `task(depth << 32 | seed)`: its checksum, how many tasks (itself included) it ran, and how many scheduler
+ * operations they made (a yield, a sleep, a spawn, a join, a future's get each count one).
+ */
+function simulateTask(depth: number, seed: number): { acc: bigint; tasks: number; ops: number } {
   let tasks = 1;
+  let ops = 0;
   let x = seed >>> 0;
   if (x === 0) x = 0x9e3779b9;
   let acc = BigInt(x);
@@ -27,8 +31,10 @@ function simulateTask(depth: number, seed: number): { acc: bigint; tasks: number
     const r = x % 100;
     if (r < 35) {
       acc = i64(acc * 3n + 1n);
+      ops++;
     } else if (r < 55) {
       acc = i64(acc + 7n);
+      ops++;
     } else if (r < 70 && depth < MAX_DEPTH) {
       const k = 1 + ((x >>> 8) % 4);
       const seeds: number[] = [];
@@ -37,31 +43,36 @@ function simulateTask(depth: number, seed: number): { acc: bigint; tasks: number
         const child = simulateTask(depth + 1, childSeed);
         acc = i64(acc + child.acc);
         tasks += child.tasks;
+        ops += child.ops + 2; // its spawn and its future's get
       }
+      ops++; // the join
     } else if (r < 80 && depth < MAX_DEPTH) {
       x = xorshift32(x);
       const child = simulateTask(depth + 1, x);
       acc = i64(acc ^ child.acc);
       tasks += child.tasks;
+      ops += child.ops + 3; // spawn, get, join
     } else {
       acc = i64(acc * 31n + BigInt(r));
     }
   }
-  return { acc, tasks };
+  return { acc, tasks, ops };
 }
 
 /** Replays `stress(seed, n)`. */
-function simulate(seed: number, n: number): { total: bigint; tasks: number } {
+function simulate(seed: number, n: number): { total: bigint; tasks: number; ops: number } {
   let x = seed === 0 ? 1 : seed >>> 0;
   let total = 0n;
   let tasks = 0;
+  let ops = 0;
   for (let i = 0; i < n; i++) {
     x = xorshift32(x);
     const t = simulateTask(0, x);
     total = i64(total + t.acc);
     tasks += t.tasks;
+    ops += t.ops + 2; // the root's spawn of it and get of its future
   }
-  return { total, tasks };
+  return { total, tasks, ops };
 }
 
 // `npm run test:soak` (VTHREADS_SOAK=1) runs many more seeds on more worker counts; the default stays quick.
@@ -110,5 +121,24 @@ describe("randomised stress", () => {
         expect(sum(stats.migrations)).toBeGreaterThan(0);
       });
     }, SOAK ? 20 * TEST_TIMEOUT : TEST_TIMEOUT);
+  }
+
+  // A million scheduler operations (yields, sleeps, spawns, joins, gets) in one call, on 2, 4 and 8 workers.
+  const MILLION_SEED = 0x5eed;
+  let millionN = 1_000;
+  while (simulate(MILLION_SEED, millionN).ops < 1_000_000) millionN *= 2;
+  for (const workers of [2, 4, 8]) {
+    it(`${workers} workers: a million random scheduler operations in one call; exact checksum, every task once, nothing left`, async () => {
+      const { total, tasks, ops } = simulate(MILLION_SEED, millionN);
+      expect(ops).toBeGreaterThanOrEqual(1_000_000);
+      await withRuntime(wasm, workers, async (rt) => {
+        expect(await callWithin(rt, 240, "stress", MILLION_SEED, millionN)).toBe(total);
+        expect(await rt.call("counters")).toEqual([tasks, tasks]);
+        await until(() => rt.schedulerStats().liveThreads === 0, 5, "liveThreads to return to 0");
+        const stats = rt.schedulerStats();
+        expect(stats).toMatchObject({ runnable: 0, sleeping: 0 });
+        expect(sum(stats.steals)).toBeGreaterThan(0);
+      });
+    }, 5 * TEST_TIMEOUT);
   }
 });
