@@ -2,7 +2,14 @@
 // Module paths are relative to this directory. `guest` names bench/guest/<guest>.ts.
 // Every benchmark has an `async-await` variant: the baseline the ratios are computed against.
 
+import os from "node:os";
+
 export const BASELINE_VARIANT = "async-await";
+
+// The machine's core count, for the "all cores" variants; a separate variant only when it is not 1 or 2
+// (those are run anyway).
+const CORES = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+const allCores = (variant) => (CORES > 2 && CORES <= 64 ? [{ ...variant, workers: CORES }] : []);
 
 const pingpongVariants = [
   { variant: "async-await", workers: 1, kind: "baseline", module: "./baselines/pingpong.js", export: "asyncAwait" },
@@ -60,6 +67,46 @@ export const benchmarks = [
     variants: [
       { variant: "async-await", workers: 1, kind: "baseline", module: "./baselines/parked-bytes.js", export: "asyncAwait" },
       { variant: "vthreads", workers: 1, kind: "vthreads", module: "./vthreads/parked-bytes.js", guest: "parked-bytes" },
+    ],
+  },
+  {
+    name: "fanout-cpu",
+    unit: "ms",
+    description: "n threads of k xorshift32 iterations each (4 yields per thread), joined by one group, summed",
+    params: { n: 10_000, k: 20_000 },
+    quickParams: { n: 10_000, k: 2_000 },
+    variants: [
+      { variant: "async-await", workers: 1, kind: "baseline", module: "./baselines/fanout-cpu.js", export: "asyncAwait" },
+      { variant: "worker_threads", workers: 2, kind: "baseline", module: "./baselines/fanout-cpu.js", export: "workerThreads" },
+      ...allCores({ variant: "worker_threads", kind: "baseline", module: "./baselines/fanout-cpu.js", export: "workerThreads" }),
+      { variant: "vthreads", workers: 1, kind: "vthreads", module: "./vthreads/fanout-cpu.js", guest: "fanout-cpu" },
+      { variant: "vthreads", workers: 2, kind: "vthreads", module: "./vthreads/fanout-cpu.js", guest: "fanout-cpu" },
+      ...allCores({ variant: "vthreads", kind: "vthreads", module: "./vthreads/fanout-cpu.js", guest: "fanout-cpu" }),
+    ],
+  },
+  {
+    name: "pingpong-cross",
+    unit: "ns/handover",
+    description: "two threads hand a turn back and forth through a shared cell (the waiting side yields or waits), n times each",
+    params: { n: 200_000 },
+    quickParams: { n: 20_000 },
+    baseline: { variant: "worker_threads" },
+    variants: [
+      { variant: "worker_threads", workers: 2, kind: "baseline", module: "./baselines/pingpong-cross.js", export: "workerThreads" },
+      { variant: "vthreads", workers: 1, kind: "vthreads", module: "./vthreads/pingpong-cross.js", guest: "pingpong-cross" },
+      { variant: "vthreads", workers: 2, kind: "vthreads", module: "./vthreads/pingpong-cross.js", guest: "pingpong-cross" },
+    ],
+  },
+  {
+    name: "idle-cpu",
+    unit: "% of a core",
+    description: "CPU time of a started, idle process with 4 workers over 1 s, after 200 ms of settling",
+    params: { settleMs: 200, idleMs: 1000 },
+    quickParams: { settleMs: 200, idleMs: 1000 },
+    baseline: { variant: "worker_threads" },
+    variants: [
+      { variant: "worker_threads", workers: 4, kind: "baseline", module: "./baselines/idle-cpu.js", export: "workerThreads" },
+      { variant: "vthreads", workers: 4, kind: "vthreads", module: "./vthreads/idle-cpu.js", guest: "idle-cpu" },
     ],
   },
 ];

@@ -58,3 +58,55 @@ export function skynetThreads(size, div) {
 export const now = () => performance.now();
 
 export const sleepMs = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Yields (await points) per fan-out chunk: the same as bench/guest/fanout-cpu.ts. */
+export const FANOUT_YIELDS = 4;
+
+/**
+ * One fan-out chunk, the arithmetic of bench/guest/fanout-cpu.ts: a xorshift32 loop of k iterations seeded by
+ * the index (state = index * 2654435761 + 1 mod 2^32); returns the final state as an unsigned 32-bit number.
+ */
+export function fanoutChunk(idx, k) {
+  let x = (Math.imul(idx, -1640531535) + 1) | 0; // 2654435761 as int32
+  for (let j = 0; j < k; j++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+  }
+  return x >>> 0;
+}
+
+const fanoutCache = new Map();
+
+/** Sum of fanoutChunk(i, k) for i in 0..n-1 (a BigInt; computed once per (n, k)). */
+export function fanoutExpected(n, k) {
+  const key = `${n}/${k}`;
+  let v = fanoutCache.get(key);
+  if (v === undefined) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += fanoutChunk(i, k); // < 2^53 for n < 2^21
+    v = BigInt(s);
+    fanoutCache.set(key, v);
+  }
+  return v;
+}
+
+/** Median of each numeric field (or of each element of an array field) over a list of info objects. */
+export function medianInfo(infos) {
+  const med = (xs) => {
+    const s = [...xs].sort((a, b) => a - b);
+    const m = s.length >> 1;
+    return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+  };
+  const out = {};
+  const keys = [...new Set(infos.flatMap((i) => Object.keys(i ?? {})))];
+  for (const key of keys) {
+    const vals = infos.map((i) => i?.[key]).filter((v) => v !== undefined);
+    if (vals.every((v) => typeof v === "number")) out[key] = med(vals);
+    else if (vals.every((v) => Array.isArray(v))) {
+      const len = Math.max(...vals.map((v) => v.length));
+      out[key] = Array.from({ length: len }, (_, j) => med(vals.map((v) => v[j] ?? 0)));
+    }
+  }
+  return out;
+}

@@ -23,6 +23,7 @@ import { fileURLToPath } from "node:url";
 
 import { benchmarks, BASELINE_VARIANT } from "./benchmarks.js";
 import { median, relativeMad, ratio as ratioOf, round } from "./stats.js";
+import { medianInfo } from "./common.js";
 import { runVariant, describeError } from "./runner.js";
 
 const runnerPath = fileURLToPath(new URL("./runner.js", import.meta.url));
@@ -201,7 +202,7 @@ async function runInProcess(job, timeoutSec) {
     timer.unref();
   });
   const run = runVariant(job).then(
-    (samples) => ({ ok: true, samples }),
+    (out) => ({ ok: true, ...out }),
     (err) => ({ ok: false, error: describeError(err), skipped: err?.name === "SkipError" }),
   );
   const result = await Promise.race([run, limit]);
@@ -215,7 +216,28 @@ function formatValue(x) {
   return Math.abs(r) >= 1000 ? String(Math.round(r)) : String(r);
 }
 
-function printTable(rows) {
+/** Per-variant extra numbers (median over the measured runs), and derived comparisons such as speed-ups. */
+function printNotes(rows) {
+  const lines = [];
+  const fmt = (v) => (Array.isArray(v) ? `[${v.map((x) => formatValue(x)).join(", ")}]` : formatValue(v));
+  for (const r of rows) {
+    if (r.status !== "ok" || !r.info || Object.keys(r.info).length === 0) continue;
+    const parts = Object.entries(r.info).map(([k, v]) => `${k} ${fmt(v)}`);
+    lines.push(`  ${r.benchmark} / ${r.variant} / workers ${r.workers}: ${parts.join("; ")}`);
+  }
+  // speed-up of every multi-worker vthreads variant over the 1-worker one of the same benchmark
+  for (const r of rows) {
+    if (r.status !== "ok" || r.variant !== "vthreads" || r.workers === 1) continue;
+    const one = rows.find((x) => x.benchmark === r.benchmark && x.variant === "vthreads" && x.workers === 1 && x.status === "ok");
+    if (one && r.unit === "ms") lines.push(`  ${r.benchmark}: vthreads ${r.workers} workers vs 1 worker: ${(one.median / r.median).toFixed(2)}x faster (median / median)`);
+  }
+  if (lines.length === 0) return;
+  console.log("");
+  console.log("notes (per run, median over the measured runs; arrays are per worker):");
+  for (const l of lines) console.log(l);
+}
+
+function printTable(rows, selected = []) {
   const header = ["benchmark", "variant", "workers", "median", "unit", "ratio", "±MAD", "samples"];
   const lines = rows.map((r) => [
     r.benchmark,
@@ -237,6 +259,9 @@ function printTable(rows) {
   console.log("");
   console.log(`ratio = median / median of the ${BASELINE_VARIANT} variant of the same benchmark (all units: lower is better,`);
   console.log("so ratio < 1 means better than async-await). ±MAD = median absolute deviation / median.");
+  for (const b of selected) {
+    if (b.baseline) console.log(`${b.name}: ratio against ${b.baseline.variant}${b.baseline.workers ? ` / workers ${b.baseline.workers}` : ""} (no async-await variant).`);
+  }
 }
 
 async function main() {
@@ -301,6 +326,7 @@ async function main() {
       const row = { benchmark: bench.name, variant: v.variant, workers: v.workers, unit: bench.unit, params: bench.params };
       if (result.ok) {
         Object.assign(row, { status: "ok", samples: result.samples, median: median(result.samples), mad: relativeMad(result.samples) });
+        if (result.infos?.length > 0) row.info = medianInfo(result.infos);
         console.log(`${formatValue(row.median)} ${bench.unit}  [${result.samples.map(formatValue).join(", ")}]`);
       } else if (result.skipped) {
         Object.assign(row, { status: "skipped", error: result.error });
@@ -315,14 +341,19 @@ async function main() {
     }
   }
 
-  // Ratios against the async-await baseline of the same benchmark.
+  // Ratios against the baseline of the same benchmark (async-await unless the benchmark names another one).
+  const baselineOf = (name) => selected.find((b) => b.name === name)?.baseline ?? { variant: BASELINE_VARIANT };
   for (const row of rows) {
     if (row.status !== "ok") continue;
-    const base = rows.find((r) => r.benchmark === row.benchmark && r.variant === BASELINE_VARIANT && r.status === "ok");
+    const bl = baselineOf(row.benchmark);
+    const base = rows.find(
+      (r) => r.benchmark === row.benchmark && r.variant === bl.variant && (bl.workers === undefined || r.workers === bl.workers) && r.status === "ok",
+    );
     row.ratio = base ? ratioOf(row.median, base.median) : undefined;
   }
 
-  printTable(rows);
+  printTable(rows, selected);
+  printNotes(rows);
   const notOk = rows.filter((r) => r.status !== "ok");
   if (notOk.length > 0) {
     console.log("");
@@ -342,6 +373,7 @@ async function main() {
           samples: r.samples.map((s) => round(s, 6)),
         };
         if (r.ratio !== undefined) rec.ratio = round(r.ratio, 4);
+        if (r.info) rec.info = r.info;
         rec.machine = machine;
         rec.params = r.params;
         return rec;

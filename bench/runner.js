@@ -13,7 +13,7 @@ function collectGarbage() {
  * @param {{ benchmark: string, variant: string, kind: "baseline" | "vthreads", module: string,
  *           export?: string, workers: number, params: object, reps: number, warmup: number,
  *           wasmPath?: string }} job
- * @returns {Promise<number[]>}
+ * @returns {Promise<{ samples: number[], infos: object[] }>}
  */
 export async function runVariant(job) {
   const mod = await import(new URL(job.module, import.meta.url).href);
@@ -49,9 +49,14 @@ export async function runVariant(job) {
   } else {
     const fn = mod[job.export];
     if (typeof fn !== "function") throw new Error(`${job.module} does not export ${job.export}()`);
-    once = () => fn(job.params);
+    // baselines get the variant's worker count too (the worker_threads baselines use it)
+    once = () => fn({ ...job.params, workers: job.workers });
   }
   const samples = [];
+  const infos = [];
+  // A run returns the measured number, or { value, info } where info is an object of extra per-run numbers
+  // (scheduler counters, ...) that run.js prints as notes and writes to the JSON records.
+  const split = (out) => (out !== null && typeof out === "object" ? out : { value: out, info: undefined });
   try {
     for (let i = 0; i < job.warmup; i++) {
       collectGarbage();
@@ -59,7 +64,8 @@ export async function runVariant(job) {
     }
     for (let i = 0; i < job.reps; i++) {
       collectGarbage();
-      const value = await once();
+      const { value, info } = split(await once());
+      if (info !== undefined) infos.push(info);
       if (typeof value !== "number" || !Number.isFinite(value)) {
         throw new Error(`measured value is not a finite number: ${String(value)}`);
       }
@@ -68,7 +74,7 @@ export async function runVariant(job) {
   } finally {
     if (rt !== null) await rt.close();
   }
-  return samples;
+  return { samples, infos };
 }
 
 export function describeError(err) {
@@ -81,7 +87,7 @@ if (typeof process.send === "function" && process.argv.includes("--vthreads-benc
   process.once("message", async (job) => {
     let reply;
     try {
-      reply = { ok: true, samples: await runVariant(job) };
+      reply = { ok: true, ...(await runVariant(job)) };
     } catch (err) {
       reply = { ok: false, error: describeError(err), skipped: err?.name === "SkipError" };
     }

@@ -73,7 +73,7 @@ async function main() {
     },
     soon: (fn) => setImmediate(fn),
   });
-  core.onMessage({ type: "init", module, memory, manifest, index: 0, sliceMs: o.slice });
+  core.onMessage({ type: "init", module, memory, manifest, index: 0, workers: 1, sliceMs: o.slice });
   // Time every __vt_run: the instance's exports object is frozen, so swap in a copy with a timed __vt_run.
   const raw = core.exports.__vt_run;
   const slices = { n: 0, ms: 0 };

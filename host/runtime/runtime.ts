@@ -77,7 +77,7 @@ export class Runtime {
       },
     };
     const handles = await Promise.all(Array.from({ length: workers }, (_, i) => startNodeWorker(i, events)));
-    handles.forEach((h, index) => h.post({ type: "init", module, memory, manifest, index, sliceMs }));
+    handles.forEach((h, index) => h.post({ type: "init", module, memory, manifest, index, workers, sliceMs }));
     await started;
     if (startError) {
       await Promise.all(handles.map((h) => h.terminate()));

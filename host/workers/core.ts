@@ -12,7 +12,7 @@ import { lowerArgs, liftResult, type MarshalContext } from "../bindings/marshal.
 const RUN_BUSY = 1;
 
 interface RuntimeExports {
-  __vt_boot(index: number): number;
+  __vt_boot(index: number, workers: number): number;
   __vt_run(sliceMs: number): number;
   __vt_fail_current(message: number): number;
   __vt_next_deadline(): number;
@@ -71,7 +71,7 @@ export class WorkerCore {
       this.sliceMs = message.sliceMs;
       const instance = new WebAssembly.Instance(message.module, this.imports(message.module));
       this.exports = instance.exports as unknown as RuntimeExports;
-      this.exports.__vt_boot(this.index);
+      this.exports.__vt_boot(this.index, message.workers);
       this.header = new Int32Array(this.memory.buffer, 0, L.WORKER_STATS >> 2);
     this.workerStats = new Int32Array(this.memory.buffer, 0, (L.WORKER_STATS + L.MAX_WORKERS * L.WORKER_STATS_STRIDE) >> 2);
       if (Atomics.load(this.header, L.ABI_VERSION >> 2) !== L.LAYOUT_ABI) {

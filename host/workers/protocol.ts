@@ -8,6 +8,8 @@ export interface InitMessage {
   memory: WebAssembly.Memory;
   manifest: Manifest;
   index: number;
+  /** How many workers the runtime has (fixed for its life). */
+  workers: number;
   /** How long a worker runs threads before it lets its event loop take messages. */
   sliceMs: number;
 }

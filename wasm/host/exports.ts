@@ -15,9 +15,14 @@ import { nextDeadline } from "../scheduler/timers";
 @external("vthreads", "init_data")
 declare function initData(): void;
 
-/** Once per instance, before anything else; the first caller initialises the shared memory. Returns HEADER. */
-export function __vt_boot(workerIndex: u32): usize {
-  if (workerIndex >= MAX_WORKERS) abort("vthreads: at most 64 workers");
+/**
+ * Once per instance, before anything else; the first caller initialises the shared memory. `workers` is how many
+ * workers the runtime has (fixed for its life). Returns HEADER.
+ */
+export function __vt_boot(workerIndex: u32, workers: u32): usize {
+  if (workerIndex >= MAX_WORKERS || workers > MAX_WORKERS || workerIndex >= workers) {
+    abort("vthreads: at most 64 workers, and the worker index below their count");
+  }
   if (atomic.cmpxchg<i32>(INIT_STATE, 0, 1) == 0) {
     initData();
     heapInit(__heap_base);
@@ -33,7 +38,7 @@ export function __vt_boot(workerIndex: u32): usize {
   const scratch = allocScratch();
   if (scratch == 0) abort("vthreads: out of memory for the worker's scratch stack");
   setScratch(scratch);
-  if (!attachWorker(workerIndex)) abort("vthreads: out of memory for the worker's run queue");
+  if (!attachWorker(workerIndex, workers)) abort("vthreads: out of memory for the worker's run queue");
   atomic.add<i32>(WORKERS_BOOTED, 1);
   return HEADER;
 }

@@ -22,6 +22,27 @@
 
 import { DEQUE_HEAD } from "../memory/layout";
 
+/**
+ * False when the runtime has a single worker: then nobody else ever touches this deque, and the owner's operations
+ * use plain loads and stores instead of compare-exchanges (a yield then costs no atomic write at all). Set once at
+ * boot from the worker count the host fixed when it started the runtime.
+ */
+let stealable: bool = true;
+
+export function dequeSetStealable(v: bool): void {
+  stealable = v;
+}
+
+/** Owner only: replaces the word (h, t) by `next`; with thieves about, only if nobody changed it meanwhile. */
+// @ts-ignore: decorator
+@inline function update(d: usize, w: u64, next: u64): u64 {
+  if (!stealable) {
+    store<u64>(d + DEQUE_HEAD, next);
+    return w;
+  }
+  return atomic.cmpxchg<u64>(d + DEQUE_HEAD, w, next);
+}
+
 // @ts-ignore: decorator
 @inline export const DEQUE_CAP: u32 = 512;
 // @ts-ignore: decorator
@@ -65,7 +86,7 @@ export function dequeInit(d: usize): void {
     const h = headOf(w), t = tailOf(w); // only we change tail: a failed CAS means head moved
     if (t - h >= DEQUE_CAP) return false;
     store<usize>(slot(d, t), x);
-    const seen = atomic.cmpxchg<u64>(d + DEQUE_HEAD, w, pack(h, t + 1)); // publishes the entry
+    const seen = update(d, w, pack(h, t + 1)); // publishes the entry
     if (seen == w) return true;
     w = seen;
   }
@@ -79,7 +100,7 @@ export function dequeInit(d: usize): void {
     const h = headOf(w), t = tailOf(w);
     if (h == t) return 0;
     const x = atomic.load<usize>(slot(d, h));
-    const seen = atomic.cmpxchg<u64>(d + DEQUE_HEAD, w, pack(h + 1, t));
+    const seen = update(d, w, pack(h + 1, t));
     if (seen == w) return x;
     w = seen;
   }
@@ -98,7 +119,7 @@ export function dequeInit(d: usize): void {
     if (t - h >= DEQUE_CAP) return 0; // slot t would be slot h
     const y = atomic.load<usize>(slot(d, h));
     store<usize>(slot(d, t), x);
-    const seen = atomic.cmpxchg<u64>(d + DEQUE_HEAD, w, pack(h + 1, t + 1));
+    const seen = update(d, w, pack(h + 1, t + 1));
     if (seen == w) return y;
     w = seen;
   }
@@ -121,7 +142,7 @@ export function dequeClaimHalf(d: usize): u32 {
     const h = headOf(w), t = tailOf(w);
     const n = (t - h) >> 1;
     if (n == 0) return 0;
-    const seen = atomic.cmpxchg<u64>(d + DEQUE_HEAD, w, pack(h + n, t));
+    const seen = update(d, w, pack(h + n, t));
     if (seen == w) {
       claimedFrom = h;
       return n;

@@ -19,7 +19,7 @@ import { heapAlloc } from "../memory/heap";
 import { lock, unlock } from "../memory/spinlock";
 import { syncMemoryView } from "../memory/view";
 import { T_NEXT } from "./thread";
-import { dequeInit, dequePush, dequePop, dequeSwap, dequeLength, dequeClaimHalf, dequeClaimed, dequeSteal, DEQUE_SIZE }
+import { dequeInit, dequeSetStealable, dequePush, dequePop, dequeSwap, dequeLength, dequeClaimHalf, dequeClaimed, dequeSteal, DEQUE_SIZE }
   from "./deque";
 
 // @ts-ignore: decorator
@@ -30,12 +30,16 @@ let mine: usize = 0;
 let untilGlobal: u32 = GLOBAL_EVERY; // pops left before the next look at the global queue (no division on this path)
 let random: u32 = 0; // xorshift state for picking the first victim
 
-/** At boot: allocates this worker's deque and registers it for thieves. False when out of memory. */
-export function attachWorker(index: u32): bool {
+/**
+ * At boot: allocates this worker's deque and registers it for thieves. `workers` is the runtime's fixed worker count:
+ * with one worker nothing can steal, and the deque skips its atomics. False when out of memory.
+ */
+export function attachWorker(index: u32, workers: u32): bool {
   const block = heapAlloc(DEQUE_SIZE + 64);
   if (block == 0) return false;
   const d = (block + 63) & ~<usize>63;
   dequeInit(d);
+  dequeSetStealable(workers > 1);
   mine = d;
   random = index * 0x9e3779b9 + 1;
   atomic.store<usize>(DEQUES + (<usize>index << alignof<usize>()), d);
