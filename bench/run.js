@@ -245,7 +245,7 @@ function printTable(rows, selected = []) {
     String(r.workers),
     r.status === "ok" ? formatValue(r.median) : r.status.toUpperCase(),
     r.unit,
-    r.ratio === undefined ? "-" : r.ratio.toFixed(2),
+    r.ratio === undefined ? "-" : r.ratio < 0.095 ? r.ratio.toPrecision(2) : r.ratio.toFixed(2), // 0.0017, not 0.00
     r.status === "ok" ? `${(r.mad * 100).toFixed(1)}%` : "-",
     r.status === "ok" ? String(r.samples.length) : "-",
   ]);
