@@ -2,16 +2,10 @@
 // blocks of mixed sizes at once, so that blocks handed out twice, blocks freed under a live owner, or a memory grown
 // twice for the same need show up as a wrong pattern.
 import { ThreadGroup, Future, yieldNow } from "vthreads";
+import { xorshift } from "./xorshift";
 
 /** Blocks each thread holds at a time. */
 const HELD = 16;
-
-function xorshift(x: u32): u32 {
-  x ^= x << 13;
-  x ^= x >> 17;
-  x ^= x << 5;
-  return x;
-}
 
 function fill(block: usize, size: usize, tag: u32): void {
   for (let i: usize = 0; i + 4 <= size; i += 4) store<u32>(block + i, tag ^ <u32>i);

@@ -8,6 +8,7 @@
 import { ThreadGroup, yieldNow } from "vthreads";
 import { dequeInit, dequePush, dequePop, dequeSwap, dequeSteal, dequeClaimHalf, dequeClaimed, DEQUE_SIZE } from "vthreads/scheduler/deque";
 import { heapAlloc, heapFree } from "vthreads/memory/heap";
+import { xorshift } from "./xorshift";
 
 // Shared cells (module globals are per worker, so everything the threads share lives in memory).
 const CELLS: usize = memory.data(64);
@@ -36,13 +37,6 @@ function take(x: usize): void {
     return;
   }
   if (atomic.add<i32>(load<usize>(COUNTS) + ((x - 1) << 2), 1) != 0) atomic.add<i32>(DUPLICATES, 1);
-}
-
-function xorshift(x: u32): u32 {
-  x ^= x << 13;
-  x ^= x >> 17;
-  x ^= x << 5;
-  return x;
 }
 
 function owner(seed: u32): i32 {

@@ -1,18 +1,12 @@
 // Guest of test/runtime/sleep.test.ts: sleeping threads, how long they sleep, and what runs meanwhile.
 import { ThreadGroup, Future, yieldNow, sleep, now } from "vthreads";
+import { xorshift } from "./xorshift";
 
 const CELLS: usize = memory.data(32);
 /** A shared sequence: each event takes the next number, so the test can see in which order things happened. */
 const SEQ: usize = CELLS;
 /** Sleepers of `sleepMany` that woke. */
 const WOKE: usize = CELLS + 4;
-
-function xorshift(x: u32): u32 {
-  x ^= x << 13;
-  x ^= x >> 17;
-  x ^= x << 5;
-  return x;
-}
 
 /** Sleeps `ms` and returns how long it slept, by the guest's clock. */
 export function sleepFor(ms: f64): f64 {

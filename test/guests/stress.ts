@@ -5,6 +5,7 @@
 // stream says. So the test can replay the whole tree in JS (stress.test.ts, `simulate`) and know the exact result
 // and the exact number of threads, whatever the interleaving on however many workers.
 import { ThreadGroup, Future, yieldNow, sleep } from "vthreads";
+import { xorshift } from "./xorshift";
 
 const CELLS: usize = memory.data(16);
 /** Task bodies started / finished (each must happen exactly once per task). */
@@ -13,13 +14,6 @@ const ENDS: usize = CELLS + 4;
 
 /** Tasks at this depth spawn no more children. */
 const MAX_DEPTH: i32 = 3;
-
-function xorshift(x: u32): u32 {
-  x ^= x << 13;
-  x ^= x >> 17;
-  x ^= x << 5;
-  return x;
-}
 
 /** arg = depth << 32 | seed. Returns a checksum of everything the task and its descendants did. */
 function task(arg: i64): i64 {
