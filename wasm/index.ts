@@ -1,8 +1,20 @@
-// vthreads, the guest library: `import { ThreadGroup, sleep } from "vthreads"`.
+// vthreads, the guest library: `import { ThreadGroup, Mutex, sleep } from "vthreads"`.
 //
 // Virtual threads are written as plain blocking code. A blocking call suspends only the calling virtual thread;
 // its worker runs other threads meanwhile, and the thread may resume on another worker.
+//
+// Cancellation: a cancelled thread ends at its next blocking call (sleep, lock, acquire, send, next/recv, get,
+// join, wait, yieldNow, checkpoint); its stack is discarded, what it holds is released, and its future completes
+// as cancelled. AssemblyScript has no exceptions, so nothing after that call runs in the thread.
 
 export { ThreadGroup } from "./groups/group";
-export { Future } from "./groups/future";
-export { yieldNow, sleep, checkpoint, now, threadId } from "./scheduler/api";
+export { Future, Failure } from "./groups/future";
+export { spawnBackground, withTimeout } from "./groups/background";
+export { yieldNow, sleep, checkpoint, now, threadId, cancelled } from "./scheduler/api";
+export { Mutex, MutexGuard } from "./sync/mutex";
+export { Semaphore } from "./sync/semaphore";
+export { Channel, UNBOUNDED } from "./sync/channel";
+export { Event } from "./sync/event";
+export { WaitGroup } from "./sync/waitgroup";
+export { Once } from "./sync/once";
+export { ContextVar } from "./context/var";

@@ -20,3 +20,32 @@ export class ThreadFailure extends Error {
 export class RuntimeClosedError extends Error {
   override name = "RuntimeClosedError";
 }
+
+/** A root call was cancelled (its AbortSignal fired) before it finished. */
+export class CancelledError extends Error {
+  override name = "CancelledError";
+  constructor(
+    message: string,
+    readonly call: string,
+    readonly thread: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Every live thread was blocked on the runtime's primitives with nothing left to wake them (like Go's "all
+ * goroutines are asleep"). `dump` is the thread dump taken when the deadlock was found.
+ */
+export class DeadlockError extends ThreadFailure {
+  override name = "DeadlockError";
+  constructor(
+    message: string,
+    call: string,
+    thread: number,
+    reason: string,
+    readonly dump: unknown,
+  ) {
+    super(message, call, thread, reason);
+  }
+}

@@ -16,6 +16,14 @@ export const STAT_STACK_GROWTHS = HEADER + 84;
 export const WORKERS_BOOTED = HEADER + 88;
 export const DEQUE_LIMIT = HEADER + 92;
 export const GROW_COUNT = HEADER + 96;
+export const GROUPS_LOCK = HEADER + 100;
+export const GROUPS_HEAD = HEADER + 104;
+export const ROOTS_LOCK = HEADER + 108;
+export const ROOTS_HEAD = HEADER + 112;
+export const NEXT_GROUP_ID = HEADER + 116;
+export const HOST_CALLS_PENDING = HEADER + 120;
+export const DEFAULT_GROUP = HEADER + 124;
+export const DEADLOCK_CLAIM = 2560;
 export const DEQUES = HEADER + 128 + 144 * 8;
 export const DEQUE_HEAD = 0;
 export const DEQUE_TAIL = 4;
@@ -30,7 +38,7 @@ export const WS_SPAWNS = 32;
 export const WS_LIVE = 40;
 export const WS_STEALS = 48;
 export const WS_WAKEUPS = 56;
-export const LAYOUT_ABI = 2;
+export const LAYOUT_ABI = 3;
 export const MAX_WORKERS = 64;
 
 /** Frame layout of a root call (docs/abi.md). */
@@ -42,3 +50,4 @@ export const SLOT_SIZE = 8;
 
 export const STATUS_OK = 1;
 export const STATUS_FAILED = 2;
+export const STATUS_CANCELLED = 3;

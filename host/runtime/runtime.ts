@@ -3,7 +3,9 @@
 
 import { compileSource, type ModuleSource } from "./source.js";
 import { readManifest, ModuleError, type Manifest } from "./manifest.js";
-import { ThreadFailure, RuntimeClosedError } from "./errors.js";
+import { ThreadFailure, RuntimeClosedError, CancelledError, DeadlockError } from "./errors.js";
+import { DEFAULT_GROUP } from "./layout.js";
+import type { Dump } from "./dump.js";
 import { readMemoryStats, readSchedulerStats, type MemoryStats, type SchedulerStats } from "./stats.js";
 import { MAX_WORKERS, WORKER_STATS, WORKER_STATS_STRIDE, WS_IDLE } from "./layout.js";
 import { validateArgs } from "../bindings/marshal.js";
@@ -17,8 +19,25 @@ export interface RuntimeOptions {
   sliceMs?: number;
 }
 
+export interface CallOptions {
+  /** Cancels the call's root thread when it fires: the call rejects with a CancelledError. */
+  signal?: AbortSignal;
+}
+
+export interface CloseOptions {
+  /**
+   * How long to wait for background work (`spawnBackground`) before cancelling it (ms). Default: wait as long as
+   * it takes, as a join would.
+   */
+  cancelBackgroundAfterMs?: number;
+}
+
+/** The text between a deadlock's message and its dump (wasm debug/deadlock.ts). */
+const DUMP_MARK = "\n@dump ";
+
 interface PendingCall {
   name: string;
+  worker: number;
   resolve(value: unknown): void;
   reject(error: Error): void;
 }
@@ -31,6 +50,8 @@ export class Runtime {
   private broken: string | null = null;
   private closing: Promise<void> | null = null;
   private idle: (() => void) | null = null;
+  private readonly dumps = new Map<number, (json: string | null) => void>();
+  private nextDumpId = 1;
 
   private constructor(
     readonly manifest: Manifest,
@@ -96,6 +117,14 @@ export class Runtime {
 
   /** Runs the guest export `name` as a root virtual thread; resolves with its result. */
   call(name: string, ...args: unknown[]): Promise<unknown> {
+    return this.callWith(name, args);
+  }
+
+  /**
+   * `call` with options: `signal` cancels the root thread (its blocking calls end it, its groups are cancelled and
+   * waited for, what it holds is released); the call then rejects with a CancelledError.
+   */
+  callWith(name: string, args: unknown[], options: CallOptions = {}): Promise<unknown> {
     if (this.closed) return Promise.reject(new RuntimeClosedError(`cannot call "${name}": the runtime is closed`));
     if (this.broken) return Promise.reject(new RuntimeClosedError(`cannot call "${name}": ${this.broken}`));
     const exportIndex = this.manifest.exports.findIndex((e) => e.name === name);
@@ -108,12 +137,44 @@ export class Runtime {
     } catch (e) {
       return Promise.reject(e);
     }
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(new CancelledError(`call "${name}" was cancelled before it started`, name, 0));
     const id = this.nextCallId++;
-    const worker = this.workers[this.pickWorker()];
+    const index = this.pickWorker();
+    const worker = this.workers[index];
     return new Promise((resolve, reject) => {
       if (this.pending.size === 0) this.setKeepAlive(true);
-      this.pending.set(id, { name, resolve, reject });
+      let onAbort: (() => void) | null = null;
+      if (signal) {
+        onAbort = () => worker.post({ type: "cancel", id });
+        signal.addEventListener("abort", onAbort, { once: true });
+      }
+      const done = () => { if (onAbort) signal!.removeEventListener("abort", onAbort); };
+      this.pending.set(id, {
+        name,
+        worker: index,
+        resolve: (v) => { done(); resolve(v); },
+        reject: (e) => { done(); reject(e); },
+      });
       worker.post({ type: "call", id, exportIndex, args });
+    });
+  }
+
+  /**
+   * A snapshot of every live thread as a tree: root calls, the groups they created, their threads, and so on, each
+   * thread with its state and what it waits on (see Dump). `renderDump` turns it into text.
+   */
+  dump(): Promise<Dump> {
+    if (this.closed && !this.closing) return Promise.reject(new RuntimeClosedError("cannot dump: the runtime is closed"));
+    if (this.broken) return Promise.reject(new RuntimeClosedError(`cannot dump: ${this.broken}`));
+    const id = this.nextDumpId++;
+    const worker = this.workers[this.pickWorker()];
+    return new Promise((resolve, reject) => {
+      this.dumps.set(id, (json) => {
+        if (json === null) reject(new Error("cannot dump: the runtime is out of memory"));
+        else resolve(JSON.parse(json) as Dump);
+      });
+      worker.post({ type: "dump", id });
     });
   }
 
@@ -145,17 +206,49 @@ export class Runtime {
   }
 
   /**
-   * Waits for the calls in flight, then stops the workers. Threads that outlive every call (spawned into a group
-   * nobody joins) are stopped with them. Calls made after `close()` reject.
+   * Waits for the calls in flight, then joins the background group (threads from `spawnBackground`), then stops
+   * the workers. With `cancelBackgroundAfterMs`, background work still running after that long is cancelled (and
+   * still waited for, so it releases what it holds). Calls made after `close()` reject.
    */
-  close(): Promise<void> {
+  close(options: CloseOptions = {}): Promise<void> {
     if (this.closing) return this.closing;
+    const limit = options.cancelBackgroundAfterMs;
+    if (limit !== undefined && !(typeof limit === "number" && limit >= 0)) {
+      return Promise.reject(new RangeError(`close: cancelBackgroundAfterMs must be a number >= 0, got ${String(limit)}`));
+    }
     this.closed = true;
     this.closing = (async () => {
       if (this.pending.size > 0) await new Promise<void>((resolve) => (this.idle = resolve));
+      if (!this.broken) await this.joinBackground(limit);
       await Promise.all(this.workers.map((w) => w.terminate()));
     })();
     return this.closing;
+  }
+
+  /** Waits until the background group has no live thread (the wasm side notifies its count at zero). */
+  private async joinBackground(cancelAfterMs: number | undefined): Promise<void> {
+    const header = new Int32Array(this.memory.buffer, 0, 4096 >> 2);
+    const group = Atomics.load(header, DEFAULT_GROUP >> 2);
+    if (group === 0) return;
+    const live = new Int32Array(this.memory.buffer, group + 4, 1); // ThreadGroup.live, at offset 4
+    const deadline = cancelAfterMs === undefined ? Infinity : performance.now() + cancelAfterMs;
+    let cancelled = false;
+    this.setKeepAlive(true);
+    try {
+      while (!this.broken) {
+        const n = Atomics.load(live, 0);
+        if (n === 0) return;
+        const left = deadline - performance.now();
+        if (!cancelled && left <= 0) {
+          cancelled = true;
+          this.workers[0].post({ type: "cancel-background" });
+        }
+        const wait = Atomics.waitAsync(live, 0, n, cancelled ? 50 : Math.min(Math.max(left, 0), 50));
+        if (wait.async) await wait.value;
+      }
+    } finally {
+      this.setKeepAlive(false);
+    }
   }
 
   private onMessage(index: number, message: FromWorker): void {
@@ -165,11 +258,14 @@ export class Runtime {
         if (!call) return;
         this.pending.delete(message.id);
         if (message.ok) call.resolve(message.value);
-        else {
-          const where = message.thread ? `thread ${message.thread} (root of "${call.name}")` : `call "${call.name}"`;
-          call.reject(new ThreadFailure(`${where} failed: ${message.reason}`, call.name, message.thread ?? 0, message.reason ?? ""));
-        }
+        else call.reject(callError(call.name, message.thread ?? 0, message.reason ?? "", message.cancelled === true));
         if (this.pending.size === 0) this.settled();
+        return;
+      }
+      case "dump": {
+        const settle = this.dumps.get(message.id);
+        this.dumps.delete(message.id);
+        settle?.(message.json);
         return;
       }
       case "fatal":
@@ -189,6 +285,8 @@ export class Runtime {
     this.broken ??= reason;
     for (const call of this.pending.values()) call.reject(new RuntimeClosedError(`call "${call.name}" lost: ${reason}`));
     this.pending.clear();
+    for (const settle of this.dumps.values()) settle(null);
+    this.dumps.clear();
     this.settled();
   }
 
@@ -201,6 +299,24 @@ export class Runtime {
   private setKeepAlive(alive: boolean): void {
     for (const w of this.workers) w.keepAlive(alive);
   }
+}
+
+/** The error a failed or cancelled root call rejects with. */
+function callError(name: string, thread: number, reason: string, cancelled: boolean): Error {
+  const where = thread ? `thread ${thread} (root of "${name}")` : `call "${name}"`;
+  if (cancelled) return new CancelledError(`${where} was cancelled`, name, thread);
+  const mark = reason.indexOf(DUMP_MARK);
+  if (reason.startsWith("deadlock:") && mark >= 0) {
+    const headline = reason.slice(0, mark);
+    let dump: unknown = null;
+    try {
+      dump = JSON.parse(reason.slice(mark + DUMP_MARK.length));
+    } catch {
+      // a dump that does not parse still leaves the headline
+    }
+    return new DeadlockError(`${where} failed: ${headline}`, name, thread, headline, dump);
+  }
+  return new ThreadFailure(`${where} failed: ${reason}`, name, thread, reason);
 }
 
 async function defaultWorkers(): Promise<number> {

@@ -20,6 +20,11 @@ interface RuntimeExports {
   __vt_alloc(size: number): number;
   __vt_free(ptr: number): void;
   __vt_string(units: number): number;
+  __vt_dump(): number;
+  __vt_deadlock_suspected(): number;
+  __vt_break_deadlock(): number;
+  __vt_cancel_root(thread: number): number;
+  __vt_cancel_background(): void;
   __new(size: number, id: number): number;
   _start(): void;
   [name: string]: unknown;
@@ -45,6 +50,10 @@ export class WorkerCore {
   private workerStats!: Int32Array;
   private closing = false;
   private pumping = false;
+  /** Root thread of each call this worker started (for cancellation), by call id. */
+  private readonly rootThreads = new Map<number, number>();
+  /** Switch count when this worker last suspected a deadlock; the next idle check confirms it. */
+  private deadlockSuspect: number | null = null;
 
   constructor(private readonly host: WorkerHost) {}
 
@@ -55,6 +64,19 @@ export class WorkerCore {
         break;
       case "call":
         this.call(message);
+        break;
+      case "cancel": {
+        const thread = this.rootThreads.get(message.id);
+        if (thread !== undefined) this.exports.__vt_cancel_root(thread);
+        this.kick();
+        break;
+      }
+      case "dump":
+        this.host.post({ type: "dump", id: message.id, json: this.dump() });
+        break;
+      case "cancel-background":
+        this.exports.__vt_cancel_background();
+        this.kick();
         break;
       case "close":
         this.closing = true;
@@ -144,10 +166,29 @@ export class WorkerCore {
       return this.reject(message.id, `cannot pass the arguments of "${sig.name}": ${describe(e)}`);
     }
     const spawn = this.exports[`__vt_call_${sig.name}`] as (frame: number) => number;
-    if (spawn(frame) === 0) {
+    const thread = spawn(frame);
+    if (thread === 0) {
       this.exports.__vt_free(frame);
       return this.reject(message.id, "out of memory: cannot allocate the root thread");
     }
+    this.rootThreads.set(message.id, thread);
+  }
+
+  /** The dump as JSON text (null when out of memory). */
+  private dump(): string | null {
+    const block = this.exports.__vt_dump();
+    if (block === 0) return null;
+    const length = new Uint32Array(this.memory.buffer, block, 1)[0];
+    // Copy out of shared memory: TextDecoder refuses views of a SharedArrayBuffer.
+    const json = new TextDecoder().decode(new Uint8Array(this.memory.buffer, block + 8, length).slice());
+    this.exports.__vt_free(block);
+    return json;
+  }
+
+  /** Something may have become runnable from outside a thread (a cancellation): let the workers look. */
+  private kick(): void {
+    Atomics.add(this.header, L.WAKE_EPOCH >> 2, 1);
+    Atomics.notify(this.header, L.WAKE_EPOCH >> 2);
   }
 
   private reject(id: number, reason: string): void {
@@ -158,7 +199,10 @@ export class WorkerCore {
   private rootDone(frame: number, message: number, thread: number): void {
     const u32 = new Uint32Array(this.memory.buffer);
     const id = u32[(frame + L.FRAME_CALL_ID) >> 2];
-    if (message !== 0) {
+    this.rootThreads.delete(id);
+    if (Atomics.load(u32, (frame + L.FRAME_STATUS) >> 2) === L.STATUS_CANCELLED) {
+      this.host.post({ type: "result", id, ok: false, thread, cancelled: true, reason: "cancelled" });
+    } else if (message !== 0) {
       this.host.post({ type: "result", id, ok: false, thread, reason: readString(this.memory, message) });
     } else {
       const sig = this.manifest.exports[u32[(frame + L.FRAME_EXPORT_INDEX) >> 2]];
@@ -214,6 +258,32 @@ export class WorkerCore {
   }
 
   /**
+   * Deadlock detection (wasm debug/deadlock.ts): a first suspicion makes this worker look again shortly; if it
+   * still holds and no thread ran anywhere in between, the blocked root calls fail with the dump. Returns true
+   * when it broke a deadlock (threads are runnable again).
+   */
+  private checkDeadlock(): boolean {
+    if (this.exports.__vt_deadlock_suspected() === 0) {
+      this.deadlockSuspect = null;
+      return false;
+    }
+    const switches = this.totalSwitches();
+    if (this.deadlockSuspect === switches && this.exports.__vt_break_deadlock() > 0) {
+      this.deadlockSuspect = null;
+      return true;
+    }
+    this.deadlockSuspect = switches;
+    return false;
+  }
+
+  private totalSwitches(): number {
+    const workers = Atomics.load(this.header, L.WORKERS_BOOTED >> 2);
+    let n = 0;
+    for (let i = 0; i < workers; i++) n += this.workerStats[(L.WORKER_STATS + i * L.WORKER_STATS_STRIDE + L.WS_SWITCHES) >> 2];
+    return n;
+  }
+
+  /**
    * Idle: announce ourselves in SLEEPERS, re-check every queue we could take from (the global queue and every
    * worker's deque), then wait on WAKE_EPOCH. A push published after our check sees SLEEPERS > 0 and bumps the
    * epoch, so the wait returns at once (no lost wake-up); see wasm runqueue.ts.
@@ -228,7 +298,13 @@ export class WorkerCore {
       return;
     }
     const deadline = this.exports.__vt_next_deadline();
-    const timeout = deadline === Infinity ? Infinity : Math.max(0, deadline - (performance.timeOrigin + performance.now()));
+    let timeout = deadline === Infinity ? Infinity : Math.max(0, deadline - (performance.timeOrigin + performance.now()));
+    if (this.checkDeadlock()) {
+      Atomics.sub(h, L.SLEEPERS >> 2, 1);
+      this.host.soon(this.pump);
+      return;
+    }
+    if (this.deadlockSuspect !== null) timeout = Math.min(timeout, DEADLOCK_CONFIRM_MS);
     const idle = (L.WORKER_STATS + this.index * L.WORKER_STATS_STRIDE + L.WS_IDLE) >> 2;
     Atomics.store(this.workerStats, idle, 1);
     const wake = () => {
@@ -241,6 +317,9 @@ export class WorkerCore {
     else this.host.soon(wake);
   }
 }
+
+/** How long an idle worker waits before it confirms a suspected deadlock (nothing ran meanwhile). */
+const DEADLOCK_CONFIRM_MS = 25;
 
 /** " (in f < g < h)": the innermost Wasm functions of a trap's stack, by name (the toolchain keeps the names). */
 function wasmFrames(error: Error): string {

@@ -22,7 +22,21 @@ export interface CallMessage {
 export interface CloseMessage {
   type: "close";
 }
-export type ToWorker = InitMessage | CallMessage | CloseMessage;
+/** Cancel the root thread of call `id` (its AbortSignal fired). Sent to the worker that started the call. */
+export interface CancelMessage {
+  type: "cancel";
+  id: number;
+}
+/** Write the thread dump and send it back as a DumpReply with the same id. */
+export interface DumpMessage {
+  type: "dump";
+  id: number;
+}
+/** Cancel the background group (close gave up waiting for it). */
+export interface CancelBackgroundMessage {
+  type: "cancel-background";
+}
+export type ToWorker = InitMessage | CallMessage | CloseMessage | CancelMessage | DumpMessage | CancelBackgroundMessage;
 
 export interface ReadyMessage {
   type: "ready";
@@ -42,9 +56,17 @@ export interface ResultMessage {
   /** On failure: the failed root thread's id (0 when the call never got a thread) and its message. */
   thread?: number;
   reason?: string;
+  /** The root thread ended because it was cancelled (not a failure). */
+  cancelled?: boolean;
+}
+export interface DumpReply {
+  type: "dump";
+  id: number;
+  /** The dump as JSON text, or null when the runtime had no memory to write it. */
+  json: string | null;
 }
 export interface ClosedMessage {
   type: "closed";
   index: number;
 }
-export type FromWorker = ReadyMessage | FatalMessage | ResultMessage | ClosedMessage;
+export type FromWorker = ReadyMessage | FatalMessage | ResultMessage | ClosedMessage | DumpReply;

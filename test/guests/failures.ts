@@ -91,12 +91,13 @@ export function ranAfterFailure(): i32 {
 export function childIdOfFailure(kind: i32): u32 {
   const g = new ThreadGroup();
   const f = g.spawn<i64, i32>(failingChild, <i64>kind << 32);
-  while (!f.done) yieldNow();
+  g.tryJoin(); // handles the failure: an unjoined failed group would fail this thread as it ends
   return f.thread;
 }
 
 /**
- * One of `n` siblings fails early; the others sleep 5 ms and finish. join waits for them all, then fails.
+ * One of `n` siblings fails early; the others would sleep for a day. The failure cancels them (their sleep ends
+ * them at once, so nothing after it runs), and join fails only after they have ended.
  * The failing one waits until all are spawned: failing sooner would (rightly) make the parent's next spawn refused.
  */
 function sibling(i: i32): i32 {
@@ -104,8 +105,8 @@ function sibling(i: i32): i32 {
     while (atomic.load<i32>(ALL_SPAWNED) == 0) yieldNow();
     unreachable();
   }
-  sleep(5);
-  atomic.add<i32>(SIBLINGS_DONE, 1);
+  sleep(86_400_000);
+  atomic.add<i32>(SIBLINGS_DONE, 1); // never reached: the sleep is cancelled
   return i;
 }
 export function siblingsOfFailure(n: i32): i32 {
@@ -154,8 +155,8 @@ function triple(x: i32): i32 {
 }
 export function healthyAfterFailedGroup(kind: i32): i32 {
   const bad = new ThreadGroup();
-  const f = bad.spawn<i64, i32>(failingChild, <i64>kind << 32);
-  while (!f.done) yieldNow();
+  bad.spawn<i64, i32>(failingChild, <i64>kind << 32);
+  if (bad.tryJoin()) return -1; // it must have failed
   const good = new ThreadGroup();
   const fs = new Array<Future<i32>>();
   for (let i = 0; i < 10; i++) fs.push(good.spawn<i32, i32>(triple, i));

@@ -1,13 +1,15 @@
 // A Future is the result of a spawned thread. `get()` blocks the calling virtual thread (never the worker) until
-// the thread has finished, then returns its result, or fails the caller if the thread failed.
+// the thread has finished, then returns its result, or fails the caller if the thread failed or was cancelled.
 //
-// Waiters form a lock-free list (a Treiber stack through the threads' `next` field). Completing swaps in the
-// sentinel COMPLETED, so a getter either gets onto the list before completion (and is woken) or sees COMPLETED.
+// Waiters queue under the future's spin lock (scheduler/waitq.ts), so a cancelled waiter can be taken out.
 
-import { T_NEXT } from "../scheduler/thread";
+import { current } from "../scheduler/local";
 import { syncMemoryView } from "../memory/view";
-import { prepareToPark, cancelPark, park, unpark } from "../scheduler/park";
-import { failCurrent, requireThread } from "../scheduler/fail";
+import { lock, unlock } from "../memory/spinlock";
+import { T_CANCEL, T_NEXT } from "../scheduler/thread";
+import { unpark } from "../scheduler/park";
+import { waitIn, qTake, qEmpty, W_FUTURE, WAKE_CANCELLED, WAKE_GRANTED } from "../scheduler/waitq";
+import { failCurrent, exitCancelled, requireThread } from "../scheduler/fail";
 import { fromBits } from "./bits";
 
 // @ts-ignore: decorator
@@ -17,7 +19,15 @@ import { fromBits } from "./bits";
 // @ts-ignore: decorator
 @inline const FAILED: i32 = 2;
 // @ts-ignore: decorator
-@inline const COMPLETED: usize = 1;
+@inline const CANCELLED: i32 = 3;
+
+/** How a thread ended, for `completeFuture`. */
+// @ts-ignore: decorator
+@inline export const OUTCOME_DONE: i32 = DONE;
+// @ts-ignore: decorator
+@inline export const OUTCOME_FAILED: i32 = FAILED;
+// @ts-ignore: decorator
+@inline export const OUTCOME_CANCELLED: i32 = CANCELLED;
 
 /** Why a thread failed, and which thread the failure started in. */
 export class Failure {
@@ -26,12 +36,13 @@ export class Failure {
 
 /**
  * The part of every Future the runtime touches, whatever its result type. The scheduler stores the result: a
- * reference in `ref` (typed, so a collector can trace it), anything else as 64 bits in `bits`. Fields are ordered
- * so the object is 28 bytes (a 48-byte block with its headers).
+ * reference in `ref` (typed, so a collector can trace it), anything else as 64 bits in `bits`.
  */
 export class FutureBase {
   state: i32 = PENDING;
-  waiters: usize = 0;
+  private lock: i32 = 0;
+  private waitHead: usize = 0;
+  private waitTail: usize = 0;
   failure: Failure | null = null;
   /** Id of the thread computing this future. */
   thread: u32 = 0;
@@ -46,28 +57,41 @@ export class FutureBase {
     return atomic.load<i32>(changetype<usize>(this) + offsetof<FutureBase>("state")) == FAILED;
   }
 
-  /** Blocks the calling virtual thread until the future completes; fails the caller if the thread failed. */
+  /** True when the thread was cancelled before it produced a result. */
+  get cancelled(): bool {
+    return atomic.load<i32>(changetype<usize>(this) + offsetof<FutureBase>("state")) == CANCELLED;
+  }
+
+  /**
+   * Blocks the calling virtual thread until the future completes. Fails the caller if the thread failed or was
+   * cancelled; ends a cancelled caller.
+   */
   wait(): void {
+    requireThread("Future.get");
+    if (atomic.load<i32>(current + T_CANCEL) != 0) exitCancelled();
     const self = changetype<usize>(this);
     const stateAt = self + offsetof<FutureBase>("state");
     if (atomic.load<i32>(stateAt) == PENDING) {
-      requireThread("Future.get");
-      const waitersAt = self + offsetof<FutureBase>("waiters");
-      const t = prepareToPark();
-      let published = false;
-      while (true) {
-        const head = atomic.load<usize>(waitersAt);
-        if (head == COMPLETED) break;
-        store<usize>(t, head, T_NEXT);
-        if (atomic.cmpxchg<usize>(waitersAt, head, t) == head) { published = true; break; }
+      const lockAt = self + offsetof<FutureBase>("lock");
+      lock(lockAt);
+      if (atomic.load<i32>(stateAt) == PENDING) {
+        if (waitIn(lockAt, self + offsetof<FutureBase>("waitHead"), W_FUTURE, self) == WAKE_CANCELLED) exitCancelled();
+      } else {
+        unlock(lockAt);
       }
-      if (published) park();
-      else cancelPark(t);
     }
     syncMemoryView(); // the result may live in memory the worker that ran the thread has just grown
-    if (atomic.load<i32>(stateAt) == FAILED) {
+    const state = atomic.load<i32>(stateAt);
+    if (state == FAILED) {
       failCurrent("thread " + this.thread.toString() + " failed: " + (this.failure as Failure).message);
+    } else if (state == CANCELLED) {
+      failCurrent("thread " + this.thread.toString() + " was cancelled");
     }
+  }
+
+  /** Completes a future whose thread never started (spawn into a cancelled group). */
+  cancelNow(): void {
+    completeFuture(changetype<usize>(this), OUTCOME_CANCELLED);
   }
 }
 
@@ -85,12 +109,21 @@ export class Future<R> extends FutureBase {
 }
 
 /** Publishes the outcome (the value or error was stored before) and wakes every waiter. */
-export function completeFuture(futurePtr: usize, failed: bool): void {
-  atomic.store<i32>(futurePtr + offsetof<FutureBase>("state"), failed ? FAILED : DONE);
-  let w = atomic.xchg<usize>(futurePtr + offsetof<FutureBase>("waiters"), COMPLETED);
-  while (w != 0) {
-    const next = load<usize>(w, T_NEXT); // read first: once woken, w may run elsewhere and reuse `next`
-    unpark(w);
-    w = next;
+export function completeFuture(futurePtr: usize, outcome: i32): void {
+  const lockAt = futurePtr + offsetof<FutureBase>("lock");
+  const q = futurePtr + offsetof<FutureBase>("waitHead");
+  lock(lockAt);
+  atomic.store<i32>(futurePtr + offsetof<FutureBase>("state"), outcome);
+  let woken: usize = 0;
+  while (!qEmpty(q)) {
+    const w = qTake(q, WAKE_GRANTED);
+    store<usize>(w, woken, T_NEXT);
+    woken = w;
+  }
+  unlock(lockAt);
+  while (woken != 0) {
+    const next = load<usize>(woken, T_NEXT); // read first: once woken, it may run elsewhere and reuse `next`
+    unpark(woken);
+    woken = next;
   }
 }

@@ -1,113 +1,445 @@
 // ThreadGroup: structured concurrency. A group owns the threads spawned into it; `join` waits for all of them.
-// If a child fails, the group remembers the first failure, refuses further spawns, and `join` fails the joining
-// thread with that failure.
 //
-// Any worker may spawn into a group or finish a child of it. The count of live children is atomic, so the common
-// path (spawn, a child ends) takes no lock; the spin lock in the object guards the rarer changes that touch several
-// fields at once: recording a failure, adding a joiner, and taking the joiners when the last child ends. Fields for
-// cancellation and concurrency limits will live here too, without changing the thread record.
+// - A child that fails makes the group fail: the other children are cancelled, further spawns are refused, and
+//   `join` fails the joining thread with every failure (the first one marked).
+// - `cancel()` and deadlines (`cancelAfter`, `cancelAt`) cancel the children without failing the group.
+// - `maxConcurrency` caps how many children run at once; spawns beyond it do not block the spawner: they wait in the
+//   group's pending list, in spawn order, and start as running children end.
+// - The thread that creates a group owns it: that thread does not end (its future does not complete) until the group
+//   has no live children; if it ends by failure or cancellation, the group is cancelled first.
+//
+// Every change to the group's lists happens under its spin lock. Lock order: a group's lock, then the lock of a queue
+// a child waits in (cancellation), or the registry's lock.
 
-import { T_NEXT } from "../scheduler/thread";
-import { prepareToPark, park, unpark } from "../scheduler/park";
-import { failCurrent, requireThread } from "../scheduler/fail";
+import { T_NEXT, T_SIB_NEXT, T_SIB_PREV, T_STATE, T_GROUP, T_OWNED, T_CTX, T_CANCEL, T_ID, T_FLAGS, T_FUTURE,
+         T_WAIT_KIND, T_WAIT_OBJ, T_WAIT_LOCK, T_WAIT_QUEUE, T_WAKE, ST_PENDING, ST_RUNNABLE, ST_PARKING, ST_RUNNING,
+         F_FAILED, newThread, freeThread } from "../scheduler/thread";
+import { current } from "../scheduler/local";
+import { waitIn, qPush, qTake, qEmpty, cancelThread, W_JOIN, W_EXIT, WAKE_GRANTED, WAKE_NONE } from "../scheduler/waitq";
+import { unpark } from "../scheduler/park";
+import { failCurrent, exitCancelled, requireThread } from "../scheduler/fail";
+import { callKind } from "../scheduler/enter";
+import { registerGroup, unregisterGroup } from "../scheduler/registry";
+import { addGroupTimer, removeGroupTimer } from "../scheduler/timers";
+import { now } from "../scheduler/clock";
+import { NEXT_GROUP_ID } from "../memory/layout";
 import { lock, unlock } from "../memory/spinlock";
 import { syncMemoryView } from "../memory/view";
 import { Future, FutureBase, Failure } from "./future";
-import { spawnThread } from "./spawn";
+import { toBits } from "./bits";
+import * as runqueue from "../scheduler/runqueue";
+
+// Group states (bits).
+// @ts-ignore: decorator
+@inline const G_FAILED: i32 = 1;
+// @ts-ignore: decorator
+@inline const G_CANCELLED: i32 = 2;
+// @ts-ignore: decorator
+@inline const G_TIMED_OUT: i32 = 4;
+/** Joined: its work is over, spawns are refused. */
+// @ts-ignore: decorator
+@inline const G_CLOSED: i32 = 8;
+
+/** Failures listed by name in a join's message; the rest are counted. */
+// @ts-ignore: decorator
+@inline const FAILURES_LISTED: i32 = 10;
 
 export class ThreadGroup {
   private lock: i32 = 0;
-  /** Children spawned and not yet finished. */
+  /** Children not yet finished (running, runnable, parked or pending). At offset 4: the host reads it (docs/abi.md). */
   private live: i32 = 0;
-  /** Threads blocked in `join`, linked through their `next` field. */
-  private joiners: usize = 0;
-  private failures: i32 = 0;
-  private firstError: string | null = null;
-  private firstFailedThread: u32 = 0;
+  /** Children started and not yet finished. */
+  private started: i32 = 0;
+  private limit: i32 = 0;
+  private flags: i32 = 0;
+  /** Every unfinished child, through the threads' sibling links. */
+  private children: usize = 0;
+  /** Children waiting for a free slot under `limit`, oldest first, through the threads' `next` links. */
+  private pendingHead: usize = 0;
+  private pendingTail: usize = 0;
+  /** Wait queue {head, tail} of joiners (and of the owner waiting for the group before it ends). */
+  private joinHead: usize = 0;
+  private joinTail: usize = 0;
+  /** The thread that created the group, 0 when created outside any thread; and the next group it owns. */
+  private owner: usize = 0;
+  private ownerNext: usize = 0;
+  /** Links in the list of active groups (scheduler/registry.ts). */
+  private activeNext: usize = 0;
+  private activePrev: usize = 0;
+  /** 1 + index in the timer heap while a deadline is pending. */
+  private timer: u32 = 0;
+  private joined: i32 = 0;
+  private groupId: u32 = 0;
+  private deadline: f64 = Infinity;
+  private failureList: Array<Failure> | null = null;
+  readonly name: string;
 
-  /** Spawns `fn(arg)` as a virtual thread owned by this group. Fails the caller if the group has failed. */
+  /**
+   * A group whose children run at most `maxConcurrency` at a time (0: no limit). `name` shows in dumps.
+   * Created in a virtual thread, the group belongs to that thread (see above).
+   */
+  constructor(maxConcurrency: i32 = 0, name: string = "") {
+    if (maxConcurrency < 0) {
+      failCurrent("ThreadGroup: maxConcurrency must be 0 (no limit) or positive, got " + maxConcurrency.toString());
+    }
+    this.limit = maxConcurrency;
+    this.name = name;
+    this.groupId = atomic.add<u32>(NEXT_GROUP_ID, 1) + 1;
+    const t = current;
+    if (t != 0) {
+      this.owner = t;
+      this.ownerNext = load<usize>(t, T_OWNED);
+      store<usize>(t, changetype<usize>(this), T_OWNED);
+    }
+  }
+
+  /**
+   * Spawns `fn(arg)` as a virtual thread owned by this group and returns its future. The child starts with the
+   * spawner's context variables. Fails the caller if the group has failed or was joined; returns an already
+   * cancelled future if the group was cancelled. Never blocks, even at `maxConcurrency`.
+   */
   spawn<A, R>(fn: (arg: A) => R, arg: A): Future<R> {
-    const self = changetype<usize>(this);
+    const parent = current;
+    if (parent != 0 && atomic.load<i32>(parent + T_CANCEL) != 0) exitCancelled();
     const future = new Future<R>();
-    const refused = atomic.load<i32>(self + offsetof<ThreadGroup>("failures")) > 0;
-    if (!refused) {
-      atomic.add<i32>(self + offsetof<ThreadGroup>("live"), 1);
-    }
+    const t = newThread(callKind<A, R>(), changetype<usize>(fn), toBits<A>(arg), changetype<usize>(this),
+                        changetype<usize>(future), 0);
+    if (t == 0) failCurrent("out of memory: cannot allocate a thread record");
+    future.thread = load<u32>(t, T_ID);
+    if (parent != 0) store<usize>(t, load<usize>(parent, T_CTX), T_CTX);
+    const self = changetype<usize>(this);
+    lock(self);
+    const refused = this.flags & (G_FAILED | G_CLOSED | G_CANCELLED);
     if (refused) {
-      failCurrent("spawn refused: the group has failed (thread " + this.firstFailedThread.toString() + ": " +
-        (this.firstError as string) + ")");
+      unlock(self);
+      freeThread(t);
+      if (refused & G_FAILED) {
+        const first = (this.failureList as Array<Failure>)[0];
+        failCurrent("spawn refused: the group has failed (thread " + first.thread.toString() + ": " + first.message + ")");
+      }
+      if (refused & G_CLOSED) failCurrent("spawn refused: the group was already joined");
+      future.cancelNow(); // cancelled, not failed: the work is simply not done
+      return future;
     }
-    if (spawnThread<A, R>(fn, arg, self, changetype<usize>(future)) == 0) {
-      childExited(self, 0, false); // undo the count taken above
-      failCurrent("out of memory: cannot allocate a thread record");
+    if (atomic.add<i32>(self + offsetof<ThreadGroup>("live"), 1) == 0) {
+      registerGroup(self, offsetof<ThreadGroup>("activeNext"));
     }
+    const head = this.children;
+    store<usize>(t, head, T_SIB_NEXT);
+    if (head != 0) store<usize>(head, t, T_SIB_PREV);
+    this.children = t;
+    const start = this.limit == 0 || this.started < this.limit;
+    if (start) {
+      this.started++;
+    } else {
+      store<i32>(t, ST_PENDING, T_STATE);
+      store<usize>(t, 0, T_NEXT);
+      if (this.pendingTail == 0) this.pendingHead = t;
+      else store<usize>(this.pendingTail, t, T_NEXT);
+      this.pendingTail = t;
+    }
+    unlock(self);
+    if (start) runqueue.push(t);
     return future;
   }
 
-  /** Blocks until every child has finished; fails the caller with the first failure if a child failed. */
+  /**
+   * Blocks until every child has finished, then closes the group (later spawns are refused). Fails the caller with
+   * every failure if a child failed. A cancelled caller cancels the group and still waits for the children to end
+   * (they get to release what they hold), then ends as cancelled.
+   */
   join(): void {
-    requireThread("ThreadGroup.join");
-    const self = changetype<usize>(this);
-    const lockAt = self + offsetof<ThreadGroup>("lock");
-    while (true) {
-      lock(lockAt);
-      // A child ending after this check sees our entry on the list: it takes the lock to collect the joiners.
-      if (atomic.load<i32>(self + offsetof<ThreadGroup>("live")) == 0) {
-        unlock(lockAt);
-        break;
-      }
-      const t = prepareToPark();
-      store<usize>(t, this.joiners, T_NEXT);
-      this.joiners = t;
-      unlock(lockAt);
-      park();
-    }
-    syncMemoryView(); // what the children left may live in memory their workers have just grown
-    if (atomic.load<i32>(self + offsetof<ThreadGroup>("failures")) > 0) {
-      failCurrent("thread " + this.firstFailedThread.toString() + " failed: " + (this.firstError as string));
-    }
+    if (!this.tryJoin()) failCurrent(this.failureSummary());
   }
 
-  /** Children still running. */
+  /**
+   * Like `join`, but a child's failure does not fail the caller: returns false instead (the failures are in
+   * `failures`). The way to handle a failed group without failing too.
+   */
+  tryJoin(): bool {
+    requireThread("ThreadGroup.join");
+    const t = current;
+    const self = changetype<usize>(this);
+    if (load<usize>(t, T_GROUP) == self) {
+      failCurrent("ThreadGroup.join: thread " + load<u32>(t, T_ID).toString() +
+        " is a child of this group and would wait for itself");
+    }
+    lock(self);
+    while (atomic.load<i32>(self + offsetof<ThreadGroup>("live")) != 0) {
+      if (atomic.load<i32>(t + T_CANCEL) != 0 && !(this.flags & G_CANCELLED)) {
+        unlock(self);
+        cancelGroup(self, false);
+        lock(self);
+        continue;
+      }
+      // A cancelled joiner is woken at once by waitIn; it loops here (shielded) until the children are gone.
+      if (waitIn(self, self + offsetof<ThreadGroup>("joinHead"), W_JOIN, self) != WAKE_GRANTED) {
+        spinBriefly(); // cancelled before the wait: the children are being cancelled, let them end
+      }
+      lock(self);
+    }
+    this.flags |= G_CLOSED;
+    this.joined = 1;
+    unlock(self);
+    if (this.timer != 0) removeGroupTimer(self);
+    if (this.owner == t) forgetOwned(t, self);
+    syncMemoryView(); // what the children left may live in memory their workers have just grown
+    if (atomic.load<i32>(t + T_CANCEL) != 0) exitCancelled();
+    return !(this.flags & G_FAILED);
+  }
+
+  /** Cancels every child (level-triggered: each blocking call they make ends them); pending children never start. */
+  cancel(): void {
+    cancelGroup(changetype<usize>(this), false);
+  }
+
+  /** Cancels the group `ms` milliseconds from now, unless it is joined before. */
+  cancelAfter(ms: f64): void {
+    if (!(ms >= 0)) failCurrent("ThreadGroup.cancelAfter: the delay must be a non-negative number of ms, got " + ms.toString());
+    this.cancelAt(now() + ms);
+  }
+
+  /** Cancels the group at `deadline` (ms on the clock of `now()`), unless it is joined before. */
+  cancelAt(deadline: f64): void {
+    const self = changetype<usize>(this);
+    if (this.timer != 0) removeGroupTimer(self);
+    this.deadline = deadline;
+    if (!addGroupTimer(deadline, self)) failCurrent("out of memory: cannot register the group's deadline");
+  }
+
+  /** Unique for the runtime's life; shown in dumps. */
+  get id(): u32 { return this.groupId; }
+
+  /** Children not yet finished. */
   get running(): i32 {
     return atomic.load<i32>(changetype<usize>(this) + offsetof<ThreadGroup>("live"));
   }
 
-  /** True once a child has failed. */
-  get failed(): bool {
-    return atomic.load<i32>(changetype<usize>(this) + offsetof<ThreadGroup>("failures")) > 0;
+  get maxConcurrency(): i32 { return this.limit; }
+  get failed(): bool { return (atomic.load<i32>(changetype<usize>(this) + offsetof<ThreadGroup>("flags")) & G_FAILED) != 0; }
+  get cancelled(): bool { return (atomic.load<i32>(changetype<usize>(this) + offsetof<ThreadGroup>("flags")) & G_CANCELLED) != 0; }
+  /** True when the deadline cancelled the group. */
+  get timedOut(): bool { return (atomic.load<i32>(changetype<usize>(this) + offsetof<ThreadGroup>("flags")) & G_TIMED_OUT) != 0; }
+
+  /** Every failure so far, in the order they happened (the first is the one that cancelled the rest). */
+  get failures(): Failure[] {
+    const self = changetype<usize>(this);
+    lock(self);
+    const list = this.failureList;
+    const copy = list == null ? new Array<Failure>() : list.slice(0);
+    unlock(self);
+    return copy;
+  }
+
+  /** "thread N failed: msg" for one failure; "K threads failed: thread N failed: msg (first); ..." for more. */
+  private failureSummary(): string {
+    const list = this.failureList;
+    if (list == null || list.length == 0) return "no failure";
+    const first = list[0];
+    if (list.length == 1) return "thread " + first.thread.toString() + " failed: " + first.message;
+    let s = list.length.toString() + " threads failed: ";
+    const n = list.length < FAILURES_LISTED ? list.length : FAILURES_LISTED;
+    for (let i = 0; i < n; i++) {
+      const f = list[i];
+      if (i > 0) s += "; ";
+      s += "thread " + f.thread.toString() + " failed: " + f.message;
+      if (i == 0) s += " (first)";
+    }
+    if (list.length > n) s += "; and " + (list.length - n).toString() + " more";
+    return s;
   }
 }
 
-/** Called by the scheduler when a child of `groupPtr` finishes. */
-export function childExited(groupPtr: usize, futurePtr: usize, failed: bool): void {
-  const group = changetype<ThreadGroup>(groupPtr);
-  const lockAt = groupPtr + offsetof<ThreadGroup>("lock");
-  if (failed) {
-    const f = changetype<FutureBase>(futurePtr);
-    lock(lockAt);
-    // @ts-ignore: private access from the runtime
-    if (group.firstFailedThread == 0) {
-      const failure = f.failure as Failure;
-      // @ts-ignore
-      group.firstError = failure.message;
-      // @ts-ignore
-      group.firstFailedThread = failure.thread;
+function spinBriefly(): void {
+  for (let i = 0; i < 64; i++) atomic.load<i32>(0);
+}
+
+/** Removes `g` from its owner's list of groups (the owner is the running thread). */
+function forgetOwned(t: usize, g: usize): void {
+  let at = t + T_OWNED;
+  while (true) {
+    const x = load<usize>(at);
+    if (x == 0) return;
+    if (x == g) {
+      store<usize>(at, load<usize>(g + offsetof<ThreadGroup>("ownerNext")));
+      return;
     }
-    atomic.add<i32>(groupPtr + offsetof<ThreadGroup>("failures"), 1);
-    unlock(lockAt);
-  }
-  if (atomic.sub<i32>(groupPtr + offsetof<ThreadGroup>("live"), 1) != 1) return;
-  // The last child: wake whoever joins.
-  lock(lockAt);
-  // @ts-ignore
-  let joiners = group.joiners;
-  // @ts-ignore
-  group.joiners = 0;
-  unlock(lockAt);
-  while (joiners != 0) {
-    const next = load<usize>(joiners, T_NEXT);
-    unpark(joiners);
-    joiners = next;
+    at = x + offsetof<ThreadGroup>("ownerNext");
   }
 }
+
+/**
+ * Cancels the group's children. Pending children are started already cancelled (they end without running their
+ * function, through the usual path). Safe from any worker, inside or outside a thread.
+ */
+export function cancelGroup(g: usize, timedOut: bool): void {
+  const group = changetype<ThreadGroup>(g);
+  lock(g);
+  // @ts-ignore: private access from the runtime
+  if (group.flags & G_CANCELLED) { unlock(g); return; }
+  // @ts-ignore
+  group.flags |= G_CANCELLED | (timedOut ? G_TIMED_OUT : 0);
+  // @ts-ignore
+  let pending = group.pendingHead;
+  // @ts-ignore
+  group.pendingHead = 0;
+  // @ts-ignore
+  group.pendingTail = 0;
+  let p = pending;
+  while (p != 0) {
+    atomic.store<i32>(p + T_CANCEL, 1);
+    store<i32>(p, ST_RUNNABLE, T_STATE);
+    // @ts-ignore
+    group.started++;
+    p = load<usize>(p, T_NEXT);
+  }
+  // Wake every started child; a child waiting in a queue whose lock is busy is retried (its flag is already set).
+  while (true) {
+    let missed = false;
+    // @ts-ignore
+    let c = group.children;
+    while (c != 0) {
+      if (!cancelThread(c, g)) missed = true;
+      c = load<usize>(c, T_SIB_NEXT);
+    }
+    if (!missed) break;
+    unlock(g);
+    spinBriefly();
+    lock(g);
+  }
+  unlock(g);
+  while (pending != 0) {
+    const next = load<usize>(pending, T_NEXT);
+    runqueue.push(pending);
+    pending = next;
+  }
+}
+
+/** Called by the scheduler when a child of `g` finishes (thread `t`, its future already holding the outcome). */
+export function childExited(g: usize, t: usize): void {
+  const group = changetype<ThreadGroup>(g);
+  const flags = load<u32>(t, T_FLAGS);
+  const failed = (flags & F_FAILED) != 0;
+  lock(g);
+  const next = load<usize>(t, T_SIB_NEXT), prev = load<usize>(t, T_SIB_PREV);
+  // @ts-ignore
+  if (prev == 0) group.children = next;
+  else store<usize>(prev, next, T_SIB_NEXT);
+  if (next != 0) store<usize>(next, prev, T_SIB_PREV);
+  let cancelSiblings = false;
+  if (failed) {
+    // @ts-ignore
+    if (group.failureList == null) group.failureList = new Array<Failure>();
+    const failure = changetype<FutureBase>(load<usize>(t, T_FUTURE)).failure;
+    // @ts-ignore
+    if (failure != null) (group.failureList as Array<Failure>).push(failure);
+    // @ts-ignore
+    cancelSiblings = (group.flags & G_CANCELLED) == 0;
+    // @ts-ignore
+    group.flags |= G_FAILED;
+  }
+  // @ts-ignore
+  group.started--;
+  let startNext: usize = 0;
+  // @ts-ignore
+  if (group.pendingHead != 0 && !failed) {
+    // @ts-ignore
+    startNext = group.pendingHead;
+    // @ts-ignore
+    group.pendingHead = load<usize>(startNext, T_NEXT);
+    // @ts-ignore
+    if (group.pendingHead == 0) group.pendingTail = 0;
+    store<i32>(startNext, ST_RUNNABLE, T_STATE);
+    // @ts-ignore
+    group.started++;
+  }
+  const last = atomic.sub<i32>(g + offsetof<ThreadGroup>("live"), 1) == 1;
+  let joiners: usize = 0;
+  if (last) {
+    // Take the whole queue: each joiner re-checks `live` under the lock.
+    const q = g + offsetof<ThreadGroup>("joinHead");
+    while (!qEmpty(q)) {
+      const w = qTake(q, WAKE_GRANTED);
+      store<usize>(w, joiners, T_NEXT);
+      joiners = w;
+    }
+    unregisterGroup(g, offsetof<ThreadGroup>("activeNext"));
+    atomic.notify(g + offsetof<ThreadGroup>("live")); // the host waits on the default group's count at close
+  }
+  unlock(g);
+  if (startNext != 0) runqueue.push(startNext);
+  while (joiners != 0) {
+    const n = load<usize>(joiners, T_NEXT);
+    unpark(joiners);
+    joiners = n;
+  }
+  if (cancelSiblings) cancelGroup(g, false);
+}
+
+// @ts-ignore: decorator
+@inline export const EXIT_DRAINED: i32 = 0;
+// @ts-ignore: decorator
+@inline export const EXIT_WAITING: i32 = 1;
+// @ts-ignore: decorator
+@inline export const EXIT_RETRY: i32 = 2;
+
+/**
+ * The exiting thread `t` (no longer on any stack) waits for group `g`, which it owns, to have no live children.
+ * EXIT_DRAINED: it has none. EXIT_WAITING: `t` is queued as a joiner, PARKING; the caller hands it to `parked`.
+ * EXIT_RETRY: `t` was cancelled meanwhile and the group is not cancelled yet: cancel it, then ask again.
+ */
+export function exitWaitFor(g: usize, t: usize): i32 {
+  const group = changetype<ThreadGroup>(g);
+  lock(g);
+  if (atomic.load<i32>(g + offsetof<ThreadGroup>("live")) == 0) { unlock(g); return EXIT_DRAINED; }
+  const q = g + offsetof<ThreadGroup>("joinHead");
+  atomic.store<i32>(t + T_STATE, ST_PARKING);
+  store<i32>(t, W_EXIT, T_WAIT_KIND);
+  store<usize>(t, g, T_WAIT_OBJ);
+  store<i32>(t, WAKE_NONE, T_WAKE);
+  atomic.store<usize>(t + T_WAIT_QUEUE, q);
+  atomic.store<usize>(t + T_WAIT_LOCK, g);
+  // @ts-ignore: private access from the runtime
+  if (atomic.load<i32>(t + T_CANCEL) != 0 && !(group.flags & G_CANCELLED)) {
+    atomic.store<usize>(t + T_WAIT_QUEUE, 0);
+    atomic.store<usize>(t + T_WAIT_LOCK, 0);
+    atomic.store<i32>(t + T_STATE, ST_RUNNING);
+    unlock(g);
+    return EXIT_RETRY;
+  }
+  qPush(q, t);
+  unlock(g);
+  return EXIT_WAITING;
+}
+
+/** For the exit path: the next group `t` owns after `g`, and whether `g` failed without being joined. */
+export function nextOwned(g: usize): usize {
+  return load<usize>(g + offsetof<ThreadGroup>("ownerNext"));
+}
+
+export function unjoinedFailure(g: usize): string | null {
+  const group = changetype<ThreadGroup>(g);
+  // @ts-ignore
+  if (group.joined != 0 || !(group.flags & G_FAILED)) return null;
+  // @ts-ignore
+  return group.failureSummary();
+}
+
+/** The owner has ended: the group no longer points at its record. */
+export function disown(g: usize): void {
+  store<usize>(g + offsetof<ThreadGroup>("owner"), 0);
+}
+
+/** Where the timer heap keeps 1 + the index of the group's deadline. */
+export function groupTimerSlot(g: usize): usize {
+  return g + offsetof<ThreadGroup>("timer");
+}
+
+/** The group's deadline has passed. */
+export function groupDeadlinePassed(g: usize): void {
+  cancelGroup(g, true);
+}
+
+// The host reads a group's live count at offset 4 (the default group, at close).
+// @ts-ignore
+if (offsetof<ThreadGroup>("live") != 4) ERROR("ThreadGroup.live must stay at offset 4");

@@ -8,6 +8,11 @@ import { allocScratch } from "../scheduler/stacks";
 import { runSlice, failRunning } from "../scheduler/loop";
 import { attachWorker, runnableCount } from "../scheduler/runqueue";
 import { nextDeadline } from "../scheduler/timers";
+import { writeDump } from "../debug/dump";
+import { deadlockSuspected, breakDeadlock } from "../debug/deadlock";
+import { cancelRoot } from "./roots";
+import { cancelGroup } from "../groups/group";
+import { createDefaultGroup, defaultGroup } from "../groups/background";
 
 // The toolchain replaces this import with a function that copies the (passive) data segments into memory:
 // asc emits active segments, which every new instance would copy again over memory other workers already changed.
@@ -26,6 +31,7 @@ export function __vt_boot(workerIndex: u32, workers: u32): usize {
   if (atomic.cmpxchg<i32>(INIT_STATE, 0, 1) == 0) {
     initData();
     heapInit(__heap_base);
+    createDefaultGroup();
     atomic.store<u32>(ABI_VERSION, LAYOUT_ABI);
     atomic.store<i32>(INIT_STATE, 2);
     atomic.notify(INIT_STATE);
@@ -84,4 +90,29 @@ export function __vt_string(units: u32): usize {
   store<u32>(block, idof<string>(), 8);
   store<u32>(block, <u32>bytes, 12);
   return block + 16;
+}
+
+/** The thread dump as JSON: a block {length u32, capacity u32, UTF-8 bytes} the host frees; 0 when out of memory. */
+export function __vt_dump(): usize {
+  return writeDump();
+}
+
+/** 1 when this worker, about to idle, sees every live thread blocked with nothing that could wake them. */
+export function __vt_deadlock_suspected(): i32 {
+  return deadlockSuspected() ? 1 : 0;
+}
+
+/** Fails the blocked root calls with a deadlock error carrying the dump; returns how many. */
+export function __vt_break_deadlock(): i32 {
+  return breakDeadlock();
+}
+
+/** Cancels the root call running as thread `id` (the host's AbortSignal fired); 0 when it has already ended. */
+export function __vt_cancel_root(id: u32): i32 {
+  return cancelRoot(id) ? 1 : 0;
+}
+
+/** Cancels the background group (the host's close gave up waiting for it). */
+export function __vt_cancel_background(): void {
+  cancelGroup(changetype<usize>(defaultGroup()), false);
 }

@@ -2,7 +2,11 @@
 // through `spawnRoot`; when it ends, the worker that ran it tells the host through the `root_done` import.
 // Frame layout: docs/abi.md.
 
-import { newThread, threadId, T_FUTURE, T_ARG, T_FLAGS, F_ROOT, F_FAILED } from "../scheduler/thread";
+import { newThread, threadId, T_FUTURE, T_ARG, T_FLAGS, F_ROOT, F_FAILED, F_CANCELLED, T_SIB_NEXT } from "../scheduler/thread";
+import { registerRoot } from "../scheduler/registry";
+import { cancelThread } from "../scheduler/waitq";
+import { ROOTS_LOCK, ROOTS_HEAD } from "../memory/layout";
+import { lock, unlock } from "../memory/spinlock";
 import { ROOT_KIND } from "../scheduler/enter";
 import * as runqueue from "../scheduler/runqueue";
 
@@ -14,12 +18,15 @@ declare function rootDone(frame: usize, message: usize, thread: u32): void;
 @inline const STATUS_OK: u32 = 1;
 // @ts-ignore: decorator
 @inline const STATUS_FAILED: u32 = 2;
+// @ts-ignore: decorator
+@inline const STATUS_CANCELLED: u32 = 3;
 
 /** Spawns `entry(frame)` as a root virtual thread; returns its id, or 0 when out of memory. */
 export function spawnRoot(entry: (frame: usize) => void, frame: usize): u32 {
   const t = newThread(ROOT_KIND, changetype<usize>(entry), <u64>frame, 0, frame, F_ROOT);
   if (t == 0) return 0;
   const id = threadId(t); // read before queueing: another worker may run and free the record at once
+  registerRoot(t);
   runqueue.push(t);
   return id;
 }
@@ -27,7 +34,19 @@ export function spawnRoot(entry: (frame: usize) => void, frame: usize): u32 {
 /** Called by the scheduler when a root thread ends. */
 export function completeRoot(t: usize): void {
   const frame = load<usize>(t, T_FUTURE);
-  const failed = (load<u32>(t, T_FLAGS) & F_FAILED) != 0;
-  atomic.store<u32>(frame + 4, failed ? STATUS_FAILED : STATUS_OK);
+  const flags = load<u32>(t, T_FLAGS);
+  const failed = (flags & F_FAILED) != 0;
+  const status = failed ? STATUS_FAILED : flags & F_CANCELLED ? STATUS_CANCELLED : STATUS_OK;
+  atomic.store<u32>(frame + 4, status);
   rootDone(frame, failed ? <usize>load<u64>(t, T_ARG) : 0, threadId(t));
+}
+
+/** Cancels the live root thread with id `id`; false when there is none. */
+export function cancelRoot(id: u32): bool {
+  lock(ROOTS_LOCK);
+  let t = load<usize>(ROOTS_HEAD);
+  while (t != 0 && threadId(t) != id) t = load<usize>(t, T_SIB_NEXT);
+  if (t != 0) while (!cancelThread(t, ROOTS_LOCK)) { /* its queue's lock is busy for a moment */ }
+  unlock(ROOTS_LOCK);
+  return t != 0;
 }

@@ -71,6 +71,32 @@
 // @ts-ignore: decorator
 @inline export const WORKERS_BOOTED: usize = HEADER + 88;
 
+// --- structured concurrency (groups/, scheduler/registry.ts, debug/)
+/** Spin lock over the list of active groups (groups with live children), for dumps. */
+// @ts-ignore: decorator
+@inline export const GROUPS_LOCK: usize = HEADER + 100;
+/** First active group (linked through the groups' own fields). */
+// @ts-ignore: decorator
+@inline export const GROUPS_HEAD: usize = HEADER + 104;
+/** Spin lock over the list of live root threads. */
+// @ts-ignore: decorator
+@inline export const ROOTS_LOCK: usize = HEADER + 108;
+/** First live root thread (linked through the threads' sibling links). */
+// @ts-ignore: decorator
+@inline export const ROOTS_HEAD: usize = HEADER + 112;
+/** Last group id handed out. */
+// @ts-ignore: decorator
+@inline export const NEXT_GROUP_ID: usize = HEADER + 116;
+/** Host calls in flight (a thread parked on one can be woken from outside, so it is no deadlock). */
+// @ts-ignore: decorator
+@inline export const HOST_CALLS_PENDING: usize = HEADER + 120;
+/** The default group for background work (`spawnBackground`), created at boot; the host joins it at close. */
+// @ts-ignore: decorator
+@inline export const DEFAULT_GROUP: usize = HEADER + 124;
+/** Set by the worker that declared a deadlock, so only one does. */
+// @ts-ignore: decorator
+@inline export const DEADLOCK_CLAIM: usize = 2560;
+
 /** Times the memory has grown; a worker that sees it change refreshes its view of the memory (memory/view.ts). */
 // @ts-ignore: decorator
 @inline export const GROW_COUNT: usize = HEADER + 96;
@@ -124,7 +150,7 @@
 @inline export const WS_WAKEUPS: usize = 56; // u64: sleeping workers this worker woke
 
 // @ts-ignore: decorator
-@inline export const LAYOUT_ABI: u32 = 2;
+@inline export const LAYOUT_ABI: u32 = 3;
 
 /** Where static data starts: the toolchain passes this as asc's `--memoryBase`. */
 // @ts-ignore: decorator
@@ -132,6 +158,6 @@
 
 // The header and the worker counters must fit below the static data.
 // @ts-ignore: decorator
-@inline const LAYOUT_FITS: bool = HEADER_END <= WORKER_STATS && WORKER_STATS + <usize>MAX_WORKERS * 64 <= MEMORY_BASE;
+@inline const LAYOUT_FITS: bool = HEADER_END <= DEADLOCK_CLAIM && DEADLOCK_CLAIM < WORKER_STATS && WORKER_STATS + <usize>MAX_WORKERS * 64 <= MEMORY_BASE;
 // @ts-ignore
 if (!LAYOUT_FITS) ERROR("vthreads: the runtime header does not fit below MEMORY_BASE");

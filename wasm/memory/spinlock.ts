@@ -19,3 +19,8 @@ export function lock(addr: usize): void {
 export function unlock(addr: usize): void {
   atomic.store<i32>(addr, 0);
 }
+
+/** Takes the lock only if it is free right now. */
+export function tryLock(addr: usize): bool {
+  return atomic.load<i32>(addr) == 0 && atomic.cmpxchg<i32>(addr, 0, 1) == 0;
+}

@@ -1,11 +1,13 @@
 // The scheduling calls guest code makes: yield, sleep, the clock, the current thread's id.
 
-import { T_ID } from "./thread";
+import { T_ID, T_CANCEL, T_SINCE } from "./thread";
 import { current } from "./local";
 import { __vt_suspend, REASON_YIELD } from "./suspend";
-import { prepareToPark, cancelPark, park } from "./park";
-import { failCurrent, requireThread } from "./fail";
-import { addTimer, nextDeadline } from "./timers";
+import { failCurrent, exitCancelled, requireThread } from "./fail";
+import { addTimerLocked, nextDeadline } from "./timers";
+import { waitIn, W_SLEEP, SLEEP_QUEUE, WAKE_CANCELLED } from "./waitq";
+import { TIMER_LOCK } from "../memory/layout";
+import { lock, unlock } from "../memory/spinlock";
 import { othersWaiting } from "./runqueue";
 import { now as clockNow } from "./clock";
 
@@ -14,6 +16,7 @@ import { now as clockNow } from "./clock";
 // @ts-ignore: decorator
 @inline export function yieldNow(): void {
   requireThread("yieldNow");
+  if (atomic.load<i32>(current + T_CANCEL) != 0) exitCancelled();
   __vt_suspend(REASON_YIELD);
 }
 
@@ -25,7 +28,7 @@ let checkpointBudget: u32 = CHECKPOINT_EVERY; // per worker: a cheap approximati
 /**
  * For long loops: scheduling is cooperative, so a thread that computes without blocking keeps its worker. Call
  * `checkpoint()` in such a loop: every 256th call it yields if another thread is waiting to run on this worker or a
- * sleeper is due; otherwise it costs a decrement and a branch. (Idle workers steal waiting threads anyway; this is
+ * sleeper is due, and it ends the thread if it was cancelled; otherwise it costs a decrement and a branch. (Idle workers steal waiting threads anyway; this is
  * for the threads that only this worker can reach, and for timers.)
  */
 // @ts-ignore: decorator
@@ -36,19 +39,29 @@ let checkpointBudget: u32 = CHECKPOINT_EVERY; // per worker: a cheap approximati
 function checkpointSlow(): void {
   checkpointBudget = CHECKPOINT_EVERY;
   if (current == 0) return; // module start-up code: nothing to yield to
+  if (atomic.load<i32>(current + T_CANCEL) != 0) exitCancelled(); // a cancelled loop ends here
   if (othersWaiting() || nextDeadline() <= clockNow()) __vt_suspend(REASON_YIELD);
 }
 
 /** Suspends the calling virtual thread for at least `ms` milliseconds (its worker runs other threads meanwhile). */
 export function sleep(ms: f64): void {
   requireThread("sleep");
+  const t = current;
   if (!(ms >= 0)) failCurrent("sleep: the duration must be a non-negative number of milliseconds, got " + ms.toString());
-  const t = prepareToPark();
-  if (!addTimer(clockNow() + ms, t)) {
-    cancelPark(t);
+  if (atomic.load<i32>(t + T_CANCEL) != 0) exitCancelled();
+  const deadline = clockNow() + ms;
+  store<f64>(t, deadline, T_SINCE); // for dumps: sleeping until
+  lock(TIMER_LOCK);
+  if (!addTimerLocked(deadline, t)) {
+    unlock(TIMER_LOCK);
     failCurrent("out of memory: cannot register a timer");
   }
-  park();
+  if (waitIn(TIMER_LOCK, SLEEP_QUEUE, W_SLEEP, 0) == WAKE_CANCELLED) exitCancelled();
+}
+
+/** True once the calling thread has been cancelled (its next blocking call will end it). */
+export function cancelled(): bool {
+  return current != 0 && atomic.load<i32>(current + T_CANCEL) != 0;
 }
 
 /** Milliseconds since the Unix epoch, with sub-millisecond precision, on a clock every worker shares. */

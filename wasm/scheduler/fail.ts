@@ -2,7 +2,7 @@
 // Asyncify and its stack discarded: nothing after the failure point runs. Traps and `abort` (a guest `throw`) reach
 // the host as a JS exception instead; the host then calls `__vt_fail_current` (host/exports.ts), which ends here too.
 
-import { T_FLAGS, T_FUTURE, T_ARG, T_ID, F_ROOT, F_FAILED } from "./thread";
+import { T_FLAGS, T_FUTURE, T_ARG, T_ID, F_ROOT, F_FAILED, F_CANCELLED } from "./thread";
 import { current } from "./local";
 import { __vt_suspend, REASON_EXIT } from "./suspend";
 import { FutureBase, Failure } from "../groups/future";
@@ -26,6 +26,18 @@ export function failCurrent(message: string): void {
   recordFailure(t, message);
   __vt_suspend(REASON_EXIT);
   unreachable(); // never resumed
+}
+
+/**
+ * Ends the running thread because it was cancelled: its stack is discarded like a failed thread's, what it holds is
+ * released, and its future completes as cancelled (its group does not fail for it). Does not return.
+ */
+export function exitCancelled(): void {
+  const t = current;
+  const flags = load<u32>(t, T_FLAGS);
+  if (!(flags & F_FAILED)) store<u32>(t, flags | F_CANCELLED, T_FLAGS); // a failure recorded first wins
+  __vt_suspend(REASON_EXIT);
+  unreachable();
 }
 
 /** Fails the caller when a blocking call is made outside any virtual thread. */

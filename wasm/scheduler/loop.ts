@@ -2,7 +2,8 @@
 // unwinds, decide where it goes next. Switching never leaves Wasm.
 
 import { WS_SWITCHES, WS_MIGRATIONS } from "../memory/layout";
-import { T_STATE, T_FLAGS, T_STACK, ST_RUNNING, ST_RUNNABLE, F_WORKER_SHIFT, threadFlags } from "./thread";
+import { T_STATE, T_FLAGS, T_STACK, T_CANCEL, ST_RUNNING, ST_RUNNABLE, F_WORKER_SHIFT, F_NEVER_RAN, F_EXITING, F_CANCELLED,
+         threadFlags } from "./thread";
 import { enter, storeResult } from "./enter";
 import { workerIndex, stats, unwinding, suspendReason, scratch, rewinding, current,
          setCurrent, setRewinding, setUnwinding } from "./local";
@@ -10,7 +11,7 @@ import { asyncify_start_rewind, asyncify_stop_unwind, asyncify_stop_rewind, REAS
 import { saveStack, hasSavedStack, scratchIntact, scratchUsed, SCRATCH_SIZE } from "./stacks";
 import { parked } from "./park";
 import { recordFailure } from "./fail";
-import { finishThread } from "./finish";
+import { exitThread } from "./exit";
 import { now } from "./clock";
 import { syncMemoryView } from "../memory/view";
 import * as runqueue from "./runqueue";
@@ -44,6 +45,16 @@ function countSwitch(t: usize): void {
 /** Runs `t` until it ends or suspends; returns the thread to run next when `t` yielded, else 0. */
 function runThread(t: usize): usize {
   syncMemoryView(); // t, its stack and its objects may live in memory another worker has just grown
+  const flags = threadFlags(t);
+  if (flags & F_EXITING) { // woken while waiting for its groups to drain
+    exitThread(t);
+    return 0;
+  }
+  if ((flags & F_NEVER_RAN) == F_NEVER_RAN && atomic.load<i32>(t + T_CANCEL) != 0) { // cancelled before it ran
+    store<u32>(t, flags | F_CANCELLED, T_FLAGS);
+    exitThread(t);
+    return 0;
+  }
   setCurrent(t);
   // Plain stores to the state are safe while a thread runs: only this worker owns it, and wakers ignore RUNNING.
   store<i32>(t, ST_RUNNING, T_STATE);
@@ -58,20 +69,20 @@ function runThread(t: usize): usize {
   setCurrent(0);
   if (!unwinding) { // returned: the thread is done
     storeResult(t, result);
-    finishThread(t);
+    exitThread(t);
     return 0;
   }
   setUnwinding(false);
   asyncify_stop_unwind();
   if (!scratchIntact()) abort("vthreads: a saved stack overflowed the worker's scratch buffer (memory corrupted)");
   const reason = suspendReason;
-  if (reason == REASON_EXIT) { // failed: its stack is discarded
-    finishThread(t);
+  if (reason == REASON_EXIT) { // failed or cancelled: its stack is discarded
+    exitThread(t);
     return 0;
   }
   if (!saveStack(t)) {
     recordFailure(t, NO_MEMORY_FOR_STACK);
-    finishThread(t);
+    exitThread(t);
     return 0;
   }
   if (reason == REASON_YIELD) {
@@ -139,6 +150,6 @@ export function failRunning(message: string): bool {
   if (t == 0) return false;
   setCurrent(0);
   recordFailure(t, message);
-  finishThread(t);
+  exitThread(t);
   return true;
 }

@@ -1,18 +1,34 @@
-// The virtual-thread record: a small block in shared memory, so any worker can run, park or wake the thread.
+// The virtual-thread record: a small block in shared memory, so any worker can run, park, wake or cancel the thread.
 //
-//  off  field     what
-//   0   state     one of the ST_* states below, changed with atomics
-//   4   id        thread id, unique for the runtime's life
-//   8   next      link in whatever list holds the thread (run queue, a wait list), 0 at the end
-//  12   kind      the function's call kind: which Wasm signature it has (scheduler/enter.ts)
-//  16   fn        the guest function (an AssemblyScript function object)
-//  20   group     the ThreadGroup that owns the thread, 0 for a root call
-//  24   future    the Future that receives the result (or, for a root call, the host's frame)
-//  28   stack     saved Asyncify stack block, 0 until the thread first suspends
-//  32   arg       the argument, as 64 bits; once a root call has failed, its failure message
-//  40   flags     F_* bits; bits 8..15 hold the index of the worker that last ran it
+//  off  field      what
+//   0   state      one of the ST_* states below, changed with atomics
+//   4   id         thread id, unique for the runtime's life
+//   8   next       forward link in whatever queue holds the thread (run queue, a wait queue, a pending list)
+//  12   kind       the function's call kind: which Wasm signature it has (scheduler/enter.ts)
+//  16   fn         the guest function (an AssemblyScript function object)
+//  20   group      the ThreadGroup that owns the thread, 0 for a root call
+//  24   future     the Future that receives the result (or, for a root call, the host's frame)
+//  28   stack      saved Asyncify stack block, 0 until the thread first suspends
+//  32   arg        the argument, as 64 bits; once a root call has failed, its failure message
+//  40   flags      F_* bits; bits 8..15 hold the index of the worker that last ran it
+//  44   prev       back link in a wait queue (scheduler/waitq.ts)
+//  48   sibNext    link in its group's list of children (or the list of root threads)
+//  52   sibPrev
+//  56   cancel     non-zero once the thread is cancelled (level-triggered: it stays set)
+//  60   waitKind   what it is blocked on (W_* in scheduler/waitq.ts), for cancellation and dumps
+//  64   waitObj    the object it is blocked on (a mutex, a channel, a group...)
+//  68   waitLock   the spin lock guarding the queue it waits in, 0 when it waits in none
+//  72   waitQueue  the queue {head, tail} it is linked in, 0 when none
+//  76   held       mutexes it holds (linked through the mutexes), released if it dies (sync/held.ts)
+//  80   permits    semaphore permits it holds (a list of small blocks), released if it dies
+//  84   ctx        its context variables (context/var.ts), inherited by its children at spawn
+//  88   owned      groups it created (linked through the groups), waited for before it ends
+//  92   timer      1 + its index in the timer heap while it sleeps, else 0
+//  96   since      when it started to wait (ms on the shared clock), or when a sleep ends
+// 104   slot       a value handed over by whoever wakes it (a received message, a permit count)
+// 112   wake       why it was woken: WAKE_* in scheduler/waitq.ts
 //
-// 44 bytes: with the allocator's 4-byte block header that is one 48-byte block.
+// 116 bytes: with the allocator's 4-byte block header, one 120-byte block.
 
 import { heapAlloc, heapFree } from "../memory/heap";
 import { NEXT_THREAD_ID, WS_SPAWNS, WS_LIVE } from "../memory/layout";
@@ -39,7 +55,39 @@ import { stats } from "./local";
 // @ts-ignore: decorator
 @inline export const T_FLAGS: usize = 40;
 // @ts-ignore: decorator
-@inline export const THREAD_SIZE: usize = 44;
+@inline export const T_PREV: usize = 44;
+// @ts-ignore: decorator
+@inline export const T_SIB_NEXT: usize = 48;
+// @ts-ignore: decorator
+@inline export const T_SIB_PREV: usize = 52;
+// @ts-ignore: decorator
+@inline export const T_CANCEL: usize = 56;
+// @ts-ignore: decorator
+@inline export const T_WAIT_KIND: usize = 60;
+// @ts-ignore: decorator
+@inline export const T_WAIT_OBJ: usize = 64;
+// @ts-ignore: decorator
+@inline export const T_WAIT_LOCK: usize = 68;
+// @ts-ignore: decorator
+@inline export const T_WAIT_QUEUE: usize = 72;
+// @ts-ignore: decorator
+@inline export const T_HELD: usize = 76;
+// @ts-ignore: decorator
+@inline export const T_PERMITS: usize = 80;
+// @ts-ignore: decorator
+@inline export const T_CTX: usize = 84;
+// @ts-ignore: decorator
+@inline export const T_OWNED: usize = 88;
+// @ts-ignore: decorator
+@inline export const T_TIMER: usize = 92;
+// @ts-ignore: decorator
+@inline export const T_SINCE: usize = 96;
+// @ts-ignore: decorator
+@inline export const T_SLOT: usize = 104;
+// @ts-ignore: decorator
+@inline export const T_WAKE: usize = 112;
+// @ts-ignore: decorator
+@inline export const THREAD_SIZE: usize = 116;
 
 // States. The park protocol (scheduler/park.ts) moves RUNNING -> PARKING -> PARKED -> RUNNABLE, or
 // PARKING -> NOTIFIED when the wake-up arrives before the unwind has finished.
@@ -55,6 +103,9 @@ import { stats } from "./local";
 @inline export const ST_NOTIFIED: i32 = 5;
 // @ts-ignore: decorator
 @inline export const ST_DONE: i32 = 6;
+/** Spawned into a group at its `max_concurrency`: waits in the group's pending list until a child ends. */
+// @ts-ignore: decorator
+@inline export const ST_PENDING: i32 = 7;
 
 /** The thread is a root call from the host: `future` points at the host's frame. */
 // @ts-ignore: decorator
@@ -62,6 +113,12 @@ import { stats } from "./local";
 /** The thread failed; its failure is recorded in its future or frame. */
 // @ts-ignore: decorator
 @inline export const F_FAILED: u32 = 2;
+/** The thread ended because it was cancelled (not a failure: its group does not fail for it). */
+// @ts-ignore: decorator
+@inline export const F_CANCELLED: u32 = 4;
+/** The thread's own code has ended; it is waiting for the groups it created before it finishes. */
+// @ts-ignore: decorator
+@inline export const F_EXITING: u32 = 8;
 // @ts-ignore: decorator
 @inline export const F_WORKER_SHIFT: u32 = 8;
 // @ts-ignore: decorator
@@ -81,6 +138,7 @@ export function newThread(kind: u32, fn: usize, arg: u64, group: usize, future: 
   store<usize>(t, 0, T_STACK);
   store<u64>(t, arg, T_ARG);
   store<u32>(t, flags | F_NEVER_RAN, T_FLAGS);
+  memory.fill(t + T_PREV, 0, THREAD_SIZE - T_PREV);
   store<i32>(stats, load<i32>(stats, WS_LIVE) + 1, WS_LIVE);
   store<u64>(stats, load<u64>(stats, WS_SPAWNS) + 1, WS_SPAWNS);
   return t;

@@ -1,17 +1,30 @@
-// Sleeping threads: a binary min-heap of {deadline, thread} in shared memory, guarded by a spin lock.
-// Whichever worker passes a scheduling point after a deadline wakes the thread; an idle worker sleeps only until
-// the earliest deadline (host/workers asks `nextDeadline`).
+// Timers: a binary min-heap of {deadline, target} in shared memory, guarded by a spin lock. A target is a sleeping
+// thread, or (low bit set) a ThreadGroup whose deadline cancels it. Each target records its index in the heap, so a
+// cancelled sleeper or a group that finished early is taken out at once instead of firing later.
+// Whichever worker passes a scheduling point after a deadline fires it; an idle worker sleeps only until the
+// earliest deadline (host/workers asks `nextDeadline`).
 
 import { TIMER_LOCK, TIMER_HEAP, TIMER_LEN, TIMER_CAP } from "../memory/layout";
 import { lock, unlock } from "../memory/spinlock";
 import { heapAlloc, heapRealloc } from "../memory/heap";
+import { T_TIMER, T_WAKE, T_WAIT_LOCK, T_WAIT_QUEUE } from "./thread";
 import { unpark } from "./park";
+import { groupTimerSlot, groupDeadlinePassed } from "../groups/group";
 
 // @ts-ignore: decorator
-@inline const ENTRY: usize = 16; // deadline f64, thread usize, sequence u32
+@inline const ENTRY: usize = 16; // deadline f64, target usize, sequence u32
+/** Low bit of a target: it is a group, not a thread. */
+// @ts-ignore: decorator
+@inline export const GROUP_TARGET: usize = 1;
 
 // @ts-ignore: decorator
 @inline function entryAt(heap: usize, i: usize): usize { return heap + i * ENTRY; }
+
+/** Where `target` keeps 1 + its index in the heap. */
+// @ts-ignore: decorator
+@inline function slotOf(target: usize): usize {
+  return target & GROUP_TARGET ? groupTimerSlot(target & ~GROUP_TARGET) : target + T_TIMER;
+}
 
 /** Earlier deadline first; equal deadlines in insertion order. */
 function before(a: usize, b: usize): bool {
@@ -19,81 +32,124 @@ function before(a: usize, b: usize): bool {
   return da < db || (da == db && <i32>(load<u32>(a, 12) - load<u32>(b, 12)) < 0);
 }
 
-function swap(a: usize, b: usize): void {
+function swap(heap: usize, i: usize, j: usize): void {
+  const a = entryAt(heap, i), b = entryAt(heap, j);
   const d = load<f64>(a), t = load<u64>(a, 8);
   store<f64>(a, load<f64>(b));
   store<u64>(a, load<u64>(b, 8), 8);
   store<f64>(b, d);
   store<u64>(b, t, 8);
+  store<u32>(slotOf(load<usize>(a, 8)), <u32>i + 1);
+  store<u32>(slotOf(load<usize>(b, 8)), <u32>j + 1);
+}
+
+function siftUp(heap: usize, i: usize): void {
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (!before(entryAt(heap, i), entryAt(heap, parent))) break;
+    swap(heap, i, parent);
+    i = parent;
+  }
+}
+
+function siftDown(heap: usize, i: usize, len: usize): void {
+  while (true) {
+    const l: usize = 2 * i + 1, r: usize = l + 1;
+    let m = i;
+    if (l < len && before(entryAt(heap, l), entryAt(heap, m))) m = l;
+    if (r < len && before(entryAt(heap, r), entryAt(heap, m))) m = r;
+    if (m == i) break;
+    swap(heap, i, m);
+    i = m;
+  }
 }
 
 let sequence: u32 = 0; // per worker; only orders equal deadlines, so it need not be shared
 
-/** Registers `t` (already PARKING) to be woken at `deadline`; false when out of memory. */
-export function addTimer(deadline: f64, t: usize): bool {
-  lock(TIMER_LOCK);
+/** Adds `target` to fire at `deadline`, with TIMER_LOCK held; false when out of memory. */
+export function addTimerLocked(deadline: f64, target: usize): bool {
   let heap = load<usize>(TIMER_HEAP);
   const len = load<usize>(TIMER_LEN);
   if (len == load<usize>(TIMER_CAP)) {
     const cap = len < 64 ? 64 : len * 2;
     heap = heap == 0 ? heapAlloc(cap * ENTRY) : heapRealloc(heap, cap * ENTRY);
-    if (heap == 0) { unlock(TIMER_LOCK); return false; }
+    if (heap == 0) return false;
     store<usize>(TIMER_HEAP, heap);
     store<usize>(TIMER_CAP, cap);
   }
-  let i = len;
-  const e = entryAt(heap, i);
+  const e = entryAt(heap, len);
   store<f64>(e, deadline);
-  store<usize>(e, t, 8);
+  store<usize>(e, target, 8);
   store<u32>(e, ++sequence, 12);
-  while (i > 0) { // sift up
-    const parent = (i - 1) >> 1;
-    if (!before(entryAt(heap, i), entryAt(heap, parent))) break;
-    swap(entryAt(heap, i), entryAt(heap, parent));
-    i = parent;
-  }
+  store<u32>(slotOf(target), <u32>len + 1);
   atomic.store<usize>(TIMER_LEN, len + 1);
-  unlock(TIMER_LOCK);
+  siftUp(heap, len);
   return true;
 }
 
-function popTop(heap: usize, len: usize): void {
-  const last = len - 1;
-  if (last > 0) swap(entryAt(heap, 0), entryAt(heap, last));
-  let i: usize = 0;
-  while (true) { // sift down
-    const l: usize = 2 * i + 1, r: usize = l + 1;
-    let m = i;
-    if (l < last && before(entryAt(heap, l), entryAt(heap, m))) m = l;
-    if (r < last && before(entryAt(heap, r), entryAt(heap, m))) m = r;
-    if (m == i) break;
-    swap(entryAt(heap, i), entryAt(heap, m));
-    i = m;
-  }
+/** Takes `target` out of the heap if it is there, with TIMER_LOCK held. */
+export function removeTimerLocked(target: usize): void {
+  const slot = slotOf(target);
+  const at = load<u32>(slot);
+  if (at == 0) return;
+  store<u32>(slot, 0);
+  const heap = load<usize>(TIMER_HEAP);
+  const last = load<usize>(TIMER_LEN) - 1;
+  const i = <usize>at - 1;
   atomic.store<usize>(TIMER_LEN, last);
+  if (i == last) return;
+  const e = entryAt(heap, i), l = entryAt(heap, last);
+  store<f64>(e, load<f64>(l));
+  store<u64>(e, load<u64>(l, 8), 8);
+  store<u32>(e, load<u32>(l, 12), 12);
+  store<u32>(slotOf(load<usize>(e, 8)), <u32>i + 1);
+  siftUp(heap, i);
+  siftDown(heap, i, last);
+}
+
+/** Locks, adds a group's deadline; false when out of memory. */
+export function addGroupTimer(deadline: f64, group: usize): bool {
+  lock(TIMER_LOCK);
+  const ok = addTimerLocked(deadline, group | GROUP_TARGET);
+  unlock(TIMER_LOCK);
+  return ok;
+}
+
+export function removeGroupTimer(group: usize): void {
+  lock(TIMER_LOCK);
+  removeTimerLocked(group | GROUP_TARGET);
+  unlock(TIMER_LOCK);
 }
 
 export function hasTimers(): bool {
   return atomic.load<usize>(TIMER_LEN) != 0;
 }
 
-/** Wakes every thread whose deadline is at or before `now`; returns how many. */
+/** Fires every timer whose deadline is at or before `now`; returns how many. */
 export function fireDue(now: f64): i32 {
   let fired = 0;
   while (true) {
     lock(TIMER_LOCK);
-    const len = load<usize>(TIMER_LEN);
     const heap = load<usize>(TIMER_HEAP);
-    if (len == 0 || load<f64>(heap) > now) { unlock(TIMER_LOCK); return fired; }
-    const t = load<usize>(heap, 8);
-    popTop(heap, len);
-    unlock(TIMER_LOCK);
-    unpark(t);
+    if (load<usize>(TIMER_LEN) == 0 || load<f64>(heap) > now) { unlock(TIMER_LOCK); return fired; }
+    const target = load<usize>(heap, 8);
+    removeTimerLocked(target);
+    if (target & GROUP_TARGET) {
+      unlock(TIMER_LOCK);
+      groupDeadlinePassed(target & ~GROUP_TARGET);
+    } else {
+      // The sleeper no longer waits anywhere: a canceller that comes now finds nothing to undo.
+      store<i32>(target, 1 /* WAKE_GRANTED */, T_WAKE);
+      atomic.store<usize>(target + T_WAIT_QUEUE, 0);
+      atomic.store<usize>(target + T_WAIT_LOCK, 0);
+      unlock(TIMER_LOCK);
+      unpark(target);
+    }
     fired++;
   }
 }
 
-/** The earliest deadline, or +Infinity when nothing sleeps. */
+/** The earliest deadline, or +Infinity when nothing waits for one. */
 export function nextDeadline(): f64 {
   if (!hasTimers()) return Infinity;
   lock(TIMER_LOCK);

@@ -1,0 +1,53 @@
+// Context variables: values a thread sees and passes on to the threads it spawns. A child sees its parent's values
+// as of the spawn; setting a variable in the child changes nothing for the parent (or for siblings).
+//
+// A thread's context is an immutable list of (variable, value) entries, newest first; its record points at the
+// head. `set` puts a new entry in front, and `spawn` copies the head pointer: inheritance costs nothing, and the
+// parent's later `set`s never reach a child that already started.
+
+import { current } from "../scheduler/local";
+import { T_CTX } from "../scheduler/thread";
+import { requireThread } from "../scheduler/fail";
+import { toBits, fromBits } from "../groups/bits";
+
+class ContextEntry {
+  constructor(
+    public key: usize,
+    public bits: u64,
+    /** The value when it is a reference (typed, so a collector traces it). */
+    public ref: Object | null,
+    public next: ContextEntry | null,
+  ) {}
+}
+
+export class ContextVar<T> {
+  constructor(private readonly initial: T, readonly name: string = "") {}
+
+  /** The calling thread's value: what it (or an ancestor before spawning it) set last, else the initial value. */
+  get(): T {
+    const t = current;
+    if (t != 0) {
+      let e = changetype<ContextEntry | null>(load<usize>(t, T_CTX));
+      const key = changetype<usize>(this);
+      while (e != null) {
+        if (e.key == key) {
+          if (isReference<T>()) return changetype<T>(e.ref);
+          else return fromBits<T>(e.bits);
+        }
+        e = e.next;
+      }
+    }
+    return this.initial;
+  }
+
+  /** Sets the value for the calling thread and the threads it spawns from now on. */
+  set(value: T): void {
+    const t = current;
+    if (t == 0) requireThread("ContextVar.set");
+    const head = changetype<ContextEntry | null>(load<usize>(t, T_CTX));
+    const e = isReference<T>()
+      ? new ContextEntry(changetype<usize>(this), 0, changetype<Object | null>(value), head)
+      : new ContextEntry(changetype<usize>(this), toBits<T>(value), null, head);
+    store<usize>(t, changetype<usize>(e), T_CTX);
+  }
+}

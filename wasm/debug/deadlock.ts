@@ -1,0 +1,62 @@
+// Deadlock detection, like Go's "all goroutines are asleep". When every live thread is blocked on the runtime's
+// own primitives, nothing can ever wake them: no thread is runnable or running, no timer is pending, no host call
+// is in flight. The root calls then fail with a deadlock error that carries the dump, instead of hanging.
+//
+// An idle worker asks `deadlockSuspected` before it sleeps; the host asks again a little later and only breaks the
+// deadlock when the answer is still yes and no thread has run in between (host/workers/core.ts).
+
+import { T_STATE, T_SIB_NEXT, T_FLAGS, ST_PARKED, F_FAILED } from "../scheduler/thread";
+import { cancelThread } from "../scheduler/waitq";
+import { recordFailure } from "../scheduler/fail";
+import { runnableCount } from "../scheduler/runqueue";
+import { hasTimers } from "../scheduler/timers";
+import { workerIndex } from "../scheduler/local";
+import { ROOTS_LOCK, ROOTS_HEAD, HOST_CALLS_PENDING, DEADLOCK_CLAIM, WORKERS_BOOTED, WORKER_STATS, WS_IDLE }
+  from "../memory/layout";
+import { lock, unlock } from "../memory/spinlock";
+import { heapFree } from "../memory/heap";
+import { liveThreads, writeDump } from "./dump";
+
+/** True when threads are alive but none can make progress (this worker is about to idle). */
+export function deadlockSuspected(): bool {
+  if (liveThreads() <= 0 || runnableCount() != 0 || hasTimers()) return false;
+  if (atomic.load<i32>(HOST_CALLS_PENDING) != 0) return false;
+  const workers = atomic.load<u32>(WORKERS_BOOTED);
+  for (let i: u32 = 0; i < workers; i++) {
+    if (i != workerIndex && atomic.load<i32>(WORKER_STATS + <usize>i * 64 + WS_IDLE) == 0) return false;
+  }
+  return true;
+}
+
+// @ts-ignore: decorator
+@lazy const HEADLINE = "deadlock: every live thread is blocked and nothing can wake them " +
+  "(no runnable thread, no pending timer or host call)";
+
+/**
+ * Fails every blocked root call with the deadlock error and the dump (after the text "\n@dump "). The roots wake,
+ * cancel the groups they own, and end as failed. Returns how many root calls it failed.
+ */
+export function breakDeadlock(): i32 {
+  if (atomic.cmpxchg<i32>(DEADLOCK_CLAIM, 0, 1) != 0) return 0;
+  if (!deadlockSuspected()) { atomic.store<i32>(DEADLOCK_CLAIM, 0); return 0; }
+  const block = writeDump();
+  let message = HEADLINE;
+  if (block != 0) {
+    message += "\n@dump " + String.UTF8.decodeUnsafe(block + 8, load<u32>(block));
+    heapFree(block);
+  }
+  let failed = 0;
+  lock(ROOTS_LOCK);
+  let t = load<usize>(ROOTS_HEAD);
+  while (t != 0) {
+    if (atomic.load<i32>(t + T_STATE) == ST_PARKED && !(load<u32>(t, T_FLAGS) & F_FAILED)) {
+      recordFailure(t, message);
+      while (!cancelThread(t, ROOTS_LOCK)) { /* its queue's lock is busy for a moment */ }
+      failed++;
+    }
+    t = load<usize>(t, T_SIB_NEXT);
+  }
+  unlock(ROOTS_LOCK);
+  atomic.store<i32>(DEADLOCK_CLAIM, 0);
+  return failed;
+}

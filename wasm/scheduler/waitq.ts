@@ -1,0 +1,161 @@
+// Wait queues: how a virtual thread blocks on a runtime object (mutex, semaphore, channel, future, group...).
+//
+// A queue is two words {head, tail} inside the object that owns it, guarded by a spin lock of that object. A
+// waiting thread is linked through its `next`/`prev` fields, so it can be taken out of the middle: that is what
+// makes every wait cancellable. The thread also records which lock and queue it waits in; a canceller (any worker)
+// sets the thread's cancel flag, then takes that lock and unlinks it. The waiter checks the flag after publishing
+// where it waits, the canceller reads where it waits after setting the flag (both with sequentially consistent
+// atomics), so one of them always sees the other: no cancellation is lost.
+
+import { T_NEXT, T_PREV, T_CANCEL, T_WAIT_KIND, T_WAIT_OBJ, T_WAIT_LOCK, T_WAIT_QUEUE, T_WAKE, T_STATE, ST_RUNNING }
+  from "./thread";
+import { current } from "./local";
+import { prepareToPark, park, unpark } from "./park";
+import { unlock, tryLock } from "../memory/spinlock";
+import { removeTimerLocked } from "./timers";
+
+// What a thread waits on (its waitKind), for dumps.
+// @ts-ignore: decorator
+@inline export const W_NONE: i32 = 0;
+// @ts-ignore: decorator
+@inline export const W_SLEEP: i32 = 1;
+// @ts-ignore: decorator
+@inline export const W_MUTEX: i32 = 2;
+// @ts-ignore: decorator
+@inline export const W_SEMAPHORE: i32 = 3;
+// @ts-ignore: decorator
+@inline export const W_SEND: i32 = 4;
+// @ts-ignore: decorator
+@inline export const W_RECV: i32 = 5;
+// @ts-ignore: decorator
+@inline export const W_FUTURE: i32 = 6;
+// @ts-ignore: decorator
+@inline export const W_JOIN: i32 = 7;
+// @ts-ignore: decorator
+@inline export const W_EVENT: i32 = 8;
+// @ts-ignore: decorator
+@inline export const W_WAITGROUP: i32 = 9;
+// @ts-ignore: decorator
+@inline export const W_HOST: i32 = 10;
+// @ts-ignore: decorator
+@inline export const W_EXIT: i32 = 11;
+
+// Why a waiting thread was woken (its `wake` field).
+// @ts-ignore: decorator
+@inline export const WAKE_NONE: i32 = 0;
+/** It got what it waited for (the lock, the permits, a message...). */
+// @ts-ignore: decorator
+@inline export const WAKE_GRANTED: i32 = 1;
+/** It was cancelled: taken out of the queue without getting anything. */
+// @ts-ignore: decorator
+@inline export const WAKE_CANCELLED: i32 = 2;
+/** The object was closed (a channel). */
+// @ts-ignore: decorator
+@inline export const WAKE_CLOSED: i32 = 3;
+
+/** The pseudo-queue of sleeping threads: the timer heap (scheduler/timers.ts), guarded by TIMER_LOCK. */
+// @ts-ignore: decorator
+@inline export const SLEEP_QUEUE: usize = 1;
+
+// @ts-ignore: decorator
+@inline export function qEmpty(q: usize): bool {
+  return load<usize>(q) == 0;
+}
+
+/** Appends `t` at the tail (the lock held). */
+export function qPush(q: usize, t: usize): void {
+  const tail = load<usize>(q, 4);
+  store<usize>(t, 0, T_NEXT);
+  store<usize>(t, tail, T_PREV);
+  if (tail == 0) store<usize>(q, t);
+  else store<usize>(tail, t, T_NEXT);
+  store<usize>(q, t, 4);
+}
+
+/** Takes `t` out of the queue, wherever it is (the lock held). */
+export function qUnlink(q: usize, t: usize): void {
+  const next = load<usize>(t, T_NEXT), prev = load<usize>(t, T_PREV);
+  if (prev == 0) store<usize>(q, next);
+  else store<usize>(prev, next, T_NEXT);
+  if (next == 0) store<usize>(q, prev, 4);
+  else store<usize>(next, prev, T_PREV);
+  store<usize>(t, 0, T_NEXT);
+  store<usize>(t, 0, T_PREV);
+}
+
+/**
+ * Takes the first waiter out (the lock held) and records why it wakes; returns it, or 0 when the queue is empty.
+ * The caller unparks it (after releasing the lock, or under it).
+ */
+export function qTake(q: usize, reason: i32): usize {
+  const t = load<usize>(q);
+  if (t == 0) return 0;
+  qUnlink(q, t);
+  forget(t, reason);
+  return t;
+}
+
+/** The thread no longer waits anywhere (the lock held). */
+// @ts-ignore: decorator
+@inline function forget(t: usize, reason: i32): void {
+  store<i32>(t, reason, T_WAKE);
+  atomic.store<usize>(t + T_WAIT_QUEUE, 0);
+  atomic.store<usize>(t + T_WAIT_LOCK, 0);
+}
+
+/**
+ * Blocks the running thread in queue `q` of `obj` until woken. Call with the lock at `lockAddr` held; it is released.
+ * Returns the WAKE_* reason. A thread that is already cancelled does not wait: WAKE_CANCELLED at once.
+ */
+export function waitIn(lockAddr: usize, q: usize, kind: i32, obj: usize): i32 {
+  const t = current;
+  prepareToPark();
+  store<i32>(t, kind, T_WAIT_KIND);
+  store<usize>(t, obj, T_WAIT_OBJ);
+  store<i32>(t, WAKE_NONE, T_WAKE);
+  atomic.store<usize>(t + T_WAIT_QUEUE, q);
+  atomic.store<usize>(t + T_WAIT_LOCK, lockAddr);
+  if (atomic.load<i32>(t + T_CANCEL) != 0) {
+    if (q == SLEEP_QUEUE) removeTimerLocked(t);
+    forget(t, WAKE_CANCELLED);
+    store<i32>(t, W_NONE, T_WAIT_KIND);
+    atomic.store<i32>(t + T_STATE, ST_RUNNING);
+    unlock(lockAddr);
+    return WAKE_CANCELLED;
+  }
+  if (q != SLEEP_QUEUE) qPush(q, t); // a sleeper is already in the timer heap
+  unlock(lockAddr);
+  park();
+  store<i32>(t, W_NONE, T_WAIT_KIND);
+  return load<i32>(t, T_WAKE);
+}
+
+/**
+ * Sets `t`'s cancel flag and, if it waits in a queue, takes it out and wakes it. `t` must stay allocated meanwhile
+ * (the caller holds the lock of a list it is in). `heldLock` is a lock the caller already holds (0 for none).
+ * Returns false when the queue's lock was busy: call again (the flag is set; the wake-up is what is missing).
+ */
+export function cancelThread(t: usize, heldLock: usize): bool {
+  atomic.store<i32>(t + T_CANCEL, 1);
+  const l = atomic.load<usize>(t + T_WAIT_LOCK);
+  if (l == 0) return true; // running, runnable, or being woken: it sees the flag at its next blocking call
+  const mine = l == heldLock;
+  if (!mine && !tryLock(l)) return false;
+  let woke = false;
+  if (atomic.load<usize>(t + T_WAIT_LOCK) == l) {
+    const q = atomic.load<usize>(t + T_WAIT_QUEUE);
+    if (q == SLEEP_QUEUE) removeTimerLocked(t);
+    else qUnlink(q, t);
+    forget(t, WAKE_CANCELLED);
+    woke = true;
+  }
+  if (!mine) unlock(l);
+  if (woke) unpark(t);
+  return true;
+}
+
+/** True once the running thread has been cancelled. */
+// @ts-ignore: decorator
+@inline export function cancelledNow(): bool {
+  return current != 0 && atomic.load<i32>(current + T_CANCEL) != 0;
+}

@@ -1,0 +1,69 @@
+// Event: a flag threads can wait for. `set()` wakes every waiter and lets later waiters through until `clear()`.
+
+import { current } from "../scheduler/local";
+import { T_CANCEL, T_NEXT } from "../scheduler/thread";
+import { waitIn, qTake, W_EVENT, WAKE_GRANTED } from "../scheduler/waitq";
+import { unpark } from "../scheduler/park";
+import { exitCancelled, requireThread } from "../scheduler/fail";
+import { lock, unlock } from "../memory/spinlock";
+
+export class Event {
+  private lock: i32 = 0;
+  private flag: i32 = 0;
+  private waitHead: usize = 0;
+  private waitTail: usize = 0;
+  readonly name: string;
+
+  constructor(name: string = "") {
+    this.name = name;
+  }
+
+  get isSet(): bool {
+    return atomic.load<i32>(changetype<usize>(this) + offsetof<Event>("flag")) != 0;
+  }
+
+  /** Waits until the event is set; ends a cancelled caller. */
+  wait(): void {
+    const t = current;
+    if (t == 0) requireThread("Event.wait");
+    if (atomic.load<i32>(t + T_CANCEL) != 0) exitCancelled();
+    if (this.isSet) return;
+    const self = changetype<usize>(this);
+    lock(self);
+    if (this.flag != 0) { unlock(self); return; }
+    if (waitIn(self, self + offsetof<Event>("waitHead"), W_EVENT, self) != WAKE_GRANTED) exitCancelled();
+  }
+
+  /** Sets the event and wakes every waiter. */
+  set(): void {
+    const self = changetype<usize>(this);
+    lock(self);
+    atomic.store<i32>(self + offsetof<Event>("flag"), 1);
+    const woken = takeAll(self + offsetof<Event>("waitHead"));
+    unlock(self);
+    wakeAll(woken);
+  }
+
+  clear(): void {
+    atomic.store<i32>(changetype<usize>(this) + offsetof<Event>("flag"), 0);
+  }
+}
+
+/** Takes every waiter of queue `q` (its lock held), linked through `next`. */
+export function takeAll(q: usize): usize {
+  let woken: usize = 0;
+  let w: usize;
+  while ((w = qTake(q, WAKE_GRANTED)) != 0) {
+    store<usize>(w, woken, T_NEXT);
+    woken = w;
+  }
+  return woken;
+}
+
+export function wakeAll(woken: usize): void {
+  while (woken != 0) {
+    const next = load<usize>(woken, T_NEXT); // read first: once woken, it may run elsewhere and reuse `next`
+    unpark(woken);
+    woken = next;
+  }
+}
