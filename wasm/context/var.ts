@@ -1,6 +1,10 @@
 // Context variables: values a thread sees and passes on to the threads it spawns. A child sees its parent's values
 // as of the spawn; setting a variable in the child changes nothing for the parent (or for siblings).
 //
+// A variable is identified by its name, not by its object: module-level objects are created once per worker
+// (each worker has its own instance of the module), so the "same" ContextVar is a different object on each worker,
+// while a thread may run on any of them. Two ContextVars with the same name are the same variable.
+//
 // A thread's context is an immutable list of (variable, value) entries, newest first; its record points at the
 // head. `set` puts a new entry in front, and `spawn` copies the head pointer: inheritance costs nothing, and the
 // parent's later `set`s never reach a child that already started.
@@ -12,7 +16,7 @@ import { toBits, fromBits } from "../groups/bits";
 
 class ContextEntry {
   constructor(
-    public key: usize,
+    public key: string,
     public bits: u64,
     /** The value when it is a reference (typed, so a collector traces it). */
     public ref: Object | null,
@@ -21,16 +25,19 @@ class ContextEntry {
 }
 
 export class ContextVar<T> {
-  constructor(private readonly initial: T, readonly name: string = "") {}
+  /** `name` identifies the variable (see above); `initial` is its value where nobody has set it. */
+  constructor(readonly name: string, private readonly initial: T) {
+    if (name.length == 0) abort("ContextVar: the name must not be empty (it identifies the variable on every worker)");
+  }
 
   /** The calling thread's value: what it (or an ancestor before spawning it) set last, else the initial value. */
   get(): T {
     const t = current;
     if (t != 0) {
       let e = changetype<ContextEntry | null>(load<usize>(t, T_CTX));
-      const key = changetype<usize>(this);
+      const key = this.name;
       while (e != null) {
-        if (e.key == key) {
+        if (changetype<usize>(e.key) == changetype<usize>(key) || e.key == key) {
           if (isReference<T>()) return changetype<T>(e.ref);
           else return fromBits<T>(e.bits);
         }
@@ -46,8 +53,8 @@ export class ContextVar<T> {
     if (t == 0) requireThread("ContextVar.set");
     const head = changetype<ContextEntry | null>(load<usize>(t, T_CTX));
     const e = isReference<T>()
-      ? new ContextEntry(changetype<usize>(this), 0, changetype<Object | null>(value), head)
-      : new ContextEntry(changetype<usize>(this), toBits<T>(value), null, head);
+      ? new ContextEntry(this.name, 0, changetype<Object | null>(value), head)
+      : new ContextEntry(this.name, toBits<T>(value), null, head);
     store<usize>(t, changetype<usize>(e), T_CTX);
   }
 }

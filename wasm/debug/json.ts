@@ -43,14 +43,18 @@ export class JsonWriter {
 
   key(k: string): void {
     this.comma();
-    this.str(k);
+    this.quoted(k);
     this.byte(0x3a);
     this.first = true;
   }
 
-  /** A JSON string from UTF-16, escaped, as UTF-8. */
   str(s: string): void {
     this.comma();
+    this.quoted(s);
+  }
+
+  /** A JSON string from UTF-16, escaped, as UTF-8. */
+  private quoted(s: string): void {
     this.byte(0x22);
     for (let i = 0; i < s.length; i++) {
       let c = <u32>s.charCodeAt(i);

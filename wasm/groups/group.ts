@@ -172,10 +172,8 @@ export class ThreadGroup {
         lock(self);
         continue;
       }
-      // A cancelled joiner is woken at once by waitIn; it loops here (shielded) until the children are gone.
-      if (waitIn(self, self + offsetof<ThreadGroup>("joinHead"), W_JOIN, self) != WAKE_GRANTED) {
-        spinBriefly(); // cancelled before the wait: the children are being cancelled, let them end
-      }
+      // Shielded: a cancelled joiner keeps waiting here until the children it cancelled are gone.
+      waitIn(self, self + offsetof<ThreadGroup>("joinHead"), W_JOIN, self, true);
       lock(self);
     }
     this.flags |= G_CLOSED;

@@ -105,9 +105,11 @@ export function qTake(q: usize, reason: i32): usize {
 
 /**
  * Blocks the running thread in queue `q` of `obj` until woken. Call with the lock at `lockAddr` held; it is released.
- * Returns the WAKE_* reason. A thread that is already cancelled does not wait: WAKE_CANCELLED at once.
+ * Returns the WAKE_* reason. A thread that is already cancelled does not wait: WAKE_CANCELLED at once, unless the
+ * wait is `shielded` (a join: a cancelled joiner must still wait for the children it cancelled); a shielded waiter
+ * is still woken when cancelled, so it can pass the cancellation on.
  */
-export function waitIn(lockAddr: usize, q: usize, kind: i32, obj: usize): i32 {
+export function waitIn(lockAddr: usize, q: usize, kind: i32, obj: usize, shielded: bool = false): i32 {
   const t = current;
   prepareToPark();
   store<i32>(t, kind, T_WAIT_KIND);
@@ -115,7 +117,7 @@ export function waitIn(lockAddr: usize, q: usize, kind: i32, obj: usize): i32 {
   store<i32>(t, WAKE_NONE, T_WAKE);
   atomic.store<usize>(t + T_WAIT_QUEUE, q);
   atomic.store<usize>(t + T_WAIT_LOCK, lockAddr);
-  if (atomic.load<i32>(t + T_CANCEL) != 0) {
+  if (!shielded && atomic.load<i32>(t + T_CANCEL) != 0) {
     if (q == SLEEP_QUEUE) removeTimerLocked(t);
     forget(t, WAKE_CANCELLED);
     store<i32>(t, W_NONE, T_WAIT_KIND);

@@ -92,7 +92,7 @@ export class Semaphore {
       const rec = load<usize>(at);
       if (rec == 0 || (load<usize>(rec, P_SEM) == self && load<i32>(rec, P_COUNT) < n)) {
         failCurrent("Semaphore" + label(this.name) + " release: thread " + load<u32>(t, T_ID).toString() +
-          " holds " + (rec == 0 ? "no" : "only " + load<i32>(rec, P_COUNT).toString()) + " of its permits, cannot release " +
+          " holds " + (rec == 0 ? "none" : "only " + load<i32>(rec, P_COUNT).toString()) + " of its permits, cannot release " +
           n.toString());
       }
       if (load<usize>(rec, P_SEM) == self) {
