@@ -1,20 +1,28 @@
 #!/usr/bin/env node
-// The `vthreads` command line: `vthreads build <entry.ts> [-o outdir]`.
+// The `vthreads` command line: `vthreads build <entry.ts>` and `vthreads run <module.wasm> <export> [args...]`.
 
 import { parseArgs } from "node:util";
 import path from "node:path";
 import { build } from "./toolchain/build.js";
 import { BuildError } from "./toolchain/errors.js";
+import { Runtime } from "./runtime/runtime.js";
+import { DeadlockError } from "./runtime/errors.js";
+import { renderDump, type Dump } from "./runtime/dump.js";
 
 const USAGE = `usage: vthreads build <entry.ts> [-o <outdir>] [--name <name>] [-O <0-4>]
+       vthreads run <module.wasm> <export> [args...] [--workers <n>] [--dump-after <ms>]
 
-Compiles an AssemblyScript guest together with the vthreads runtime into one WebAssembly module
+build: compiles an AssemblyScript guest together with the vthreads runtime into one WebAssembly module
 (<outdir>/<name>.wasm) and writes typed ESM bindings for its exports (<name>.js, <name>.d.ts).
+run: calls one export of a built module and prints its result (arguments are parsed as JSON, else taken as
+strings); a deadlock prints the thread dump.
 
 options:
-  -o, --out-dir <dir>   output folder (default: build)
-  --name <name>         base name of the outputs (default: the entry's file name)
-  -O, --optimize <n>    binaryen optimise level 0-4 (default: 3)
+  -o, --out-dir <dir>   build: output folder (default: build)
+  --name <name>         build: base name of the outputs (default: the entry's file name)
+  -O, --optimize <n>    build: binaryen optimise level 0-4 (default: 3)
+  --workers <n>         run: number of workers (default: the machine's cores)
+  --dump-after <ms>     run: print the thread dump after that many milliseconds if the call is still running
   -h, --help            show this help`;
 
 export async function main(argv: string[]): Promise<number> {
@@ -27,6 +35,8 @@ export async function main(argv: string[]): Promise<number> {
         "out-dir": { type: "string", short: "o" },
         name: { type: "string" },
         optimize: { type: "string", short: "O" },
+        workers: { type: "string" },
+        "dump-after": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -39,9 +49,17 @@ export async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const [command, entry, ...extra] = positionals;
-  if (command !== "build" || !entry || extra.length > 0) {
-    console.error(command && command !== "build" ? `vthreads: unknown command "${command}"\n\n${USAGE}` : USAGE);
+  const [command, ...rest] = positionals;
+  if (command === "build") return buildCommand(rest, values);
+  if (command === "run") return runCommand(rest, values);
+  console.error(command ? `vthreads: unknown command "${command}"\n\n${USAGE}` : USAGE);
+  return 2;
+}
+
+async function buildCommand(args: string[], values: { "out-dir"?: string; name?: string; optimize?: string }): Promise<number> {
+  const [entry, ...extra] = args;
+  if (!entry || extra.length > 0) {
+    console.error(USAGE);
     return 2;
   }
   const optimizeLevel = values.optimize === undefined ? undefined : Number(values.optimize);
@@ -57,6 +75,49 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     console.error(e instanceof BuildError ? `vthreads: ${e.message}` : e);
     return 1;
+  }
+}
+
+async function runCommand(args: string[], values: { workers?: string; "dump-after"?: string }): Promise<number> {
+  const [wasm, name, ...rawArgs] = args;
+  if (!wasm || !name) {
+    console.error(USAGE);
+    return 2;
+  }
+  const workers = values.workers === undefined ? undefined : Number(values.workers);
+  const dumpAfter = values["dump-after"] === undefined ? undefined : Number(values["dump-after"]);
+  if (dumpAfter !== undefined && !(dumpAfter >= 0)) {
+    console.error(`vthreads: --dump-after takes a number of milliseconds, got "${values["dump-after"]}"`);
+    return 2;
+  }
+  const callArgs = rawArgs.map((a) => {
+    try {
+      return JSON.parse(a) as unknown;
+    } catch {
+      return a;
+    }
+  });
+  let rt: Runtime;
+  try {
+    rt = await Runtime.start(wasm, { workers });
+  } catch (e) {
+    console.error(`vthreads: ${(e as Error).message}`);
+    return 1;
+  }
+  const timer = dumpAfter === undefined ? undefined : setTimeout(() => {
+    rt.dump().then((d) => console.log(`thread dump after ${dumpAfter} ms:\n${renderDump(d)}`), () => {});
+  }, dumpAfter);
+  try {
+    const result = await rt.call(name, ...callArgs);
+    console.log(typeof result === "bigint" ? `${result}n` : JSON.stringify(result));
+    return 0;
+  } catch (e) {
+    console.error(`vthreads: ${(e as Error).message}`);
+    if (e instanceof DeadlockError && e.dump) console.error(renderDump(e.dump as Dump));
+    return 1;
+  } finally {
+    clearTimeout(timer);
+    await rt.close({ cancelBackgroundAfterMs: 0 });
   }
 }
 

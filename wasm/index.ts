@@ -5,7 +5,8 @@
 //
 // Cancellation: a cancelled thread ends at its next blocking call (sleep, lock, acquire, send, next/recv, get,
 // join, wait, yieldNow, checkpoint); its stack is discarded, what it holds is released, and its future completes
-// as cancelled. AssemblyScript has no exceptions, so nothing after that call runs in the thread.
+// as cancelled. AssemblyScript has no exceptions, so nothing after that call runs in the thread; what must happen
+// anyway goes in a cleanup (`onExit`), which runs however the thread ends.
 
 export { ThreadGroup } from "./groups/group";
 export { Future, Failure } from "./groups/future";
@@ -18,3 +19,4 @@ export { Event } from "./sync/event";
 export { WaitGroup } from "./sync/waitgroup";
 export { Once } from "./sync/once";
 export { ContextVar } from "./context/var";
+export { onExit, Cleanup } from "./scheduler/cleanup";

@@ -2,7 +2,7 @@
 // failure reported, closed groups, deadlines, nested cancellation, owners waiting for their groups, context
 // variables, background work) and cancellation reaching every kind of wait.
 import { ThreadGroup, Future, Mutex, Semaphore, Channel, Event, ContextVar, yieldNow, sleep, now, threadId, cancelled,
-         withTimeout, spawnBackground, checkpoint } from "vthreads";
+         withTimeout, spawnBackground, checkpoint, onExit } from "vthreads";
 import { xorshift } from "./xorshift";
 
 const CELLS = memory.data(64);
@@ -466,4 +466,78 @@ export function release(): i32 {
 
 export function isCancelled(): bool {
   return cancelled();
+}
+
+// --- cleanups ------------------------------------------------------------------------------------------------
+
+const CLEANED: usize = CELLS + 44;
+
+class Resources {
+  m: Mutex<i32> = new Mutex<i32>(0, "cleaned up");
+  log: Channel<i32> = new Channel<i32>();
+}
+
+function unlockInCleanup(r: Resources): void {
+  // A cleanup may block: this one waits its turn for a lock and reports in a channel.
+  const g = r.m.lockEvenIfPoisoned();
+  g.value = g.value + 1;
+  g.unlock();
+  r.log.send(1);
+  atomic.add<i32>(CLEANED, 1);
+}
+
+function count(unused: i32): void {
+  atomic.add<i32>(CLEANED, 100);
+}
+
+function withCleanups(r: Resources): i32 {
+  onExit<Resources>(unlockInCleanup, r);
+  const skipped = onExit<i32>(count, 0);
+  skipped.dismiss(); // never runs
+  atomic.add<i32>(ARRIVED, 1);
+  sleep(1e12); // cancelled here
+  return 0;
+}
+
+/** n threads with cleanups are cancelled: every cleanup runs (blocking on a mutex and a channel), dismissed ones don't. */
+export function cleanupsOnCancel(n: i32): i32 {
+  atomic.store<i32>(ARRIVED, 0);
+  atomic.store<i32>(CLEANED, 0);
+  const r = new Resources();
+  const g = new ThreadGroup();
+  for (let i = 0; i < n; i++) g.spawn<Resources, i32>(withCleanups, r);
+  while (atomic.load<i32>(ARRIVED) < n) yieldNow();
+  g.cancel();
+  g.join();
+  let logged = 0;
+  while (r.log.length > 0) logged += r.log.recv();
+  const guard = r.m.lock(); // not poisoned: the cleanups unlocked it properly
+  const v = guard.value;
+  guard.unlock();
+  return atomic.load<i32>(CLEANED) == n && logged == n && v == n ? 1 : 0;
+}
+
+function failAfterCleanupRegistered(r: Resources): i32 {
+  onExit<Resources>(unlockInCleanup, r);
+  unreachable();
+  return 0;
+}
+
+function normalWithCleanup(r: Resources): i32 {
+  const c = onExit<Resources>(unlockInCleanup, r);
+  c.run(); // runs now, once
+  return 5;
+}
+
+/** Cleanups run when a thread fails, and `run()` runs one early exactly once. */
+export function cleanupsOnFailureAndRun(): i32 {
+  atomic.store<i32>(CLEANED, 0);
+  const r = new Resources();
+  const g = new ThreadGroup();
+  g.spawn<Resources, i32>(failAfterCleanupRegistered, r);
+  const failed = !g.tryJoin();
+  const h = new ThreadGroup();
+  const f = h.spawn<Resources, i32>(normalWithCleanup, r);
+  h.join();
+  return failed && f.get() == 5 && atomic.load<i32>(CLEANED) == 2 ? 1 : 0;
 }

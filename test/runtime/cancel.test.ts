@@ -42,6 +42,14 @@ for (const workers of [1, 4]) {
       expect(await callWithin(rt, 30, "nestedCancel", 10, 20)).toBe(0);
     }, TEST_TIMEOUT);
 
+    it("cleanups (onExit) of 200 cancelled threads all run, may block on a mutex and a channel, and dismissed ones don't", async () => {
+      expect(await callWithin(rt, 30, "cleanupsOnCancel", 200)).toBe(1);
+    }, TEST_TIMEOUT);
+
+    it("cleanups run when a thread fails; run() runs one early, exactly once", async () => {
+      expect(await callWithin(rt, 30, "cleanupsOnFailureAndRun")).toBe(1);
+    }, TEST_TIMEOUT);
+
     it("10,000 threads blocked on sleep, mutex, semaphore, channel send and receive, and a future: all cancelled, nothing left behind", async () => {
       expect(await callWithin(rt, 60, "cancelStorm", 10_000)).toBe(63);
       await until(() => rt.schedulerStats().liveThreads === 0, 10, "every thread record to be freed");

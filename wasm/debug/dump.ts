@@ -115,7 +115,7 @@ function writeThread(w: JsonWriter, t: usize, path: string): void {
   else w.str("other");
   const worker = (flags >> F_WORKER_SHIFT) & 0xff;
   if (state == ST_RUNNING && worker != 0xff) { w.key("worker"); w.int(worker); }
-  if (atomic.load<i32>(t + T_CANCEL) != 0) { w.key("cancelled"); w.bool(true); }
+  if (atomic.load<i32>(t + T_CANCEL) > 0) { w.key("cancelled"); w.bool(true); }
   if (state == ST_PARKING || state == ST_PARKED || state == ST_NOTIFIED) {
     w.key("on");
     writeWait(w, t);

@@ -68,7 +68,7 @@ export class FutureBase {
    */
   wait(): void {
     requireThread("Future.get");
-    if (atomic.load<i32>(current + T_CANCEL) != 0) exitCancelled();
+    if (atomic.load<i32>(current + T_CANCEL) > 0) exitCancelled();
     const self = changetype<usize>(this);
     const stateAt = self + offsetof<FutureBase>("state");
     if (atomic.load<i32>(stateAt) == PENDING) {

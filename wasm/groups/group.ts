@@ -100,7 +100,7 @@ export class ThreadGroup {
    */
   spawn<A, R>(fn: (arg: A) => R, arg: A): Future<R> {
     const parent = current;
-    if (parent != 0 && atomic.load<i32>(parent + T_CANCEL) != 0) exitCancelled();
+    if (parent != 0 && atomic.load<i32>(parent + T_CANCEL) > 0) exitCancelled();
     const future = new Future<R>();
     const t = newThread(callKind<A, R>(), changetype<usize>(fn), toBits<A>(arg), changetype<usize>(this),
                         changetype<usize>(future), 0);
@@ -166,7 +166,7 @@ export class ThreadGroup {
     }
     lock(self);
     while (atomic.load<i32>(self + offsetof<ThreadGroup>("live")) != 0) {
-      if (atomic.load<i32>(t + T_CANCEL) != 0 && !(this.flags & G_CANCELLED)) {
+      if (atomic.load<i32>(t + T_CANCEL) > 0 && !(this.flags & G_CANCELLED)) {
         unlock(self);
         cancelGroup(self, false);
         lock(self);
@@ -182,7 +182,7 @@ export class ThreadGroup {
     if (this.timer != 0) removeGroupTimer(self);
     if (this.owner == t) forgetOwned(t, self);
     syncMemoryView(); // what the children left may live in memory their workers have just grown
-    if (atomic.load<i32>(t + T_CANCEL) != 0) exitCancelled();
+    if (atomic.load<i32>(t + T_CANCEL) > 0) exitCancelled();
     return !(this.flags & G_FAILED);
   }
 
@@ -398,7 +398,7 @@ export function exitWaitFor(g: usize, t: usize): i32 {
   atomic.store<usize>(t + T_WAIT_QUEUE, q);
   atomic.store<usize>(t + T_WAIT_LOCK, g);
   // @ts-ignore: private access from the runtime
-  if (atomic.load<i32>(t + T_CANCEL) != 0 && !(group.flags & G_CANCELLED)) {
+  if (atomic.load<i32>(t + T_CANCEL) > 0 && !(group.flags & G_CANCELLED)) {
     atomic.store<usize>(t + T_WAIT_QUEUE, 0);
     atomic.store<usize>(t + T_WAIT_LOCK, 0);
     atomic.store<i32>(t + T_STATE, ST_RUNNING);

@@ -16,7 +16,7 @@ import { now as clockNow } from "./clock";
 // @ts-ignore: decorator
 @inline export function yieldNow(): void {
   requireThread("yieldNow");
-  if (atomic.load<i32>(current + T_CANCEL) != 0) exitCancelled();
+  if (atomic.load<i32>(current + T_CANCEL) > 0) exitCancelled();
   __vt_suspend(REASON_YIELD);
 }
 
@@ -39,7 +39,7 @@ let checkpointBudget: u32 = CHECKPOINT_EVERY; // per worker: a cheap approximati
 function checkpointSlow(): void {
   checkpointBudget = CHECKPOINT_EVERY;
   if (current == 0) return; // module start-up code: nothing to yield to
-  if (atomic.load<i32>(current + T_CANCEL) != 0) exitCancelled(); // a cancelled loop ends here
+  if (atomic.load<i32>(current + T_CANCEL) > 0) exitCancelled(); // a cancelled loop ends here
   if (othersWaiting() || nextDeadline() <= clockNow()) __vt_suspend(REASON_YIELD);
 }
 
@@ -48,7 +48,7 @@ export function sleep(ms: f64): void {
   requireThread("sleep");
   const t = current;
   if (!(ms >= 0)) failCurrent("sleep: the duration must be a non-negative number of milliseconds, got " + ms.toString());
-  if (atomic.load<i32>(t + T_CANCEL) != 0) exitCancelled();
+  if (atomic.load<i32>(t + T_CANCEL) > 0) exitCancelled();
   const deadline = clockNow() + ms;
   store<f64>(t, deadline, T_SINCE); // for dumps: sleeping until
   lock(TIMER_LOCK);
@@ -61,7 +61,7 @@ export function sleep(ms: f64): void {
 
 /** True once the calling thread has been cancelled (its next blocking call will end it). */
 export function cancelled(): bool {
-  return current != 0 && atomic.load<i32>(current + T_CANCEL) != 0;
+  return current != 0 && atomic.load<i32>(current + T_CANCEL) > 0;
 }
 
 /** Milliseconds since the Unix epoch, with sub-millisecond precision, on a clock every worker shares. */

@@ -8,12 +8,14 @@ import { freeStack } from "./stacks";
 import { parked } from "./park";
 import { recordFailure } from "./fail";
 import { finishThread } from "./finish";
+import { startCleanups } from "./cleanup";
 import { releaseHeld } from "../sync/held";
 import { cancelGroup, exitWaitFor, nextOwned, unjoinedFailure, disown, EXIT_DRAINED, EXIT_WAITING } from "../groups/group";
 
 /** Ends `t` (not running on any stack now). It may park to wait for its groups; then the scheduler calls this again. */
 export function exitThread(t: usize): void {
   let flags = load<u32>(t, T_FLAGS);
+  if (!(flags & F_EXITING) && startCleanups(t)) return; // runs them, then ends here again
   if (!(flags & F_EXITING)) {
     flags |= F_EXITING;
     store<u32>(t, flags, T_FLAGS);
@@ -23,7 +25,7 @@ export function exitThread(t: usize): void {
   store<i32>(t, ST_RUNNING, T_STATE);
   let g = load<usize>(t, T_OWNED);
   while (g != 0) {
-    const abnormal = (load<u32>(t, T_FLAGS) & (F_FAILED | F_CANCELLED)) != 0 || atomic.load<i32>(t + T_CANCEL) != 0;
+    const abnormal = (load<u32>(t, T_FLAGS) & (F_FAILED | F_CANCELLED)) != 0 || atomic.load<i32>(t + T_CANCEL) > 0;
     if (abnormal) cancelGroup(g, false);
     const r = exitWaitFor(g, t);
     if (r == EXIT_WAITING) { parked(t); return; } // woken when the group drains (or to cancel it): back here

@@ -50,7 +50,7 @@ function runThread(t: usize): usize {
     exitThread(t);
     return 0;
   }
-  if ((flags & F_NEVER_RAN) == F_NEVER_RAN && atomic.load<i32>(t + T_CANCEL) != 0) { // cancelled before it ran
+  if ((flags & F_NEVER_RAN) == F_NEVER_RAN && atomic.load<i32>(t + T_CANCEL) > 0) { // cancelled before it ran
     store<u32>(t, flags | F_CANCELLED, T_FLAGS);
     exitThread(t);
     return 0;

@@ -14,7 +14,7 @@
 //  44   prev       back link in a wait queue (scheduler/waitq.ts)
 //  48   sibNext    link in its group's list of children (or the list of root threads)
 //  52   sibPrev
-//  56   cancel     non-zero once the thread is cancelled (level-triggered: it stays set)
+//  56   cancel     1 once the thread is cancelled (level-triggered: it stays set); -1 while it runs cleanups
 //  60   waitKind   what it is blocked on (W_* in scheduler/waitq.ts), for cancellation and dumps
 //  64   waitObj    the object it is blocked on (a mutex, a channel, a group...)
 //  68   waitLock   the spin lock guarding the queue it waits in, 0 when it waits in none
@@ -27,8 +27,9 @@
 //  96   since      when it started to wait (ms on the shared clock), or when a sleep ends
 // 104   slot       a value handed over by whoever wakes it (a received message, a permit count)
 // 112   wake       why it was woken: WAKE_* in scheduler/waitq.ts
+// 116   cleanups   functions to run when it ends (scheduler/cleanup.ts), newest first
 //
-// 116 bytes: with the allocator's 4-byte block header, one 120-byte block.
+// 120 bytes: with the allocator's 4-byte block header, one 124-byte block.
 
 import { heapAlloc, heapFree } from "../memory/heap";
 import { NEXT_THREAD_ID, WS_SPAWNS, WS_LIVE } from "../memory/layout";
@@ -87,7 +88,9 @@ import { stats } from "./local";
 // @ts-ignore: decorator
 @inline export const T_WAKE: usize = 112;
 // @ts-ignore: decorator
-@inline export const THREAD_SIZE: usize = 116;
+@inline export const T_CLEANUPS: usize = 116;
+// @ts-ignore: decorator
+@inline export const THREAD_SIZE: usize = 120;
 
 // States. The park protocol (scheduler/park.ts) moves RUNNING -> PARKING -> PARKED -> RUNNABLE, or
 // PARKING -> NOTIFIED when the wake-up arrives before the unwind has finished.
@@ -119,6 +122,9 @@ import { stats } from "./local";
 /** The thread's own code has ended; it is waiting for the groups it created before it finishes. */
 // @ts-ignore: decorator
 @inline export const F_EXITING: u32 = 8;
+/** The thread's code has ended and it runs its cleanups (shielded from cancellation meanwhile). */
+// @ts-ignore: decorator
+@inline export const F_CLEANING: u32 = 16;
 // @ts-ignore: decorator
 @inline export const F_WORKER_SHIFT: u32 = 8;
 // @ts-ignore: decorator

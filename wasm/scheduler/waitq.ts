@@ -117,7 +117,7 @@ export function waitIn(lockAddr: usize, q: usize, kind: i32, obj: usize, shielde
   store<i32>(t, WAKE_NONE, T_WAKE);
   atomic.store<usize>(t + T_WAIT_QUEUE, q);
   atomic.store<usize>(t + T_WAIT_LOCK, lockAddr);
-  if (!shielded && atomic.load<i32>(t + T_CANCEL) != 0) {
+  if (!shielded && atomic.load<i32>(t + T_CANCEL) > 0) {
     if (q == SLEEP_QUEUE) removeTimerLocked(t);
     forget(t, WAKE_CANCELLED);
     store<i32>(t, W_NONE, T_WAIT_KIND);
@@ -133,12 +133,12 @@ export function waitIn(lockAddr: usize, q: usize, kind: i32, obj: usize, shielde
 }
 
 /**
- * Sets `t`'s cancel flag and, if it waits in a queue, takes it out and wakes it. `t` must stay allocated meanwhile
+ * Sets `t`'s cancel flag (unless it runs its cleanups, which are shielded) and, if it waits in a queue, takes it out and wakes it. `t` must stay allocated meanwhile
  * (the caller holds the lock of a list it is in). `heldLock` is a lock the caller already holds (0 for none).
  * Returns false when the queue's lock was busy: call again (the flag is set; the wake-up is what is missing).
  */
 export function cancelThread(t: usize, heldLock: usize): bool {
-  atomic.store<i32>(t + T_CANCEL, 1);
+  if (atomic.cmpxchg<i32>(t + T_CANCEL, 0, 1) < 0) return true; // running its cleanups: shielded
   const l = atomic.load<usize>(t + T_WAIT_LOCK);
   if (l == 0) return true; // running, runnable, or being woken: it sees the flag at its next blocking call
   const mine = l == heldLock;
@@ -159,5 +159,5 @@ export function cancelThread(t: usize, heldLock: usize): bool {
 /** True once the running thread has been cancelled. */
 // @ts-ignore: decorator
 @inline export function cancelledNow(): bool {
-  return current != 0 && atomic.load<i32>(current + T_CANCEL) != 0;
+  return current != 0 && atomic.load<i32>(current + T_CANCEL) > 0;
 }

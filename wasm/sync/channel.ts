@@ -55,7 +55,7 @@ export class Channel<T> {
   send(value: T): void {
     const t = current;
     if (t == 0) requireThread("Channel.send");
-    if (atomic.load<i32>(t + T_CANCEL) != 0) exitCancelled();
+    if (atomic.load<i32>(t + T_CANCEL) > 0) exitCancelled();
     const self = changetype<usize>(this);
     lock(self);
     if (this.offer(value)) return; // unlocked
@@ -108,7 +108,7 @@ export class Channel<T> {
   next(): bool {
     const t = current;
     if (t == 0) requireThread("Channel.next");
-    if (atomic.load<i32>(t + T_CANCEL) != 0) exitCancelled();
+    if (atomic.load<i32>(t + T_CANCEL) > 0) exitCancelled();
     const self = changetype<usize>(this);
     lock(self);
     if (this.count > 0) {

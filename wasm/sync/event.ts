@@ -26,7 +26,7 @@ export class Event {
   wait(): void {
     const t = current;
     if (t == 0) requireThread("Event.wait");
-    if (atomic.load<i32>(t + T_CANCEL) != 0) exitCancelled();
+    if (atomic.load<i32>(t + T_CANCEL) > 0) exitCancelled();
     if (this.isSet) return;
     const self = changetype<usize>(this);
     lock(self);

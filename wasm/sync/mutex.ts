@@ -57,7 +57,7 @@ export class MutexCore {
   @inline protected acquire(): void {
     const t = current;
     if (t == 0) requireThread("Mutex.lock");
-    if (atomic.load<i32>(t + T_CANCEL) != 0) exitCancelled();
+    if (atomic.load<i32>(t + T_CANCEL) > 0) exitCancelled();
     const self = changetype<usize>(this);
     if (atomic.cmpxchg<i32>(self, FREE, LOCKED) == FREE) {
       this.owner = t;

@@ -47,7 +47,7 @@ export class Semaphore {
     const t = current;
     if (t == 0) requireThread("Semaphore.acquire");
     this.checkCount(n, "acquire");
-    if (atomic.load<i32>(t + T_CANCEL) != 0) exitCancelled();
+    if (atomic.load<i32>(t + T_CANCEL) > 0) exitCancelled();
     const self = changetype<usize>(this);
     const permitsAt = self + offsetof<Semaphore>("permits");
     // Fast path: nobody queued and enough permits.

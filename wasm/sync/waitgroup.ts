@@ -42,7 +42,7 @@ export class WaitGroup {
   wait(): void {
     const t = current;
     if (t == 0) requireThread("WaitGroup.wait");
-    if (atomic.load<i32>(t + T_CANCEL) != 0) exitCancelled();
+    if (atomic.load<i32>(t + T_CANCEL) > 0) exitCancelled();
     const self = changetype<usize>(this);
     if (atomic.load<i32>(self + offsetof<WaitGroup>("count")) == 0) return;
     lock(self);
