@@ -56,8 +56,7 @@ export class Semaphore {
       if (p >= n && atomic.cmpxchg<i32>(permitsAt, p, p - n) == p) { this.record(t, n); return; }
     }
     lock(self);
-    if (qEmpty(self + offsetof<Semaphore>("waitHead")) && atomic.load<i32>(permitsAt) >= n) {
-      atomic.sub<i32>(permitsAt, n);
+    if (qEmpty(self + offsetof<Semaphore>("waitHead")) && takePermits(permitsAt, n)) {
       unlock(self);
       this.record(t, n);
       return;
@@ -74,8 +73,7 @@ export class Semaphore {
     this.checkCount(n, "tryAcquire");
     const self = changetype<usize>(this);
     lock(self);
-    const ok = qEmpty(self + offsetof<Semaphore>("waitHead")) && this.permits >= n;
-    if (ok) atomic.sub<i32>(self + offsetof<Semaphore>("permits"), n);
+    const ok = qEmpty(self + offsetof<Semaphore>("waitHead")) && takePermits(self + offsetof<Semaphore>("permits"), n);
     unlock(self);
     if (ok) this.record(t, n);
     return ok;
@@ -137,18 +135,28 @@ function label(name: string): string {
   return name.length == 0 ? "" : " \"" + name + "\"";
 }
 
+/**
+ * Takes `n` permits if that many are free. A compare-and-swap, because the fast path of `acquire` takes permits
+ * without the lock: the count never goes below zero, whoever wins.
+ */
+function takePermits(permitsAt: usize, n: i32): bool {
+  while (true) {
+    const p = atomic.load<i32>(permitsAt);
+    if (p < n) return false;
+    if (atomic.cmpxchg<i32>(permitsAt, p, p - n) == p) return true;
+  }
+}
+
 /** Returns `n` permits to the pool, handing them to the waiters at the head of the queue that they satisfy. */
 function givePermits(s: usize, n: i32): void {
   const permitsAt = s + offsetof<Semaphore>("permits");
   const q = s + offsetof<Semaphore>("waitHead");
   lock(s);
-  let free = atomic.add<i32>(permitsAt, n) + n;
+  atomic.add<i32>(permitsAt, n);
   let woken: usize = 0;
   while (!qEmpty(q)) {
     const need = <i32>load<u64>(load<usize>(q), T_SLOT);
-    if (need > free) break;
-    free -= need;
-    atomic.sub<i32>(permitsAt, need);
+    if (!takePermits(permitsAt, need)) break;
     const w = qTake(q, WAKE_GRANTED);
     store<usize>(w, woken, T_NEXT);
     woken = w;
