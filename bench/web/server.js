@@ -69,21 +69,21 @@ export async function buildWebGuests(names = WEB_GUESTS, { log = console.log } =
 }
 
 /**
- * Serves the repository's files. `isolation` says which of the headers to send (both by default); the tests turn
+ * Serves the repository's files (or `root`'s). `isolation` says which of the headers to send (both by default); the tests turn
  * one off to see the runtime name it. Only files inside the repository are served, never .git.
  */
-export function startServer({ port = 8080, host = "127.0.0.1", isolation = { coop: true, coep: true } } = {}) {
+export function startServer({ port = 8080, host = "127.0.0.1", root = REPO_ROOT, isolation = { coop: true, coep: true } } = {}) {
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     const headers = { "Cache-Control": "no-store", "Cross-Origin-Resource-Policy": "same-origin" };
     if (isolation.coop) headers["Cross-Origin-Opener-Policy"] = "same-origin";
     if (isolation.coep) headers["Cross-Origin-Embedder-Policy"] = "require-corp";
-    if (url.pathname === "/" || url.pathname === "/bench/web") {
+    if (root === REPO_ROOT && (url.pathname === "/" || url.pathname === "/bench/web")) {
       res.writeHead(302, { ...headers, Location: `/bench/web/${url.search}` });
       return res.end();
     }
-    let file = path.join(REPO_ROOT, decodeURIComponent(url.pathname));
-    const inside = path.relative(REPO_ROOT, file);
+    let file = path.join(root, decodeURIComponent(url.pathname));
+    const inside = path.relative(root, file);
     if (inside.startsWith("..") || path.isAbsolute(inside) || inside.split(path.sep).includes(".git")) {
       res.writeHead(403, headers);
       return res.end("forbidden");
