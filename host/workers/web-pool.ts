@@ -6,7 +6,7 @@ import type { FromWorker } from "./protocol.js";
 import type { WorkerEvents, WorkerHandle } from "./handle.js";
 
 export async function startWebWorker(index: number, events: WorkerEvents): Promise<WorkerHandle> {
-  const worker = new Worker(new URL("./web-worker.js", import.meta.url), { type: "module", name: `vthreads-${index}` });
+  const worker = new Worker(new URL("./web-worker.js", import.meta.url), { type: "module", name: "vthreads" });
   let terminated = false;
   worker.addEventListener("message", (e: MessageEvent<FromWorker>) => events.message(index, e.data));
   worker.addEventListener("error", (e: ErrorEvent) => {
