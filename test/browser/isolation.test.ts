@@ -2,9 +2,8 @@
 // exactly the missing header(s), on the benchmark page and through Runtime.start itself, instead of failing later
 // (or hanging) when it tries to share its memory with the workers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// @ts-expect-error: plain JS module without types
-import { buildWebGuests } from "../../bench/web/server.js";
-import { launchChromium, startServer, waitInPage, type Browser, type Server } from "./support.js";
+import path from "node:path";
+import { REPO_ROOT, buildBrowserGuest, launchChromium, startServer, waitInPage, type Browser, type Server } from "./support.js";
 
 const COOP = "Cross-Origin-Opener-Policy: same-origin";
 const COEP = "Cross-Origin-Embedder-Policy: require-corp";
@@ -13,7 +12,8 @@ let browser: Browser;
 const servers: Server[] = [];
 
 beforeAll(async () => {
-  await buildWebGuests(["skynet", "pingpong"], { log: () => {} });
+  // Its own output folder: test files run in parallel, and a reader must never see another file's half-written build.
+  await buildBrowserGuest("basics", path.join(REPO_ROOT, "build", "test", "browser", "isolation"));
   browser = await launchChromium();
 }, 120_000);
 
@@ -45,7 +45,7 @@ async function startOn(server: Server): Promise<StartOutcome> {
       const { Runtime } = (window as unknown as { guests: { Runtime: { start(s: string, o: object): Promise<{ close(): Promise<void> }> } } }).guests;
       const isolated = crossOriginIsolated;
       try {
-        const rt = await Runtime.start("/build/bench/skynet/skynet.wasm", { workers: 1 });
+        const rt = await Runtime.start("/build/test/browser/isolation/basics.wasm", { workers: 1 });
         await rt.close();
         return { isolated };
       } catch (e) {
