@@ -268,7 +268,7 @@ function showError(message) {
 }
 
 async function runAll() {
-  $("run").disabled = true;
+  $("run").disabled = $("demo").disabled = true;
   state.state = "running";
   state.error = null;
   $("error").hidden = true;
@@ -317,7 +317,7 @@ async function runAll() {
     state.totalMs = performance.now() - t0;
     clearInterval(liveTimer);
     updateLive();
-    $("run").disabled = false;
+    $("run").disabled = $("demo").disabled = false;
   }
 }
 
@@ -328,7 +328,35 @@ function describeEnvironment() {
     `suite: ${state.suite}, ${options.warmup} warm-up + ${options.reps} measured runs per variant`;
 }
 
+/**
+ * A demo to watch in the live view: 100,000 threads parked on one future for three seconds (the parked-bytes guest),
+ * then released. The suite's runtimes show up there too while they run.
+ */
+async function demo() {
+  $("run").disabled = $("demo").disabled = true;
+  let rt = null;
+  const timer = setInterval(updateLive, 100);
+  try {
+    rt = liveRuntime = await Runtime.start(await compileGuest("parked-bytes"), { workers: navigator.hardwareConcurrency || 1 });
+    $("status").textContent = "demo: parking 100,000 threads on one future for 3 s";
+    const parked = rt.call("parkAll", 100_000);
+    while (Number(await rt.call("parkedCount")) < 100_000) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 3000));
+    await rt.call("release");
+    $("status").textContent = `demo: released; the waiters got ${await parked}`;
+  } catch (e) {
+    showError(`demo failed: ${e.name}: ${e.message}`);
+  } finally {
+    clearInterval(timer);
+    liveRuntime = null;
+    await rt?.close();
+    updateLive();
+    $("run").disabled = $("demo").disabled = false;
+  }
+}
+
 $("run").addEventListener("click", () => runAll());
+$("demo").addEventListener("click", () => demo());
 $("export").addEventListener("click", exportJson);
 describeEnvironment();
 if (query.get("autorun") !== "0") runAll();

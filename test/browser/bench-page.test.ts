@@ -126,6 +126,14 @@ describe("the benchmark page in Chromium", () => {
     expect(json.results.find((r) => r.benchmark === "skynet" && r.variant === "vthreads")?.status).toBe("ok");
   });
 
+  it("the demo parks 100,000 threads while the live view shows them, then releases them", async () => {
+    await page.click("#demo");
+    await page.locator("#live").getByText(/liveThreads: 1000\d\d/).waitFor({ timeout: 60_000 });
+    await page.locator("#status").getByText("demo: released; the waiters got 100000").waitFor({ timeout: 60_000 });
+    expect(await page.locator("#live").textContent()).toContain("no runtime running");
+    expect(pageErrors).toEqual([]);
+  }, 90_000);
+
   it("the main thread never called Atomics.wait", async () => {
     expect(await page.evaluate(() => (window as unknown as { mainThreadWaits: number }).mainThreadWaits)).toBe(0);
   });
