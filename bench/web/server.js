@@ -82,7 +82,13 @@ export function startServer({ port = 8080, host = "127.0.0.1", root = REPO_ROOT,
       res.writeHead(302, { ...headers, Location: `/bench/web/${url.search}` });
       return res.end();
     }
-    let file = path.join(root, decodeURIComponent(url.pathname));
+    let file;
+    try {
+      file = path.join(root, decodeURIComponent(url.pathname));
+    } catch {
+      res.writeHead(400, headers);
+      return res.end("bad path");
+    }
     const inside = path.relative(root, file);
     if (inside.startsWith("..") || path.isAbsolute(inside) || inside.split(path.sep).includes(".git")) {
       res.writeHead(403, headers);

@@ -20,7 +20,12 @@ beforeAll(async () => {
   await mkdir(path.join(APP, "node_modules"), { recursive: true });
   await rm(path.join(APP, "node_modules", "vthreads"), { force: true });
   await symlink(REPO_ROOT, path.join(APP, "node_modules", "vthreads"), "dir");
-  await viteBuild({ root: APP, configFile: false, logLevel: "warn", build: { outDir: DIST, emptyOutDir: true } });
+  try {
+    await viteBuild({ root: APP, configFile: false, logLevel: "warn", build: { outDir: DIST, emptyOutDir: true } });
+  } finally {
+    // A link to the repository inside it would make tools that walk the tree go round in circles.
+    await rm(path.join(APP, "node_modules"), { recursive: true, force: true });
+  }
   files = await listFiles(DIST);
   server = await startServer({ root: DIST });
   browser = await launchChromium();
