@@ -41,14 +41,14 @@ async function newestUnder(dir) {
 
 /**
  * Builds each guest unless its .wasm is newer than everything it is made of (the guest, the runtime's wasm/ sources,
- * the toolchain), so a restart of the server does not wait for asc again. Returns the .wasm URL paths by guest.
+ * the host sources), so a restart of the server does not wait for asc again. Returns the .wasm URL paths by guest.
  */
 export async function buildWebGuests(names = WEB_GUESTS, { log = console.log } = {}) {
   const hostEntry = path.join(REPO_ROOT, "dist", "host", "index.js");
   if (!(await stat(hostEntry).catch(() => null))) throw new Error(`${hostEntry} is missing: run \`npm run build\` first`);
   const inputs = Math.max(
     await newestUnder(path.join(REPO_ROOT, "wasm")),
-    await newestUnder(path.join(REPO_ROOT, "dist", "host", "toolchain")),
+    await newestUnder(path.join(REPO_ROOT, "host")), // the sources: `npm run build` rewrites dist/ every time
     (await stat(path.join(REPO_ROOT, "asconfig.json"))).mtimeMs,
   );
   const { build } = await import(pathToFileURL(hostEntry).href);
