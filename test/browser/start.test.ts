@@ -81,6 +81,18 @@ describe("Runtime.start in Chromium", () => {
     expect(out.error?.message).toMatch(/not a WebAssembly module: http:\/\/.*guests\.html does not start with the bytes \\0asm/);
   }, 60_000);
 
+  it("a worker script that cannot load (a bundle without it): Runtime.start rejects, naming it, instead of hanging", async () => {
+    await page.route("**/workers/web-worker.js", (route) => route.fulfill({ status: 404, body: "not found" }));
+    try {
+      const out = await startWith("wasm", 2);
+      expect(out.error?.name).toBe("ModuleError");
+      expect(out.error?.message).toMatch(/^worker \d died while starting: worker \d could not load its script \(web-worker\.js\)/);
+    } finally {
+      await page.unroute("**/workers/web-worker.js");
+    }
+    expect(await startWith("wasm", 1)).toEqual({ result: 2.5, workers: 1 });
+  }, 60_000);
+
   it("the page logged no errors", () => {
     expect(pageErrors.filter((e) => !/404/.test(e))).toEqual([]);
   });
