@@ -29,7 +29,7 @@ const profile = await mkdtemp(path.join(tmpdir(), "vthreads-compare-"));
 const context = await chromium.launchPersistentContext(profile, {
   executablePath: chromiumPath,
   headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
 });
 const browserVersion = context.browser()?.version() ?? "unknown";
 const rows = [];

@@ -29,6 +29,8 @@ const CHROMIUM_FLAGS = [
   "--disable-background-networking",
   "--disable-component-update",
   "--disable-sync",
+  // CI containers often have a tiny /dev/shm, which makes Chromium's renderers crash; use /tmp instead.
+  "--disable-dev-shm-usage",
 ];
 
 /** Fails (never skips) with the way to install it when Debian's chromium is not there. */
