@@ -104,6 +104,24 @@ describe("the benchmark page in Chromium", () => {
     expect(bench.machine.jspiInBrowser).toBe(true); // Chromium 137+ has WebAssembly.Suspending: ready for issue 5
   });
 
+  it("skynet on the page's runtime: 1,111,111 threads sum to 499999500000 on 1 and on 2 Web Workers", async () => {
+    // As a string: vitest would rewrite an import() inside a function it compiles.
+    const sums = await page.evaluate(`(async () => {
+      const { Runtime } = await import("/dist/host/browser.js");
+      const out = [];
+      for (const workers of [1, 2]) {
+        const rt = await Runtime.start("/build/bench/skynet/skynet.wasm", { workers });
+        try {
+          out.push(String(await rt.call("skynet", 0, 1_000_000, 10)));
+        } finally {
+          await rt.close();
+        }
+      }
+      return out;
+    })()`);
+    expect(sums).toEqual(["499999500000", "499999500000"]);
+  }, 120_000);
+
   it("records when the first result appeared", () => {
     expect(bench.firstResultMs).toBeGreaterThan(0);
     console.log(`benchmark page: first result ${Math.round(bench.firstResultMs!)} ms after navigation start`);
