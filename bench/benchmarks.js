@@ -2,13 +2,11 @@
 // Module paths are relative to this directory. `guest` names bench/guest/<guest>.ts.
 // Every benchmark has an `async-await` variant: the baseline the ratios are computed against.
 
-import os from "node:os";
-
 export const BASELINE_VARIANT = "async-await";
 
 // The machine's core count, for the "all cores" variants; a separate variant only when it is not 1 or 2
-// (those are run anyway).
-const CORES = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+// (those are run anyway). In a browser (the page in bench/web reads this registry too) there is no node:os.
+const CORES = globalThis.navigator?.hardwareConcurrency ?? (await import("node:os")).availableParallelism();
 const allCores = (variant) => (CORES > 2 && CORES <= 64 ? [{ ...variant, workers: CORES }] : []);
 
 const pingpongVariants = [

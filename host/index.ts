@@ -1,9 +1,16 @@
-// vthreads, the host API: build guest modules and run them on workers that share one memory.
+// vthreads, the host API for Node: build guest modules and run them on worker_threads that share one memory.
+// (Browsers get browser.ts through the package's "browser" export condition: the same Runtime on Web Workers.)
+
+import { installPlatform } from "./runtime/platform.js";
+import { nodePlatform } from "./platform/node.js";
+
+installPlatform(nodePlatform);
 
 export { Runtime, type RuntimeOptions, type CallOptions, type CloseOptions } from "./runtime/runtime.js";
 export { ThreadFailure, RuntimeClosedError, CancelledError, DeadlockError } from "./runtime/errors.js";
 export { renderDump, type Dump, type DumpThread, type DumpGroup, type DumpWait } from "./runtime/dump.js";
 export { ModuleError, type Manifest } from "./runtime/manifest.js";
+export { CrossOriginIsolationError } from "./platform/isolation.js";
 export type { ModuleSource } from "./runtime/source.js";
 export type { MemoryStats, SchedulerStats } from "./runtime/stats.js";
 export type { ExportSignature } from "./toolchain/types.js";

@@ -6,7 +6,6 @@
 // - workerThreads: the n chunks split into `workers` contiguous ranges, one per plain Node worker (no vthreads);
 //   each worker sums its range and posts the sum back. The workers are started once per process (a pool, as a
 //   user would keep one) and are not part of the time; a run is: post the ranges, wait for every sum.
-import { Worker } from "node:worker_threads";
 import { expectValue, fanoutChunk, fanoutExpected, FANOUT_YIELDS, now } from "../common.js";
 
 async function chunk(idx, k) {
@@ -51,6 +50,8 @@ let pool = null;
 
 async function getPool(size) {
   if (pool !== null && pool.length === size) return pool;
+  // Imported here, not at the top: the page in bench/web runs asyncAwait() above in a browser.
+  const { Worker } = await import("node:worker_threads");
   pool = await Promise.all(
     Array.from({ length: size }, () => new Promise((resolve, reject) => {
       const w = new Worker(WORKER_SOURCE, { eval: true });

@@ -5,7 +5,7 @@
 // Also reports the run's scheduler counters (per worker: switches, migrations, steals and wake-ups when the
 // runtime has them) as info for the table's notes.
 import { expectValue, fanoutExpected, now } from "../common.js";
-import { schedulerDelta } from "./host.js";
+import { schedulerDelta } from "./stats.js";
 
 export const guest = "fanout-cpu";
 

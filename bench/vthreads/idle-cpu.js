@@ -5,7 +5,7 @@
 // afterwards (no live threads, nothing runnable).
 import { expectValue, sleepMs } from "../common.js";
 import { measureIdle } from "../baselines/idle-cpu.js";
-import { schedulerDelta } from "./host.js";
+import { schedulerDelta } from "./stats.js";
 
 export const guest = "idle-cpu";
 

@@ -10,7 +10,7 @@
 // Metric: (during - before) / n bytes. The difference also holds the gate thread, the parkAll root
 // thread and its group: a constant, negligible at n = 100,000.
 import { expectValue, sleepMs } from "../common.js";
-import { heapBytes } from "./host.js";
+import { heapBytes } from "./stats.js";
 
 export const guest = "parked-bytes";
 

@@ -6,7 +6,7 @@
 // tags each worker instance), `waitYields` = yields spent waiting for the turn, and the scheduler counters.
 // On 2 workers the two threads may still share one worker (then cross is ~0 and it measures the 1-worker path).
 import { expectValue, sumBelow, now } from "../common.js";
-import { schedulerDelta } from "./host.js";
+import { schedulerDelta } from "./stats.js";
 
 export const guest = "pingpong-cross";
 

@@ -2,7 +2,7 @@
 // root thread; every tree node is a virtual thread (1,111,111 for size 1e6, div 10). Timed on the host
 // around the root call. Metric: ms. Verified. Info: the run's per-worker scheduler counters.
 import { expectValue, skynetExpected, now } from "../common.js";
-import { schedulerDelta } from "./host.js";
+import { schedulerDelta } from "./stats.js";
 
 export const guest = "skynet";
 

@@ -9,7 +9,8 @@ import type { Dump } from "./dump.js";
 import { readMemoryStats, readSchedulerStats, type MemoryStats, type SchedulerStats } from "./stats.js";
 import { MAX_WORKERS, WORKER_STATS, WORKER_STATS_STRIDE, WS_IDLE } from "./layout.js";
 import { validateArgs } from "../bindings/marshal.js";
-import { startNodeWorker, type WorkerHandle } from "../workers/pool.js";
+import type { WorkerHandle } from "../workers/handle.js";
+import { currentPlatform } from "./platform.js";
 import type { FromWorker } from "../workers/protocol.js";
 
 export interface RuntimeOptions {
@@ -61,7 +62,8 @@ export class Runtime {
 
   /** Starts `options.workers` workers running the module built by `vthreads build`. */
   static async start(source: ModuleSource, options: RuntimeOptions = {}): Promise<Runtime> {
-    const workers = options.workers ?? (await defaultWorkers());
+    const platform = currentPlatform();
+    const workers = options.workers ?? (await platform.defaultWorkers());
     if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS) {
       throw new RangeError(`Runtime.start: workers must be an integer from 1 to ${MAX_WORKERS}, got ${String(workers)}`);
     }
@@ -69,7 +71,8 @@ export class Runtime {
     if (!(typeof sliceMs === "number" && sliceMs > 0)) {
       throw new RangeError(`Runtime.start: sliceMs must be a positive number, got ${String(sliceMs)}`);
     }
-    const module = await compileSource(source);
+    await platform.checkSharedMemory();
+    const module = await compileSource(source, platform);
     const manifest = readManifest(module);
     const memory = new WebAssembly.Memory({
       initial: manifest.memory.initial,
@@ -97,7 +100,7 @@ export class Runtime {
         settleStart();
       },
     };
-    const handles = await Promise.all(Array.from({ length: workers }, (_, i) => startNodeWorker(i, events)));
+    const handles = await Promise.all(Array.from({ length: workers }, (_, i) => platform.startWorker(i, events)));
     handles.forEach((h, index) => h.post({ type: "init", module, memory, manifest, index, workers, sliceMs }));
     await started;
     if (startError) {
@@ -319,8 +322,3 @@ function callError(name: string, thread: number, reason: string, cancelled: bool
   return new ThreadFailure(`${where} failed: ${reason}`, name, thread, reason);
 }
 
-async function defaultWorkers(): Promise<number> {
-  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
-  const cores = nav?.hardwareConcurrency ?? (await import("node:os")).availableParallelism();
-  return Math.min(MAX_WORKERS, Math.max(1, cores));
-}

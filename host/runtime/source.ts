@@ -1,49 +1,54 @@
-// Where a runtime's module comes from: a file path, a URL, bytes, or an already compiled WebAssembly.Module.
+// Where a runtime's module comes from: a path or URL (read by the platform), a fetch Response, bytes, or an already
+// compiled WebAssembly.Module. Shared by Node and browsers; nothing here imports a node: module.
 
 import { ModuleError } from "./manifest.js";
+import type { Platform } from "./platform.js";
 
-export type ModuleSource = string | URL | ArrayBuffer | ArrayBufferView | WebAssembly.Module;
+export type ModuleSource = string | URL | Response | ArrayBuffer | ArrayBufferView | WebAssembly.Module;
 
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
 
-export async function compileSource(source: ModuleSource): Promise<WebAssembly.Module> {
+export async function compileSource(source: ModuleSource, platform: Platform): Promise<WebAssembly.Module> {
   if (source instanceof WebAssembly.Module) return source;
-  const bytes = await readBytes(source as ByteSource);
+  if (source === null || source === undefined) throw new TypeError("Runtime.start: a module source is required");
+  if (typeof source === "string" || source instanceof URL) return platform.compileLocation(source);
+  if (isResponse(source)) return compileResponse(source, source.url || "the given Response");
+  if (source instanceof ArrayBuffer) return compileBytes(new Uint8Array(source), "the given bytes");
+  if (ArrayBuffer.isView(source)) {
+    return compileBytes(new Uint8Array(source.buffer, source.byteOffset, source.byteLength), "the given bytes");
+  }
+  throw new TypeError(`Runtime.start: expected a path, URL, bytes or WebAssembly.Module, got ${typeof source} (a fetch Response works too)`);
+}
+
+/** Checks the magic number first, so that an HTML error page or a text file gets a message that says so. */
+export async function compileBytes(bytes: Uint8Array, what: string): Promise<WebAssembly.Module> {
   if (bytes.byteLength < 8 || WASM_MAGIC.some((b, i) => bytes[i] !== b)) {
-    throw new ModuleError(`not a WebAssembly module: ${describe(source)} does not start with the bytes \\0asm`);
+    throw new ModuleError(`not a WebAssembly module: ${what} does not start with the bytes \\0asm`);
   }
   try {
     return await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
   } catch (e) {
-    throw new ModuleError(`${describe(source)} is not valid WebAssembly: ${(e as Error).message}`);
+    throw new ModuleError(`${what} is not valid WebAssembly: ${(e as Error).message}`);
   }
 }
 
-type ByteSource = string | URL | ArrayBuffer | ArrayBufferView;
-
-async function readBytes(source: ByteSource): Promise<Uint8Array> {
-  if (source instanceof ArrayBuffer) return new Uint8Array(source);
-  if (source === null || source === undefined) throw new TypeError("Runtime.start: a module source is required");
-  if (ArrayBuffer.isView(source)) return new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
-  if (typeof source !== "string" && !(source instanceof URL)) {
-    throw new TypeError(`Runtime.start: expected a path, URL, bytes or WebAssembly.Module, got ${typeof source}`);
+/**
+ * A fetched module: compiled while it downloads when the server says application/wasm (compileStreaming insists on
+ * that type), otherwise read whole and checked, so a wrong type or an error page still gets a clear message.
+ */
+export async function compileResponse(response: Response, what: string): Promise<WebAssembly.Module> {
+  if (!response.ok) throw new ModuleError(`cannot load ${what}: HTTP ${response.status} ${response.statusText}`.trim());
+  const type = response.headers.get("content-type") ?? "";
+  if (typeof WebAssembly.compileStreaming === "function" && /^application\/wasm\b/i.test(type)) {
+    try {
+      return await WebAssembly.compileStreaming(response);
+    } catch (e) {
+      throw new ModuleError(`${what} is not valid WebAssembly: ${(e as Error).message}`);
+    }
   }
-  const url = typeof source === "string" ? null : source;
-  if (url && url.protocol !== "file:") {
-    const response = await fetch(url);
-    if (!response.ok) throw new ModuleError(`cannot load ${url.href}: HTTP ${response.status}`);
-    return new Uint8Array(await response.arrayBuffer());
-  }
-  const { readFile } = await import("node:fs/promises");
-  try {
-    return new Uint8Array(await readFile(source));
-  } catch (e) {
-    throw new ModuleError(`cannot read the module ${String(source)}: ${(e as Error).message}`);
-  }
+  return compileBytes(new Uint8Array(await response.arrayBuffer()), what);
 }
 
-function describe(source: ModuleSource): string {
-  if (typeof source === "string") return `"${source}"`;
-  if (source instanceof URL) return source.href;
-  return "the given bytes";
+function isResponse(source: unknown): source is Response {
+  return typeof Response === "function" && source instanceof Response;
 }

@@ -325,7 +325,9 @@ const DEADLOCK_CONFIRM_MS = 25;
 function wasmFrames(error: Error): string {
   const names = (error.stack ?? "")
     .split("\n")
-    .map((line) => /^\s*at (.+?) \(wasm:\/\//.exec(line)?.[1])
+    // "at f (wasm://wasm/<hash>:wasm-function[12]:0x..)"; a module compiled from a fetch (compileStreaming in
+    // browsers) names its URL instead: "at f (http://host/app.wasm:wasm-function[12]:0x..)".
+    .map((line) => /^\s*at (.+?) \((?:wasm:\/\/|[^()]*:wasm-function\[)/.exec(line)?.[1])
     .filter((name): name is string => !!name)
     .slice(0, 3)
     .map((name) => name.replace(/^~lib\/vthreads\//, "vthreads/"));

@@ -1,19 +1,9 @@
-// Starting workers. In Node they are worker_threads; the browser implementation (Web Workers) plugs in here too.
+// Starting workers in Node: worker_threads running node-worker.js. (Browsers: web-pool.ts.)
 
-import type { ToWorker, FromWorker } from "./protocol.js";
+import type { FromWorker } from "./protocol.js";
+import type { WorkerEvents, WorkerHandle } from "./handle.js";
 
-export interface WorkerHandle {
-  post(message: ToWorker): void;
-  terminate(): Promise<void>;
-  /** Whether the worker keeps the process alive: only while calls are in flight, so a forgotten close() never hangs. */
-  keepAlive(alive: boolean): void;
-}
-
-export interface WorkerEvents {
-  message(index: number, message: FromWorker): void;
-  /** The worker died (an uncaught error, or it exited when it should not have). */
-  died(index: number, reason: string): void;
-}
+export type { WorkerEvents, WorkerHandle } from "./handle.js";
 
 /** Native stack of each worker; the Wasm scratch buffer for saved stacks (2 MiB) is sized to exceed it. */
 const WORKER_STACK_MB = 1;

@@ -1,0 +1,56 @@
+// What the page runs: the benchmarks of bench/benchmarks.js that can run in a browser, each vthreads variant on
+// every backend and on 1 up to navigator.hardwareConcurrency workers, beside the plain-JS baselines.
+
+import { benchmarks, BASELINE_VARIANT } from "../benchmarks.js";
+
+export { BASELINE_VARIANT };
+
+/** Backends of the runtime. JSPI is issue 5: the page lists it, and says it is not in this build. */
+export const BACKENDS = [
+  { name: "asyncify", available: true },
+  { name: "jspi", available: false, reason: "not available in this build: the JSPI backend is not built yet (issue 5)" },
+];
+
+/** Baselines that need Node: listed on the page as skipped, with the reason. */
+const NODE_ONLY = {
+  worker_threads: "needs Node's worker_threads (the Node suite runs it: npm run bench)",
+  "parked-bytes/async-await": "needs --expose-gc and process.memoryUsage() (Node only)",
+};
+
+/** Benchmarks whose vthreads variant only makes sense on the worker counts the registry gives (one worker). */
+const FIXED_WORKERS = new Set(["pingpong-depth1", "pingpong-depth20", "parked-bytes"]);
+
+/** Benchmarks that measure the host process (idle CPU time) and have no browser equivalent. */
+const NOT_IN_BROWSER = new Set(["idle-cpu"]);
+
+/**
+ * The plan: one entry per variant, in the order they run. `status` is "run" for the ones that run, otherwise
+ * "skipped"/"unavailable" with a reason (shown in the table, not run).
+ */
+export function plan({ quick = true, only = [], maxWorkers = navigator.hardwareConcurrency || 1 } = {}) {
+  const matches = (name) => only.length === 0 || only.some((p) => name === p || name.startsWith(`${p}-`));
+  const out = [];
+  for (const b of benchmarks) {
+    if (NOT_IN_BROWSER.has(b.name) || !matches(b.name)) continue;
+    const params = quick ? b.quickParams : b.params;
+    const common = { benchmark: b.name, unit: b.unit, description: b.description, params, baseline: b.baseline?.variant ?? BASELINE_VARIANT };
+    for (const v of b.variants.filter((v) => v.kind === "baseline")) {
+      const reason = NODE_ONLY[`${b.name}/${v.variant}`] ?? NODE_ONLY[v.variant];
+      out.push({ ...common, variant: v.variant, backend: "-", workers: v.workers, kind: "baseline", module: v.module, export: v.export, status: reason ? "skipped" : "run", reason });
+    }
+    const vthreads = b.variants.filter((v) => v.kind === "vthreads");
+    if (vthreads.length === 0) continue;
+    const counts = FIXED_WORKERS.has(b.name)
+      ? [...new Set(vthreads.map((v) => v.workers))]
+      : Array.from({ length: Math.max(1, maxWorkers) }, (_, i) => i + 1);
+    for (const backend of BACKENDS) {
+      for (const workers of counts) {
+        out.push({
+          ...common, variant: "vthreads", backend: backend.name, workers, kind: "vthreads", module: vthreads[0].module, guest: vthreads[0].guest,
+          status: backend.available ? "run" : "unavailable", reason: backend.reason,
+        });
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,16 @@
+// vthreads, the host API for browsers: the same Runtime as in Node, its workers are module Web Workers, and the page
+// must be cross-origin isolated (COOP/COEP headers). No toolchain here: guest modules are built with Node
+// (`vthreads build`) and loaded as .wasm. Nothing in this module graph imports a node: module.
+
+import { installPlatform } from "./runtime/platform.js";
+import { browserPlatform } from "./platform/browser.js";
+
+installPlatform(browserPlatform);
+
+export { Runtime, type RuntimeOptions } from "./runtime/runtime.js";
+export { ThreadFailure, RuntimeClosedError } from "./runtime/errors.js";
+export { ModuleError, type Manifest } from "./runtime/manifest.js";
+export { CrossOriginIsolationError, REQUIRED_HEADERS } from "./platform/isolation.js";
+export type { ModuleSource } from "./runtime/source.js";
+export type { MemoryStats, SchedulerStats } from "./runtime/stats.js";
+export type { ExportSignature } from "./toolchain/types.js";

@@ -1,0 +1,31 @@
+// The Node platform: worker_threads, modules read from files (or fetched for http: URLs), os cores.
+
+import { readFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import { ModuleError } from "../runtime/manifest.js";
+import type { Platform } from "../runtime/platform.js";
+import { compileBytes, compileResponse } from "../runtime/source.js";
+import { MAX_WORKERS } from "../runtime/layout.js";
+import { startNodeWorker } from "../workers/pool.js";
+
+export const nodePlatform: Platform = {
+  name: "node",
+  startWorker: startNodeWorker,
+  async compileLocation(source) {
+    if (source instanceof URL && source.protocol !== "file:") return compileResponse(await fetch(source), source.href);
+    const what = typeof source === "string" ? `"${source}"` : source.href;
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await readFile(source));
+    } catch (e) {
+      throw new ModuleError(`cannot read the module ${String(source)}: ${(e as Error).message}`);
+    }
+    return compileBytes(bytes, what);
+  },
+  async defaultWorkers() {
+    return Math.min(MAX_WORKERS, Math.max(1, availableParallelism()));
+  },
+  async checkSharedMemory() {
+    // Node always has SharedArrayBuffer and shared WebAssembly memories.
+  },
+};

@@ -1,0 +1,133 @@
+// The core of the runtime tests, in Chromium: the guests are built in Node, loaded UNBUNDLED through their generated
+// bindings (an import map points "vthreads" at dist/host/browser.js), and run on module Web Workers sharing one
+// memory. Per backend: asyncify runs; jspi is the dimension issue 5 fills in (skipped with the reason until then).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { buildBrowserGuest, launchChromium, startServer, waitInPage, type Browser, type Server } from "./support.js";
+
+const BACKENDS = [
+  { name: "asyncify", available: true, reason: "" },
+  { name: "jspi", available: false, reason: "the JSPI backend is not built yet (issue 5)" },
+] as const;
+
+const GUESTS = ["basics", "spawn-types", "stacks", "failures"];
+
+let browser: Browser;
+let server: Server;
+let page: Page;
+let pageErrors: string[];
+
+beforeAll(async () => {
+  for (const guest of GUESTS) await buildBrowserGuest(guest);
+  server = await startServer();
+  browser = await launchChromium();
+  ({ page, errors: pageErrors } = await browser.newPage());
+  await page.goto(`${server.url}/test/browser/fixtures/guests.html`);
+  await waitInPage(page, () => (window as unknown as { guestsReady?: boolean }).guestsReady === true, 30, "the fixture page to load");
+}, 180_000);
+
+afterAll(async () => {
+  if (page) await page.evaluate(() => (window as unknown as { guests: { closeAll(): Promise<void> } }).guests.closeAll()).catch(() => {});
+  await browser?.close();
+  await server?.close();
+});
+
+type Encoded = unknown;
+interface Outcome {
+  value?: Encoded;
+  error?: { name: string; message: string; reason?: string; thread?: number; isThreadFailure: boolean };
+}
+
+/** bigints cross as { bigint: "..." } */
+const big = (v: bigint) => ({ bigint: v.toString() });
+
+function guestOn(guest: string, workers: number) {
+  const loaded = page.evaluate(([g, w]) => (window as never as { guests: { load(g: string, w: number): Promise<number> } }).guests.load(g, w), [guest, workers] as const);
+  return {
+    loaded,
+    async call(name: string, ...args: unknown[]): Promise<Outcome> {
+      await loaded;
+      return page.evaluate(
+        ([g, w, n, a]) => (window as never as { guests: { call(...x: unknown[]): Promise<Outcome> } }).guests.call(g, w, n, a),
+        [guest, workers, name, args] as const,
+      );
+    },
+  };
+}
+
+/** What one `descend(1, depth, yields, seed)` of test/guests/stacks.ts returns (as in test/runtime/stacks.test.ts). */
+function expectedDescend(depth: number, yields: number, seed: number): bigint {
+  let total = BigInt((yields * (yields - 1)) / 2);
+  for (let d = 1; d <= depth; d++) total += 4n * (BigInt(d) * 1_000_003n + BigInt(seed) * 7n + BigInt(d * d)) + BigInt(d ^ 0x55);
+  return total;
+}
+
+for (const backend of BACKENDS) {
+  describe(`guests in Chromium, ${backend.name} backend`, () => {
+    if (!backend.available) {
+      it.skip(`${backend.name}: skipped, ${backend.reason}`, () => {});
+      return;
+    }
+    for (const workers of [1, 2]) {
+      describe(`${workers} worker(s)`, () => {
+        it("basics: numbers, strings, 1,000 spawned threads joined by a group, sleep", async () => {
+          const g = guestOn("basics", workers);
+          expect(await g.loaded).toBe(workers);
+          expect(await g.call("add", 2, 0.5)).toEqual({ value: 2.5 });
+          expect(await g.call("greet", "web worker")).toEqual({ value: "hello, web worker" });
+          expect(await g.call("fanOut", 1000)).toEqual({ value: big(999_000n) });
+          const slept = await g.call("sleepFor", 30);
+          expect(slept.value as number).toBeGreaterThanOrEqual(30);
+        }, 60_000);
+
+        it("spawn-types: every argument and result type crosses into a child thread and back", async () => {
+          const g = guestOn("spawn-types", workers);
+          expect(await g.call("viaI64", big(2n ** 62n + 12345n))).toEqual({ value: big(-(2n ** 62n + 12345n)) });
+          expect(await g.call("viaString", "héllo wörld")).toEqual({ value: 11 });
+          expect(await g.call("viaArray", [1, -2, 2_000_000_000, 2_000_000_000])).toEqual({ value: big(3_999_999_999n) });
+          expect(await g.call("viaStringResult", "hey")).toEqual({ value: "hey!" });
+          expect(await g.call("viaBool", true)).toEqual({ value: false });
+        }, 60_000);
+
+        it("stacks: 8 threads suspend 200 times 12 frames deep and resume with every frame intact", async () => {
+          const g = guestOn("stacks", workers);
+          let expected = 0n;
+          for (let seed = 1; seed <= 8; seed++) expected += expectedDescend(12, 200, seed);
+          expect(await g.call("deepYield", 8, 12, 200)).toEqual({ value: big(expected) });
+        }, 60_000);
+
+        it("stacks: unbounded recursion fails only its thread with \"stack overflow\"; the runtime answers the next call", async () => {
+          const g = guestOn("stacks", workers);
+          const out = await g.call("overflow");
+          expect(out.error?.isThreadFailure).toBe(true);
+          expect(out.error?.message).toMatch(/^thread \d+ \(root of "overflow"\) failed: .*stack overflow/);
+          expect((await g.call("deepestFrame")).value as number).toBeGreaterThan(1000);
+          expect(await g.call("deepYieldInRoot", 12, 20, 5)).toEqual({ value: big(expectedDescend(12, 20, 5)) });
+        }, 60_000);
+
+        it("failures: a trap, a throw and an abort fail their call with a ThreadFailure naming the problem; nothing runs past them", async () => {
+          const g = guestOn("failures", workers);
+          const cases: [number, RegExp][] = [
+            [0, /^trap: unreachable \(in [^)]*failures\/failNow/],
+            [2, /^boom from kind 2 \(at .*failures\.ts:\d+:\d+\)$/],
+            [3, /^aborted on purpose$/],
+            [4, /^trap: memory access out of bounds/],
+          ];
+          for (const [kind, reason] of cases) {
+            const out = await g.call("failRoot", kind, 0);
+            expect(out.error?.name).toBe("ThreadFailure");
+            expect(out.error?.reason).toMatch(reason);
+            expect(await g.call("ranAfterFailure")).toEqual({ value: 0 });
+          }
+          const joined = await g.call("joinFailedChild", 2, 0);
+          expect(joined.error?.reason).toMatch(/^thread \d+ failed: boom from kind 2/);
+          expect(await g.call("succeed", 7)).toEqual({ value: 21 });
+        }, 60_000);
+      });
+    }
+
+    it("the page logged no errors", () => {
+      expect(pageErrors).toEqual([]);
+    });
+  });
+}
