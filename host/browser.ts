@@ -7,8 +7,9 @@ import { browserPlatform } from "./platform/browser.js";
 
 installPlatform(browserPlatform);
 
-export { Runtime, type RuntimeOptions } from "./runtime/runtime.js";
-export { ThreadFailure, RuntimeClosedError } from "./runtime/errors.js";
+export { Runtime, type RuntimeOptions, type CallOptions, type CloseOptions } from "./runtime/runtime.js";
+export { ThreadFailure, RuntimeClosedError, CancelledError, DeadlockError } from "./runtime/errors.js";
+export { renderDump, type Dump, type DumpThread, type DumpGroup, type DumpWait } from "./runtime/dump.js";
 export { ModuleError, type Manifest } from "./runtime/manifest.js";
 export { CrossOriginIsolationError, REQUIRED_HEADERS } from "./platform/isolation.js";
 export type { ModuleSource } from "./runtime/source.js";

@@ -4,7 +4,7 @@
 //
 // The results are also on `window.vthreadsBench` (the browser tests read them there).
 
-import { Runtime, CrossOriginIsolationError } from "../../dist/host/browser.js";
+import { Runtime, CrossOriginIsolationError, renderDump } from "../../dist/host/browser.js";
 import { median, relativeMad, ratio as ratioOf } from "../stats.js";
 import { medianInfo } from "../common.js";
 import { plan, BACKENDS } from "./suite.js";
@@ -235,26 +235,33 @@ function tree(value, label) {
   return details;
 }
 
-function updateLive() {
+/** Above this many live threads the live view shows only the counters (a dump of 100,000 threads is megabytes). */
+const DUMP_LIMIT = 500;
+let liveBusy = false;
+
+/** The live view: the running runtime's counters, and its thread dump as a tree while it is small enough. */
+async function updateLive() {
   const live = $("live");
   const rt = liveRuntime;
   if (!rt) return live.replaceChildren(document.createTextNode("no runtime running"));
+  if (liveBusy) return; // the previous dump is still on its way
+  liveBusy = true;
   try {
-    if (typeof rt.dump === "function") {
-      live.replaceChildren(tree(rt.dump(), "thread dump"));
+    const s = rt.schedulerStats();
+    const m = rt.memoryStats();
+    const counters = tree({ workers: rt.workerCount, liveThreads: s.liveThreads, runnable: s.runnable, sleeping: s.sleeping, spawned: s.spawned, switches: s.switches, steals: s.steals, heapMB: +(m.heapBytes / 2 ** 20).toFixed(1) }, "runtime");
+    const dumpView = document.createElement("pre");
+    dumpView.className = "dump";
+    if (s.liveThreads > DUMP_LIMIT) {
+      dumpView.textContent = `thread dump: shown below ${DUMP_LIMIT} live threads (now ${s.liveThreads})`;
     } else {
-      const s = rt.schedulerStats();
-      const m = rt.memoryStats();
-      const note = document.createElement("p");
-      note.className = "note";
-      note.textContent = "thread dump: runtime.dump() is not in this build; showing the scheduler's counters";
-      live.replaceChildren(
-        note,
-        tree({ workers: rt.workerCount, liveThreads: s.liveThreads, runnable: s.runnable, sleeping: s.sleeping, spawned: s.spawned, switches: s.switches, steals: s.steals, heapMB: +(m.heapBytes / 2 ** 20).toFixed(1) }, "runtime"),
-      );
+      dumpView.textContent = `thread dump:\n${renderDump(await rt.dump())}`;
     }
+    if (liveRuntime === rt) live.replaceChildren(counters, dumpView);
   } catch (e) {
     live.textContent = `live view unavailable: ${e.message}`;
+  } finally {
+    liveBusy = false;
   }
 }
 
