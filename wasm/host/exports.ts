@@ -2,7 +2,9 @@
 
 import { INIT_STATE, ABI_VERSION, LAYOUT_ABI, HEADER, WORKERS_BOOTED, MAX_WORKERS, WORKER_STATS, WS_HEAP_IN_USE }
   from "../memory/layout";
-import { heapInit, heapAlloc, heapFree, heapAttachWorker } from "../memory/heap";
+import { heapInit, heapAlloc, heapAllocManaged, heapFree, heapAttachWorker } from "../memory/heap";
+import { gcAttachWorker, mutatorEnter, mutatorLeave } from "../memory/gc";
+import { pin, unpin } from "../memory/pins";
 import { setWorkerIndex, setScratch } from "../scheduler/local";
 import { allocScratch } from "../scheduler/stacks";
 import { runSlice, failRunning } from "../scheduler/loop";
@@ -34,18 +36,51 @@ export function __vt_boot(workerIndex: u32, workers: u32): usize {
   }
   const stats = WORKER_STATS + <usize>workerIndex * 64;
   setWorkerIndex(workerIndex, stats);
-  if (!heapAttachWorker(stats + WS_HEAP_IN_USE)) abort("vthreads: out of memory for the worker's block cache");
+  // From here this worker touches the heap: a collection must wait for it (and it for a collection in progress).
+  if (!gcAttachWorker(workerIndex)) abort("vthreads: out of memory for the worker's globals block");
+  if (!heapAttachWorker(workerIndex, stats + WS_HEAP_IN_USE)) abort("vthreads: out of memory for the worker's block cache");
   const scratch = allocScratch();
   if (scratch == 0) abort("vthreads: out of memory for the worker's scratch stack");
   setScratch(scratch);
   if (!attachWorker(workerIndex, workers)) abort("vthreads: out of memory for the worker's run queue");
   atomic.add<i32>(WORKERS_BOOTED, 1);
+  mutatorLeave();
   return HEADER;
 }
 
-/** Runs virtual threads for up to `sliceMs`; 0 = idle (nothing runnable), 1 = more work waiting. */
+/**
+ * Runs virtual threads for up to `sliceMs`; 0 = idle (nothing runnable), 1 = more work waiting. When a trap escapes
+ * it, the host fails the thread (`__vt_fail_current`) and then calls `__vt_mutator_leave`.
+ */
 export function __vt_run(sliceMs: f64): i32 {
-  return runSlice(sliceMs);
+  mutatorEnter();
+  const status = runSlice(sliceMs);
+  mutatorLeave();
+  return status;
+}
+
+/**
+ * The host is about to run code that allocates or holds guest references outside `__vt_run` (`_start`, lowering a
+ * call's arguments): waits for a collection in progress, and keeps the next one from starting until
+ * `__vt_mutator_leave`. Collections happen only while every worker is outside such a bracket or at a safepoint.
+ */
+export function __vt_mutator_enter(): void {
+  mutatorEnter();
+}
+
+/** Ends the bracket of `__vt_mutator_enter` (publishes this instance's globals for the collector). */
+export function __vt_mutator_leave(): void {
+  mutatorLeave();
+}
+
+/** Keeps a reference the host holds alive until `__vt_unpin`; 0 when out of memory. */
+export function __vt_pin(ptr: usize): i32 {
+  return pin(ptr) ? 1 : 0;
+}
+
+/** Undoes one `__vt_pin`; 0 when the reference was not pinned. */
+export function __vt_unpin(ptr: usize): i32 {
+  return unpin(ptr) ? 1 : 0;
 }
 
 // @ts-ignore: decorator
@@ -77,7 +112,7 @@ export function __vt_free(ptr: usize): void {
 /** A String of `units` UTF-16 code units for the host to fill in; 0 when out of memory (never traps). */
 export function __vt_string(units: u32): usize {
   const bytes = <usize>units << 1;
-  const block = heapAlloc(16 + bytes);
+  const block = heapAllocManaged(16 + bytes);
   if (block == 0) return 0;
   store<u32>(block, 0, 0); // gcInfo
   store<u32>(block, 0, 4); // gcInfo2

@@ -13,6 +13,7 @@ import { recordFailure } from "./fail";
 import { finishThread } from "./finish";
 import { now } from "./clock";
 import { syncMemoryView } from "../memory/view";
+import { gcPending, safepoint } from "../memory/gc";
 import * as runqueue from "./runqueue";
 import * as timers from "./timers";
 
@@ -95,6 +96,7 @@ export function runSlice(sliceMs: f64): i32 {
   let every: u32 = 1; // switches between clock readings
   let since: u32 = 0; // switches since the last reading
   while (true) {
+    if (gcPending()) safepoint(); // between threads: every guest reference is in a saved stack, a record or a global
     let t = next;
     next = 0;
     if (t == 0) t = runqueue.pop();
