@@ -158,18 +158,22 @@ export class Runtime {
     if (this.closed) throw new RuntimeClosedError("cannot collect: the runtime is closed");
     if (this.broken) throw new RuntimeClosedError(`cannot collect: ${this.broken}`);
     const header = new Int32Array(this.memory.buffer, 0, 1024);
-    const before = Atomics.load(header, GC_COUNT >> 2);
-    Atomics.compareExchange(header, GC_STATE >> 2, 0, 1);
-    // Idle workers sleep on the wake word; the one that wakes runs the collection at its first scheduling point.
-    Atomics.add(header, WAKE_EPOCH >> 2, 1);
-    Atomics.notify(header, WAKE_EPOCH >> 2);
-    // At least one collection that began after this call: wait for two when one was already running.
-    const target = Atomics.load(header, GC_STATE >> 2) === 2 && Atomics.load(header, GC_COUNT >> 2) === before ? before + 2 : before + 1;
-    while (Atomics.load(header, GC_COUNT >> 2) - target < 0) {
+    const count = () => Atomics.load(header, GC_COUNT >> 2);
+    const request = () => {
+      Atomics.compareExchange(header, GC_STATE >> 2, 0, 1);
+      // Idle workers sleep on the wake word; the one that wakes runs the collection at its first scheduling point.
+      Atomics.add(header, WAKE_EPOCH >> 2, 1);
+      Atomics.notify(header, WAKE_EPOCH >> 2);
+    };
+    const before = count();
+    const running = Atomics.load(header, GC_STATE >> 2) === 2;
+    request();
+    // A collection that began after this call: the second one if one was running already.
+    const target = running ? before + 2 : before + 1;
+    while (count() - target < 0) {
       if (this.broken) throw new RuntimeClosedError(`collection lost: ${this.broken}`);
-      const seen = Atomics.load(header, GC_COUNT >> 2);
-      if (seen - target >= 0) break;
-      if (Atomics.load(header, GC_STATE >> 2) === 0) Atomics.compareExchange(header, GC_STATE >> 2, 0, 1);
+      const seen = count();
+      if (Atomics.load(header, GC_STATE >> 2) === 0) request(); // the one before ours has just finished
       const waited = Atomics.waitAsync(header, GC_COUNT >> 2, seen, 50);
       if (waited.async) await waited.value;
       else await new Promise((r) => setTimeout(r, 0));

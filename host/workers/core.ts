@@ -246,7 +246,8 @@ export class WorkerCore {
     const h = this.header;
     Atomics.add(h, L.SLEEPERS >> 2, 1);
     const epoch = Atomics.load(h, L.WAKE_EPOCH >> 2);
-    if (this.exports.__vt_runnable() > 0) {
+    // A collection requested while this worker was busy elsewhere (Runtime.collect) runs at a scheduling point.
+    if (this.exports.__vt_runnable() > 0 || Atomics.load(h, L.GC_STATE >> 2) === 1) {
       Atomics.sub(h, L.SLEEPERS >> 2, 1);
       this.host.soon(this.pump);
       return;

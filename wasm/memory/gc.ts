@@ -25,7 +25,7 @@ import { HEAP_START, HEAP_TOP, HEAP_IN_USE, GC_STATE, GC_COUNT, GC_ALLOCATED, GC
          GC_MARK_CAP, GC_STATIC_END, GC_SKIPPED, GC_SAFEPOINT_MAX_MS, GC_LIVE_MANAGED_BYTES, FREE_LISTS,
          MAX_WORKERS, MEMORY_BASE } from "./layout";
 import { HEADER_SIZE, F_ALLOCATED, F_MANAGED, F_MARK, F_SCAN_ASYNCIFY, F_NO_SCAN, SIZE_MASK, PAGE_SHIFT, PAGE_SIZE,
-         FIRST_BLOCK, PK_SMALL, PK_LARGE, PK_TAIL, PD_MANAGED, PD_VALUE, SMALL_CLASSES, BATCH_MAX, MIN_TRIGGER,
+         FIRST_BLOCK, PK_SMALL, PK_LARGE, PD_MANAGED, PD_VALUE, SMALL_CLASSES, BATCH_MAX, MIN_TRIGGER,
          WR_STATE, WR_CACHE, WR_GLOBALS, WR_FLAGS, classSize, blocksPerPage, pageDesc, pushBatch, freePages,
          dropCache, heapAlloc, heapFree, heapCapacity, heapRealloc, setNoScan, workerRecord } from "./heap";
 
@@ -273,14 +273,13 @@ function markAndSweep(): void {
 
 /** Marks the managed object that `w` points into, if any, and queues it for tracing. */
 function markObject(w: usize): void {
-  let page = w & ~(PAGE_SIZE - 1);
-  let desc = pageDesc(page);
-  let kind = desc >> 28;
-  if (kind == PK_TAIL) {
-    page -= <usize>(desc & PD_VALUE) << PAGE_SHIFT;
-    desc = pageDesc(page);
-    kind = desc >> 28;
-  }
+  const page = w & ~(PAGE_SIZE - 1);
+  const desc = pageDesc(page);
+  const kind = desc >> 28;
+  // Words beyond a large object's first page are not taken as pointers to it. In a heap of gigabytes almost any
+  // number (a clock reading's upper half, a hash) points into some large array, and one such word would keep
+  // megabytes alive. Compiled code refers to an object by its start (fields are reached from it; an array's
+  // dataStart is its buffer's start), and the precise trace only ever passes starts.
   if ((desc & PD_MANAGED) == 0) return;
   let block: usize;
   if (kind == PK_SMALL) {
