@@ -28,6 +28,8 @@ import { HEADER_SIZE, F_ALLOCATED, F_MANAGED, F_MARK, F_SCAN_ASYNCIFY, F_NO_SCAN
          FIRST_BLOCK, PK_SMALL, PK_LARGE, PD_MANAGED, PD_VALUE, SMALL_CLASSES, BATCH_MAX, MIN_TRIGGER,
          WR_STATE, WR_CACHE, WR_GLOBALS, WR_FLAGS, classSize, blocksPerPage, pageDesc, pushBatch, freePages,
          dropCache, heapAlloc, heapFree, heapCapacity, heapRealloc, setNoScan, workerRecord } from "./heap";
+import { syncMemoryView } from "./view";
+import { syncMemoryView } from "./view";
 
 // @ts-ignore: decorator
 @external("vthreads", "now")
@@ -244,6 +246,7 @@ function growMarkStack(): bool {
 }
 
 function markAndSweep(): void {
+  syncMemoryView(); // the heap may reach into memory another worker grew since this one last looked
   heapLo = <usize>atomic.load<u32>(HEAP_START);
   heapHi = <usize>atomic.load<u32>(HEAP_TOP);
   liveObjects = 0;

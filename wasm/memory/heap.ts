@@ -260,8 +260,12 @@ function spanInsert(p: usize, n: usize): void {
   store<u32>(GC_FREE_SPANS, <u32>p);
 }
 
-/** Takes `n` contiguous pages (a free span first fit, else new memory); 0 when the memory is full. */
-function allocPages(n: usize): usize {
+/**
+ * Takes `n` contiguous pages (a free span first fit, else new memory) and describes them (`desc` for the first, tails
+ * after it); 0 when the memory is full. The descriptors are written under the lock: a worker freeing a neighbour
+ * reads them to merge, and must never see these pages still described as free.
+ */
+function allocPages(n: usize, desc: u32): usize {
   lock(GC_PAGE_LOCK);
   syncMemoryView(); // a free span may lie in memory another worker grew
   for (let p = <usize>load<u32>(GC_FREE_SPANS); p != 0; p = <usize>load<u32>(p)) {
@@ -271,6 +275,7 @@ function allocPages(n: usize): usize {
     if (have > n) spanInsert(p + (n << PAGE_SHIFT), have - n);
     store<u32>(GC_PAGES_FREE, load<u32>(GC_PAGES_FREE) - <u32>n);
     store<u32>(GC_PAGES_USED, load<u32>(GC_PAGES_USED) + <u32>n);
+    describePages(p, n, desc);
     unlock(GC_PAGE_LOCK);
     return p;
   }
@@ -279,8 +284,14 @@ function allocPages(n: usize): usize {
   if (end <= top || end > 0xffff0000 || !ensureMemory(end)) { unlock(GC_PAGE_LOCK); return 0; }
   atomic.store<u32>(HEAP_TOP, <u32>end);
   store<u32>(GC_PAGES_USED, load<u32>(GC_PAGES_USED) + <u32>n);
+  describePages(top, n, desc);
   unlock(GC_PAGE_LOCK);
   return top;
+}
+
+function describePages(p: usize, n: usize, desc: u32): void {
+  setPageDesc(p, desc);
+  for (let i: usize = 1; i < n; i++) setPageDesc(p + (i << PAGE_SHIFT), (PK_TAIL << 28) | <u32>i);
 }
 
 /** Gives back pages [p, p + n), merging with free neighbours. */
@@ -313,10 +324,11 @@ export function freePages(p: usize, n: usize): void {
 
 /** A fresh page of small blocks of `list` (a class, + SMALL_CLASSES for managed), chained; 0 when out of memory. */
 function carvePage(list: usize): usize {
-  const page = allocPages(1);
-  if (page == 0) return 0;
   const managed = list >= SMALL_CLASSES;
   const cls = managed ? list - SMALL_CLASSES : list;
+  // Described before its blocks are written: harmless, no one else looks at a page's blocks outside a collection.
+  const page = allocPages(1, (PK_SMALL << 28) | (managed ? PD_MANAGED : 0) | <u32>cls);
+  if (page == 0) return 0;
   const size = classSize(cls);
   const n = blocksPerPage(size);
   let b = page + FIRST_BLOCK;
@@ -325,7 +337,6 @@ function carvePage(list: usize): usize {
     store<u32>(b + HEADER_SIZE, i + 1 < n ? <u32>(b + size) : 0);
   }
   store<u32>(page + FIRST_BLOCK + HEADER_SIZE + 8, <u32>n); // the batch's length
-  setPageDesc(page, (PK_SMALL << 28) | (managed ? PD_MANAGED : 0) | <u32>cls);
   return page + FIRST_BLOCK;
 }
 
@@ -415,10 +426,8 @@ function sharedAlloc(list: usize): usize {
 function largeAlloc(size: usize, managed: bool): usize {
   if (size > LARGEST) return 0;
   const n = (size + 20 + PAGE_SIZE - 1) >> PAGE_SHIFT;
-  const page = allocPages(n);
+  const page = allocPages(n, (PK_LARGE << 28) | (managed ? PD_MANAGED : 0) | <u32>n);
   if (page == 0) return 0;
-  setPageDesc(page, (PK_LARGE << 28) | (managed ? PD_MANAGED : 0) | <u32>n);
-  for (let i: usize = 1; i < n; i++) setPageDesc(page + (i << PAGE_SHIFT), (PK_TAIL << 28) | <u32>i);
   const blockSize = (n << PAGE_SHIFT) - 16;
   const block = page + FIRST_BLOCK;
   store<u32>(block, <u32>blockSize | F_ALLOCATED | (managed ? F_MANAGED : 0));
