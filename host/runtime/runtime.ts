@@ -167,16 +167,22 @@ export class Runtime {
     };
     const before = count();
     const running = Atomics.load(header, GC_STATE >> 2) === 2;
-    request();
-    // A collection that began after this call: the second one if one was running already.
-    const target = running ? before + 2 : before + 1;
-    while (count() - target < 0) {
-      if (this.broken) throw new RuntimeClosedError(`collection lost: ${this.broken}`);
-      const seen = count();
-      if (Atomics.load(header, GC_STATE >> 2) === 0) request(); // the one before ours has just finished
-      const waited = Atomics.waitAsync(header, GC_COUNT >> 2, seen, 50);
-      if (waited.async) await waited.value;
-      else await new Promise((r) => setTimeout(r, 0));
+    // Atomics.waitAsync alone does not keep the process alive; the workers do while we wait.
+    this.setKeepAlive(true);
+    try {
+      request();
+      // A collection that began after this call: the second one if one was running already.
+      const target = running ? before + 2 : before + 1;
+      while (count() - target < 0) {
+        if (this.broken) throw new RuntimeClosedError(`collection lost: ${this.broken}`);
+        const seen = count();
+        if (Atomics.load(header, GC_STATE >> 2) === 0) request(); // the one before ours has just finished
+        const waited = Atomics.waitAsync(header, GC_COUNT >> 2, seen, 50);
+        if (waited.async) await waited.value;
+        else await new Promise((r) => setTimeout(r, 0));
+      }
+    } finally {
+      if (this.pending.size === 0) this.setKeepAlive(false);
     }
   }
 
