@@ -62,6 +62,18 @@ describe("garbage collection", () => {
     });
   }, TEST_TIMEOUT);
 
+  it("Runtime.start checks the gc option; collect() after close() rejects", async () => {
+    await expect(start(wasm, 1, { gc: "no" as unknown as boolean })).rejects.toThrow(/gc must be a boolean, got no/);
+    const rt = await start(wasm, 1, { gc: false });
+    expect(rt.memoryStats().gc.enabled).toBe(false);
+    await rt.call("makeGarbage", 200_000, 7); // far past the 8 MiB trigger: nothing collects on its own
+    expect(rt.memoryStats().gc.collections).toBe(0);
+    await rt.collect(); // but on demand it does
+    expect(rt.memoryStats().gc.collections).toBe(1);
+    await stop(rt);
+    await expect(rt.collect()).rejects.toThrow(/runtime is closed/);
+  }, TEST_TIMEOUT);
+
   it("Runtime.collect() runs a collection even when every worker is idle", async () => {
     await withRuntime(wasm, 2, async (rt) => {
       await new Promise((r) => setTimeout(r, 50));
