@@ -26,7 +26,7 @@ import { HEAP_START, HEAP_TOP, HEAP_IN_USE, GC_STATE, GC_COUNT, GC_ALLOCATED, GC
          MAX_WORKERS, MEMORY_BASE } from "./layout";
 import { HEADER_SIZE, F_ALLOCATED, F_MANAGED, F_MARK, F_SCAN_ASYNCIFY, F_NO_SCAN, SIZE_MASK, PAGE_SHIFT, PAGE_SIZE,
          FIRST_BLOCK, PK_SMALL, PK_LARGE, PD_MANAGED, PD_VALUE, SMALL_CLASSES, BATCH_MAX, MIN_TRIGGER,
-         WR_STATE, WR_CACHE, WR_GLOBALS, WR_FLAGS, classSize, blocksPerPage, pageDesc, pushBatch, freePages,
+         WR_STATE, WR_CACHE, WR_GLOBALS, WR_FLAGS, classSize, classEntry, blocksPerPage, pageDesc, pushBatch, freePages,
          dropCache, heapAlloc, heapFree, heapCapacity, heapRealloc, setNoScan, workerRecord } from "./heap";
 import { syncMemoryView } from "./view";
 import { syncMemoryView } from "./view";
@@ -287,9 +287,10 @@ function markObject(w: usize): void {
   let block: usize;
   if (kind == PK_SMALL) {
     if (w < page + FIRST_BLOCK) return;
-    const size = classSize(<usize>(desc & PD_VALUE));
-    const index = (w - page - FIRST_BLOCK) / size;
-    if (index >= blocksPerPage(size)) return;
+    const e = classEntry(<usize>(desc & PD_VALUE));
+    const size = <usize>load<u32>(e);
+    const index = <usize>((<u64>(w - page - FIRST_BLOCK) * <u64>load<u32>(e, 4)) >> 32); // exact: see classEntry
+    if (index >= <usize>load<u32>(e, 8)) return;
     block = page + FIRST_BLOCK + index * size;
   } else if (kind == PK_LARGE) {
     block = page + FIRST_BLOCK;

@@ -131,6 +131,19 @@ export function classSize(cls: usize): usize {
   return (<usize>1 << log) + (sub + 1) * ((<usize>1 << log) >> 2);
 }
 
+/**
+ * Per class, for the collector's address-to-block lookup: {block size, ceil(2^32 / size), blocks per page}. Shared
+ * static data, written once by heapInit. (offset * reciprocal) >> 32 is exact division here: offsets are below 2^16
+ * and sizes at most 2^14, so offset * size < 2^32.)
+ */
+const CLASS_TABLE: usize = memory.data(<i32>SMALL_CLASSES * 12);
+
+/** Byte address of class `cls`'s entry in the class table. */
+// @ts-ignore: decorator
+@inline export function classEntry(cls: usize): usize {
+  return CLASS_TABLE + cls * 12;
+}
+
 /** Blocks in a small page of the class. */
 // @ts-ignore: decorator
 @inline export function blocksPerPage(size: usize): usize {
@@ -172,6 +185,13 @@ export function heapInit(heapBase: usize): void {
   atomic.store<u32>(GC_ALLOCATED, 0);
   atomic.store<u32>(GC_TRIGGER, MIN_TRIGGER);
   for (let i: usize = 0; i < SIZE_CLASSES; i++) atomic.store<u64>(FREE_LISTS + i * 8, 0);
+  for (let cls: usize = 0; cls < SMALL_CLASSES; cls++) {
+    const size = classSize(cls);
+    const e = classEntry(cls);
+    store<u32>(e, <u32>size);
+    store<u32>(e, <u32>((((<u64>1) << 32) + <u64>size - 1) / <u64>size), 4);
+    store<u32>(e, <u32>blocksPerPage(size), 8);
+  }
 }
 
 /** This worker's collector record. */
