@@ -107,4 +107,42 @@ export const benchmarks = [
       { variant: "vthreads", workers: 4, kind: "vthreads", module: "./vthreads/idle-cpu.js", guest: "idle-cpu" },
     ],
   },
+  {
+    name: "gc-alloc",
+    unit: "ns/alloc",
+    description: "one thread, n steps of 4 short-lived allocations (object, string, array + buffer); collector vs the foundation's allocator",
+    params: { n: 1_000_000 },
+    quickParams: { n: 100_000 },
+    baseline: { variant: "foundation" },
+    variants: [
+      { variant: "foundation", workers: 1, kind: "baseline", module: "./baselines/gc-alloc.js", export: "foundation" },
+      { variant: "js", workers: 1, kind: "baseline", module: "./baselines/gc-alloc.js", export: "js" },
+      { variant: "vthreads", workers: 1, kind: "vthreads", module: "./vthreads/gc-alloc.js", guest: "gc-alloc" },
+      { variant: "vthreads-gc-off", workers: 1, kind: "vthreads", module: "./vthreads/gc-alloc.js", guest: "gc-alloc", runtime: { gc: false } },
+    ],
+  },
+  ...[10_000, 100_000, 1_000_000].map((live) => ({
+    name: `gc-pause-${live >= 1_000_000 ? `${live / 1_000_000}m` : `${live / 1000}k`}`,
+    unit: "ms",
+    description: `stop-the-world pause of a full collection with ${live.toLocaleString("en")} live objects (median of 9 per run)`,
+    params: { live, collections: 9 },
+    quickParams: { live, collections: 3 },
+    baseline: { variant: "v8-full-gc" },
+    variants: [
+      { variant: "v8-full-gc", workers: 1, kind: "baseline", module: "./baselines/gc-pause.js", export: "v8FullGc" },
+      { variant: "vthreads", workers: 1, kind: "vthreads", module: "./vthreads/gc-pause.js", guest: "gc-pause" },
+      { variant: "vthreads", workers: 2, kind: "vthreads", module: "./vthreads/gc-pause.js", guest: "gc-pause" },
+    ],
+  })),
+  {
+    name: "gc-churn",
+    unit: "MiB",
+    description: "peak heap pages while 2,000 threads x 100 rounds build, park holding, check and drop structures (4 workers, 3 calls)",
+    params: { threads: 2000, rounds: 100, calls: 3 },
+    quickParams: { threads: 1000, rounds: 50, calls: 1 },
+    baseline: { variant: "none" },
+    variants: [
+      { variant: "vthreads", workers: 4, kind: "vthreads", module: "./vthreads/gc-churn.js", guest: "gc-churn" },
+    ],
+  },
 ];

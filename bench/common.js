@@ -110,3 +110,19 @@ export function medianInfo(infos) {
   }
   return out;
 }
+
+/** gc-alloc: sum over i < n of (decimal length of i) + (i >> 1). */
+export function gcAllocExpected(n) {
+  let sum = 0n;
+  for (let digits = 1, lo = 0; lo < n; digits++, lo = lo === 0 ? 10 : lo * 10) {
+    const hi = Math.min(n, lo === 0 ? 10 : lo * 10);
+    sum += BigInt(digits) * BigInt(hi - lo);
+  }
+  for (let i = 0; i < n; i++) sum += BigInt(i >> 1);
+  return sum;
+}
+
+/** gc-pause: the holder's sum of node values 0 .. live/4 - 1. */
+export function gcPauseExpected(live) {
+  return sumBelow(Math.floor(live / 4));
+}

@@ -11,7 +11,7 @@ function collectGarbage() {
 
 /**
  * @param {{ benchmark: string, variant: string, kind: "baseline" | "vthreads", module: string,
- *           export?: string, workers: number, params: object, reps: number, warmup: number,
+ *           export?: string, workers: number, runtime?: object, params: object, reps: number, warmup: number,
  *           wasmPath?: string }} job
  * @returns {Promise<{ samples: number[], infos: object[] }>}
  */
@@ -22,11 +22,11 @@ export async function runVariant(job) {
   if (job.kind === "vthreads") {
     if (typeof mod.run !== "function") throw new Error(`${job.module} does not export run(rt, params)`);
     if (!job.wasmPath) throw new Error(`no built module for ${job.benchmark}/${job.variant}`);
-    rt = await startRuntime(job.wasmPath, job.workers);
-    // The guest heap has no collector yet: every run leaves its guest objects (futures, groups, arrays) behind,
-    // ~84 MB per full skynet run, and the shared memory cannot exceed its maximum (2 GiB). Before a run that might
-    // not fit, start a fresh runtime and give it one unmeasured run, instead of letting the run fail with
-    // "out of memory" (a full skynet would after ~24 runs). Nothing of this is inside a timed region.
+    rt = await startRuntime(job.wasmPath, job.workers, job.runtime);
+    // A variant may run without the collector (`runtime: { gc: false }`): then every run leaves its guest objects
+    // behind, and the shared memory cannot exceed its maximum (2 GiB). Before a run that might not fit, start a
+    // fresh runtime and give it one unmeasured run, instead of letting the run fail with "out of memory". Nothing
+    // of this is inside a timed region.
     let growth = 0; // largest heap growth of one run so far
     const runOnce = async () => {
       const start = rt.memoryStats().heapReserved;
@@ -41,7 +41,7 @@ export async function runVariant(job) {
         const old = rt;
         rt = null;
         await old.close();
-        rt = await startRuntime(job.wasmPath, job.workers);
+        rt = await startRuntime(job.wasmPath, job.workers, job.runtime);
         await runOnce();
       }
       return runOnce();

@@ -36,10 +36,10 @@ export async function buildGuest(name) {
   return out.wasmPath;
 }
 
-/** Starts a runtime on a built module. */
-export async function startRuntime(wasmPath, workers) {
+/** Starts a runtime on a built module; `options` are more Runtime.start options (e.g. { gc: false }). */
+export async function startRuntime(wasmPath, workers, options = {}) {
   const { Runtime } = await loadHost();
-  return Runtime.start(wasmPath, { workers });
+  return Runtime.start(wasmPath, { ...options, workers });
 }
 
 // Re-exported for older imports; the variants import ./stats.js, which also runs in a browser.

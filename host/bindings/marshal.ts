@@ -12,6 +12,9 @@ export interface MarshalContext {
   exports: {
     __new(size: number, id: number): number;
     __vt_string(units: number): number;
+    /** Optional (modules built before the collector lack them): keep a new object alive while only JS holds it. */
+    __vt_pin?(ptr: number): number;
+    __vt_unpin?(ptr: number): number;
     [k: string]: unknown;
   };
   /** Runtime ids by mangled name (see typeIdName), e.g. { ArrayBuffer: 1, String: 2, Array_i32: 5 }. */
@@ -146,31 +149,60 @@ export function lowerString(ctx: MarshalContext, value: string): number {
   return ptr;
 }
 
+/**
+ * Pins `ptr` until the objects that will refer to it exist. The worker also brackets lowering with
+ * `__vt_mutator_enter/leave`, which already keeps collections out; the pins make each step safe on its own (and are
+ * what a host-call result, written while threads run, will need).
+ */
+function pinned(ctx: MarshalContext, ptr: number): number {
+  if (ptr !== 0 && ctx.exports.__vt_pin && ctx.exports.__vt_pin(ptr) === 0) {
+    throw new Error("out of memory: cannot pin a lowered argument");
+  }
+  return ptr;
+}
+
+function unpinned(ctx: MarshalContext, ptr: number): void {
+  if (ptr !== 0) ctx.exports.__vt_unpin?.(ptr);
+}
+
 function lowerTypedArray(ctx: MarshalContext, type: string, value: ArrayBufferView): number {
   const byteLength = value.byteLength;
-  const buffer = ctx.exports.__new(byteLength, typeId(ctx, "ArrayBuffer")) >>> 0;
-  const header = ctx.exports.__new(TYPED_ARRAY_SIZE, typeId(ctx, type)) >>> 0;
-  new Uint8Array(ctx.memory.buffer, buffer, byteLength).set(new Uint8Array(value.buffer, value.byteOffset, byteLength));
-  writeViewHeader(dataView(ctx), header, buffer, byteLength);
-  return header;
+  const buffer = pinned(ctx, ctx.exports.__new(byteLength, typeId(ctx, "ArrayBuffer")) >>> 0);
+  try {
+    const header = ctx.exports.__new(TYPED_ARRAY_SIZE, typeId(ctx, type)) >>> 0;
+    new Uint8Array(ctx.memory.buffer, buffer, byteLength).set(new Uint8Array(value.buffer, value.byteOffset, byteLength));
+    writeViewHeader(dataView(ctx), header, buffer, byteLength);
+    return header; // the caller stores it in the frame before it allocates again
+  } finally {
+    unpinned(ctx, buffer); // the header refers to it now (or the call fails)
+  }
 }
 
 function lowerArray(ctx: MarshalContext, type: string, element: string, values: readonly unknown[]): number {
   // Strings first: their allocations must precede the views used to write the element pointers.
-  const items = element === "string" ? values.map((s) => lowerString(ctx, s as string)) : values;
-  const size = elementSize(element);
-  const byteLength = items.length * size;
-  const buffer = ctx.exports.__new(byteLength, typeId(ctx, "ArrayBuffer")) >>> 0;
-  const header = ctx.exports.__new(ARRAY_SIZE, typeId(ctx, type)) >>> 0;
-  const view = dataView(ctx);
-  writeViewHeader(view, header, buffer, byteLength);
-  view.setInt32(header + ARRAY_LENGTH, items.length, true);
-  items.forEach((v, i) => {
-    const at = buffer + i * size;
-    if (element === "string") view.setUint32(at, v as number, true);
-    else writeScalar(view, element, at, v);
-  });
-  return header;
+  const strings: number[] = [];
+  let buffer = 0;
+  try {
+    if (element === "string") for (const s of values) strings.push(pinned(ctx, lowerString(ctx, s as string)));
+    const items = element === "string" ? strings : values;
+    const size = elementSize(element);
+    const byteLength = items.length * size;
+    buffer = pinned(ctx, ctx.exports.__new(byteLength, typeId(ctx, "ArrayBuffer")) >>> 0);
+    const header = ctx.exports.__new(ARRAY_SIZE, typeId(ctx, type)) >>> 0;
+    const view = dataView(ctx);
+    writeViewHeader(view, header, buffer, byteLength);
+    view.setInt32(header + ARRAY_LENGTH, items.length, true);
+    items.forEach((v, i) => {
+      const at = buffer + i * size;
+      if (element === "string") view.setUint32(at, v as number, true);
+      else writeScalar(view, element, at, v);
+    });
+    return header; // the caller stores it in the frame before it allocates again
+  } finally {
+    // The header holds the buffer now, and the buffer the strings (or the call fails).
+    for (const s of strings) unpinned(ctx, s);
+    unpinned(ctx, buffer);
+  }
 }
 
 function writeViewHeader(view: DataView, header: number, buffer: number, byteLength: number): void {

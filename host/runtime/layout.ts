@@ -27,6 +27,24 @@ export const DEADLOCK_CLAIM = 2560;
 export const DEQUES = HEADER + 128 + 144 * 8;
 export const DEQUE_HEAD = 0;
 export const DEQUE_TAIL = 4;
+/** The collector's words (wasm/memory/layout.ts, 3072..3583). */
+export const GC_STATE = 3072;
+export const GC_COUNT = 3076;
+export const GC_ALLOCATED = 3096;
+export const GC_TRIGGER = 3100;
+export const GC_LIVE_BYTES = 3104;
+export const GC_LIVE_OBJECTS = 3108;
+export const GC_FREED_BYTES = 3112;
+export const GC_PAUSE_TOTAL_MS = 3120;
+export const GC_PAUSE_MAX_MS = 3128;
+export const GC_PAUSE_LAST_MS = 3136;
+export const GC_PIN_COUNT = 3152;
+export const GC_DISABLED = 3168;
+export const GC_SKIPPED = 3172;
+export const GC_SAFEPOINT_MAX_MS = 3176;
+export const GC_PAGES_USED = 3184;
+export const GC_PAGES_FREE = 3188;
+export const GC_LIVE_MANAGED_BYTES = 3192;
 export const WORKER_STATS = 4096;
 export const WORKER_STATS_STRIDE = 64;
 export const WS_SWITCHES = 0;
@@ -38,7 +56,7 @@ export const WS_SPAWNS = 32;
 export const WS_LIVE = 40;
 export const WS_STEALS = 48;
 export const WS_WAKEUPS = 56;
-export const LAYOUT_ABI = 3;
+export const LAYOUT_ABI = 4;
 export const MAX_WORKERS = 64;
 
 /** Frame layout of a root call (docs/abi.md). */

@@ -7,7 +7,8 @@ import { ThreadFailure, RuntimeClosedError, CancelledError, DeadlockError } from
 import { DEFAULT_GROUP } from "./layout.js";
 import type { Dump } from "./dump.js";
 import { readMemoryStats, readSchedulerStats, type MemoryStats, type SchedulerStats } from "./stats.js";
-import { MAX_WORKERS, WORKER_STATS, WORKER_STATS_STRIDE, WS_IDLE } from "./layout.js";
+import { MAX_WORKERS, WORKER_STATS, WORKER_STATS_STRIDE, WS_IDLE, GC_DISABLED, GC_STATE, GC_COUNT, WAKE_EPOCH }
+  from "./layout.js";
 import { validateArgs } from "../bindings/marshal.js";
 import type { WorkerHandle } from "../workers/handle.js";
 import { currentPlatform } from "./platform.js";
@@ -18,6 +19,11 @@ export interface RuntimeOptions {
   workers?: number;
   /** How long a worker runs threads before it lets its event loop take messages (ms). Default 5. */
   sliceMs?: number;
+  /**
+   * Collect garbage automatically (default true). With `false` guest objects are never freed unless `collect()` is
+   * called (for measuring the allocator alone).
+   */
+  gc?: boolean;
 }
 
 export interface CallOptions {
@@ -79,6 +85,11 @@ export class Runtime {
       maximum: manifest.memory.maximum,
       shared: true,
     });
+    if (options.gc !== undefined && typeof options.gc !== "boolean") {
+      throw new TypeError(`Runtime.start: gc must be a boolean, got ${String(options.gc)}`);
+    }
+    // Read by the allocator from the first allocation on; the workers' boot leaves it alone.
+    if (options.gc === false) Atomics.store(new Int32Array(memory.buffer, 0, 1024), GC_DISABLED >> 2, 1);
 
     let runtime: Runtime | null = null;
     const early: { index: number; message: FromWorker }[] = [];
@@ -201,6 +212,42 @@ export class Runtime {
   /** Bytes in use on the shared heap, read directly from shared memory. */
   memoryStats(): MemoryStats {
     return readMemoryStats(this.memory, this.workers.length);
+  }
+
+  /**
+   * Runs a garbage collection and resolves when it is over. The collection starts when every worker has reached a
+   * scheduling point (a thread that computes without yielding delays it); idle workers are woken to run it.
+   */
+  async collect(): Promise<void> {
+    if (this.closed) throw new RuntimeClosedError("cannot collect: the runtime is closed");
+    if (this.broken) throw new RuntimeClosedError(`cannot collect: ${this.broken}`);
+    const header = new Int32Array(this.memory.buffer, 0, 1024);
+    const count = () => Atomics.load(header, GC_COUNT >> 2);
+    const request = () => {
+      Atomics.compareExchange(header, GC_STATE >> 2, 0, 1);
+      // Idle workers sleep on the wake word; the one that wakes runs the collection at its first scheduling point.
+      Atomics.add(header, WAKE_EPOCH >> 2, 1);
+      Atomics.notify(header, WAKE_EPOCH >> 2);
+    };
+    const before = count();
+    const running = Atomics.load(header, GC_STATE >> 2) === 2;
+    // Atomics.waitAsync alone does not keep the process alive; the workers do while we wait.
+    this.setKeepAlive(true);
+    try {
+      request();
+      // A collection that began after this call: the second one if one was running already.
+      const target = running ? before + 2 : before + 1;
+      while (count() - target < 0) {
+        if (this.broken) throw new RuntimeClosedError(`collection lost: ${this.broken}`);
+        const seen = count();
+        if (Atomics.load(header, GC_STATE >> 2) === 0) request(); // the one before ours has just finished
+        const waited = Atomics.waitAsync(header, GC_COUNT >> 2, seen, 50);
+        if (waited.async) await waited.value;
+        else await new Promise((r) => setTimeout(r, 0));
+      }
+    } finally {
+      if (this.pending.size === 0) this.setKeepAlive(false);
+    }
   }
 
   /** Scheduler counters, read directly from shared memory. */

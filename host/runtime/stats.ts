@@ -3,12 +3,44 @@
 import * as L from "./layout.js";
 
 export interface MemoryStats {
-  /** Bytes in allocator blocks currently handed out (thread records, saved stacks, guest objects). */
+  /**
+   * Bytes in allocator blocks currently handed out (thread records, saved stacks, guest objects). Garbage counts
+   * until a collection frees it.
+   */
   heapBytes: number;
-  /** Bytes of the heap region taken from the memory so far (in use or on free lists). */
+  /** Bytes of the heap region taken from the memory so far (in use, free, or free pages waiting for reuse). */
   heapReserved: number;
+  /** Bytes of the heap's pages that are free for reuse (returned by the collector or by freed large blocks). */
+  heapFreePages: number;
   /** Size of the shared memory in bytes. */
   memoryBytes: number;
+  /** The garbage collector. */
+  gc: GcStats;
+}
+
+export interface GcStats {
+  /** Collections completed. */
+  collections: number;
+  /** Collections abandoned because a worker's roots could not be published (out of memory). */
+  skipped: number;
+  /** Stop-the-world pauses in milliseconds: the last one, the longest, and their total. */
+  lastPauseMs: number;
+  maxPauseMs: number;
+  totalPauseMs: number;
+  /** Longest wait of a collector for every worker to reach a safepoint (part of the pause). */
+  maxSafepointWaitMs: number;
+  /** Heap bytes in use after the last collection (raw runtime blocks and live guest objects). */
+  liveBytesAfterLast: number;
+  /** Guest objects, and their bytes, that the last collection found alive. */
+  liveObjectsAfterLast: number;
+  liveManagedBytesAfterLast: number;
+  /** Bytes allocated since the last collection, and the amount at which the next one is requested. */
+  allocatedSinceLast: number;
+  nextTriggerBytes: number;
+  /** References pinned by the host. */
+  pinned: number;
+  /** False when the runtime was started with `gc: false`. */
+  enabled: boolean;
 }
 
 export interface SchedulerStats {
@@ -34,10 +66,29 @@ export interface SchedulerStats {
 
 export function readMemoryStats(memory: WebAssembly.Memory, workers: number): MemoryStats {
   const u32 = new Uint32Array(memory.buffer);
+  const view = new DataView(memory.buffer);
+  const freed = Number(view.getBigUint64(L.GC_FREED_BYTES, true));
+  const f64 = (at: number) => view.getFloat64(at, true);
   return {
-    heapBytes: Atomics.load(u32, L.HEAP_IN_USE >> 2) + sumWorkers(memory, workers, L.WS_HEAP_IN_USE, "i64"),
+    heapBytes: Atomics.load(u32, L.HEAP_IN_USE >> 2) + sumWorkers(memory, workers, L.WS_HEAP_IN_USE, "i64") - freed,
     heapReserved: Atomics.load(u32, L.HEAP_TOP >> 2) - Atomics.load(u32, L.HEAP_START >> 2),
+    heapFreePages: Atomics.load(u32, L.GC_PAGES_FREE >> 2) * 65536,
     memoryBytes: memory.buffer.byteLength,
+    gc: {
+      collections: Atomics.load(u32, L.GC_COUNT >> 2),
+      skipped: Atomics.load(u32, L.GC_SKIPPED >> 2),
+      lastPauseMs: f64(L.GC_PAUSE_LAST_MS),
+      maxPauseMs: f64(L.GC_PAUSE_MAX_MS),
+      totalPauseMs: f64(L.GC_PAUSE_TOTAL_MS),
+      maxSafepointWaitMs: f64(L.GC_SAFEPOINT_MAX_MS),
+      liveBytesAfterLast: Atomics.load(u32, L.GC_LIVE_BYTES >> 2),
+      liveObjectsAfterLast: Atomics.load(u32, L.GC_LIVE_OBJECTS >> 2),
+      liveManagedBytesAfterLast: Atomics.load(u32, L.GC_LIVE_MANAGED_BYTES >> 2),
+      allocatedSinceLast: Atomics.load(u32, L.GC_ALLOCATED >> 2),
+      nextTriggerBytes: Atomics.load(u32, L.GC_TRIGGER >> 2),
+      pinned: Atomics.load(u32, L.GC_PIN_COUNT >> 2),
+      enabled: Atomics.load(u32, L.GC_DISABLED >> 2) === 0,
+    },
   };
 }
 

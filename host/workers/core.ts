@@ -26,6 +26,10 @@ interface RuntimeExports {
   __vt_cancel_root(thread: number): number;
   __vt_cancel_background(): void;
   __new(size: number, id: number): number;
+  __vt_mutator_enter(): void;
+  __vt_mutator_leave(): void;
+  __vt_pin(ptr: number): number;
+  __vt_unpin(ptr: number): number;
   _start(): void;
   [name: string]: unknown;
 }
@@ -99,7 +103,13 @@ export class WorkerCore {
       if (Atomics.load(this.header, L.ABI_VERSION >> 2) !== L.LAYOUT_ABI) {
         throw new Error("the module's runtime layout does not match this host: rebuild it with this vthreads version");
       }
-      this.exports._start();
+      // Top-level guest code allocates: bracket it so that no collection runs meanwhile (and its globals get published).
+      this.exports.__vt_mutator_enter();
+      try {
+        this.exports._start();
+      } finally {
+        this.exports.__vt_mutator_leave();
+      }
       this.marshal = { memory: this.memory, exports: this.exports, typeIds: this.typeIds() };
     } catch (e) {
       this.host.post({ type: "fatal", index: this.index, message: `worker ${this.index} failed to start: ${describe(e)}` });
@@ -149,8 +159,21 @@ export class WorkerCore {
     return ids;
   }
 
-  /** Lowers the arguments into a frame and spawns the root thread; any worker may end up running it. */
+  /**
+   * Lowers the arguments into a frame and spawns the root thread; any worker may end up running it. The frame is a
+   * raw block, so the collector keeps the arguments (and later the result) alive until `rootDone` frees it; the
+   * mutator bracket keeps a collection from running while the new objects are only in JS variables.
+   */
   private call(message: CallMessage): void {
+    this.exports.__vt_mutator_enter();
+    try {
+      this.lowerAndSpawn(message);
+    } finally {
+      this.exports.__vt_mutator_leave();
+    }
+  }
+
+  private lowerAndSpawn(message: CallMessage): void {
     const sig = this.manifest.exports[message.exportIndex];
     const frameSize = L.FRAME_SLOTS + L.SLOT_SIZE * (sig.params.length + 1);
     const frame = this.exports.__vt_alloc(frameSize);
@@ -229,6 +252,7 @@ export class WorkerCore {
     } catch (e) {
       this.pumping = false;
       this.failRunningThread(e);
+      this.exports.__vt_mutator_leave(); // __vt_run did not get to it
       if (!this.closing) this.host.soon(this.pump);
       return;
     }
@@ -292,7 +316,8 @@ export class WorkerCore {
     const h = this.header;
     Atomics.add(h, L.SLEEPERS >> 2, 1);
     const epoch = Atomics.load(h, L.WAKE_EPOCH >> 2);
-    if (this.exports.__vt_runnable() > 0) {
+    // A collection requested while this worker was busy elsewhere (Runtime.collect) runs at a scheduling point.
+    if (this.exports.__vt_runnable() > 0 || Atomics.load(h, L.GC_STATE >> 2) === 1) {
       Atomics.sub(h, L.SLEEPERS >> 2, 1);
       this.host.soon(this.pump);
       return;

@@ -1,11 +1,12 @@
 // Thread records and saved stacks go back to the shared allocator when threads end: after many threads have come and
 // gone, `memoryStats().heapBytes` is back to (about) where it was. Guest: test/guests/memory.ts.
 //
-// "About": there is no garbage collector yet, so guest objects are never freed, and every spawn allocates one guest
-// object, the Future that `spawn` returns (48 bytes with its headers). The guest keeps no arrays of futures, so that
-// Future (plus one ThreadGroup per call) is all a finished thread may leave behind. A thread record is 48 bytes and a
-// saved stack 4 frames deep is more than 32, so a leak of either pushes the leftover past the 128 bytes per thread
-// allowed here. When the collector lands, the bound can drop to (nearly) zero.
+// "About": the runtime here runs with automatic collection off (`gc: false`), so that a collection in the middle of
+// a measurement cannot change it; guest objects then stay until `collect()`. Every spawn allocates one guest object,
+// the Future that `spawn` returns (48 bytes with its headers). The guest keeps no arrays of futures, so that Future
+// (plus one ThreadGroup per call) is all a finished thread may leave behind. A thread record is 48 bytes and a saved
+// stack 4 frames deep is more than 32, so a leak of either pushes the leftover past the 128 bytes per thread allowed
+// here. The last test collects: then nothing at all is left.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Runtime } from "../../dist/host/index.js";
 import { TEST_TIMEOUT, buildGuest, callWithin, closeAll, start, stop, until } from "./helpers.js";
@@ -14,7 +15,7 @@ let wasm: string;
 let rt: Runtime;
 beforeAll(async () => {
   wasm = await buildGuest("memory");
-  rt = await start(wasm, 2);
+  rt = await start(wasm, 2, { gc: false });
 }, 60_000);
 afterAll(async () => {
   await stop(rt);
@@ -84,5 +85,15 @@ describe("thread records and stacks are recycled", () => {
     expect(rounds[1]).toBe(rounds[0]);
     expect(rounds[2]).toBe(rounds[0]);
     expect(rounds[0]! / 5_000).toBeLessThan(LEFTOVER_BOUND);
+  }, TEST_TIMEOUT);
+
+  it("after a collection, finished threads leave nothing behind: their Futures and groups are freed too", async () => {
+    await rt.collect();
+    const before = heap();
+    expect(await callWithin(rt, 30, "spawnDiscard", 10_000)).toBe(10_000);
+    await settled();
+    expect(heap() - before).toBeGreaterThan(10_000 * 32); // the Futures, until collected
+    await rt.collect();
+    expect(heap()).toBeLessThanOrEqual(before);
   }, TEST_TIMEOUT);
 });

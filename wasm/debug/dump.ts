@@ -125,7 +125,7 @@ function writeThread(w: JsonWriter, t: usize, path: string): void {
   while (g != 0) {
     if (changetype<ThreadGroup>(g).running > 0) writeGroup(w, g, here);
     // @ts-ignore: private access
-    g = changetype<ThreadGroup>(g).ownerNext;
+    g = changetype<usize>(changetype<ThreadGroup>(g).ownerNext);
   }
   w.close("]");
   w.close("}");

@@ -6,10 +6,11 @@ import { DEFAULT_GROUP } from "../memory/layout";
 import { ThreadGroup } from "./group";
 import { Future } from "./future";
 
-/** Creates the default group; once, at boot, by the first worker. */
-export function createDefaultGroup(): void {
+/** Creates the default group; once, at boot, by the first worker. Returns it (the caller pins it). */
+export function createDefaultGroup(): usize {
   const g = new ThreadGroup(0, "background");
   atomic.store<usize>(DEFAULT_GROUP, changetype<usize>(g));
+  return changetype<usize>(g);
 }
 
 /** The group that collects background work; `runtime.close()` waits for it. */

@@ -62,7 +62,8 @@ export class ThreadGroup {
   private joinTail: usize = 0;
   /** The thread that created the group, 0 when created outside any thread; and the next group it owns. */
   private owner: usize = 0;
-  private ownerNext: usize = 0;
+  /** Typed, not an address: the collector must trace the owner's list (only its head is in the thread record). */
+  private ownerNext: ThreadGroup | null = null;
   /** Links in the list of active groups (scheduler/registry.ts). */
   private activeNext: usize = 0;
   private activePrev: usize = 0;
@@ -88,7 +89,7 @@ export class ThreadGroup {
     const t = current;
     if (t != 0) {
       this.owner = t;
-      this.ownerNext = load<usize>(t, T_OWNED);
+      this.ownerNext = changetype<ThreadGroup | null>(load<usize>(t, T_OWNED));
       store<usize>(t, changetype<usize>(this), T_OWNED);
     }
   }

@@ -2,7 +2,9 @@
 
 import { INIT_STATE, ABI_VERSION, LAYOUT_ABI, HEADER, WORKERS_BOOTED, MAX_WORKERS, WORKER_STATS, WS_HEAP_IN_USE }
   from "../memory/layout";
-import { heapInit, heapAlloc, heapFree, heapAttachWorker } from "../memory/heap";
+import { heapInit, heapAlloc, heapAllocManaged, heapFree, heapAttachWorker } from "../memory/heap";
+import { gcAttachWorker, mutatorEnter, mutatorLeave } from "../memory/gc";
+import { pin, unpin } from "../memory/pins";
 import { setWorkerIndex, setScratch } from "../scheduler/local";
 import { allocScratch } from "../scheduler/stacks";
 import { runSlice, failRunning } from "../scheduler/loop";
@@ -28,10 +30,10 @@ export function __vt_boot(workerIndex: u32, workers: u32): usize {
   if (workerIndex >= MAX_WORKERS || workers > MAX_WORKERS || workerIndex >= workers) {
     abort("vthreads: at most 64 workers, and the worker index below their count");
   }
-  if (atomic.cmpxchg<i32>(INIT_STATE, 0, 1) == 0) {
+  const first = atomic.cmpxchg<i32>(INIT_STATE, 0, 1) == 0;
+  if (first) {
     initData();
     heapInit(__heap_base);
-    createDefaultGroup();
     atomic.store<u32>(ABI_VERSION, LAYOUT_ABI);
     atomic.store<i32>(INIT_STATE, 2);
     atomic.notify(INIT_STATE);
@@ -40,18 +42,54 @@ export function __vt_boot(workerIndex: u32, workers: u32): usize {
   }
   const stats = WORKER_STATS + <usize>workerIndex * 64;
   setWorkerIndex(workerIndex, stats);
-  if (!heapAttachWorker(stats + WS_HEAP_IN_USE)) abort("vthreads: out of memory for the worker's block cache");
+  // From here this worker touches the heap: a collection must wait for it (and it for a collection in progress).
+  if (!gcAttachWorker(workerIndex)) abort("vthreads: out of memory for the worker's globals block");
+  if (!heapAttachWorker(workerIndex, stats + WS_HEAP_IN_USE)) abort("vthreads: out of memory for the worker's block cache");
   const scratch = allocScratch();
   if (scratch == 0) abort("vthreads: out of memory for the worker's scratch stack");
   setScratch(scratch);
   if (!attachWorker(workerIndex, workers)) abort("vthreads: out of memory for the worker's run queue");
+  // The default group lives only in the header, which the collector does not scan: pinned. Created before this
+  // worker reports ready, so before any call can spawn into it.
+  if (first && !pin(createDefaultGroup())) abort("vthreads: out of memory for the default group");
   atomic.add<i32>(WORKERS_BOOTED, 1);
+  mutatorLeave();
   return HEADER;
 }
 
-/** Runs virtual threads for up to `sliceMs`; 0 = idle (nothing runnable), 1 = more work waiting. */
+/**
+ * Runs virtual threads for up to `sliceMs`; 0 = idle (nothing runnable), 1 = more work waiting. When a trap escapes
+ * it, the host fails the thread (`__vt_fail_current`) and then calls `__vt_mutator_leave`.
+ */
 export function __vt_run(sliceMs: f64): i32 {
-  return runSlice(sliceMs);
+  mutatorEnter();
+  const status = runSlice(sliceMs);
+  mutatorLeave();
+  return status;
+}
+
+/**
+ * The host is about to run code that allocates or holds guest references outside `__vt_run` (`_start`, lowering a
+ * call's arguments): waits for a collection in progress, and keeps the next one from starting until
+ * `__vt_mutator_leave`. Collections happen only while every worker is outside such a bracket or at a safepoint.
+ */
+export function __vt_mutator_enter(): void {
+  mutatorEnter();
+}
+
+/** Ends the bracket of `__vt_mutator_enter` (publishes this instance's globals for the collector). */
+export function __vt_mutator_leave(): void {
+  mutatorLeave();
+}
+
+/** Keeps a reference the host holds alive until `__vt_unpin`; 0 when out of memory. */
+export function __vt_pin(ptr: usize): i32 {
+  return pin(ptr) ? 1 : 0;
+}
+
+/** Undoes one `__vt_pin`; 0 when the reference was not pinned. */
+export function __vt_unpin(ptr: usize): i32 {
+  return unpin(ptr) ? 1 : 0;
 }
 
 // @ts-ignore: decorator
@@ -83,7 +121,7 @@ export function __vt_free(ptr: usize): void {
 /** A String of `units` UTF-16 code units for the host to fill in; 0 when out of memory (never traps). */
 export function __vt_string(units: u32): usize {
   const bytes = <usize>units << 1;
-  const block = heapAlloc(16 + bytes);
+  const block = heapAllocManaged(16 + bytes);
   if (block == 0) return 0;
   store<u32>(block, 0, 0); // gcInfo
   store<u32>(block, 0, 4); // gcInfo2
@@ -94,7 +132,10 @@ export function __vt_string(units: u32): usize {
 
 /** The thread dump as JSON: a block {length u32, capacity u32, UTF-8 bytes} the host frees; 0 when out of memory. */
 export function __vt_dump(): usize {
-  return writeDump();
+  mutatorEnter(); // it reads (and allocates) guest objects: no collection meanwhile
+  const block = writeDump();
+  mutatorLeave();
+  return block;
 }
 
 /** 1 when this worker, about to idle, sees every live thread blocked with nothing that could wake them. */
@@ -104,15 +145,23 @@ export function __vt_deadlock_suspected(): i32 {
 
 /** Fails the blocked root calls with a deadlock error carrying the dump; returns how many. */
 export function __vt_break_deadlock(): i32 {
-  return breakDeadlock();
+  mutatorEnter();
+  const n = breakDeadlock();
+  mutatorLeave();
+  return n;
 }
 
 /** Cancels the root call running as thread `id` (the host's AbortSignal fired); 0 when it has already ended. */
 export function __vt_cancel_root(id: u32): i32 {
-  return cancelRoot(id) ? 1 : 0;
+  mutatorEnter();
+  const found = cancelRoot(id);
+  mutatorLeave();
+  return found ? 1 : 0;
 }
 
 /** Cancels the background group (the host's close gave up waiting for it). */
 export function __vt_cancel_background(): void {
+  mutatorEnter();
   cancelGroup(changetype<usize>(defaultGroup()), false);
+  mutatorLeave();
 }

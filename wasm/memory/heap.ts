@@ -1,30 +1,112 @@
-// The shared allocator: one heap for every worker, built on atomics.
+// The shared allocator: one heap for every worker, built on atomics, laid out so the collector can tell an object
+// start from any word (memory/gc.ts).
 //
-// Blocks are segregated into size classes. Each class has a lock-free Treiber stack of free blocks whose head is
-// a u64 {tag:32, ptr:32}; the tag changes on every update, so a block popped and pushed back between a reader's load
-// and its compare-exchange cannot be mistaken for the old head (the ABA problem). A class with no free block is
-// served from a bump region that grows the memory under a lock.
+// Pages. The heap is a run of 64 KiB pages, each described by a u32 in the page table (one entry per page of the
+// 4 GiB address space, at GC_PAGE_TABLE): a SMALL page holds blocks of one size class, a LARGE run of pages holds
+// one block (its first page is the head, the others are tails pointing back), and FREE spans wait for reuse on a
+// doubly linked list (coalesced with their neighbours). Every small class exists twice, RAW (the runtime's own
+// records: threads, stacks, queues, frames) and MANAGED (guest objects from __new), and a page holds one kind only:
+// the collector scans raw pages as roots and sweeps managed pages, never the other way round.
 //
-// Each worker keeps a cache of free small blocks per class (like tcmalloc's thread caches): allocating and freeing
-// there takes no atomic operation. An empty cache takes a class's whole shared free list with one exchange, or
-// carves a batch of blocks from the bump region; a cache that grows past CACHE_LIMIT gives half back.
+// Blocks keep AssemblyScript's layout: a u32 header, then the payload, 16-byte aligned. The header holds the block
+// size (a multiple of 16) and four flag bits: ALLOCATED, MANAGED, MARK (managed blocks, set by the collector) or
+// SCAN_ASYNCIFY (raw blocks whose used part is given by an Asyncify {current, end} header), and NO_SCAN (raw blocks
+// that never hold references). Only the block's owner writes its header outside a collection, with plain stores.
 //
-// Block layout (AssemblyScript's): a u32 `mmInfo` holding the block's total size, then the payload, which is
-// 16-byte aligned. Freed blocks keep the link to the next free block in their first payload word.
+// Free small blocks sit in per-worker caches (no atomics: like tcmalloc's thread caches) and in one lock-free
+// Treiber stack of *batches* per class, whose head is a u64 {tag:32, ptr:32} (the tag defeats ABA). A batch is a
+// chain of blocks: word 0 of a block's payload links the chain, words 1 and 2 of the batch's first block hold the
+// next batch and the batch's length. An empty cache pops one batch, or carves a fresh page.
 
-import { HEAP_TOP, GROW_LOCK, HEAP_IN_USE, HEAP_START, FREE_LISTS, SIZE_CLASSES } from "./layout";
+import { HEAP_TOP, GROW_LOCK, HEAP_IN_USE, HEAP_START, FREE_LISTS, SIZE_CLASSES, GC_PAGE_LOCK, GC_FREE_SPANS,
+         GC_PAGE_TABLE, GC_WORKER_RECORDS, GC_ALLOCATED, GC_TRIGGER, GC_STATE, GC_PAGES_USED, GC_PAGES_FREE,
+         GC_STATIC_END, GC_DISABLED, MAX_WORKERS } from "./layout";
 import { lock, unlock } from "./spinlock";
-import { memoryGrew } from "./view";
+import { memoryGrew, syncMemoryView } from "./view";
 
 // @ts-ignore: decorator
-@inline const HEADER_SIZE: usize = 4;
+@inline export const HEADER_SIZE: usize = 4;
 // @ts-ignore: decorator
 @inline const ALIGN_MASK: usize = 15;
-/** Blocks up to this size use classes 16 bytes apart; above it, four classes per power of two. */
-// @ts-ignore: decorator
-@inline const SMALL_LIMIT: usize = 1024;
 // @ts-ignore: decorator
 @inline const LARGEST: usize = 1 << 30;
+
+// Header flags (the low 4 bits of a block size, which is a multiple of 16).
+// @ts-ignore: decorator
+@inline export const F_ALLOCATED: u32 = 1;
+// @ts-ignore: decorator
+@inline export const F_MANAGED: u32 = 2;
+/** Managed blocks: reached in the current collection. */
+// @ts-ignore: decorator
+@inline export const F_MARK: u32 = 4;
+/** Raw blocks: scan only [payload + 8, current), current being the payload's first word (an Asyncify buffer). */
+// @ts-ignore: decorator
+@inline export const F_SCAN_ASYNCIFY: u32 = 4;
+/** Raw blocks: never scanned (they hold no references to guest objects). */
+// @ts-ignore: decorator
+@inline export const F_NO_SCAN: u32 = 8;
+// @ts-ignore: decorator
+@inline export const SIZE_MASK: u32 = ~15;
+
+// Pages.
+// @ts-ignore: decorator
+@inline export const PAGE_SHIFT: usize = 16;
+// @ts-ignore: decorator
+@inline export const PAGE_SIZE: usize = 1 << 16;
+/** A page's first block starts here (its payload at 16); bytes 0..11 are the free-span links of a free page. */
+// @ts-ignore: decorator
+@inline export const FIRST_BLOCK: usize = 12;
+
+// Page descriptors: kind in bits 28..31, MANAGED in bit 27, a value (class, page count, distance) below.
+// @ts-ignore: decorator
+@inline export const PK_SMALL: u32 = 1;
+// @ts-ignore: decorator
+@inline export const PK_LARGE: u32 = 2;
+// @ts-ignore: decorator
+@inline export const PK_TAIL: u32 = 3;
+// @ts-ignore: decorator
+@inline export const PK_FREE: u32 = 4;
+/** A free page that is not the head of its span (its last page records the span's length). */
+// @ts-ignore: decorator
+@inline export const PK_FREE_REST: u32 = 5;
+// @ts-ignore: decorator
+@inline export const PD_MANAGED: u32 = 1 << 27;
+// @ts-ignore: decorator
+@inline export const PD_VALUE: u32 = (1 << 27) - 1;
+
+// Size classes: 16-byte steps up to 512 bytes (32 classes), then four per power of two up to 16 KiB (20 classes).
+// Bigger blocks take whole pages.
+// @ts-ignore: decorator
+@inline export const SMALL_CLASSES: usize = 52;
+// @ts-ignore: decorator
+@inline export const SMALL_LIMIT: usize = 16384;
+
+// Per-worker caches.
+/** Free blocks a worker keeps per class before it gives half back to the shared lists. */
+// @ts-ignore: decorator
+@inline const CACHE_LIMIT: u32 = 256;
+/** Blocks per batch when the collector rebuilds the shared lists. */
+// @ts-ignore: decorator
+@inline export const BATCH_MAX: u32 = 256;
+
+// Collection pacing: each worker counts what it allocates in a private budget and reports to GC_ALLOCATED in chunks.
+// @ts-ignore: decorator
+@inline const BUDGET_CHUNK: i64 = 256 << 10;
+/** The first collection, and never fewer bytes between two: 8 MiB. */
+// @ts-ignore: decorator
+@inline export const MIN_TRIGGER: u32 = 8 << 20;
+
+// Collector records, one per worker (memory/gc.ts reads and resets them): 16 bytes.
+// @ts-ignore: decorator
+@inline export const WR_STATE: usize = 0;
+// @ts-ignore: decorator
+@inline export const WR_CACHE: usize = 4;
+// @ts-ignore: decorator
+@inline export const WR_GLOBALS: usize = 8;
+// @ts-ignore: decorator
+@inline export const WR_FLAGS: usize = 12;
+// @ts-ignore: decorator
+@inline export const WR_SIZE: usize = 16;
 
 /** Block size (header included) for a payload of `size` bytes, before rounding to its class. */
 // @ts-ignore: decorator
@@ -32,91 +114,134 @@ import { memoryGrew } from "./view";
   return (size + HEADER_SIZE + ALIGN_MASK) & ~ALIGN_MASK;
 }
 
-/** Size class of a block size (a multiple of 16). */
-function classOf(block: usize): usize {
-  if (block <= SMALL_LIMIT) return (block >> 4) - 1; // 0..63
-  const log = <usize>(31 - clz<u32>(<u32>block - 1)); // block in (2^log, 2^(log+1)]
+/** Size class of a small block size (a multiple of 16, at most SMALL_LIMIT). */
+export function classOf(block: usize): usize {
+  if (block <= 512) return (block >> 4) - 1; // 0..31
+  const log = <usize>(31 - clz<u32>(<u32>block - 1)); // block in (2^log, 2^(log+1)], log 9..13
   const quarter = (<usize>1 << log) >> 2;
   const sub = (block - (<usize>1 << log) - 1) / quarter; // 0..3
-  return 64 + (log - 10) * 4 + sub;
+  return 32 + (log - 9) * 4 + sub;
 }
 
 /** The block size every member of a class has. */
-function classSize(cls: usize): usize {
-  if (cls < 64) return (cls + 1) << 4;
-  const log = (cls - 64) / 4 + 10;
-  const sub = (cls - 64) & 3;
+export function classSize(cls: usize): usize {
+  if (cls < 32) return (cls + 1) << 4;
+  const log = (cls - 32) / 4 + 9;
+  const sub = (cls - 32) & 3;
   return (<usize>1 << log) + (sub + 1) * ((<usize>1 << log) >> 2);
 }
 
-/** Classes below this one (blocks up to 1 KiB) are cached per worker. */
-// @ts-ignore: decorator
-@inline const CACHED_CLASSES: usize = 64;
-/** Free blocks a worker keeps per class before it gives half back to the shared lists. */
-// @ts-ignore: decorator
-@inline const CACHE_LIMIT: u32 = 256;
-/** Bytes a worker carves from the bump region at once to fill an empty cache. */
-// @ts-ignore: decorator
-@inline const REFILL_BYTES: usize = 8192;
+/**
+ * Per class, for the collector's address-to-block lookup: {block size, ceil(2^32 / size), blocks per page}. Shared
+ * static data, written once by heapInit. (offset * reciprocal) >> 32 is exact division here: offsets are below 2^16
+ * and sizes at most 2^14, so offset * size < 2^32.)
+ */
+const CLASS_TABLE: usize = memory.data(<i32>SMALL_CLASSES * 12);
 
-/** This worker's cache: CACHED_CLASSES entries of {head: u32, count: u32}; 0 until the worker has booted. */
+/** Byte address of class `cls`'s entry in the class table. */
+// @ts-ignore: decorator
+@inline export function classEntry(cls: usize): usize {
+  return CLASS_TABLE + cls * 12;
+}
+
+/** Blocks in a small page of the class. */
+// @ts-ignore: decorator
+@inline export function blocksPerPage(size: usize): usize {
+  return (PAGE_SIZE - FIRST_BLOCK) / size;
+}
+
+// @ts-ignore: decorator
+@inline export function pageDesc(page: usize): u32 {
+  return load<u32>(load<usize>(GC_PAGE_TABLE) + ((page >> PAGE_SHIFT) << 2));
+}
+
+// @ts-ignore: decorator
+@inline function setPageDesc(page: usize, desc: u32): void {
+  store<u32>(load<usize>(GC_PAGE_TABLE) + ((page >> PAGE_SHIFT) << 2), desc);
+}
+
+/** This worker's cache: 2 x SMALL_CLASSES entries of {head: u32, count: u32}; 0 until the worker has booted. */
 let cache: usize = 0;
 /** This worker's i64 count of bytes in use (in its shared statistics block). */
 let inUseCounter: usize = 0;
+/** Bytes this worker may still allocate before it reports to GC_ALLOCATED. */
+let budget: i64 = BUDGET_CHUNK;
 
 /** Run once by the worker that initialises the memory. */
 export function heapInit(heapBase: usize): void {
-  // The first block starts 4 bytes before a 16-byte boundary so that its payload is aligned.
-  const start = ((heapBase + HEADER_SIZE + ALIGN_MASK) & ~ALIGN_MASK) - HEADER_SIZE;
-  atomic.store<u32>(HEAP_START, start);
-  atomic.store<u32>(HEAP_TOP, start);
+  // The page table and the worker records sit between the static data and the first page of the heap.
+  const table = (heapBase + ALIGN_MASK) & ~ALIGN_MASK;
+  const records = table + ((<usize>1 << (32 - PAGE_SHIFT)) << 2);
+  const start = (records + <usize>MAX_WORKERS * WR_SIZE + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+  if (!ensureMemory(start)) unreachable();
+  memory.fill(table, 0, start - table);
+  atomic.store<u32>(GC_PAGE_TABLE, <u32>table);
+  atomic.store<u32>(GC_WORKER_RECORDS, <u32>records);
+  atomic.store<u32>(GC_STATIC_END, <u32>heapBase);
+  atomic.store<u32>(HEAP_START, <u32>start);
+  atomic.store<u32>(HEAP_TOP, <u32>start);
   atomic.store<u32>(HEAP_IN_USE, 0);
+  atomic.store<u32>(GC_FREE_SPANS, 0);
+  atomic.store<u32>(GC_ALLOCATED, 0);
+  atomic.store<u32>(GC_TRIGGER, MIN_TRIGGER);
   for (let i: usize = 0; i < SIZE_CLASSES; i++) atomic.store<u64>(FREE_LISTS + i * 8, 0);
-}
-
-/** Gives this worker a block cache; `counter` is where it counts its bytes in use. False when out of memory. */
-export function heapAttachWorker(counter: usize): bool {
-  const c = globalAlloc(CACHED_CLASSES * 8);
-  if (c == 0) return false;
-  memory.fill(c, 0, CACHED_CLASSES * 8);
-  cache = c;
-  inUseCounter = counter;
-  return true;
-}
-
-function popFree(cls: usize): usize {
-  const head = FREE_LISTS + cls * 8;
-  while (true) {
-    const old = atomic.load<u64>(head);
-    const block = <usize>(<u32>old);
-    if (block == 0) return 0;
-    // May read a block another worker just popped and reused: harmless, the tag makes the exchange fail.
-    const next = <u64>atomic.load<u32>(block + HEADER_SIZE);
-    const replacement = (((old >> 32) + 1) << 32) | next;
-    if (atomic.cmpxchg<u64>(head, old, replacement) == old) return block;
+  for (let cls: usize = 0; cls < SMALL_CLASSES; cls++) {
+    const size = classSize(cls);
+    const e = classEntry(cls);
+    store<u32>(e, <u32>size);
+    store<u32>(e, <u32>((((<u64>1) << 32) + <u64>size - 1) / <u64>size), 4);
+    store<u32>(e, <u32>blocksPerPage(size), 8);
   }
 }
 
-/** Pushes the linked blocks first..last onto the shared free list of `cls`. */
-function pushFree(cls: usize, first: usize, last: usize): void {
-  const head = FREE_LISTS + cls * 8;
+/** This worker's collector record. */
+export function workerRecord(index: u32): usize {
+  return <usize>atomic.load<u32>(GC_WORKER_RECORDS) + <usize>index * WR_SIZE;
+}
+
+/** Gives this worker a block cache; `counter` is where it counts its bytes in use. False when out of memory. */
+export function heapAttachWorker(index: u32, counter: usize): bool {
+  const bytes = SMALL_CLASSES * 2 * 8;
+  const c = heapAlloc(bytes);
+  if (c == 0) return false;
+  setNoScan(c);
+  memory.fill(c, 0, bytes);
+  cache = c;
+  inUseCounter = counter;
+  atomic.store<u32>(workerRecord(index) + WR_CACHE, <u32>c);
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Shared batch lists
+
+function popBatch(list: usize): usize {
+  const head = FREE_LISTS + list * 8;
   while (true) {
     const old = atomic.load<u64>(head);
-    atomic.store<u32>(last + HEADER_SIZE, <u32>old);
+    const batch = <usize>(<u32>old);
+    if (batch == 0) return 0;
+    // May read a batch another worker just popped and reused: harmless, the tag makes the exchange fail.
+    const next = <u64>atomic.load<u32>(batch + HEADER_SIZE + 4);
+    const replacement = (((old >> 32) + 1) << 32) | next;
+    if (atomic.cmpxchg<u64>(head, old, replacement) == old) return batch;
+  }
+}
+
+/** Pushes the chain starting at `first` (`count` blocks, linked through word 0) as one batch. */
+export function pushBatch(list: usize, first: usize, count: u32): void {
+  const head = FREE_LISTS + list * 8;
+  store<u32>(first + HEADER_SIZE + 8, count);
+  while (true) {
+    const old = atomic.load<u64>(head);
+    atomic.store<u32>(first + HEADER_SIZE + 4, <u32>old);
     const replacement = (((old >> 32) + 1) << 32) | <u64>first;
     if (atomic.cmpxchg<u64>(head, old, replacement) == old) return;
   }
 }
 
-/** Takes the whole shared free list of `cls`; 0 when it is empty. */
-function takeAllFree(cls: usize): usize {
-  const head = FREE_LISTS + cls * 8;
-  while (true) {
-    const old = atomic.load<u64>(head);
-    if (<u32>old == 0) return 0;
-    if (atomic.cmpxchg<u64>(head, old, ((old >> 32) + 1) << 32) == old) return <usize>(<u32>old);
-  }
-}
+// ---------------------------------------------------------------------------------------------------------------
+// Pages
 
 /** Makes sure memory reaches `end`; false when the memory's maximum forbids it. */
 function ensureMemory(end: usize): bool {
@@ -136,122 +261,278 @@ function ensureMemory(end: usize): bool {
   return ok;
 }
 
-/** Takes `size` bytes from the bump region; 0 (and nothing taken) when the memory cannot grow that far. */
-function bump(size: usize): usize {
-  while (true) {
-    const start = <usize>atomic.load<u32>(HEAP_TOP);
-    const end = start + size;
-    if (end < start || !ensureMemory(end)) return 0; // past 4 GiB or the memory's maximum
-    if (atomic.cmpxchg<u32>(HEAP_TOP, <u32>start, <u32>end) == <u32>start) return start;
-  }
+function spanUnlink(p: usize): void {
+  const next = <usize>load<u32>(p);
+  const prev = <usize>load<u32>(p, 4);
+  if (prev != 0) store<u32>(prev, <u32>next);
+  else store<u32>(GC_FREE_SPANS, <u32>next);
+  if (next != 0) store<u32>(next, <u32>prev, 4);
 }
 
-/** Allocates a block with at least `size` payload bytes; returns its payload address, or 0 when out of memory. */
+/** Records the free span [p, p + n pages) and puts it on the list. Under GC_PAGE_LOCK. */
+function spanInsert(p: usize, n: usize): void {
+  setPageDesc(p, (PK_FREE << 28) | <u32>n);
+  for (let i: usize = 1; i < n; i++) setPageDesc(p + (i << PAGE_SHIFT), (PK_FREE_REST << 28) | <u32>n);
+  const head = <usize>load<u32>(GC_FREE_SPANS);
+  store<u32>(p, <u32>head);
+  store<u32>(p, 0, 4);
+  if (head != 0) store<u32>(head, <u32>p, 4);
+  store<u32>(GC_FREE_SPANS, <u32>p);
+}
+
+/**
+ * Takes `n` contiguous pages (a free span first fit, else new memory) and describes them (`desc` for the first, tails
+ * after it); 0 when the memory is full. The descriptors are written under the lock: a worker freeing a neighbour
+ * reads them to merge, and must never see these pages still described as free.
+ */
+function allocPages(n: usize, desc: u32): usize {
+  lock(GC_PAGE_LOCK);
+  syncMemoryView(); // a free span may lie in memory another worker grew
+  for (let p = <usize>load<u32>(GC_FREE_SPANS); p != 0; p = <usize>load<u32>(p)) {
+    const have = <usize>(pageDesc(p) & PD_VALUE);
+    if (have < n) continue;
+    spanUnlink(p);
+    if (have > n) spanInsert(p + (n << PAGE_SHIFT), have - n);
+    store<u32>(GC_PAGES_FREE, load<u32>(GC_PAGES_FREE) - <u32>n);
+    store<u32>(GC_PAGES_USED, load<u32>(GC_PAGES_USED) + <u32>n);
+    describePages(p, n, desc);
+    unlock(GC_PAGE_LOCK);
+    return p;
+  }
+  const top = <usize>atomic.load<u32>(HEAP_TOP);
+  const end = top + (n << PAGE_SHIFT);
+  if (end <= top || end > 0xffff0000 || !ensureMemory(end)) { unlock(GC_PAGE_LOCK); return 0; }
+  atomic.store<u32>(HEAP_TOP, <u32>end);
+  store<u32>(GC_PAGES_USED, load<u32>(GC_PAGES_USED) + <u32>n);
+  describePages(top, n, desc);
+  unlock(GC_PAGE_LOCK);
+  return top;
+}
+
+function describePages(p: usize, n: usize, desc: u32): void {
+  setPageDesc(p, desc);
+  for (let i: usize = 1; i < n; i++) setPageDesc(p + (i << PAGE_SHIFT), (PK_TAIL << 28) | <u32>i);
+}
+
+/** Gives back pages [p, p + n), merging with free neighbours. */
+export function freePages(p: usize, n: usize): void {
+  lock(GC_PAGE_LOCK);
+  syncMemoryView(); // its neighbours' links may lie in memory another worker grew
+  store<u32>(GC_PAGES_FREE, load<u32>(GC_PAGES_FREE) + <u32>n);
+  store<u32>(GC_PAGES_USED, load<u32>(GC_PAGES_USED) - <u32>n);
+  const top = <usize>atomic.load<u32>(HEAP_TOP);
+  const right = p + (n << PAGE_SHIFT);
+  if (right < top && (pageDesc(right) >> 28) == PK_FREE) {
+    n += <usize>(pageDesc(right) & PD_VALUE);
+    spanUnlink(right);
+  }
+  const start = <usize>atomic.load<u32>(HEAP_START);
+  if (p > start) {
+    const left = pageDesc(p - PAGE_SIZE);
+    const kind = left >> 28;
+    if (kind == PK_FREE || kind == PK_FREE_REST) {
+      const m = <usize>(left & PD_VALUE);
+      const head = kind == PK_FREE ? p - PAGE_SIZE : p - (m << PAGE_SHIFT);
+      spanUnlink(head);
+      p = head;
+      n += m;
+    }
+  }
+  spanInsert(p, n);
+  unlock(GC_PAGE_LOCK);
+}
+
+/** A fresh page of small blocks of `list` (a class, + SMALL_CLASSES for managed), chained; 0 when out of memory. */
+function carvePage(list: usize): usize {
+  const managed = list >= SMALL_CLASSES;
+  const cls = managed ? list - SMALL_CLASSES : list;
+  // Described before its blocks are written: harmless, no one else looks at a page's blocks outside a collection.
+  const page = allocPages(1, (PK_SMALL << 28) | (managed ? PD_MANAGED : 0) | <u32>cls);
+  if (page == 0) return 0;
+  const size = classSize(cls);
+  const n = blocksPerPage(size);
+  let b = page + FIRST_BLOCK;
+  for (let i: usize = 0; i < n; i++, b += size) {
+    store<u32>(b, <u32>size);
+    store<u32>(b + HEADER_SIZE, i + 1 < n ? <u32>(b + size) : 0);
+  }
+  store<u32>(page + FIRST_BLOCK + HEADER_SIZE + 8, <u32>n); // the batch's length
+  return page + FIRST_BLOCK;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Allocation
+
+/** Counts `bytes` against this worker's budget; past it, reports to GC_ALLOCATED and requests a collection. */
+// @ts-ignore: decorator
+@inline function account(bytes: usize): void {
+  budget -= <i64>bytes;
+  if (budget < 0) reportAllocation();
+}
+
+function reportAllocation(): void {
+  const used = <u32>(BUDGET_CHUNK - budget);
+  budget = BUDGET_CHUNK;
+  const total = atomic.add<u32>(GC_ALLOCATED, used) + used;
+  if (total >= atomic.load<u32>(GC_TRIGGER) && atomic.load<u32>(GC_DISABLED) == 0) requestCollection();
+}
+
+/** Asks every worker to stop at its next scheduling point for a collection (no-op when one is pending). */
+export function requestCollection(): void {
+  atomic.cmpxchg<u32>(GC_STATE, 0, 1);
+}
+
+/** A raw block with at least `size` payload bytes; returns its payload address, or 0 when out of memory. */
 export function heapAlloc(size: usize): usize {
-  if (size > LARGEST) return 0;
+  return allocBlock(size, 0);
+}
+
+/** A block for a guest object (traced and swept by the collector); 0 when out of memory. */
+export function heapAllocManaged(size: usize): usize {
+  return allocBlock(size, SMALL_CLASSES);
+}
+
+// @ts-ignore: decorator
+@inline function allocBlock(size: usize, kind: usize): usize {
+  if (size > SMALL_LIMIT - HEADER_SIZE) return largeAlloc(size, kind != 0);
   const cls = classOf(blockSizeFor(size));
-  if (cache == 0 || cls >= CACHED_CLASSES) return globalAlloc(size);
-  const slot = cache + cls * 8;
+  const list = cls + kind;
+  if (cache == 0) return sharedAlloc(list); // before this worker has booted
+  const slot = cache + list * 8;
   let block = <usize>load<u32>(slot);
   if (block == 0) {
-    block = refill(cls, slot);
+    block = refill(list, slot);
     if (block == 0) return 0;
   }
   store<u32>(slot, load<u32>(block + HEADER_SIZE));
   store<u32>(slot, load<u32>(slot, 4) - 1, 4);
   const blockSize = classSize(cls);
-  store<u32>(block, <u32>blockSize);
+  store<u32>(block, <u32>blockSize | F_ALLOCATED | (kind != 0 ? F_MANAGED : 0));
   store<i64>(inUseCounter, load<i64>(inUseCounter) + <i64>blockSize);
+  account(blockSize);
   return block + HEADER_SIZE;
 }
 
-/** Fills an empty cache: the class's whole shared free list, or a batch carved from the bump region. */
-function refill(cls: usize, slot: usize): usize {
-  let list = takeAllFree(cls);
-  let count: u32 = 0;
-  if (list != 0) {
-    // Count it once (each block is counted once per trip through the shared list, so this is amortised).
-    for (let b = list; b != 0; b = <usize>load<u32>(b + HEADER_SIZE)) count++;
-  } else {
-    const blockSize = classSize(cls);
-    let n = REFILL_BYTES / blockSize;
-    if (n < 1) n = 1;
-    list = bump(n * blockSize);
-    if (list == 0) {
-      n = 1;
-      list = bump(blockSize);
-      if (list == 0) return 0;
-    }
-    for (let i: usize = 0; i < n; i++) {
-      const b = list + i * blockSize;
-      store<u32>(b, <u32>blockSize);
-      store<u32>(b + HEADER_SIZE, i + 1 < n ? <u32>(b + blockSize) : 0);
-    }
-    count = <u32>n;
-  }
-  store<u32>(slot, <u32>list);
-  store<u32>(slot, count, 4);
-  return list;
+/** Fills an empty cache: one batch of the shared list, or a fresh page. */
+function refill(list: usize, slot: usize): usize {
+  syncMemoryView(); // the batch may lie in memory another worker grew
+  let first = popBatch(list);
+  if (first == 0) first = carvePage(list);
+  if (first == 0) return 0;
+  store<u32>(slot, <u32>first);
+  store<u32>(slot, load<u32>(first + HEADER_SIZE + 8), 4);
+  return first;
 }
 
-/** The shared path: large blocks, and any block before the worker has a cache. */
-function globalAlloc(size: usize): usize {
-  const cls = classOf(blockSizeFor(size));
-  const blockSize = classSize(cls);
-  let block = popFree(cls);
-  if (block == 0) {
-    block = bump(blockSize);
-    if (block == 0) return 0;
+/** The shared path for small blocks before a worker has a cache (at boot). */
+function sharedAlloc(list: usize): usize {
+  syncMemoryView();
+  let first = popBatch(list);
+  if (first == 0) first = carvePage(list);
+  if (first == 0) return 0;
+  const count = load<u32>(first + HEADER_SIZE + 8);
+  if (count > 1) {
+    const rest = <usize>load<u32>(first + HEADER_SIZE);
+    pushBatch(list, rest, count - 1);
   }
-  store<u32>(block, <u32>blockSize);
+  const managed = list >= SMALL_CLASSES;
+  const blockSize = classSize(managed ? list - SMALL_CLASSES : list);
+  store<u32>(first, <u32>blockSize | F_ALLOCATED | (managed ? F_MANAGED : 0));
   atomic.add<u32>(HEAP_IN_USE, <u32>blockSize);
+  return first + HEADER_SIZE;
+}
+
+/** A block of whole pages. Its header's size is pages * 64 KiB - 16 (payload capacity: that minus 4). */
+function largeAlloc(size: usize, managed: bool): usize {
+  if (size > LARGEST) return 0;
+  const n = (size + 20 + PAGE_SIZE - 1) >> PAGE_SHIFT;
+  const page = allocPages(n, (PK_LARGE << 28) | (managed ? PD_MANAGED : 0) | <u32>n);
+  if (page == 0) return 0;
+  const blockSize = (n << PAGE_SHIFT) - 16;
+  const block = page + FIRST_BLOCK;
+  store<u32>(block, <u32>blockSize | F_ALLOCATED | (managed ? F_MANAGED : 0));
+  atomic.add<u32>(HEAP_IN_USE, <u32>blockSize);
+  account(blockSize);
   return block + HEADER_SIZE;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Freeing
 
 export function heapFree(ptr: usize): void {
   const block = ptr - HEADER_SIZE;
-  const blockSize = <usize>load<u32>(block);
-  const cls = classOf(blockSize);
-  if (cache == 0 || cls >= CACHED_CLASSES) {
+  const blockSize = <usize>(load<u32>(block) & SIZE_MASK);
+  const desc = pageDesc(block);
+  if (desc >> 28 == PK_LARGE) {
+    store<u32>(block, <u32>blockSize);
     atomic.sub<u32>(HEAP_IN_USE, <u32>blockSize);
-    pushFree(cls, block, block);
+    freePages(block - FIRST_BLOCK, <usize>(desc & PD_VALUE));
+    return;
+  }
+  store<u32>(block, <u32>blockSize); // free: no flags
+  const list = <usize>(desc & PD_VALUE) + ((desc & PD_MANAGED) != 0 ? SMALL_CLASSES : 0);
+  if (cache == 0) {
+    atomic.sub<u32>(HEAP_IN_USE, <u32>blockSize);
+    store<u32>(block + HEADER_SIZE, 0);
+    pushBatch(list, block, 1);
     return;
   }
   store<i64>(inUseCounter, load<i64>(inUseCounter) - <i64>blockSize);
-  const slot = cache + cls * 8;
+  const slot = cache + list * 8;
   store<u32>(block + HEADER_SIZE, load<u32>(slot));
   store<u32>(slot, <u32>block);
   const count = load<u32>(slot, 4) + 1;
   store<u32>(slot, count, 4);
-  if (count > CACHE_LIMIT) giveBackHalf(cls, slot);
+  if (count > CACHE_LIMIT) giveBackHalf(list, slot, count);
 }
 
-/** Keeps CACHE_LIMIT / 2 blocks of the class and pushes the rest onto the shared list in one exchange. */
-function giveBackHalf(cls: usize, slot: usize): void {
+/** Keeps CACHE_LIMIT / 2 blocks of the class and pushes the rest onto the shared list as one batch. */
+function giveBackHalf(list: usize, slot: usize, count: u32): void {
   let keepLast = <usize>load<u32>(slot);
   for (let i: u32 = 1; i < CACHE_LIMIT / 2; i++) keepLast = <usize>load<u32>(keepLast + HEADER_SIZE);
   const first = <usize>load<u32>(keepLast + HEADER_SIZE);
   store<u32>(keepLast + HEADER_SIZE, 0);
   store<u32>(slot, CACHE_LIMIT / 2, 4);
-  let last = first;
-  while (load<u32>(last + HEADER_SIZE) != 0) last = <usize>load<u32>(last + HEADER_SIZE);
-  pushFree(cls, first, last);
+  pushBatch(list, first, count - CACHE_LIMIT / 2);
 }
+
+/** Empties a worker's cache `c` (the collector does this for every worker while all are stopped, then rebuilds the lists). */
+export function dropCache(c: usize): void {
+  if (c != 0) memory.fill(c, 0, SMALL_CLASSES * 2 * 8);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Block queries
 
 /** Payload bytes a block can hold. */
 export function heapCapacity(ptr: usize): usize {
-  return <usize>load<u32>(ptr - HEADER_SIZE) - HEADER_SIZE;
+  return <usize>(load<u32>(ptr - HEADER_SIZE) & SIZE_MASK) - HEADER_SIZE;
 }
 
 /** Resizes a block, moving it when it does not fit; 0 when out of memory (the old block is then untouched). */
 export function heapRealloc(ptr: usize, size: usize): usize {
   const capacity = heapCapacity(ptr);
   if (size <= capacity) return ptr;
-  const moved = heapAlloc(size);
+  const header = load<u32>(ptr - HEADER_SIZE);
+  const moved = (header & F_MANAGED) != 0 ? heapAllocManaged(size) : heapAlloc(size);
   if (moved == 0) return 0;
   memory.copy(moved, ptr, capacity);
+  if ((header & F_MANAGED) == 0) { // a raw block keeps its scan mode
+    const dst = moved - HEADER_SIZE;
+    store<u32>(dst, load<u32>(dst) | (header & (F_SCAN_ASYNCIFY | F_NO_SCAN)));
+  }
   heapFree(ptr);
   return moved;
+}
+
+/** The collector never scans this raw block (it holds no references to guest objects). */
+export function setNoScan(ptr: usize): void {
+  store<u32>(ptr - HEADER_SIZE, load<u32>(ptr - HEADER_SIZE) | F_NO_SCAN);
+}
+
+/** The collector scans only the used part of this raw Asyncify buffer: [ptr + 8, load(ptr)). */
+export function setScanAsyncify(ptr: usize): void {
+  store<u32>(ptr - HEADER_SIZE, load<u32>(ptr - HEADER_SIZE) | F_SCAN_ASYNCIFY);
 }
 
 export function heapReserved(): usize {

@@ -16,16 +16,16 @@
 @inline export const ABI_VERSION: usize = HEADER + 4;
 
 // --- heap (memory/heap.ts)
-/** Next free byte of the bump region (a block start; its payload is 16-byte aligned). */
+/** End of the pages taken from the memory so far (64 KiB aligned); the heap's pages lie between HEAP_START and it. */
 // @ts-ignore: decorator
 @inline export const HEAP_TOP: usize = HEADER + 8;
 /** Spin lock taken while the memory is grown, so two workers never grow it for the same need. */
 // @ts-ignore: decorator
 @inline export const GROW_LOCK: usize = HEADER + 12;
-/** Bytes in blocks handed out by the shared path (large blocks, boot); workers count their own in WS_HEAP_IN_USE. */
+/** Bytes in blocks handed out outside the workers' caches (large blocks, boot); workers count their own in WS_HEAP_IN_USE. */
 // @ts-ignore: decorator
 @inline export const HEAP_IN_USE: usize = HEADER + 16;
-/** Where the bump region started. */
+/** First page of the heap (64 KiB aligned, after the page table and the collector's worker records). */
 // @ts-ignore: decorator
 @inline export const HEAP_START: usize = HEADER + 20;
 
@@ -106,7 +106,8 @@
 // @ts-ignore: decorator
 @inline export const DEQUE_LIMIT: usize = HEADER + 92;
 
-// --- allocator free lists (memory/heap.ts): one tagged Treiber stack head (u64) per size class
+// --- allocator free lists (memory/heap.ts): one tagged Treiber stack head (u64) per size class; the heap uses
+// 2 x 52 of them (raw and managed small classes)
 // @ts-ignore: decorator
 @inline export const FREE_LISTS: usize = HEADER + 128;
 // @ts-ignore: decorator
@@ -149,8 +150,84 @@
 // @ts-ignore: decorator
 @inline export const WS_WAKEUPS: usize = 56; // u64: sleeping workers this worker woke
 
+// --- the collector (memory/heap.ts, memory/gc.ts): addresses 3072..3583 belong to it
+/** 0 = no collection wanted, 1 = requested (workers stop at their next scheduling point), 2 = collecting. */
 // @ts-ignore: decorator
-@inline export const LAYOUT_ABI: u32 = 3;
+@inline export const GC_STATE: usize = 3072;
+/** Collections completed (the host waits on it in Runtime.collect). */
+// @ts-ignore: decorator
+@inline export const GC_COUNT: usize = 3076;
+/** Spin lock over the page-level structures: free page spans, the bump region's page growth. */
+// @ts-ignore: decorator
+@inline export const GC_PAGE_LOCK: usize = 3080;
+/** First free page span (its page address), 0 when none; a doubly linked list through the free pages. */
+// @ts-ignore: decorator
+@inline export const GC_FREE_SPANS: usize = 3084;
+/** Address of the page table: one u32 descriptor per 64 KiB page of the 4 GiB address space. */
+// @ts-ignore: decorator
+@inline export const GC_PAGE_TABLE: usize = 3088;
+/** Address of the per-worker collector records (16 bytes each: mutator state, cache, globals block, flags). */
+// @ts-ignore: decorator
+@inline export const GC_WORKER_RECORDS: usize = 3092;
+/** Bytes allocated since the last collection (counted in chunks by each worker). */
+// @ts-ignore: decorator
+@inline export const GC_ALLOCATED: usize = 3096;
+/** GC_ALLOCATED at which a collection is requested. */
+// @ts-ignore: decorator
+@inline export const GC_TRIGGER: usize = 3100;
+/** Bytes in use on the heap after the last collection (raw and managed). */
+// @ts-ignore: decorator
+@inline export const GC_LIVE_BYTES: usize = 3104;
+/** Managed objects that survived the last collection. */
+// @ts-ignore: decorator
+@inline export const GC_LIVE_OBJECTS: usize = 3108;
+/** u64: bytes the collector has freed, ever (the host subtracts them from the workers' in-use counters). */
+// @ts-ignore: decorator
+@inline export const GC_FREED_BYTES: usize = 3112;
+/** f64 milliseconds: total, longest and last stop-the-world pause (all workers stopped until released). */
+// @ts-ignore: decorator
+@inline export const GC_PAUSE_TOTAL_MS: usize = 3120;
+// @ts-ignore: decorator
+@inline export const GC_PAUSE_MAX_MS: usize = 3128;
+// @ts-ignore: decorator
+@inline export const GC_PAUSE_LAST_MS: usize = 3136;
+/** Spin lock, block and entry count of the pin table (host-held references; memory/pins.ts). */
+// @ts-ignore: decorator
+@inline export const GC_PIN_LOCK: usize = 3144;
+// @ts-ignore: decorator
+@inline export const GC_PIN_TABLE: usize = 3148;
+// @ts-ignore: decorator
+@inline export const GC_PIN_COUNT: usize = 3152;
+/** The collector's mark stack (a raw block excluded from root scanning) and its capacity in entries. */
+// @ts-ignore: decorator
+@inline export const GC_MARK_STACK: usize = 3156;
+// @ts-ignore: decorator
+@inline export const GC_MARK_CAP: usize = 3160;
+/** End of the static data (__heap_base): the region MEMORY_BASE..GC_STATIC_END is scanned conservatively. */
+// @ts-ignore: decorator
+@inline export const GC_STATIC_END: usize = 3164;
+/** 1 = never collect (set by the host before the workers boot: Runtime.start's `gc: false`). */
+// @ts-ignore: decorator
+@inline export const GC_DISABLED: usize = 3168;
+/** Collections abandoned because a worker could not publish its globals (out of memory). */
+// @ts-ignore: decorator
+@inline export const GC_SKIPPED: usize = 3172;
+/** f64 milliseconds: longest wait of a collector for every worker to reach the safepoint. */
+// @ts-ignore: decorator
+@inline export const GC_SAFEPOINT_MAX_MS: usize = 3176;
+/** Pages of the heap handed out (small or large) and pages on the free span list. */
+// @ts-ignore: decorator
+@inline export const GC_PAGES_USED: usize = 3184;
+// @ts-ignore: decorator
+@inline export const GC_PAGES_FREE: usize = 3188;
+/** Bytes of the heap after the last collection that are managed (live guest objects). */
+// @ts-ignore: decorator
+@inline export const GC_LIVE_MANAGED_BYTES: usize = 3192;
+// @ts-ignore: decorator
+@inline export const GC_END: usize = 3584;
+
+// @ts-ignore: decorator
+@inline export const LAYOUT_ABI: u32 = 4;
 
 /** Where static data starts: the toolchain passes this as asc's `--memoryBase`. */
 // @ts-ignore: decorator
@@ -158,6 +235,7 @@
 
 // The header and the worker counters must fit below the static data.
 // @ts-ignore: decorator
-@inline const LAYOUT_FITS: bool = HEADER_END <= DEADLOCK_CLAIM && DEADLOCK_CLAIM < WORKER_STATS && WORKER_STATS + <usize>MAX_WORKERS * 64 <= MEMORY_BASE;
+@inline const LAYOUT_FITS: bool = HEADER_END <= DEADLOCK_CLAIM && DEADLOCK_CLAIM < GC_STATE && GC_END <= WORKER_STATS &&
+  WORKER_STATS + <usize>MAX_WORKERS * 64 <= MEMORY_BASE;
 // @ts-ignore
 if (!LAYOUT_FITS) ERROR("vthreads: the runtime header does not fit below MEMORY_BASE");

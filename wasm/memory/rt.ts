@@ -3,12 +3,14 @@
 // The toolchain compiles with `--runtime <this file>`. AssemblyScript's own runtimes cannot be used: each instance
 // restarts its heap at `__heap_base`, so two workers would hand out the same addresses.
 //
-// Nothing here collects garbage yet: a guest object lives until the process ends (see README, "Memory").
-// Runtime records (threads, saved stacks) are freed explicitly by the scheduler.
+// `__new` gives managed blocks, which the collector (memory/gc.ts) traces through `__visit` and frees when nothing
+// reaches them; `__alloc` gives raw blocks, freed only explicitly, which the collector scans as roots.
 
 // Imported by package name: asc loads this file by path, and a relative import would compile a second copy of the
 // heap under another name.
-import { heapAlloc, heapFree, heapRealloc } from "vthreads/memory/heap";
+import { heapAlloc, heapAllocManaged, heapFree, heapRealloc, requestCollection } from "vthreads/memory/heap";
+import { gcVisit } from "vthreads/memory/gc";
+import { pin, unpin } from "vthreads/memory/pins";
 
 // @ts-ignore: decorator
 @inline const OBJECT_OVERHEAD: usize = 16; // gcInfo, gcInfo2, rtId, rtSize
@@ -50,7 +52,8 @@ export function __free(ptr: usize): void {
 @unsafe @global
 export function __new(size: usize, id: u32): usize {
   if (size > OBJECT_MAXSIZE) throw new Error(TOO_LARGE);
-  const ptr = allocOrAbort(OBJECT_OVERHEAD + size);
+  const ptr = heapAllocManaged(OBJECT_OVERHEAD + size);
+  if (ptr == 0) throw new Error(OUT_OF_MEMORY);
   // Compiled code expects a new object to be zeroed (fields without initialisers, StaticArray elements), and a
   // recycled block holds whatever its last owner left.
   memory.fill(ptr + OBJECT_OVERHEAD, 0, size);
@@ -73,26 +76,44 @@ export function __renew(oldPtr: usize, size: usize): usize {
   return moved + OBJECT_OVERHEAD;
 }
 
-// The collector hooks: no-ops until the collector lands.
+// The collector hooks.
 
+/** No write barrier: the collector stops the world, so it needs none. */
 // @ts-ignore: decorator
 @global @unsafe
 export function __link(parentPtr: usize, childPtr: usize, expectMultiple: bool): void {}
 
 // @ts-ignore: decorator
+@lazy const PIN_FAILED = "out of memory: cannot pin a reference";
+// @ts-ignore: decorator
+@lazy const NOT_PINNED = "unpin: the reference is not pinned";
+
+/** Keeps `ptr` alive, even when nothing the collector scans refers to it, until `__unpin(ptr)`. */
+// @ts-ignore: decorator
 @global @unsafe
 export function __pin(ptr: usize): usize {
+  if (!pin(ptr)) throw new Error(PIN_FAILED);
   return ptr;
 }
 
 // @ts-ignore: decorator
 @global @unsafe
-export function __unpin(ptr: usize): void {}
+export function __unpin(ptr: usize): void {
+  if (!unpin(ptr)) throw new Error(NOT_PINNED);
+}
+
+/**
+ * Requests a collection. It cannot run here: the calling thread's locals live in Wasm locals the collector cannot
+ * see, so it runs when every worker has reached its next scheduling point (a yield, a park, `checkpoint()`).
+ */
+// @ts-ignore: decorator
+@global @unsafe
+export function __collect(): void {
+  requestCollection();
+}
 
 // @ts-ignore: decorator
 @global @unsafe
-export function __collect(): void {}
-
-// @ts-ignore: decorator
-@global @unsafe
-function __visit(ptr: usize, cookie: u32): void {}
+function __visit(ptr: usize, cookie: u32): void {
+  gcVisit(ptr, cookie);
+}

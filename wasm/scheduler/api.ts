@@ -10,6 +10,7 @@ import { TIMER_LOCK } from "../memory/layout";
 import { lock, unlock } from "../memory/spinlock";
 import { othersWaiting } from "./runqueue";
 import { now as clockNow } from "./clock";
+import { gcPending } from "../memory/gc";
 
 /** Lets the other runnable threads run; this one goes to the back of the run queue. */
 // Inlined so that the thread's own frame calls __vt_suspend directly: one frame fewer to unwind and rewind.
@@ -27,8 +28,9 @@ let checkpointBudget: u32 = CHECKPOINT_EVERY; // per worker: a cheap approximati
 
 /**
  * For long loops: scheduling is cooperative, so a thread that computes without blocking keeps its worker. Call
- * `checkpoint()` in such a loop: every 256th call it yields if another thread is waiting to run on this worker or a
- * sleeper is due, and it ends the thread if it was cancelled; otherwise it costs a decrement and a branch. (Idle workers steal waiting threads anyway; this is
+ * `checkpoint()` in such a loop: every 256th call it yields if another thread is waiting to run on this worker, a
+ * sleeper is due, or a garbage collection waits for this worker, and it ends the thread if it was cancelled;
+ * otherwise it costs a decrement and a branch. (Idle workers steal waiting threads anyway; this is
  * for the threads that only this worker can reach, and for timers.)
  */
 // @ts-ignore: decorator
@@ -40,7 +42,8 @@ function checkpointSlow(): void {
   checkpointBudget = CHECKPOINT_EVERY;
   if (current == 0) return; // module start-up code: nothing to yield to
   if (atomic.load<i32>(current + T_CANCEL) > 0) exitCancelled(); // a cancelled loop ends here
-  if (othersWaiting() || nextDeadline() <= clockNow()) __vt_suspend(REASON_YIELD);
+  // A pending collection waits for every worker's next scheduling point: this is one.
+  if (gcPending() || othersWaiting() || nextDeadline() <= clockNow()) __vt_suspend(REASON_YIELD);
 }
 
 /** Suspends the calling virtual thread for at least `ms` milliseconds (its worker runs other threads meanwhile). */

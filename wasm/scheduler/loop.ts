@@ -14,6 +14,7 @@ import { recordFailure } from "./fail";
 import { exitThread } from "./exit";
 import { now } from "./clock";
 import { syncMemoryView } from "../memory/view";
+import { gcPending, safepoint } from "../memory/gc";
 import * as runqueue from "./runqueue";
 import * as timers from "./timers";
 
@@ -106,6 +107,7 @@ export function runSlice(sliceMs: f64): i32 {
   let every: u32 = 1; // switches between clock readings
   let since: u32 = 0; // switches since the last reading
   while (true) {
+    if (gcPending()) safepoint(); // between threads: every guest reference is in a saved stack, a record or a global
     let t = next;
     next = 0;
     if (t == 0) t = runqueue.pop();

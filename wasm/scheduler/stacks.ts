@@ -6,7 +6,7 @@
 // worker can hold (workers run with a 1 MiB native stack, see host/workers), and a canary after it turns an overflow
 // into a clear error instead of silent corruption. The copy is a few dozen bytes at shallow depth.
 
-import { heapAlloc, heapFree, heapCapacity } from "../memory/heap";
+import { heapAlloc, heapFree, heapCapacity, setNoScan, setScanAsyncify } from "../memory/heap";
 import { STAT_STACK_GROWTHS } from "../memory/layout";
 import { scratch } from "./local";
 import { T_STACK } from "./thread";
@@ -20,6 +20,7 @@ import { T_STACK } from "./thread";
 export function allocScratch(): usize {
   const p = heapAlloc(SCRATCH_SIZE + 8);
   if (p == 0) return 0;
+  setNoScan(p); // at a safepoint it holds only a stale copy of frames already saved elsewhere: not a GC root
   store<u64>(p + SCRATCH_SIZE, CANARY);
   store<usize>(p, p + SCRATCH_SIZE, 4); // Asyncify's `end`: never changes
   return p;
@@ -46,6 +47,7 @@ export function saveStack(t: usize): bool {
     stack = heapAlloc(used + 8);
     store<usize>(t, stack, T_STACK);
     if (stack == 0) return false;
+    setScanAsyncify(stack); // the collector scans only the saved frames, [8, current)
   }
   memory.copy(stack + 8, scratch + 8, used);
   // A rewind reads the frames back from the top down, so `current` starts at the end of what was saved.

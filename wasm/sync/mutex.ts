@@ -31,8 +31,8 @@ export class MutexCore {
   private waitTail: usize = 0;
   /** The holding thread's record, 0 when free. */
   private owner: usize = 0;
-  /** Next mutex the owner holds (the owner's held list). */
-  private heldNext: usize = 0;
+  /** Next mutex the owner holds (the owner's held list); typed, so the collector traces the list. */
+  private heldNext: MutexCore | null = null;
   /** Id of the thread that ended while holding it, 0 when not poisoned. */
   private poisonedBy: u32 = 0;
   readonly name: string;
@@ -61,7 +61,7 @@ export class MutexCore {
     const self = changetype<usize>(this);
     if (atomic.cmpxchg<i32>(self, FREE, LOCKED) == FREE) {
       this.owner = t;
-      this.heldNext = load<usize>(t, T_HELD);
+      this.heldNext = changetype<MutexCore | null>(load<usize>(t, T_HELD));
       store<usize>(t, self, T_HELD);
     } else {
       acquireSlow(self, t);
@@ -75,7 +75,7 @@ export class MutexCore {
     const self = changetype<usize>(this);
     if (atomic.cmpxchg<i32>(self, FREE, LOCKED) != FREE) return false;
     this.owner = t;
-    this.heldNext = load<usize>(t, T_HELD);
+    this.heldNext = changetype<MutexCore | null>(load<usize>(t, T_HELD));
     store<usize>(t, self, T_HELD);
     return true;
   }
@@ -87,7 +87,7 @@ export class MutexCore {
     const self = changetype<usize>(this);
     if (this.owner != t || t == 0) notHolder(self, "unlock");
     // Off the held list: almost always its head (locks are released in reverse order).
-    if (load<usize>(t, T_HELD) == self) store<usize>(t, this.heldNext, T_HELD);
+    if (load<usize>(t, T_HELD) == self) store<usize>(t, changetype<usize>(this.heldNext), T_HELD);
     else unholdSlow(t, self);
     this.owner = 0;
     if (atomic.cmpxchg<i32>(self, LOCKED, FREE) != LOCKED) releaseSlow(self);

@@ -1,0 +1,43 @@
+// Pause-time guest: a thread keeps `n` live objects (n/4 Nodes, each with a string, a 1-element array and its
+// buffer) parked in its saved stack, while the host runs collections and reads each one's stop-the-world pause.
+import { ThreadGroup, Future, sleep } from "vthreads";
+
+class Node {
+  constructor(public value: i32, public name: string, public items: Array<i32>) {}
+}
+
+const CELLS: usize = memory.data(8);
+const READY: usize = CELLS;
+const RELEASED: usize = CELLS + 4;
+
+function holder(n: i32): i64 {
+  const nodes = new Array<Node>(0);
+  for (let i = 0; i < n / 4; i++) {
+    const items = new Array<i32>(1);
+    items[0] = i;
+    nodes.push(new Node(i, "n" + (i & 1023).toString(), items));
+  }
+  atomic.store<i32>(READY, 1);
+  while (atomic.load<i32>(RELEASED) == 0) sleep(1);
+  let sum: i64 = 0;
+  for (let i = 0; i < nodes.length; i++) sum += nodes[i].items[0];
+  return sum;
+}
+
+/** Keeps about n objects alive until release(); returns the sum of the nodes' values (checked by the host). */
+export function holdLive(n: i32): i64 {
+  atomic.store<i32>(READY, 0);
+  atomic.store<i32>(RELEASED, 0);
+  const g = new ThreadGroup();
+  const f = g.spawn<i32, i64>(holder, n);
+  g.join();
+  return f.get();
+}
+
+export function ready(): i32 {
+  return atomic.load<i32>(READY);
+}
+
+export function release(): void {
+  atomic.store<i32>(RELEASED, 1);
+}

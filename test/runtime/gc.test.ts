@@ -1,0 +1,131 @@
+// The garbage collector: bounded heaps, live data in saved stacks at depth, in globals and in futures, out of memory
+// survived, and values crossing the host boundary kept alive while collections run. Guest: test/guests/gc.ts.
+// The churn test (10M allocations on 4 workers) is gc-churn.test.ts.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ThreadFailure } from "../../dist/host/index.js";
+import { TEST_TIMEOUT, buildGuest, callWithin, closeAll, rejectionOf, start, stop, withRuntime } from "./helpers.js";
+
+let wasm: string;
+beforeAll(async () => {
+  wasm = await buildGuest("gc");
+}, 60_000);
+afterAll(closeAll);
+
+const MiB = 1 << 20;
+
+describe("garbage collection", () => {
+  it("a long loop that never parks, only calls checkpoint(), is collected: its heap stays bounded", async () => {
+    await withRuntime(wasm, 2, async (rt) => {
+      const reserved: number[] = [];
+      for (let round = 0; round < 4; round++) {
+        // 500,000 iterations x 6+ allocations: ~3 million objects per round, one structure kept throughout.
+        const result = (await callWithin(rt, 120, "loop", 500_000, round + 1)) as number;
+        expect(result).toBeGreaterThanOrEqual(0); // negative: the kept structure was corrupted
+        reserved.push(rt.memoryStats().heapReserved);
+      }
+      const { gc } = rt.memoryStats();
+      expect(gc.collections).toBeGreaterThan(4);
+      // Bounded: later rounds take no more pages than the first (collections every 8 MiB of allocation).
+      expect(Math.max(...reserved)).toBeLessThan(32 * MiB);
+      expect(reserved[3]).toBeLessThanOrEqual(reserved[0]! + 2 * MiB);
+    });
+  }, TEST_TIMEOUT);
+
+  for (const workers of [1, 2]) {
+    it(`threads parked 100 frames deep with live data in every frame survive collections (${workers} worker(s))`, async () => {
+      await withRuntime(wasm, workers, async (rt) => {
+        const before = rt.memoryStats().gc.collections;
+        expect(await callWithin(rt, 120, "deepStacks", 50, 100, 3)).toBe(0);
+        expect(rt.memoryStats().gc.collections).toBeGreaterThan(before);
+      });
+    }, TEST_TIMEOUT);
+  }
+
+  it("collections while threads are parked deep down, forced from the host", async () => {
+    await withRuntime(wasm, 2, async (rt) => {
+      const call = callWithin(rt, 120, "deepStacks", 20, 200, 4);
+      for (let i = 0; i < 5; i++) await rt.collect();
+      expect(await call).toBe(0);
+    });
+  }, TEST_TIMEOUT);
+
+  it("an object referenced only from a module-level variable survives; collect() frees what nothing references", async () => {
+    await withRuntime(wasm, 1, async (rt) => { // module-level variables are per worker
+      expect(await rt.call("keepInGlobal", 5)).toBe(1);
+      await rt.call("makeGarbage", 200_000, 6);
+      await rt.collect();
+      await rt.collect();
+      expect(await rt.call("checkGlobal")).toBe(1);
+      const { gc } = rt.memoryStats();
+      expect(gc.liveObjectsAfterLast).toBeGreaterThanOrEqual(20 * 5);
+      expect(gc.liveObjectsAfterLast).toBeLessThan(1_000);
+    });
+  }, TEST_TIMEOUT);
+
+  it("Runtime.start checks the gc option; collect() after close() rejects", async () => {
+    await expect(start(wasm, 1, { gc: "no" as unknown as boolean })).rejects.toThrow(/gc must be a boolean, got no/);
+    const rt = await start(wasm, 1, { gc: false });
+    expect(rt.memoryStats().gc.enabled).toBe(false);
+    await rt.call("makeGarbage", 200_000, 7); // far past the 8 MiB trigger: nothing collects on its own
+    expect(rt.memoryStats().gc.collections).toBe(0);
+    await rt.collect(); // but on demand it does
+    expect(rt.memoryStats().gc.collections).toBe(1);
+    await stop(rt);
+    await expect(rt.collect()).rejects.toThrow(/runtime is closed/);
+  }, TEST_TIMEOUT);
+
+  it("Runtime.collect() runs a collection even when every worker is idle", async () => {
+    await withRuntime(wasm, 2, async (rt) => {
+      await new Promise((r) => setTimeout(r, 50));
+      const before = rt.memoryStats().gc.collections;
+      await rt.collect();
+      expect(rt.memoryStats().gc.collections).toBeGreaterThan(before);
+    });
+  }, TEST_TIMEOUT);
+});
+
+describe("out of memory with a collector", () => {
+  it("a thread that keeps everything fails with out of memory; its garbage is collected and the runtime carries on", async () => {
+    await withRuntime(wasm, 2, async (rt) => {
+      const failure = (await rejectionOf(rt.call("exhaust"), 120)) as ThreadFailure;
+      expect(failure.name).toBe("ThreadFailure");
+      expect(failure.reason).toMatch(/out of memory/);
+      // Its arrays are garbage now: after a collection, a call that needs 1 GiB gets it.
+      await rt.collect();
+      expect(await callWithin(rt, 120, "allocateMb", 1024)).toBe(64);
+      expect(await callWithin(rt, 60, "churn", 100, 20, 9)).toBe(0);
+    });
+  }, 300_000);
+
+  it("a child that runs out of memory fails its group like any failure", async () => {
+    await withRuntime(wasm, 2, async (rt) => {
+      const failure = (await rejectionOf(rt.call("exhaustInGroup"), 120)) as ThreadFailure;
+      expect(failure.reason).toMatch(/thread \d+ failed: out of memory/);
+      await rt.collect();
+      expect(await callWithin(rt, 60, "churn", 100, 20, 10)).toBe(0);
+    });
+  }, 300_000);
+});
+
+describe("values crossing the host boundary", () => {
+  it("arguments and results stay alive while collections run on other workers", async () => {
+    const rt = await start(wasm, 3);
+    try {
+      const churn = callWithin(rt, 240, "churn", 500, 40, 11);
+      const calls: Promise<unknown>[] = [];
+      const expected: string[] = [];
+      for (let i = 0; i < 40; i++) {
+        const parts = Array.from({ length: 50 }, (_, k) => `p${i}-${k}`);
+        const nums = Int32Array.from({ length: 20 }, (_, k) => i * 100 + k);
+        calls.push(callWithin(rt, 240, "echo", `s${i}`, parts, nums, 20));
+        expected.push(`s${i}:${parts.join(",")}:${Array.from(nums, (n) => `${n};`).join("")}`);
+      }
+      expect(await Promise.all(calls)).toEqual(expected);
+      expect(await churn).toBe(0);
+      expect(rt.memoryStats().gc.collections).toBeGreaterThan(0);
+      expect(rt.memoryStats().gc.pinned).toBe(0);
+    } finally {
+      await stop(rt);
+    }
+  }, 300_000);
+});

@@ -1,0 +1,481 @@
+// The collector: stop the world at a global safepoint, mark conservatively from the roots and precisely through the
+// heap, sweep. Design and reasons: docs/design.md, "Garbage collection".
+//
+// Safepoint protocol. Each worker has a mutator state in its collector record (memory/heap.ts, WR_STATE): ACTIVE
+// while it runs Wasm code that may touch the heap (`__vt_run`, boot, `_start`, the host lowering a call), OUTSIDE
+// otherwise (idle in its JS event loop), STOPPED while it waits at a safepoint. A collection is requested by setting
+// GC_STATE to REQUESTED (the allocator does it after GC_TRIGGER bytes). A worker that passes a scheduling point
+// (between two threads in the scheduler loop) with a request pending claims the collection (REQUESTED ->
+// COLLECTING) or, if another worker has, stops. The collector waits until no other worker is ACTIVE: an idle worker
+// counts as stopped without waking up. Entering the mutator stores ACTIVE and then re-reads GC_STATE (sequentially
+// consistent, like the collector's store of COLLECTING and its loads of the states), so either the collector sees the
+// worker ACTIVE and waits for it, or the worker sees COLLECTING and steps back until the collection is over.
+//
+// Roots, all scanned conservatively (any word that points into a live managed block keeps it):
+//  - every allocated raw block: thread records (arguments), saved Asyncify stacks (every live local of every parked
+//    thread: only their used part), root-call frames (arguments and results the host has not read), the pin table,
+//    and each worker's published globals; blocks flagged NO_SCAN (scratch stacks, caches, the mark stack) are skipped;
+//  - the static data (`memory.data` cells, static arrays whose buffers were reallocated).
+// Wasm globals are per instance: each worker publishes its managed globals (the compiler's `__visit_globals`) into a
+// raw block of its own whenever it leaves the mutator or stops, so the collector sees every worker's globals.
+// The heap is traced precisely with the compiler-generated `__visit_members`.
+
+import { HEAP_START, HEAP_TOP, HEAP_IN_USE, GC_STATE, GC_COUNT, GC_ALLOCATED, GC_TRIGGER, GC_LIVE_BYTES,
+         GC_LIVE_OBJECTS, GC_FREED_BYTES, GC_PAUSE_TOTAL_MS, GC_PAUSE_MAX_MS, GC_PAUSE_LAST_MS, GC_MARK_STACK,
+         GC_MARK_CAP, GC_STATIC_END, GC_SKIPPED, GC_SAFEPOINT_MAX_MS, GC_LIVE_MANAGED_BYTES, FREE_LISTS,
+         MAX_WORKERS, MEMORY_BASE } from "./layout";
+import { HEADER_SIZE, F_ALLOCATED, F_MANAGED, F_MARK, F_SCAN_ASYNCIFY, F_NO_SCAN, SIZE_MASK, PAGE_SHIFT, PAGE_SIZE,
+         FIRST_BLOCK, PK_SMALL, PK_LARGE, PD_MANAGED, PD_VALUE, SMALL_CLASSES, BATCH_MAX, MIN_TRIGGER,
+         WR_STATE, WR_CACHE, WR_GLOBALS, WR_FLAGS, classSize, classEntry, blocksPerPage, pageDesc, pushBatch, freePages,
+         dropCache, heapAlloc, heapFree, heapCapacity, heapRealloc, setNoScan, workerRecord } from "./heap";
+import { syncMemoryView } from "./view";
+import { syncMemoryView } from "./view";
+
+// @ts-ignore: decorator
+@external("vthreads", "now")
+declare function clockNow(): f64;
+
+// GC_STATE values.
+// @ts-ignore: decorator
+@inline export const GC_IDLE: u32 = 0;
+// @ts-ignore: decorator
+@inline export const GC_REQUESTED: u32 = 1;
+// @ts-ignore: decorator
+@inline export const GC_COLLECTING: u32 = 2;
+
+// Mutator states (WR_STATE).
+// @ts-ignore: decorator
+@inline const MS_OUTSIDE: u32 = 0;
+// @ts-ignore: decorator
+@inline const MS_ACTIVE: u32 = 1;
+// @ts-ignore: decorator
+@inline const MS_STOPPED: u32 = 2;
+
+/** WR_FLAGS: the worker's last publication of its globals is incomplete (no memory for them). */
+// @ts-ignore: decorator
+@inline const WF_GLOBALS_LOST: u32 = 1;
+
+// `__visit` cookies.
+// @ts-ignore: decorator
+@inline export const COOKIE_MARK: u32 = 0;
+// @ts-ignore: decorator
+@inline export const COOKIE_PUBLISH: u32 = 1;
+
+/** The managed object's address is its block + 4 (block header) + 16 (gcInfo, gcInfo2, rtId, rtSize). */
+// @ts-ignore: decorator
+@inline const OBJECT_OFFSET: usize = HEADER_SIZE + 16;
+
+// @ts-ignore: decorator
+@inline const INITIAL_GLOBALS: usize = 256;
+// @ts-ignore: decorator
+@inline const INITIAL_MARK_STACK: usize = 1 << 16;
+
+/** This worker's collector record (a Wasm global: per worker). */
+let record: usize = 0;
+let workerIndex: u32 = 0;
+/** Entries written by this worker's last publication of its globals. */
+let published: usize = 0;
+/** The publication ran out of room in the globals block. */
+let publishOverflow: bool = false;
+
+// Collector-only state (only the collecting worker touches it, while the world is stopped).
+let heapLo: usize = 0;
+let heapHi: usize = 0;
+let markStack: usize = 0;
+let markCap: usize = 0;
+let markTop: usize = 0;
+let markOverflow: bool = false;
+let liveObjects: u32 = 0;
+let liveRawBytes: u64 = 0;
+
+/** Registers this worker (at boot, before it allocates) and enters the mutator. False when out of memory. */
+export function gcAttachWorker(index: u32): bool {
+  workerIndex = index;
+  record = workerRecord(index);
+  mutatorEnter();
+  const g = heapAlloc(INITIAL_GLOBALS << 2);
+  if (g == 0) return false;
+  memory.fill(g, 0, INITIAL_GLOBALS << 2);
+  atomic.store<u32>(record + WR_GLOBALS, <u32>g);
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The mutator protocol
+
+/** Before this worker runs code that may allocate or hold guest references: waits out a collection in progress. */
+export function mutatorEnter(): void {
+  while (true) {
+    atomic.store<u32>(record + WR_STATE, MS_ACTIVE);
+    if (atomic.load<u32>(GC_STATE) != GC_COLLECTING) return;
+    atomic.store<u32>(record + WR_STATE, MS_OUTSIDE);
+    atomic.notify(record + WR_STATE);
+    atomic.wait<u32>(GC_STATE, GC_COLLECTING, 10_000_000);
+  }
+}
+
+/** This worker stops touching the heap (idle, or back in its JS event loop): publish its globals first. */
+export function mutatorLeave(): void {
+  publishGlobals();
+  atomic.store<u32>(record + WR_STATE, MS_OUTSIDE);
+  if (atomic.load<u32>(GC_STATE) == GC_COLLECTING) atomic.notify(record + WR_STATE);
+}
+
+/** A collection is requested or running: true at a scheduling point means "stop here" (checkpoint() yields). */
+// @ts-ignore: decorator
+@inline export function gcPending(): bool {
+  return atomic.load<u32>(GC_STATE) != GC_IDLE;
+}
+
+/**
+ * The scheduling point: called between two threads when `gcPending()`. No thread runs on this worker, so every
+ * guest reference it has is in a saved stack, a runtime record or its globals. Collects or waits for the collector.
+ */
+export function safepoint(): void {
+  if (atomic.cmpxchg<u32>(GC_STATE, GC_REQUESTED, GC_COLLECTING) == GC_REQUESTED) {
+    collect();
+    return;
+  }
+  if (atomic.load<u32>(GC_STATE) != GC_COLLECTING) return;
+  publishGlobals();
+  atomic.store<u32>(record + WR_STATE, MS_STOPPED);
+  atomic.notify(record + WR_STATE);
+  while (atomic.load<u32>(GC_STATE) == GC_COLLECTING) atomic.wait<u32>(GC_STATE, GC_COLLECTING, 10_000_000);
+  mutatorEnter(); // another collection may have begun already: enter as any worker would
+}
+
+/** Copies this worker's managed globals into its globals block (a raw block, so a root region). */
+function publishGlobals(): void {
+  const block = <usize>atomic.load<u32>(record + WR_GLOBALS);
+  if (block == 0) return;
+  const before = published;
+  published = 0;
+  publishOverflow = false;
+  __visit_globals(COOKIE_PUBLISH);
+  if (publishOverflow) {
+    const cap = heapCapacity(block) >> 2;
+    const bigger = heapRealloc(block, cap << 3);
+    if (bigger == 0) {
+      atomic.store<u32>(record + WR_FLAGS, WF_GLOBALS_LOST); // the collector will not collect until this clears
+      return;
+    }
+    memory.fill(bigger + (cap << 2), 0, cap << 2);
+    atomic.store<u32>(record + WR_GLOBALS, <u32>bigger);
+    publishGlobals();
+    return;
+  }
+  if (before > published) memory.fill(block + (published << 2), 0, (before - published) << 2); // stale entries
+  atomic.store<u32>(record + WR_FLAGS, 0);
+}
+
+/** AssemblyScript's `__visit` (memory/rt.ts): a reference found in a global or in an object's fields. */
+export function gcVisit(ptr: usize, cookie: u32): void {
+  if (cookie == COOKIE_PUBLISH) {
+    const block = <usize>load<u32>(record + WR_GLOBALS);
+    if ((published << 2) < heapCapacity(block)) store<u32>(block + (published << 2), <u32>ptr);
+    else publishOverflow = true;
+    published++;
+    return;
+  }
+  markWord(ptr);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Collecting
+
+function collect(): void {
+  publishGlobals(); // the collector's own globals are roots too
+  const start = clockNow();
+  for (let i: u32 = 0; i < MAX_WORKERS; i++) {
+    if (i == workerIndex) continue;
+    const state = workerRecord(i) + WR_STATE;
+    while (atomic.load<u32>(state) == MS_ACTIVE) atomic.wait<u32>(state, MS_ACTIVE, 1_000_000);
+  }
+  const stopped = clockNow();
+  let complete = true;
+  for (let i: u32 = 0; i < MAX_WORKERS; i++) {
+    if (atomic.load<u32>(workerRecord(i) + WR_FLAGS) & WF_GLOBALS_LOST) complete = false;
+  }
+  if (complete && prepareMarkStack()) {
+    markAndSweep();
+  } else {
+    atomic.add<u32>(GC_SKIPPED, 1); // a worker's roots are unknown: collecting now could free live objects
+  }
+  const end = clockNow();
+  const pause = end - start;
+  store<f64>(GC_PAUSE_LAST_MS, pause);
+  store<f64>(GC_PAUSE_TOTAL_MS, load<f64>(GC_PAUSE_TOTAL_MS) + pause);
+  if (pause > load<f64>(GC_PAUSE_MAX_MS)) store<f64>(GC_PAUSE_MAX_MS, pause);
+  if (stopped - start > load<f64>(GC_SAFEPOINT_MAX_MS)) store<f64>(GC_SAFEPOINT_MAX_MS, stopped - start);
+  atomic.store<u32>(GC_ALLOCATED, 0);
+  atomic.add<u32>(GC_COUNT, 1);
+  atomic.notify(GC_COUNT);
+  atomic.store<u32>(GC_STATE, GC_IDLE);
+  atomic.notify(GC_STATE);
+}
+
+/** The mark stack: kept between collections (a raw NO_SCAN block). False when there is no memory for one. */
+function prepareMarkStack(): bool {
+  markStack = <usize>load<u32>(GC_MARK_STACK);
+  markCap = <usize>load<u32>(GC_MARK_CAP);
+  if (markStack == 0) {
+    markStack = heapAlloc(INITIAL_MARK_STACK << 2);
+    if (markStack == 0) return false;
+    setNoScan(markStack);
+    markCap = INITIAL_MARK_STACK;
+    store<u32>(GC_MARK_STACK, <u32>markStack);
+    store<u32>(GC_MARK_CAP, <u32>markCap);
+  }
+  markTop = 0;
+  markOverflow = false;
+  return true;
+}
+
+/** Doubles the mark stack; false when the memory is full (marking then falls back to rescanning the heap). */
+function growMarkStack(): bool {
+  const bigger = heapAlloc(markCap << 3); // always a large block: no worker cache is involved
+  if (bigger == 0) return false;
+  setNoScan(bigger);
+  memory.copy(bigger, markStack, markTop << 2);
+  heapFree(markStack);
+  markStack = bigger;
+  markCap <<= 1;
+  store<u32>(GC_MARK_STACK, <u32>markStack);
+  store<u32>(GC_MARK_CAP, <u32>markCap);
+  return true;
+}
+
+function markAndSweep(): void {
+  syncMemoryView(); // the heap may reach into memory another worker grew since this one last looked
+  heapLo = <usize>atomic.load<u32>(HEAP_START);
+  heapHi = <usize>atomic.load<u32>(HEAP_TOP);
+  liveObjects = 0;
+  liveRawBytes = 0;
+  // Every free small block goes back on a rebuilt shared list; the caches start empty.
+  for (let i: u32 = 0; i < MAX_WORKERS; i++) {
+    const r = workerRecord(i);
+    dropCache(<usize>load<u32>(r + WR_CACHE));
+  }
+  for (let list: usize = 0; list < SMALL_CLASSES * 2; list++) store<u64>(FREE_LISTS + list * 8, 0);
+
+  scanStatic();
+  scanRawPages(); // also rebuilds the raw free lists and returns empty raw pages
+  drain();
+  while (markOverflow) {
+    markOverflow = false;
+    rescanMarked();
+    drain();
+  }
+  sweepManagedPages();
+}
+
+// @ts-ignore: decorator
+@inline function markWord(w: usize): void {
+  if (w >= heapLo && w < heapHi) markObject(w);
+}
+
+/** Marks the managed object that `w` points into, if any, and queues it for tracing. */
+function markObject(w: usize): void {
+  const page = w & ~(PAGE_SIZE - 1);
+  const desc = pageDesc(page);
+  const kind = desc >> 28;
+  // Words beyond a large object's first page are not taken as pointers to it. In a heap of gigabytes almost any
+  // number (a clock reading's upper half, a hash) points into some large array, and one such word would keep
+  // megabytes alive. Compiled code refers to an object by its start (fields are reached from it; an array's
+  // dataStart is its buffer's start), and the precise trace only ever passes starts.
+  if ((desc & PD_MANAGED) == 0) return;
+  let block: usize;
+  if (kind == PK_SMALL) {
+    if (w < page + FIRST_BLOCK) return;
+    const e = classEntry(<usize>(desc & PD_VALUE));
+    const size = <usize>load<u32>(e);
+    const index = <usize>((<u64>(w - page - FIRST_BLOCK) * <u64>load<u32>(e, 4)) >> 32); // exact: see classEntry
+    if (index >= <usize>load<u32>(e, 8)) return;
+    block = page + FIRST_BLOCK + index * size;
+  } else if (kind == PK_LARGE) {
+    block = page + FIRST_BLOCK;
+  } else {
+    return;
+  }
+  const h = load<u32>(block);
+  if ((h & (F_ALLOCATED | F_MANAGED | F_MARK)) != (F_ALLOCATED | F_MANAGED)) return; // free, raw or marked already
+  store<u32>(block, h | F_MARK);
+  liveObjects++;
+  if (markTop == markCap && !growMarkStack()) {
+    markOverflow = true; // traced later by rescanMarked
+    return;
+  }
+  store<u32>(markStack + (markTop << 2), <u32>(block + OBJECT_OFFSET));
+  markTop++;
+}
+
+function drain(): void {
+  while (markTop != 0) {
+    markTop--;
+    __visit_members(<usize>load<u32>(markStack + (markTop << 2)), COOKIE_MARK);
+  }
+}
+
+/** Conservative scan of [from, to) (4-byte aligned words). */
+function scanRange(from: usize, to: usize): void {
+  const lo = heapLo, hi = heapHi;
+  for (let p = from; p < to; p += 4) {
+    const w = <usize>load<u32>(p);
+    if (w >= lo && w < hi) markObject(w);
+  }
+}
+
+function scanStatic(): void {
+  scanRange(MEMORY_BASE, <usize>load<u32>(GC_STATIC_END) & ~<usize>3);
+}
+
+/** Scans an allocated raw block as a root region, as its flags say. */
+function scanRawBlock(block: usize, h: u32): void {
+  if (h & F_NO_SCAN) return;
+  const payload = block + HEADER_SIZE;
+  const end = block + <usize>(h & SIZE_MASK);
+  if (h & F_SCAN_ASYNCIFY) {
+    const current = <usize>load<u32>(payload);
+    if (current >= payload + 8 && current <= end) scanRange(payload + 8, current);
+    return;
+  }
+  scanRange(payload, end);
+}
+
+/** Walks the raw pages: scans allocated blocks as roots, chains free blocks into batches, frees empty pages. */
+function scanRawPages(): void {
+  let page = heapLo;
+  while (page < heapHi) {
+    const desc = pageDesc(page);
+    const kind = desc >> 28;
+    if (kind == PK_LARGE) {
+      const n = <usize>(desc & PD_VALUE);
+      if ((desc & PD_MANAGED) == 0) {
+        const h = load<u32>(page + FIRST_BLOCK);
+        liveRawBytes += <u64>(h & SIZE_MASK);
+        scanRawBlock(page + FIRST_BLOCK, h);
+      }
+      page += n << PAGE_SHIFT;
+      continue;
+    }
+    if (kind == PK_SMALL && (desc & PD_MANAGED) == 0) {
+      const cls = <usize>(desc & PD_VALUE);
+      const size = classSize(cls);
+      const n = blocksPerPage(size);
+      let used: u32 = 0;
+      let block = page + FIRST_BLOCK;
+      for (let i: usize = 0; i < n; i++, block += size) {
+        const h = load<u32>(block);
+        if (h & F_ALLOCATED) {
+          used++;
+          scanRawBlock(block, h);
+        }
+      }
+      liveRawBytes += <u64>used * size;
+      if (used == 0) freePages(page, 1);
+      else if (used < <u32>n) chainFreeBlocks(page, cls, size, n);
+    }
+    page += PAGE_SIZE;
+  }
+}
+
+/** Pushes the page's free blocks onto the shared list `list` in batches of at most BATCH_MAX, in address order. */
+function chainFreeBlocks(page: usize, list: usize, size: usize, n: usize): void {
+  let chain: usize = 0;
+  let count: u32 = 0;
+  let block = page + FIRST_BLOCK + (n - 1) * size;
+  for (let i: usize = 0; i < n; i++, block -= size) {
+    if (load<u32>(block) & F_ALLOCATED) continue;
+    store<u32>(block + HEADER_SIZE, <u32>chain);
+    chain = block;
+    if (++count == BATCH_MAX) { pushBatch(list, chain, count); chain = 0; count = 0; }
+  }
+  if (count != 0) pushBatch(list, chain, count);
+}
+
+/** After a mark stack overflow: traces every marked object again (children already marked are skipped). */
+function rescanMarked(): void {
+  let page = heapLo;
+  while (page < heapHi) {
+    const desc = pageDesc(page);
+    const kind = desc >> 28;
+    if (kind == PK_LARGE) {
+      const block = page + FIRST_BLOCK;
+      if ((desc & PD_MANAGED) != 0 && (load<u32>(block) & F_MARK) != 0) {
+        __visit_members(block + OBJECT_OFFSET, COOKIE_MARK);
+        drain();
+      }
+      page += <usize>(desc & PD_VALUE) << PAGE_SHIFT;
+      continue;
+    }
+    if (kind == PK_SMALL && (desc & PD_MANAGED) != 0) {
+      const size = classSize(<usize>(desc & PD_VALUE));
+      const n = blocksPerPage(size);
+      let block = page + FIRST_BLOCK;
+      for (let i: usize = 0; i < n; i++, block += size) {
+        if ((load<u32>(block) & (F_ALLOCATED | F_MARK)) == (F_ALLOCATED | F_MARK)) {
+          __visit_members(block + OBJECT_OFFSET, COOKIE_MARK);
+          drain();
+        }
+      }
+    }
+    page += PAGE_SIZE;
+  }
+}
+
+/** Frees unmarked managed blocks, clears the marks, rebuilds the managed free lists, frees empty pages. */
+function sweepManagedPages(): void {
+  let page = heapLo;
+  let freed: u64 = 0;
+  let liveManaged: u64 = 0;
+  while (page < heapHi) {
+    const desc = pageDesc(page);
+    const kind = desc >> 28;
+    if (kind == PK_LARGE) {
+      const n = <usize>(desc & PD_VALUE);
+      if ((desc & PD_MANAGED) != 0) {
+        const block = page + FIRST_BLOCK;
+        const h = load<u32>(block);
+        const size = h & SIZE_MASK;
+        if (h & F_MARK) {
+          store<u32>(block, h & ~F_MARK);
+          liveManaged += size;
+        } else if (h & F_ALLOCATED) {
+          store<u32>(block, size);
+          atomic.sub<u32>(HEAP_IN_USE, size);
+          freePages(page, n);
+        }
+      }
+      page += n << PAGE_SHIFT;
+      continue;
+    }
+    if (kind == PK_SMALL && (desc & PD_MANAGED) != 0) {
+      const cls = <usize>(desc & PD_VALUE);
+      const size = classSize(cls);
+      const n = blocksPerPage(size);
+      let used: u32 = 0;
+      let block = page + FIRST_BLOCK;
+      for (let i: usize = 0; i < n; i++, block += size) {
+        const h = load<u32>(block);
+        if (h & F_MARK) {
+          store<u32>(block, h & ~F_MARK);
+          used++;
+        } else if (h & F_ALLOCATED) {
+          store<u32>(block, <u32>size);
+          freed += size;
+        }
+      }
+      liveManaged += <u64>used * size;
+      if (used == 0) freePages(page, 1);
+      else if (used < <u32>n) chainFreeBlocks(page, cls + SMALL_CLASSES, size, n);
+    }
+    page += PAGE_SIZE;
+  }
+  store<u64>(GC_FREED_BYTES, load<u64>(GC_FREED_BYTES) + freed);
+  store<u32>(GC_LIVE_OBJECTS, liveObjects);
+  store<u32>(GC_LIVE_MANAGED_BYTES, <u32>liveManaged);
+  // Collect again after allocating as much as is live now (the heap stays within about twice the live data).
+  const live = liveManaged + liveRawBytes;
+  store<u32>(GC_LIVE_BYTES, <u32>live);
+  atomic.store<u32>(GC_TRIGGER, live > <u64>MIN_TRIGGER ? <u32>live : MIN_TRIGGER);
+}
