@@ -9,11 +9,13 @@ import { createServer } from "node:http";
 import { readFile, stat, readdir } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { webGuests } from "./suite.js";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 /** The guests (bench/guest/<name>.ts) the page runs; built into build/bench/<name>/<name>.wasm. */
-export const WEB_GUESTS = ["pingpong", "skynet", "spawn-flat", "fanout-cpu", "pingpong-cross", "parked-bytes"];
+/** Every guest a benchmark on the page needs (from the registry, so a new benchmark is served without a change here). */
+export const WEB_GUESTS = webGuests();
 
 const TYPES = {
   ".html": "text/html; charset=utf-8",

@@ -20,8 +20,19 @@ const NODE_ONLY = {
 /** Benchmarks whose vthreads variant only makes sense on the worker counts the registry gives (one worker). */
 const FIXED_WORKERS = new Set(["pingpong-depth1", "pingpong-depth20", "parked-bytes"]);
 
-/** Benchmarks that measure the host process (idle CPU time) and have no browser equivalent. */
-const NOT_IN_BROWSER = new Set(["idle-cpu"]);
+/**
+ * Benchmarks with no browser equivalent: idle CPU time measures the host process; the collector's benchmarks
+ * compare against Node-only baselines (V8's full GC through --expose-gc, the foundation's runtime built from git).
+ */
+export function notInBrowser(name) {
+  return name === "idle-cpu" || name.startsWith("gc-");
+}
+
+/** The guests (bench/guest/<name>.ts) of the benchmarks the page can run: the dev server builds these. */
+export function webGuests() {
+  const names = benchmarks.filter((b) => !notInBrowser(b.name)).flatMap((b) => b.variants.filter((v) => v.kind === "vthreads").map((v) => v.guest));
+  return [...new Set(names)];
+}
 
 /**
  * The plan: one entry per variant, in the order they run. `status` is "run" for the ones that run, otherwise
@@ -31,7 +42,7 @@ export function plan({ quick = true, only = [], maxWorkers = navigator.hardwareC
   const matches = (name) => only.length === 0 || only.some((p) => name === p || name.startsWith(`${p}-`));
   const out = [];
   for (const b of benchmarks) {
-    if (NOT_IN_BROWSER.has(b.name) || !matches(b.name)) continue;
+    if (notInBrowser(b.name) || !matches(b.name)) continue;
     const params = quick ? b.quickParams : b.params;
     const common = { benchmark: b.name, unit: b.unit, description: b.description, params, baseline: b.baseline?.variant ?? BASELINE_VARIANT };
     for (const v of b.variants.filter((v) => v.kind === "baseline")) {

@@ -37,7 +37,7 @@ export interface GcStats {
   /** Bytes allocated since the last collection, and the amount at which the next one is requested. */
   allocatedSinceLast: number;
   nextTriggerBytes: number;
-  /** References pinned by the host. */
+  /** References pinned by the host, plus one: the runtime pins its default (background) group. */
   pinned: number;
   /** False when the runtime was started with `gc: false`. */
   enabled: boolean;

@@ -388,3 +388,75 @@ export function onceRetries(): i32 {
   g2.join();
   return o.done ? atomic.load<i32>(ONCE_RUNS) : -3; // 2
 }
+
+// --- objects through primitives while the collector runs ------------------------------------------------------
+
+class Message {
+  constructor(public id: i32, public text: string, public parts: Array<i32>) {}
+}
+
+class ObjectFlow {
+  constructor(public ch: Channel<Message>, public box: Mutex<Array<Message>>, public perProducer: i32) {}
+  checked: i32 = 0;
+}
+
+class ObjectProducer {
+  constructor(public flow: ObjectFlow, public index: i32) {}
+}
+
+function makeMessage(id: i32): Message {
+  const parts = new Array<i32>(8);
+  for (let k = 0; k < 8; k++) parts[k] = id * 8 + k;
+  return new Message(id, "message #" + id.toString(), parts);
+}
+
+function checkMessage(m: Message): void {
+  if (m.text != "message #" + m.id.toString()) abort("message " + m.id.toString() + " text corrupted: " + m.text);
+  for (let k = 0; k < 8; k++) if (m.parts[k] != m.id * 8 + k) abort("message " + m.id.toString() + " parts corrupted");
+}
+
+function produceObjects(p: ObjectProducer): i32 {
+  for (let i = 0; i < p.flow.perProducer; i++) {
+    const id = p.index * p.flow.perProducer + i;
+    p.flow.ch.send(makeMessage(id));
+    if ((i & 15) == 0) {
+      // Park holding objects only a mutex-guarded array references: they must survive collections meanwhile.
+      const g = p.flow.box.lock();
+      g.value.push(makeMessage(-id - 1));
+      g.unlock();
+      sleep(0);
+    }
+  }
+  return 0;
+}
+
+function consumeObjects(flow: ObjectFlow): i32 {
+  while (flow.ch.next()) {
+    const m = flow.ch.take();
+    sleep(0); // park while the message is only in this thread's locals
+    checkMessage(m);
+    atomic.add<i32>(changetype<usize>(flow) + offsetof<ObjectFlow>("checked"), 1);
+  }
+  return 0;
+}
+
+/** Objects (strings, arrays) travel through a channel and sit in a mutex while threads park; all arrive intact. */
+export function objectFlow(producers: i32, consumers: i32, perProducer: i32): i32 {
+  const flow = new ObjectFlow(new Channel<Message>(16, "objects"), new Mutex<Array<Message>>(new Array<Message>()), perProducer);
+  const readers = new ThreadGroup();
+  for (let i = 0; i < consumers; i++) readers.spawn<ObjectFlow, i32>(consumeObjects, flow);
+  const writers = new ThreadGroup();
+  for (let i = 0; i < producers; i++) writers.spawn<ObjectProducer, i32>(produceObjects, new ObjectProducer(flow, i));
+  writers.join();
+  flow.ch.close();
+  readers.join();
+  const g = flow.box.lock();
+  const kept = g.value;
+  for (let i = 0; i < kept.length; i++) {
+    const m = kept[i];
+    if (m.text != "message #" + m.id.toString()) abort("kept message corrupted");
+  }
+  const n = kept.length;
+  g.unlock();
+  return flow.checked * 0 + (flow.checked == producers * perProducer ? n : -1);
+}

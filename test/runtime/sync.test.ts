@@ -108,3 +108,21 @@ describe("misuse and failure, with clear errors", () => {
     expect(await rt.call("onceRetries")).toBe(2);
   }, TEST_TIMEOUT);
 });
+
+describe("objects through the primitives while the collector runs", () => {
+  it("strings and arrays sent through a channel and kept in a mutex survive 20 forced collections on 4 workers", async () => {
+    const rt = await start(wasm, 4);
+    const producers = 8, per = 3000;
+    const call = callWithin(rt, 60, "objectFlow", producers, 4, per);
+    let done = false;
+    void call.finally(() => (done = true)).catch(() => {});
+    let collections = 0;
+    while (!done && collections < 20) {
+      await rt.collect();
+      collections++;
+    }
+    expect(await call).toBe(producers * Math.ceil(per / 16));
+    expect(rt.memoryStats().gc.collections).toBeGreaterThan(0);
+    await stop(rt);
+  }, TEST_TIMEOUT);
+});
