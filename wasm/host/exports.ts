@@ -6,6 +6,7 @@ import { heapInit, heapAlloc, heapAllocManaged, heapFree, heapAttachWorker } fro
 import { gcAttachWorker, mutatorEnter, mutatorLeave } from "../memory/gc";
 import { pin, unpin } from "../memory/pins";
 import { setWorkerIndex, setScratch } from "../scheduler/local";
+import { setWorkerCount } from "../memory/sharing";
 import { allocScratch } from "../scheduler/stacks";
 import { runSlice, failRunning } from "../scheduler/loop";
 import { attachWorker, runnableCount } from "../scheduler/runqueue";
@@ -42,6 +43,7 @@ export function __vt_boot(workerIndex: u32, workers: u32): usize {
   }
   const stats = WORKER_STATS + <usize>workerIndex * 64;
   setWorkerIndex(workerIndex, stats);
+  setWorkerCount(workers);
   // From here this worker touches the heap: a collection must wait for it (and it for a collection in progress).
   if (!gcAttachWorker(workerIndex)) abort("vthreads: out of memory for the worker's globals block");
   if (!heapAttachWorker(workerIndex, stats + WS_HEAP_IN_USE)) abort("vthreads: out of memory for the worker's block cache");

@@ -1,9 +1,12 @@
 // A test-and-test-and-set spin lock on a shared word, for the runtime's own short critical sections
 // (queue links, timer heap, group bookkeeping). Never held across a suspension or a host call.
+// With one worker it is never contended, and costs no locked instruction (memory/sharing.ts).
+
+import { cas, publish } from "./sharing";
 
 export function lock(addr: usize): void {
   while (true) {
-    if (atomic.cmpxchg<i32>(addr, 0, 1) == 0) return;
+    if (cas<i32>(addr, 0, 1) == 0) return;
     // Spin on a plain read until it looks free, so waiting workers don't hammer the cache line with writes.
     let spins = 0;
     while (atomic.load<i32>(addr) != 0) {
@@ -17,10 +20,10 @@ export function lock(addr: usize): void {
 }
 
 export function unlock(addr: usize): void {
-  atomic.store<i32>(addr, 0);
+  publish<i32>(addr, 0);
 }
 
 /** Takes the lock only if it is free right now. */
 export function tryLock(addr: usize): bool {
-  return atomic.load<i32>(addr) == 0 && atomic.cmpxchg<i32>(addr, 0, 1) == 0;
+  return atomic.load<i32>(addr) == 0 && cas<i32>(addr, 0, 1) == 0;
 }

@@ -8,17 +8,18 @@ import { T_STATE, ST_RUNNING, ST_RUNNABLE, ST_PARKING, ST_PARKED, ST_NOTIFIED } 
 import { current } from "./local";
 import { __vt_suspend, REASON_PARK } from "./suspend";
 import * as runqueue from "./runqueue";
+import { cas, publish } from "../memory/sharing";
 
 /** Step 1 of blocking: mark the running thread PARKING (before publishing it anywhere). */
 export function prepareToPark(): usize {
   const t = current;
-  atomic.store<i32>(t + T_STATE, ST_PARKING);
+  publish<i32>(t + T_STATE, ST_PARKING);
   return t;
 }
 
 /** Undo step 1 when the condition turned out to be met before the thread was published. */
 export function cancelPark(t: usize): void {
-  atomic.store<i32>(t + T_STATE, ST_RUNNING);
+  publish<i32>(t + T_STATE, ST_RUNNING);
 }
 
 /** Step 2: suspend until woken. */
@@ -28,9 +29,9 @@ export function park(): void {
 
 /** Called by the scheduler once the unwind of a parking thread has stopped. */
 export function parked(t: usize): void {
-  if (atomic.cmpxchg<i32>(t + T_STATE, ST_PARKING, ST_PARKED) != ST_PARKING) {
+  if (cas<i32>(t + T_STATE, ST_PARKING, ST_PARKED) != ST_PARKING) {
     // Woken while unwinding (NOTIFIED): run it again.
-    atomic.store<i32>(t + T_STATE, ST_RUNNABLE);
+    publish<i32>(t + T_STATE, ST_RUNNABLE);
     runqueue.requeue(t);
   }
 }
@@ -40,12 +41,12 @@ export function unpark(t: usize): void {
   while (true) {
     const s = atomic.load<i32>(t + T_STATE);
     if (s == ST_PARKED) {
-      if (atomic.cmpxchg<i32>(t + T_STATE, ST_PARKED, ST_RUNNABLE) == ST_PARKED) {
+      if (cas<i32>(t + T_STATE, ST_PARKED, ST_RUNNABLE) == ST_PARKED) {
         runqueue.push(t);
         return;
       }
     } else if (s == ST_PARKING) {
-      if (atomic.cmpxchg<i32>(t + T_STATE, ST_PARKING, ST_NOTIFIED) == ST_PARKING) return;
+      if (cas<i32>(t + T_STATE, ST_PARKING, ST_NOTIFIED) == ST_PARKING) return;
     } else {
       return;
     }

@@ -13,6 +13,7 @@ import { current } from "./local";
 import { prepareToPark, park, unpark } from "./park";
 import { unlock, tryLock } from "../memory/spinlock";
 import { removeTimerLocked } from "./timers";
+import { publish } from "../memory/sharing";
 
 // What a thread waits on (its waitKind), for dumps.
 // @ts-ignore: decorator
@@ -99,8 +100,8 @@ export function qTake(q: usize, reason: i32): usize {
 // @ts-ignore: decorator
 @inline function forget(t: usize, reason: i32): void {
   store<i32>(t, reason, T_WAKE);
-  atomic.store<usize>(t + T_WAIT_QUEUE, 0);
-  atomic.store<usize>(t + T_WAIT_LOCK, 0);
+  publish<usize>(t + T_WAIT_QUEUE, 0);
+  publish<usize>(t + T_WAIT_LOCK, 0);
 }
 
 /**
@@ -115,13 +116,13 @@ export function waitIn(lockAddr: usize, q: usize, kind: i32, obj: usize, shielde
   store<i32>(t, kind, T_WAIT_KIND);
   store<usize>(t, obj, T_WAIT_OBJ);
   store<i32>(t, WAKE_NONE, T_WAKE);
-  atomic.store<usize>(t + T_WAIT_QUEUE, q);
-  atomic.store<usize>(t + T_WAIT_LOCK, lockAddr);
+  publish<usize>(t + T_WAIT_QUEUE, q);
+  publish<usize>(t + T_WAIT_LOCK, lockAddr); // then read the cancel word: the Dekker pair with cancelThread
   if (!shielded && atomic.load<i32>(t + T_CANCEL) > 0) {
     if (q == SLEEP_QUEUE) removeTimerLocked(t);
     forget(t, WAKE_CANCELLED);
     store<i32>(t, W_NONE, T_WAIT_KIND);
-    atomic.store<i32>(t + T_STATE, ST_RUNNING);
+    publish<i32>(t + T_STATE, ST_RUNNING);
     unlock(lockAddr);
     return WAKE_CANCELLED;
   }

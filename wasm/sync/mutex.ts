@@ -15,6 +15,7 @@ import { waitIn, qTake, qEmpty, W_MUTEX, WAKE_GRANTED } from "../scheduler/waitq
 import { unpark } from "../scheduler/park";
 import { failCurrent, exitCancelled, requireThread } from "../scheduler/fail";
 import { lock, unlock } from "../memory/spinlock";
+import { cas, publish } from "../memory/sharing";
 
 // @ts-ignore: decorator
 @inline const FREE: i32 = 0;
@@ -59,7 +60,7 @@ export class MutexCore {
     if (t == 0) requireThread("Mutex.lock");
     if (atomic.load<i32>(t + T_CANCEL) > 0) exitCancelled();
     const self = changetype<usize>(this);
-    if (atomic.cmpxchg<i32>(self, FREE, LOCKED) == FREE) {
+    if (cas<i32>(self, FREE, LOCKED) == FREE) {
       this.owner = t;
       this.heldNext = changetype<MutexCore | null>(load<usize>(t, T_HELD));
       store<usize>(t, self, T_HELD);
@@ -73,7 +74,7 @@ export class MutexCore {
     const t = current;
     if (t == 0) requireThread("Mutex.tryLock");
     const self = changetype<usize>(this);
-    if (atomic.cmpxchg<i32>(self, FREE, LOCKED) != FREE) return false;
+    if (cas<i32>(self, FREE, LOCKED) != FREE) return false;
     this.owner = t;
     this.heldNext = changetype<MutexCore | null>(load<usize>(t, T_HELD));
     store<usize>(t, self, T_HELD);
@@ -90,7 +91,7 @@ export class MutexCore {
     if (load<usize>(t, T_HELD) == self) store<usize>(t, changetype<usize>(this.heldNext), T_HELD);
     else unholdSlow(t, self);
     this.owner = 0;
-    if (atomic.cmpxchg<i32>(self, LOCKED, FREE) != LOCKED) releaseSlow(self);
+    if (cas<i32>(self, LOCKED, FREE) != LOCKED) releaseSlow(self);
   }
 
   /** Fails the caller unless it holds the lock (every access to the value goes through here). */
@@ -203,7 +204,8 @@ export class Mutex<T> extends MutexCore {
    * Waits for the lock and returns the guard through which the value is reached. Fails the caller if the mutex is
    * poisoned (the lock is released again as the caller ends); ends a cancelled caller.
    */
-  lock(): MutexGuard<T> {
+  // @ts-ignore: decorator
+  @inline lock(): MutexGuard<T> {
     this.acquire();
     if (this.poisoned) this.poisonCheck();
     return changetype<MutexGuard<T>>(this);
@@ -228,12 +230,14 @@ export class Mutex<T> extends MutexCore {
  * another type, so locking allocates nothing.) Every access checks that the calling thread still holds the lock.
  */
 export class MutexGuard<T> extends Mutex<T> {
-  get value(): T {
+  // @ts-ignore: decorator
+  @inline get value(): T {
     this.checkHeld("value");
     return this.inner;
   }
 
-  set value(v: T) {
+  // @ts-ignore: decorator
+  @inline set value(v: T) {
     this.checkHeld("value");
     this.inner = v;
   }
@@ -247,7 +251,8 @@ export class MutexGuard<T> extends Mutex<T> {
     this.clearPoisonFlag();
   }
 
-  unlock(): void {
+  // @ts-ignore: decorator
+  @inline unlock(): void {
     this.release();
   }
 }
