@@ -98,6 +98,57 @@ export const benchmarks = [
     ],
   },
   {
+    name: "mutex-uncontended",
+    unit: "ns/lock",
+    description: "one thread: n x (lock a Mutex<i64>, increment the guarded counter, unlock); promise mutex: await lock()",
+    params: { n: 10_000_000 },
+    quickParams: { n: 1_000_000 },
+    variants: [
+      { variant: "async-await", workers: 1, kind: "baseline", module: "./baselines/mutex.js", export: "uncontended" },
+      { variant: "vthreads", workers: 1, kind: "vthreads", module: "./vthreads/mutex.js", export: "uncontended", guest: "mutex" },
+    ],
+  },
+  {
+    name: "mutex-contended",
+    unit: "ns/lock",
+    description: "1,000 threads each increment one mutex-guarded counter k times, yielding while holding the lock",
+    params: { threads: 1000, k: 200 },
+    quickParams: { threads: 1000, k: 10 },
+    variants: [
+      { variant: "async-await", workers: 1, kind: "baseline", module: "./baselines/mutex.js", export: "contended" },
+      { variant: "vthreads", workers: 1, kind: "vthreads", module: "./vthreads/mutex.js", export: "contended", guest: "mutex" },
+      { variant: "vthreads", workers: 2, kind: "vthreads", module: "./vthreads/mutex.js", export: "contended", guest: "mutex" },
+    ],
+  },
+  {
+    name: "channel-pingpong",
+    unit: "ns/hand-off",
+    description: "two threads bounce a number over two channels of capacity 1, n round trips (2n one-way hand-offs)",
+    params: { n: 200_000 },
+    quickParams: { n: 20_000 },
+    // the target: within 3x the bare yield ping-pong (pingpong-depth1, in the same invocation)
+    compareWith: { benchmark: "pingpong-depth1", variant: "vthreads", workers: 1, what: "the bare yield ping-pong", target: 3 },
+    variants: [
+      { variant: "async-await", workers: 1, kind: "baseline", module: "./baselines/channel.js", export: "asyncAwait" },
+      { variant: "vthreads", workers: 1, kind: "vthreads", module: "./vthreads/channel.js", export: "blocking", guest: "channel" },
+      { variant: "vthreads", workers: 2, kind: "vthreads", module: "./vthreads/channel.js", export: "blocking", guest: "channel" },
+      { variant: "vthreads-polling", workers: 1, kind: "vthreads", module: "./vthreads/channel.js", export: "polling", guest: "channel" },
+      { variant: "vthreads-polling", workers: 2, kind: "vthreads", module: "./vthreads/channel.js", export: "polling", guest: "channel" },
+    ],
+  },
+  {
+    name: "semaphore-fanout",
+    unit: "ns/task",
+    description: "10,000 threads limited by a Semaphore(8): acquire, small xorshift chunk, one yield holding it, release",
+    params: { tasks: 10_000, permits: 8, work: 200 },
+    quickParams: { tasks: 10_000, permits: 8, work: 50 },
+    variants: [
+      { variant: "async-await", workers: 1, kind: "baseline", module: "./baselines/semaphore.js", export: "asyncAwait" },
+      { variant: "vthreads", workers: 1, kind: "vthreads", module: "./vthreads/semaphore.js", guest: "semaphore" },
+      { variant: "vthreads", workers: 2, kind: "vthreads", module: "./vthreads/semaphore.js", guest: "semaphore" },
+    ],
+  },
+  {
     name: "idle-cpu",
     unit: "% of a core",
     description: "CPU time of a started, idle process with 4 workers over 1 s, after 200 ms of settling",
