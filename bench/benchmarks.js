@@ -149,6 +149,18 @@ export const benchmarks = [
     ],
   },
   {
+    name: "event-waitgroup",
+    unit: "ns/wake",
+    description: "rounds of a barrier: the root sets an Event that 1,000 threads wait for, they mark a WaitGroup done",
+    params: { threads: 1000, rounds: 200 },
+    quickParams: { threads: 1000, rounds: 20 },
+    variants: [
+      { variant: "async-await", workers: 1, kind: "baseline", module: "./baselines/barrier.js", export: "asyncAwait" },
+      { variant: "vthreads", workers: 1, kind: "vthreads", module: "./vthreads/barrier.js", guest: "barrier" },
+      { variant: "vthreads", workers: 2, kind: "vthreads", module: "./vthreads/barrier.js", guest: "barrier" },
+    ],
+  },
+  {
     name: "idle-cpu",
     unit: "% of a core",
     description: "CPU time of a started, idle process with 4 workers over 1 s, after 200 ms of settling",
