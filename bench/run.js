@@ -245,7 +245,10 @@ function printNotes(rows, selected = []) {
       if (r.benchmark !== b.name || r.status !== "ok" || !r.variant.startsWith(c.variant)) continue;
       const x = r.median / ref.median;
       const judged = c.target !== undefined && r.variant === c.variant && r.workers === c.workers; // the target's case
-      const verdict = !judged ? "" : `; target <= ${c.target}x: ${x <= c.target ? "met" : "NOT met"}`;
+      const noisy = r.mad > 0.1 || ref.mad > 0.1; // a verdict from a noisy median would be a coin toss
+      const verdict = !judged
+        ? ""
+        : `; target <= ${c.target}x: ${noisy ? "no verdict (±MAD above 10 %: noisy run)" : x <= c.target ? "met" : "NOT met"}`;
       lines.push(`  ${b.name} / ${r.variant} / workers ${r.workers} vs ${label}: ${x.toFixed(2)}x (median / median)${verdict}`);
     }
   }
