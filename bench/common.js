@@ -126,3 +126,13 @@ export function gcAllocExpected(n) {
 export function gcPauseExpected(live) {
   return sumBelow(Math.floor(live / 4));
 }
+
+/**
+ * A concurrency limit: `seen` (the most tasks inside at once) must not exceed `limit`, and when `mustReach` (a
+ * single-threaded run with more tasks than permits, where every permit is taken before the first is released) it
+ * must reach it: a limiter that let fewer through would be wrong too.
+ */
+export function checkMaxInside(what, seen, limit, mustReach) {
+  if (seen > limit) throw new Error(`${what}: ${seen} tasks inside at once, the limit is ${limit}`);
+  if (mustReach && seen !== limit) throw new Error(`${what}: at most ${seen} tasks inside at once, expected the limit ${limit}`);
+}

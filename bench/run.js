@@ -217,7 +217,7 @@ function formatValue(x) {
 }
 
 /** Per-variant extra numbers (median over the measured runs), and derived comparisons such as speed-ups. */
-function printNotes(rows) {
+function printNotes(rows, selected = []) {
   const lines = [];
   const fmt = (v) => (Array.isArray(v) ? `[${v.map((x) => formatValue(x)).join(", ")}]` : formatValue(v));
   for (const r of rows) {
@@ -230,6 +230,27 @@ function printNotes(rows) {
     if (r.status !== "ok" || r.variant !== "vthreads" || r.workers === 1) continue;
     const one = rows.find((x) => x.benchmark === r.benchmark && x.variant === "vthreads" && x.workers === 1 && x.status === "ok");
     if (one && r.unit === "ms") lines.push(`  ${r.benchmark}: vthreads ${r.workers} workers vs 1 worker: ${(one.median / r.median).toFixed(2)}x faster (median / median)`);
+  }
+  // a benchmark that names another one to compare with (`compareWith` in benchmarks.js), e.g. channel vs yield ping-pong
+  for (const b of selected) {
+    const c = b.compareWith;
+    if (!c) continue;
+    const ref = rows.find((x) => x.benchmark === c.benchmark && x.variant === c.variant && x.workers === c.workers && x.status === "ok");
+    const label = `${c.benchmark} / ${c.variant} / workers ${c.workers} (${c.what})`;
+    if (!ref) {
+      lines.push(`  ${b.name} vs ${label}: not in this run (add it: --only ${b.name},${c.benchmark})`);
+      continue;
+    }
+    for (const r of rows) {
+      if (r.benchmark !== b.name || r.status !== "ok" || !r.variant.startsWith(c.variant)) continue;
+      const x = r.median / ref.median;
+      const judged = c.target !== undefined && r.variant === c.variant && r.workers === c.workers; // the target's case
+      const noisy = r.mad > 0.1 || ref.mad > 0.1; // a verdict from a noisy median would be a coin toss
+      const verdict = !judged
+        ? ""
+        : `; target <= ${c.target}x: ${noisy ? "no verdict (±MAD above 10 %: noisy run)" : x <= c.target ? "met" : "NOT met"}`;
+      lines.push(`  ${b.name} / ${r.variant} / workers ${r.workers} vs ${label}: ${x.toFixed(2)}x (median / median)${verdict}`);
+    }
   }
   if (lines.length === 0) return;
   console.log("");
@@ -354,7 +375,7 @@ async function main() {
   }
 
   printTable(rows, selected);
-  printNotes(rows);
+  printNotes(rows, selected);
   const notOk = rows.filter((r) => r.status !== "ok");
   if (notOk.length > 0) {
     console.log("");

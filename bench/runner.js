@@ -20,7 +20,9 @@ export async function runVariant(job) {
   let rt = null;
   let once;
   if (job.kind === "vthreads") {
-    if (typeof mod.run !== "function") throw new Error(`${job.module} does not export run(rt, params)`);
+    // a vthreads module exports run(rt, params), or several such functions named by the variant's `export`
+    const runFn = mod[job.export ?? "run"];
+    if (typeof runFn !== "function") throw new Error(`${job.module} does not export ${job.export ?? "run"}(rt, params)`);
     if (!job.wasmPath) throw new Error(`no built module for ${job.benchmark}/${job.variant}`);
     rt = await startRuntime(job.wasmPath, job.workers, job.runtime);
     // A variant may run without the collector (`runtime: { gc: false }`): then every run leaves its guest objects
@@ -30,7 +32,7 @@ export async function runVariant(job) {
     let growth = 0; // largest heap growth of one run so far
     const runOnce = async () => {
       const start = rt.memoryStats().heapReserved;
-      const value = await mod.run(rt, job.params);
+      const value = await runFn(rt, job.params);
       growth = Math.max(growth, rt.memoryStats().heapReserved - start);
       return value;
     };
