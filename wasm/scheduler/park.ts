@@ -22,8 +22,9 @@ export function cancelPark(t: usize): void {
   publish<i32>(t + T_STATE, ST_RUNNING);
 }
 
-/** Step 2: suspend until woken. */
-export function park(): void {
+/** Step 2: suspend until woken. Inlined: one frame fewer for every waiter to unwind and rewind. */
+// @ts-ignore: decorator
+@inline export function park(): void {
   __vt_suspend(REASON_PARK);
 }
 
