@@ -2,7 +2,7 @@
 // around the root call (which includes spawning the threads and allocating the rounds' events and wait groups).
 // Metric: ns per thread and round. Verified: the sum, and no wait returned before its event was set.
 import { expectValue, sumBelow, now } from "../common.js";
-import { schedulerDelta } from "./host.js";
+import { schedulerDelta } from "./stats.js"; // not host.js: the page in bench/web loads this too
 
 export const guest = "barrier";
 

@@ -5,7 +5,7 @@
 // Info: `cross` = hand-offs whose receiver ran on another worker than the sender (2n at most), and the scheduler
 // counters.
 import { expectValue, now } from "../common.js";
-import { schedulerDelta } from "./host.js";
+import { schedulerDelta } from "./stats.js"; // not host.js: the page in bench/web loads this too
 
 export const guest = "channel";
 

@@ -4,7 +4,7 @@
 // - contended(rt, { threads, k }): mutexContended(threads, k), ns per lock+unlock; info `waited` = lock() calls that
 //   found the lock taken (all but the very first on one worker) and the scheduler counters.
 import { expectValue, now } from "../common.js";
-import { schedulerDelta } from "./host.js";
+import { schedulerDelta } from "./stats.js"; // not host.js: the page in bench/web loads this too
 
 export const guest = "mutex";
 

@@ -3,7 +3,7 @@
 // Verified: the sum (common.js fanoutExpected) and at most `permits` threads inside at once (exactly `permits` on
 // one worker). Info: `maxInside` and the scheduler counters.
 import { checkMaxInside, expectValue, fanoutExpected, now } from "../common.js";
-import { schedulerDelta } from "./host.js";
+import { schedulerDelta } from "./stats.js"; // not host.js: the page in bench/web loads this too
 
 export const guest = "semaphore";
 

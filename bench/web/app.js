@@ -75,13 +75,13 @@ let liveRuntime = null;
 async function runVthreads(entry, count, onSample) {
   const variantModule = await import(new URL(entry.module, BENCH_DIR).href);
   const module = await compileGuest(entry.guest);
-  let rt = await Runtime.start(module, { workers: entry.workers });
+  let rt = await Runtime.start(module, { ...entry.runtime, workers: entry.workers });
   liveRuntime = rt;
   // No collector for guest objects yet: restart before a run that might not fit (as bench/runner.js does).
   let growth = 0;
   const runOnce = async () => {
     const start = rt.memoryStats().heapReserved;
-    const out = await variantModule.run(rt, entry.params);
+    const out = await variantModule[entry.export ?? "run"](rt, entry.params);
     growth = Math.max(growth, rt.memoryStats().heapReserved - start);
     return out;
   };
@@ -89,7 +89,7 @@ async function runVthreads(entry, count, onSample) {
     for (let i = 0; i < count; i++) {
       if (growth > 0 && rt.memoryStats().heapReserved + 2 * growth > rt.manifest.memory.maximum * 65536) {
         await rt.close();
-        rt = liveRuntime = await Runtime.start(module, { workers: entry.workers });
+        rt = liveRuntime = await Runtime.start(module, { ...entry.runtime, workers: entry.workers });
         await runOnce();
       }
       const out = await withTimeout(runOnce(), options.timeoutSec, `${entry.benchmark} vthreads`, () => forceClose(rt));

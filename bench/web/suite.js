@@ -51,15 +51,20 @@ export function plan({ quick = true, only = [], maxWorkers = navigator.hardwareC
     }
     const vthreads = b.variants.filter((v) => v.kind === "vthreads");
     if (vthreads.length === 0) continue;
-    const counts = FIXED_WORKERS.has(b.name)
-      ? [...new Set(vthreads.map((v) => v.workers))]
-      : Array.from({ length: Math.max(1, maxWorkers) }, (_, i) => i + 1);
-    for (const backend of BACKENDS) {
-      for (const workers of counts) {
-        out.push({
-          ...common, variant: "vthreads", backend: backend.name, workers, kind: "vthreads", module: vthreads[0].module, guest: vthreads[0].guest,
-          status: backend.available ? "run" : "unavailable", reason: backend.reason,
-        });
+    // One row set per vthreads variant (e.g. channel-pingpong's "vthreads" and "vthreads-polling"), each with its
+    // own driver function (`export`) and runtime options.
+    for (const name of [...new Set(vthreads.map((v) => v.variant))]) {
+      const own = vthreads.filter((v) => v.variant === name);
+      const counts = FIXED_WORKERS.has(b.name)
+        ? [...new Set(own.map((v) => v.workers))]
+        : Array.from({ length: Math.max(1, maxWorkers) }, (_, i) => i + 1);
+      for (const backend of BACKENDS) {
+        for (const workers of counts) {
+          out.push({
+            ...common, variant: name, backend: backend.name, workers, kind: "vthreads", module: own[0].module, guest: own[0].guest,
+            export: own[0].export, runtime: own[0].runtime, status: backend.available ? "run" : "unavailable", reason: backend.reason,
+          });
+        }
       }
     }
   }
