@@ -247,6 +247,7 @@ export class WorkerCore {
       return;
     }
     this.pumping = false;
+    this.hostCalls.checkCancels(); // threads this slice cancelled may have been waiting on our calls
     if (status === RUN_BUSY) this.host.soon(this.pump);
     else this.sleep();
   };

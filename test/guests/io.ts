@@ -89,7 +89,9 @@ export function get(url: string): string {
 
 /** POST `body` to `url` with a header: "status|content-type|text". */
 export function post(url: string, body: string): string {
-  const r = fetch(url, new FetchOptions().header("X-Test", "yes").text(body));
+  const first = new FetchOptions();
+  first.method = "POST";
+  const r = fetch(url, first.header("X-Test", "yes").text(body));
   const o = new FetchOptions();
   o.method = "PUT";
   const r2 = fetch(url, o.header("X-Test", "put").text(body + "!"));
