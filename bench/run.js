@@ -311,6 +311,7 @@ async function main() {
         module: v.module,
         export: v.export,
         workers: v.workers,
+        hostModule: v.hostModule,
         params: bench.params,
         reps: opts.reps,
         warmup: opts.warmup,

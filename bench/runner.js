@@ -22,7 +22,8 @@ export async function runVariant(job) {
   if (job.kind === "vthreads") {
     if (typeof mod.run !== "function") throw new Error(`${job.module} does not export run(rt, params)`);
     if (!job.wasmPath) throw new Error(`no built module for ${job.benchmark}/${job.variant}`);
-    rt = await startRuntime(job.wasmPath, job.workers);
+    const hostModule = job.hostModule ? new URL(job.hostModule, import.meta.url) : undefined;
+    rt = await startRuntime(job.wasmPath, job.workers, hostModule);
     // The guest heap has no collector yet: every run leaves its guest objects (futures, groups, arrays) behind,
     // ~84 MB per full skynet run, and the shared memory cannot exceed its maximum (2 GiB). Before a run that might
     // not fit, start a fresh runtime and give it one unmeasured run, instead of letting the run fail with
@@ -41,7 +42,7 @@ export async function runVariant(job) {
         const old = rt;
         rt = null;
         await old.close();
-        rt = await startRuntime(job.wasmPath, job.workers);
+        rt = await startRuntime(job.wasmPath, job.workers, hostModule);
         await runOnce();
       }
       return runOnce();

@@ -36,10 +36,10 @@ export async function buildGuest(name) {
   return out.wasmPath;
 }
 
-/** Starts a runtime on a built module. */
-export async function startRuntime(wasmPath, workers) {
+/** Starts a runtime on a built module (with the benchmark's host functions, if it has any). */
+export async function startRuntime(wasmPath, workers, hostModule) {
   const { Runtime } = await loadHost();
-  return Runtime.start(wasmPath, { workers });
+  return Runtime.start(wasmPath, { workers, hostModule });
 }
 
 // Re-exported for older imports; the variants import ./stats.js, which also runs in a browser.

@@ -20,8 +20,11 @@ const NODE_ONLY = {
 /** Benchmarks whose vthreads variant only makes sense on the worker counts the registry gives (one worker). */
 const FIXED_WORKERS = new Set(["pingpong-depth1", "pingpong-depth20", "parked-bytes"]);
 
-/** Benchmarks that measure the host process (idle CPU time) and have no browser equivalent. */
-const NOT_IN_BROWSER = new Set(["idle-cpu"]);
+/**
+ * Benchmarks that measure the host process (idle CPU time) and have no browser equivalent, or need Node (the I/O
+ * ones start a node:http server and give the runtime a hostModule).
+ */
+const NOT_IN_BROWSER = new Set(["idle-cpu", "io-fanout", "host-call-value", "host-call-promise"]);
 
 /**
  * The plan: one entry per variant, in the order they run. `status` is "run" for the ones that run, otherwise

@@ -248,9 +248,39 @@ export class WorkerCore {
     }
     this.pumping = false;
     this.hostCalls.checkCancels(); // threads this slice cancelled may have been waiting on our calls
-    if (status === RUN_BUSY) this.host.soon(this.pump);
-    else this.sleep();
+    if (status === RUN_BUSY) {
+      this.microtaskRunsSince = 0;
+      this.host.soon(this.pump);
+    } else if (this.hostCalls.pending > 0 && this.microtaskBudgetLeft()) {
+      // A host call's promise may settle in the microtasks queued meanwhile (an already-resolved one does): look
+      // again right after them, instead of paying for a sleep and a wake-up.
+      queueMicrotask(this.afterMicrotasks);
+    } else {
+      this.microtaskRunsSince = 0;
+      this.sleep();
+    }
   };
+
+  private afterMicrotasks = (): void => {
+    if (this.exports.__vt_runnable() > 0) this.pump();
+    else {
+      this.microtaskRunsSince = 0;
+      this.sleep();
+    }
+  };
+
+  /** When slices started from microtasks began; 0 when the last one came from the event loop. */
+  private microtaskRunsSince = 0;
+
+  /**
+   * Slices run from microtasks keep the event loop from taking messages and I/O; after a slice's worth of time in a
+   * row, go through the event loop again.
+   */
+  private microtaskBudgetLeft(): boolean {
+    const now = performance.now();
+    if (this.microtaskRunsSince === 0) this.microtaskRunsSince = now;
+    return now - this.microtaskRunsSince < this.sliceMs;
+  }
 
   /** A trap or abort escaped `__vt_run`: fail the thread that was running, keep the worker. */
   private failRunningThread(error: unknown): void {
