@@ -20,7 +20,7 @@ interface HostCallExports {
 }
 
 // Record fields and value tags (wasm/io/record.ts).
-const R_STATE = 12, R_NAME = 20, R_ARGC = 28, R_RES_TAG = 40, R_RES_BITS = 48, R_ARGS = 56, VALUE_SIZE = 16;
+const R_STATE = 12, R_NAME = 20, R_ARGC = 28, R_SINCE = 32, R_RES_TAG = 40, R_RES_BITS = 48, R_ARGS = 56, VALUE_SIZE = 16;
 const RS_OK = 1, RS_FAILED = 2, RS_CANCELLED = 3;
 const TAG_VOID = 0, TAG_I32 = 1, TAG_F64 = 2, TAG_I64 = 3, TAG_BOOL = 4, TAG_STR = 5, TAG_BYTES = 6, TAG_LIST = 7;
 // Uint8Array fields (AssemblyScript's ArrayBufferView).
@@ -75,6 +75,8 @@ export class HostCalls {
       return this.finishNow(rec, RS_FAILED, message(e));
     }
     if (!isThenable(result)) return this.finishNow(rec, RS_OK, result);
+    // Only now is `since` worth reading the clock for (the dump shows it); the same clock as `vthreads.now`.
+    this.view.setFloat64(rec + R_SINCE, performance.timeOrigin + performance.now(), true);
     this.inFlight.set(rec, controller);
     Atomics.add(this.header, L.HOST_CALLS_PENDING >> 2, 1);
     result.then(

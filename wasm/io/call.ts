@@ -10,12 +10,11 @@ import { current, workerIndex } from "../scheduler/local";
 import { T_CANCEL } from "../scheduler/thread";
 import { waitIn, W_HOST, WAKE_GRANTED } from "../scheduler/waitq";
 import { failCurrent, exitCancelled, requireThread } from "../scheduler/fail";
-import { now } from "../scheduler/clock";
 import { heapAlloc, heapFree } from "../memory/heap";
 import { lock, unlock } from "../memory/spinlock";
 import { WORKER_STATS, WAKE_EPOCH, WS_HOST_CANCELS } from "../memory/layout";
 import {
-  R_LOCK, R_QUEUE, R_STATE, R_REFS, R_NAME, R_OWNER, R_ARGC, R_SINCE, R_RES_TAG, R_RES_BITS, R_ARGS, VALUE_SIZE,
+  R_LOCK, R_QUEUE, R_STATE, R_REFS, R_NAME, R_OWNER, R_ARGC, R_RES_TAG, R_RES_BITS, R_ARGS, VALUE_SIZE,
   RS_PENDING, RS_OK, RS_CANCELLED, TAG_VOID, TAG_I32, TAG_F64, TAG_I64, TAG_BOOL, TAG_STR, TAG_BYTES, TAG_LIST,
   freeValue, releaseRecord,
 } from "./record";
@@ -165,7 +164,6 @@ export function callHost(name: string, args: HostArgs | null = null): HostValue 
   store<usize>(rec, changetype<usize>(name), R_NAME);
   store<u32>(rec, workerIndex, R_OWNER);
   store<i32>(rec, argc, R_ARGC);
-  store<f64>(rec, now(), R_SINCE);
   const entries = a.entries;
   for (let i = 0; i < argc; i++) {
     const e = rec + R_ARGS + <usize>i * VALUE_SIZE;

@@ -10,7 +10,7 @@
 //  20   name     the host function's name (a String), for the JS side and for dumps
 //  24   owner    index of the worker whose event loop runs the JS function (cancellation is signalled to it)
 //  28   argc     number of arguments
-//  32   since    when the call started (ms on the shared clock), for dumps
+//  32   since    when the call started waiting (ms on the shared clock), for dumps; written by the JS side
 //  40   resTag   the result's (or the error message's) value tag, TAG_* below
 //  48   resBits  the result: a number's bits, or a pointer (String, bytes block, list block)
 //  56   args     argc entries of 16 bytes: {tag i32, pad, bits u64}
