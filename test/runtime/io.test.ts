@@ -2,7 +2,9 @@
 // download_all's cap seen by the server's own gauge, cancellation aborting in-flight requests, rejections,
 // 1,000 concurrent host calls, a host function that never settles, files, the dump. Guest: test/guests/io.ts,
 // host functions: test/guests/io-host.mjs.
+import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
+import { promisify } from "node:util";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -154,6 +156,14 @@ for (const workers of [1, 2]) {
     }, TEST_TIMEOUT);
   });
 }
+
+describe("the command line", () => {
+  it("vthreads run --host-module gives the guest its host functions", async () => {
+    const cli = path.join(REPO_ROOT, "dist", "host", "cli.js");
+    const { stdout } = await promisify(execFile)(process.execPath, [cli, "run", wasm, "add", "2", "40", "--workers", "1", "--host-module", HOST_MODULE]);
+    expect(stdout.trim()).toBe("42");
+  }, TEST_TIMEOUT);
+});
 
 describe("host module errors", () => {
   it("a hostModule that cannot be imported fails Runtime.start with its URL", async () => {
