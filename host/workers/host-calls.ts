@@ -28,9 +28,17 @@ const DATA_START = 4, BYTE_LENGTH = 8;
 
 class OutOfMemory extends Error {}
 
+interface InFlight {
+  /** Aborts the JS side; null when the function takes no AbortSignal. */
+  controller: AbortController | null;
+}
+
 export class HostCalls {
-  /** Calls whose promise has not settled, with what aborts them. */
-  private readonly inFlight = new Map<number, AbortController | null>();
+  /**
+   * Calls whose promise has not settled, by record address. The entry is the call's identity: once a call is
+   * aborted its record may be freed and reused by a new call at the same address before the old promise settles.
+   */
+  private readonly inFlight = new Map<number, InFlight>();
   private seenCancels = 0;
   private buffer: ArrayBufferLike | null = null;
   private view!: DataView;
@@ -77,11 +85,12 @@ export class HostCalls {
     if (!isThenable(result)) return this.finishNow(rec, RS_OK, result);
     // Only now is `since` worth reading the clock for (the dump shows it); the same clock as `vthreads.now`.
     this.view.setFloat64(rec + R_SINCE, performance.timeOrigin + performance.now(), true);
-    this.inFlight.set(rec, controller);
+    const call: InFlight = { controller };
+    this.inFlight.set(rec, call);
     Atomics.add(this.header, L.HOST_CALLS_PENDING >> 2, 1);
     result.then(
-      (value) => this.settle(rec, RS_OK, value),
-      (error) => this.settle(rec, RS_FAILED, message(error)),
+      (value) => this.settle(rec, call, RS_OK, value),
+      (error) => this.settle(rec, call, RS_FAILED, message(error)),
     );
     return 0;
   };
@@ -92,7 +101,7 @@ export class HostCalls {
     if (n === this.seenCancels) return;
     this.seenCancels = n;
     this.views();
-    for (const [rec, controller] of this.inFlight) {
+    for (const [rec, { controller }] of this.inFlight) {
       if (Atomics.load(this.i32, (rec + R_STATE) >> 2) !== RS_CANCELLED) continue;
       this.inFlight.delete(rec);
       this.exports.__vt_host_drop(rec);
@@ -101,8 +110,8 @@ export class HostCalls {
   }
 
   /** A promise settled: write the value and wake the thread (unless the call was aborted meanwhile). */
-  private settle(rec: number, state: number, value: unknown): void {
-    if (!this.inFlight.has(rec)) return; // aborted: the record is no longer ours
+  private settle(rec: number, call: InFlight, state: number, value: unknown): void {
+    if (this.inFlight.get(rec) !== call) return; // aborted: the record is no longer this call's
     this.inFlight.delete(rec);
     this.views();
     if (Atomics.load(this.i32, (rec + R_STATE) >> 2) === RS_CANCELLED) {

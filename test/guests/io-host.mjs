@@ -28,3 +28,14 @@ export function never(reportUrl, signal) {
   });
   return new Promise(() => {});
 }
+
+/** Like delayedEcho, but stops its timer and rejects when the calling thread is cancelled. */
+export function abortableEcho(text, ms, signal) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => resolve(text), ms);
+    signal.addEventListener("abort", () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    });
+  });
+}

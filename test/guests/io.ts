@@ -153,3 +153,27 @@ export function misc(): string {
   print("hello from a virtual thread");
   return (r >= 0 && r < 1 ? "r" : "R") + (t > 1.7e12 ? "t" : "T") + b.length.toString();
 }
+
+// --- cancellation storm: host calls racing their threads' cancellation
+
+const STORM_FINISHED = memory.data(4);
+
+function stormOne(i: i32): void {
+  for (let k = 0; k < 3; k++) {
+    const text = "s" + i.toString();
+    if (callHost("abortableEcho", HostArgs.of().str(text).i32((i + k) % 4)).str() != text) abort("wrong echo");
+  }
+  atomic.add<i32>(STORM_FINISHED, 1);
+}
+
+/** `rounds` groups of `n` threads making host calls, each group cancelled after 0-3 ms; returns how many finished. */
+export function cancelStorm(rounds: i32, n: i32): i32 {
+  atomic.store<i32>(STORM_FINISHED, 0);
+  for (let r = 0; r < rounds; r++) {
+    const g = new ThreadGroup(0, "storm");
+    for (let i = 0; i < n; i++) g.spawn<i32, void>(stormOne, i);
+    g.cancelAfter(<f64>(r % 4));
+    g.join();
+  }
+  return atomic.load<i32>(STORM_FINISHED);
+}

@@ -115,6 +115,15 @@ for (const workers of [1, 2]) {
       await until(() => rt.schedulerStats().liveThreads === 0, 10, "the thread to end");
     }, TEST_TIMEOUT);
 
+    it("a storm of host calls racing their threads' cancellation leaves no call or thread behind", async () => {
+      const finished = (await callWithin(rt, 60, "cancelStorm", 40, 100)) as number;
+      expect(finished).toBeGreaterThanOrEqual(0);
+      expect(finished).toBeLessThan(40 * 100); // most rounds were cut short
+      // The owning workers abort the cancelled calls' JS side after their current slice: soon, not at once.
+      await until(() => rt.schedulerStats().liveThreads === 0 && pendingHostCalls(rt) === 0, 10, "every thread and host call to end");
+      expect(await callWithin(rt, 20, "concurrentEchoes", 200)).toBe(19_900n); // and host calls still work
+    }, TEST_TIMEOUT);
+
     it("the dump shows a thread waiting on a host call with the function's name and since when", async () => {
       const call = rt.call("slowHost", 300);
       await until(() => pendingHostCalls(rt) === 1, 10, "the host call to start");
