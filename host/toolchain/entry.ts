@@ -20,7 +20,7 @@ export interface EntryOptions {
 }
 
 
-export function generateEntry(sigs: readonly ExportSignature[], opts: EntryOptions): string {
+export function generateEntry(sigs: readonly ExportSignature[], opts: EntryOptions, hostFunctions: readonly ExportSignature[] = []): string {
   const runtime = isBareSpecifier(opts.runtimeDir) ? opts.runtimeDir.replace(/\/+$/, "") : importPath(opts.entryDir, opts.runtimeDir);
   const guest = importPath(opts.entryDir, opts.guestEntry.replace(/\.ts$/, ""));
   const out: string[] = [
@@ -51,11 +51,58 @@ export function generateEntry(sigs: readonly ExportSignature[], opts: EntryOptio
     );
   }
 
+  // Host function declarations: the toolchain replaces each `host.<name>` import with a call to its wrapper, a
+  // blocking host call (postprocess.ts).
+  if (hostFunctions.length) {
+    out.push(`import { callHost as __vt_callHost, HostArgs as __vt_HostArgs } from ${JSON.stringify(`${runtime}/io/call`)};`);
+    for (const h of hostFunctions) out.push(hostWrapper(h), "");
+  }
   // The host needs runtime ids to allocate managed objects with __new.
   for (const type of managedTypes(sigs)) {
     out.push(`export function __vt_typeid_${typeIdName(type)}(): u32 { return idof<${type}>(); }`);
   }
   return out.join("\n") + "\n";
+}
+
+/** Name of the export that a host function's import is redirected to. */
+export function hostWrapperName(name: string): string {
+  return `__vt_host_${name.replace(/[^A-Za-z0-9_]/g, (c) => `$${c.charCodeAt(0).toString(16)}`)}`;
+}
+
+function hostWrapper(h: ExportSignature): string {
+  const params = h.params.map((p, i) => `a${i}: ${p.type}`).join(", ");
+  const args = h.params.map((p, i) => `.${hostArgMethod(p.type)}(${hostArgValue(p.type, `a${i}`)})`).join("");
+  const call = `__vt_callHost(${JSON.stringify(h.name)}, __vt_HostArgs.of()${args})`;
+  const body = h.result === "void" ? `${call};` : `return ${hostResult(h.result, call)};`;
+  return `export function ${hostWrapperName(h.name)}(${params}): ${h.result} {\n  ${body}\n}`;
+}
+
+function hostArgMethod(type: string): string {
+  if (type === "string") return "str";
+  if (type === "Uint8Array") return "bytes";
+  if (type === "bool") return "bool";
+  if (type === "i64" || type === "u64") return "i64";
+  if (type === "f32" || type === "f64") return "f64";
+  return "i32";
+}
+
+function hostArgValue(type: string, v: string): string {
+  if (type === "u64") return `<i64>${v}`;
+  if (type === "f32") return `<f64>${v}`;
+  if (["i8", "u8", "i16", "u16", "u32"].includes(type)) return `<i32>${v}`;
+  return v;
+}
+
+function hostResult(type: string, call: string): string {
+  if (type === "string") return `${call}.str()`;
+  if (type === "Uint8Array") return `${call}.bytes()`;
+  if (type === "bool") return `${call}.bool()`;
+  if (type === "f64") return `${call}.f64()`;
+  if (type === "f32") return `<f32>${call}.f64()`;
+  if (type === "i64") return `${call}.i64()`;
+  if (type === "u64") return `<u64>${call}.i64()`;
+  if (type === "i32") return `${call}.i32()`;
+  return `<${type}>${call}.i32()`;
 }
 
 function isBareSpecifier(p: string): boolean {

@@ -177,3 +177,25 @@ export function cancelStorm(rounds: i32, n: i32): i32 {
   }
   return atomic.load<i32>(STORM_FINISHED);
 }
+
+// --- typed declarations: the build turns each into a blocking host call
+
+// @ts-ignore: decorator
+@external("host", "add") declare function hostAdd(a: i32, b: i32): i32;
+// @ts-ignore: decorator
+@external("host", "delayedEcho") declare function hostEcho(text: string, ms: i32): string;
+// @ts-ignore: decorator
+@external("host", "mixed") declare function hostMixed(i: i32, f: f64, big: i64, flag: bool, text: string, bytes: Uint8Array): void;
+// @ts-ignore: decorator
+@external("host", "reject") declare function hostReject(message: string): void;
+
+/** Host functions declared with `@external("host", ...)` and called like any function. */
+export function typedCalls(): string {
+  hostMixed(1, 2, 3, true, "x", new Uint8Array(2));
+  return hostAdd(2, 3).toString() + "|" + hostEcho("hi", 5);
+}
+
+export function typedReject(message: string): i32 {
+  hostReject(message);
+  return 1;
+}

@@ -3,13 +3,13 @@
 // 1,000 concurrent host calls, a host function that never settles, files, the dump. Guest: test/guests/io.ts,
 // host functions: test/guests/io-host.mjs.
 import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { promisify } from "node:util";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Runtime } from "../../dist/host/index.js";
-import { CancelledError, ThreadFailure, renderDump } from "../../dist/host/index.js";
+import { BuildError, CancelledError, ThreadFailure, build, renderDump } from "../../dist/host/index.js";
 import { startPageServer, type PageServer } from "../../examples/page-server.js";
 import { REPO_ROOT, TEST_TIMEOUT, buildGuest, callWithin, closeAll, rejectionOf, start, stop, until } from "./helpers.js";
 
@@ -124,6 +124,11 @@ for (const workers of [1, 2]) {
       expect(await callWithin(rt, 20, "concurrentEchoes", 200)).toBe(19_900n); // and host calls still work
     }, TEST_TIMEOUT);
 
+    it("host functions declared with @external(\"host\", name) are called like plain functions, and block the same way", async () => {
+      expect(await callWithin(rt, 20, "typedCalls")).toBe("5|hi");
+      expect(((await rejectionOf(rt.call("typedReject", "typed boom"))) as ThreadFailure).reason).toBe("typed boom");
+    }, TEST_TIMEOUT);
+
     it("the dump shows a thread waiting on a host call with the function's name and since when", async () => {
       const call = rt.call("slowHost", 300);
       await until(() => pendingHostCalls(rt) === 1, 10, "the host call to start");
@@ -171,6 +176,24 @@ describe("the command line", () => {
     const cli = path.join(REPO_ROOT, "dist", "host", "cli.js");
     const { stdout } = await promisify(execFile)(process.execPath, [cli, "run", wasm, "add", "2", "40", "--workers", "1", "--host-module", HOST_MODULE]);
     expect(stdout.trim()).toBe("42");
+  }, TEST_TIMEOUT);
+});
+
+describe("host function declarations in the build", () => {
+  it("a declaration with a type a host call cannot carry fails the build, naming it", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "vthreads-io-build-"));
+    try {
+      const entry = path.join(dir, "bad.ts");
+      await writeFile(entry, [
+        '@external("host", "lookup") declare function lookup(table: Map<i32, i32>): i32;',
+        "export function run(): i32 { return lookup(new Map<i32, i32>()); }",
+      ].join("\n"));
+      const e = await rejectionOf(build({ entry, outDir: path.join(dir, "out") }));
+      expect(e).toBeInstanceOf(BuildError);
+      expect(e.message).toContain('host function "lookup" (declared as lookup): parameter "table" has type "Map<i32,i32>", which cannot cross the host boundary (supported: i8,');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }, TEST_TIMEOUT);
 });
 
