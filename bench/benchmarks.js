@@ -111,12 +111,14 @@ export const benchmarks = [
   {
     name: "host-call-value",
     unit: "ns/call",
-    description: "n host calls in a row of a JS function returning a plain value (vthreads: no parking; async/await: await fn(i))",
+    description: "n host calls in a row of a JS function returning a plain value (vthreads: no parking; by name with callHost, " +
+      "or -declared through @external(\"host\", ...); async/await: await fn(i))",
     params: { n: 1_000_000, promise: false },
     quickParams: { n: 100_000, promise: false },
     variants: [
       { variant: "async-await", workers: 1, kind: "baseline", module: "./baselines/io-roundtrip.js", export: "asyncAwait" },
       { variant: "vthreads", workers: 1, kind: "vthreads", module: "./vthreads/io-roundtrip.js", guest: "io-roundtrip", hostModule: "./vthreads/io-host.js" },
+      { variant: "vthreads-declared", workers: 1, kind: "vthreads", module: "./vthreads/io-roundtrip-declared.js", guest: "io-roundtrip", hostModule: "./vthreads/io-host.js" },
     ],
   },
   {
@@ -128,6 +130,7 @@ export const benchmarks = [
     variants: [
       { variant: "async-await", workers: 1, kind: "baseline", module: "./baselines/io-roundtrip.js", export: "asyncAwait" },
       { variant: "vthreads", workers: 1, kind: "vthreads", module: "./vthreads/io-roundtrip.js", guest: "io-roundtrip", hostModule: "./vthreads/io-host.js" },
+      { variant: "vthreads-declared", workers: 1, kind: "vthreads", module: "./vthreads/io-roundtrip-declared.js", guest: "io-roundtrip", hostModule: "./vthreads/io-host.js" },
     ],
   },
   {

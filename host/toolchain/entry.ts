@@ -54,7 +54,9 @@ export function generateEntry(sigs: readonly ExportSignature[], opts: EntryOptio
   // Host function declarations: the toolchain replaces each `host.<name>` import with a call to its wrapper, a
   // blocking host call (postprocess.ts).
   if (hostFunctions.length) {
-    out.push(`import { callHost as __vt_callHost, HostArgs as __vt_HostArgs } from ${JSON.stringify(`${runtime}/io/call`)};`);
+    const steps = ["hostCallRecord", "hostCallArg", "hostCallRun", "hostResultI32", "hostResultF64", "hostResultI64",
+      "hostResultBool", "hostResultStr", "hostResultBytes", "hostResultVoid"];
+    out.push(`import { ${steps.map((s) => `${s} as __vt_${s}`).join(", ")} } from ${JSON.stringify(`${runtime}/io/call`)};`);
     for (const h of hostFunctions) out.push(hostWrapper(h), "");
   }
   // The host needs runtime ids to allocate managed objects with __new.
@@ -71,38 +73,36 @@ export function hostWrapperName(name: string): string {
 
 function hostWrapper(h: ExportSignature): string {
   const params = h.params.map((p, i) => `a${i}: ${p.type}`).join(", ");
-  const args = h.params.map((p, i) => `.${hostArgMethod(p.type)}(${hostArgValue(p.type, `a${i}`)})`).join("");
-  const call = `__vt_callHost(${JSON.stringify(h.name)}, __vt_HostArgs.of()${args})`;
-  const body = h.result === "void" ? `${call};` : `return ${hostResult(h.result, call)};`;
-  return `export function ${hostWrapperName(h.name)}(${params}): ${h.result} {\n  ${body}\n}`;
+  const name = JSON.stringify(h.name);
+  const lines = [`  const r = __vt_hostCallRecord(${name}, ${h.params.length});`];
+  h.params.forEach((p, i) => lines.push(`  __vt_hostCallArg(r, ${i}, ${hostArg(p.type, `a${i}`)});`));
+  lines.push(`  __vt_hostCallRun(r, ${name});`);
+  lines.push(h.result === "void" ? "  __vt_hostResultVoid();" : `  return ${hostResult(h.result, name)};`);
+  return `export function ${hostWrapperName(h.name)}(${params}): ${h.result} {\n${lines.join("\n")}\n}`;
 }
 
-function hostArgMethod(type: string): string {
-  if (type === "string") return "str";
-  if (type === "Uint8Array") return "bytes";
-  if (type === "bool") return "bool";
-  if (type === "i64" || type === "u64") return "i64";
-  if (type === "f32" || type === "f64") return "f64";
-  return "i32";
+// Value tags of wasm/io/record.ts.
+const TAG_I32 = 1, TAG_F64 = 2, TAG_I64 = 3, TAG_BOOL = 4, TAG_STR = 5, TAG_BYTES = 6;
+
+/** "tag, bits" of an argument. */
+function hostArg(type: string, v: string): string {
+  if (type === "string" || type === "Uint8Array") return `${type === "string" ? TAG_STR : TAG_BYTES}, <u64>changetype<usize>(${v})`;
+  if (type === "bool") return `${TAG_BOOL}, ${v} ? 1 : 0`;
+  if (type === "i64" || type === "u64") return `${TAG_I64}, <u64>${v}`;
+  if (type === "f32" || type === "f64") return `${TAG_F64}, reinterpret<u64>(<f64>${v})`;
+  return `${TAG_I32}, <u64><i64><i32>${v}`;
 }
 
-function hostArgValue(type: string, v: string): string {
-  if (type === "u64") return `<i64>${v}`;
-  if (type === "f32") return `<f64>${v}`;
-  if (["i8", "u8", "i16", "u16", "u32"].includes(type)) return `<i32>${v}`;
-  return v;
-}
-
-function hostResult(type: string, call: string): string {
-  if (type === "string") return `${call}.str()`;
-  if (type === "Uint8Array") return `${call}.bytes()`;
-  if (type === "bool") return `${call}.bool()`;
-  if (type === "f64") return `${call}.f64()`;
-  if (type === "f32") return `<f32>${call}.f64()`;
-  if (type === "i64") return `${call}.i64()`;
-  if (type === "u64") return `<u64>${call}.i64()`;
-  if (type === "i32") return `${call}.i32()`;
-  return `<${type}>${call}.i32()`;
+function hostResult(type: string, name: string): string {
+  if (type === "string") return `__vt_hostResultStr(${name})`;
+  if (type === "Uint8Array") return `__vt_hostResultBytes(${name})`;
+  if (type === "bool") return `__vt_hostResultBool(${name})`;
+  if (type === "f64") return `__vt_hostResultF64(${name})`;
+  if (type === "f32") return `<f32>__vt_hostResultF64(${name})`;
+  if (type === "i64") return `__vt_hostResultI64(${name})`;
+  if (type === "u64") return `<u64>__vt_hostResultI64(${name})`;
+  if (type === "i32") return `__vt_hostResultI32(${name})`;
+  return `<${type}>__vt_hostResultI32(${name})`;
 }
 
 function isBareSpecifier(p: string): boolean {

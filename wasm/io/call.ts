@@ -152,11 +152,28 @@ function tagName(tag: i32): string {
  * cancelled meanwhile (the JS function's AbortSignal fires).
  */
 export function callHost(name: string, args: HostArgs | null = null): HostValue {
-  const t = current;
-  requireThread("callHost");
-  if (atomic.load<i32>(t + T_CANCEL) > 0) exitCancelled();
   const a = args != null ? args : NO_ARGS;
   const argc = a.length;
+  const rec = hostCallRecord(name, argc);
+  const entries = a.entries;
+  for (let i = 0; i < argc; i++) hostCallArg(rec, i, <i32>unchecked(entries[i << 1]), unchecked(entries[(i << 1) + 1]));
+  hostCallRun(rec, name);
+  return valueOf(name, lastTag, lastBits);
+}
+
+// The low-level steps, which the wrappers the toolchain generates for `@external("host", ...)` declarations call
+// directly (host/toolchain/entry.ts): no HostArgs and no HostValue, so a call of numbers allocates nothing that
+// outlives it.
+
+/** The raw result of the host call this worker completed last. Read at once: no suspension in between. */
+let lastTag: i32 = TAG_VOID;
+let lastBits: u64 = 0;
+
+/** Step 1: a record for a call of `name` with `argc` arguments (ends a cancelled thread). */
+export function hostCallRecord(name: string, argc: i32): usize {
+  const t = current;
+  requireThread("a host call");
+  if (atomic.load<i32>(t + T_CANCEL) > 0) exitCancelled();
   const rec = heapAlloc(R_ARGS + <usize>argc * VALUE_SIZE);
   if (rec == 0) failCurrent("out of memory: cannot start host call \"" + name + "\"");
   memory.fill(rec, 0, R_ARGS);
@@ -164,18 +181,26 @@ export function callHost(name: string, args: HostArgs | null = null): HostValue 
   store<usize>(rec, changetype<usize>(name), R_NAME);
   store<u32>(rec, workerIndex, R_OWNER);
   store<i32>(rec, argc, R_ARGC);
-  const entries = a.entries;
-  for (let i = 0; i < argc; i++) {
-    const e = rec + R_ARGS + <usize>i * VALUE_SIZE;
-    store<i32>(e, <i32>unchecked(entries[i << 1]));
-    store<u64>(e, unchecked(entries[(i << 1) + 1]), 8);
-  }
+  return rec;
+}
+
+/** Step 2: argument `i` (a String or Uint8Array argument must stay alive until step 3 returns). */
+// @ts-ignore: decorator
+@inline export function hostCallArg(rec: usize, i: i32, tag: i32, bits: u64): void {
+  const e = rec + R_ARGS + <usize>i * VALUE_SIZE;
+  store<i32>(e, tag);
+  store<u64>(e, bits, 8);
+}
+
+/** Step 3: starts the call and blocks until it settles; the raw result is then in lastTag/lastBits. */
+export function hostCallRun(rec: usize, name: string): void {
   if (hostStart(rec) != 0) {
     // Returned at once: the JS side wrote the result and let go of the record.
     const state = load<i32>(rec, R_STATE);
     const tag = load<i32>(rec, R_RES_TAG), bits = load<u64>(rec, R_RES_BITS);
     heapFree(rec);
-    return finish(name, state, tag, bits);
+    settled(name, state, tag, bits);
+    return;
   }
   lock(rec + R_LOCK);
   if (load<i32>(rec, R_STATE) == RS_PENDING) {
@@ -198,16 +223,69 @@ export function callHost(name: string, args: HostArgs | null = null): HostValue 
   const state = load<i32>(rec, R_STATE);
   const tag = load<i32>(rec, R_RES_TAG), bits = load<u64>(rec, R_RES_BITS);
   releaseRecord(rec);
-  return finish(name, state, tag, bits);
+  settled(name, state, tag, bits);
 }
 
-/** Turns a settled call into its value, or fails the thread with the rejection's message. */
-function finish(name: string, state: i32, tag: i32, bits: u64): HostValue {
+/** Keeps a settled call's value, or fails the thread with the rejection's message. */
+function settled(name: string, state: i32, tag: i32, bits: u64): void {
   if (state != RS_OK) {
     const message = tag == TAG_STR && bits != 0 ? changetype<string>(<usize>bits) : "host function \"" + name + "\" failed";
     failCurrent(message);
   }
-  return valueOf(name, tag, bits);
+  lastTag = tag;
+  lastBits = bits;
+}
+
+// Step 4, typed: the last result as the type the declaration gives (a mismatch fails the thread).
+
+export function hostResultI32(name: string): i32 {
+  const tag = lastTag, bits = lastBits;
+  if (tag == TAG_F64) return <i32><i64>reinterpret<f64>(bits);
+  if (tag == TAG_I32 || tag == TAG_BOOL || tag == TAG_I64) return <i32>bits;
+  return <i32>resultMismatch(name, tag, bits, "a number");
+}
+
+export function hostResultF64(name: string): f64 {
+  const tag = lastTag, bits = lastBits;
+  if (tag == TAG_F64) return reinterpret<f64>(bits);
+  if (tag == TAG_I32) return <f64><i32>bits;
+  if (tag == TAG_I64) return <f64><i64>bits;
+  return <f64>resultMismatch(name, tag, bits, "a number");
+}
+
+export function hostResultI64(name: string): i64 {
+  const tag = lastTag, bits = lastBits;
+  if (tag == TAG_I64 || tag == TAG_I32) return <i64>bits;
+  if (tag == TAG_F64) return <i64>reinterpret<f64>(bits);
+  return resultMismatch(name, tag, bits, "a bigint");
+}
+
+export function hostResultBool(name: string): bool {
+  if (lastTag == TAG_BOOL) return lastBits != 0;
+  return resultMismatch(name, lastTag, lastBits, "a boolean") != 0;
+}
+
+export function hostResultStr(name: string): string {
+  if (lastTag == TAG_STR) return changetype<string>(<usize>lastBits);
+  resultMismatch(name, lastTag, lastBits, "a string");
+  return "";
+}
+
+export function hostResultBytes(name: string): Uint8Array {
+  if (lastTag == TAG_BYTES) return valueOf(name, lastTag, lastBits).bytes();
+  resultMismatch(name, lastTag, lastBits, "bytes");
+  return new Uint8Array(0);
+}
+
+/** A declaration returning void: whatever came back is dropped. */
+export function hostResultVoid(): void {
+  if (lastTag == TAG_BYTES || lastTag == TAG_LIST) freeValue(lastTag, lastBits);
+}
+
+function resultMismatch(name: string, tag: i32, bits: u64, wanted: string): i64 {
+  if (tag == TAG_BYTES || tag == TAG_LIST) freeValue(tag, bits);
+  failCurrent("host function \"" + name + "\" returned " + tagName(tag) + ", expected " + wanted);
+  return 0;
 }
 
 /** Converts a raw value the JS side wrote into guest objects, freeing the raw blocks. */
