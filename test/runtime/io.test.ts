@@ -129,6 +129,15 @@ for (const workers of [1, 2]) {
       expect(((await rejectionOf(rt.call("typedReject", "typed boom"))) as ThreadFailure).reason).toBe("typed boom");
     }, TEST_TIMEOUT);
 
+    it("a declared host function of numbers leaves nothing on the heap: 10,000 calls, no growth", async () => {
+      await callWithin(rt, 20, "typedAddMany", 10); // the runtime's own one-time allocations first
+      await until(() => rt.schedulerStats().liveThreads === 0, 10, "the warm-up call's thread to end");
+      const before = rt.memoryStats().heapBytes;
+      expect(await callWithin(rt, 20, "typedAddMany", 10_000)).toBe(50_005_000);
+      await until(() => rt.schedulerStats().liveThreads === 0, 10, "the call's thread to end");
+      expect(rt.memoryStats().heapBytes - before).toBeLessThan(1024); // ~224 bytes per call through callHost
+    }, TEST_TIMEOUT);
+
     it("the dump shows a thread waiting on a host call with the function's name and since when", async () => {
       const call = rt.call("slowHost", 300);
       await until(() => pendingHostCalls(rt) === 1, 10, "the host call to start");
