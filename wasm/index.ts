@@ -20,7 +20,7 @@ export { WaitGroup } from "./sync/waitgroup";
 export { Once } from "./sync/once";
 export { ContextVar } from "./context/var";
 export { onExit, Cleanup } from "./scheduler/cleanup";
-export { callHost, HostArgs, HostValue } from "./io/call";
+export { callHost, tryCallHost, HostArgs, HostValue } from "./io/call";
 export {
   fetch, FetchOptions, Response, print, printError, currentTime, random, randomBytes,
   readFile, readTextFile, writeFile, writeTextFile,

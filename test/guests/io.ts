@@ -1,7 +1,7 @@
 // Host calls and built-in I/O (test/runtime/io.test.ts). The host functions are in io-host.mjs; the HTTP server
 // is the test's own (node:http on 127.0.0.1).
 import {
-  ThreadGroup, Future, Mutex, callHost, HostArgs, fetch, FetchOptions, readFile, readTextFile, writeFile, writeTextFile,
+  ThreadGroup, Future, Mutex, callHost, tryCallHost, HostArgs, fetch, FetchOptions, readFile, readTextFile, writeFile, writeTextFile,
   random, currentTime, randomBytes, print,
 } from "vthreads";
 
@@ -205,4 +205,11 @@ export function typedAddMany(n: i32): i32 {
   let s = 0;
   for (let i = 0; i < n; i++) s += hostAdd(i, 1);
   return s;
+}
+
+/** A rejection handled by the caller: "failed:<message>|<value of a later call>". */
+export function handledRejection(message: string): string {
+  const r = tryCallHost("reject", HostArgs.of().str(message));
+  const ok = tryCallHost("add", HostArgs.of().i32(1).i32(1));
+  return (r.failed ? "failed:" + r.error : "ok") + "|" + (ok.failed ? "?" : ok.i32().toString());
 }

@@ -81,6 +81,10 @@ for (const workers of [1, 2]) {
       expect((e as ThreadFailure).reason).toBe("the disk is on fire");
     }, TEST_TIMEOUT);
 
+    it("tryCallHost hands a rejection to the caller instead of failing the thread", async () => {
+      expect(await callWithin(rt, 20, "handledRejection", "not today")).toBe("failed:not today|2");
+    }, TEST_TIMEOUT);
+
     it("an unknown host function or a result of the wrong type fails the thread saying which", async () => {
       const unknown = (await rejectionOf(rt.call("unknownFunction"))) as ThreadFailure;
       expect(unknown.reason).toMatch(/^no host function "noSuchFunction" \(host functions: .*\badd\b.*\)$/);

@@ -15,7 +15,7 @@ import { lock, unlock } from "../memory/spinlock";
 import { WORKER_STATS, WAKE_EPOCH, WS_HOST_CANCELS } from "../memory/layout";
 import {
   R_LOCK, R_QUEUE, R_STATE, R_REFS, R_NAME, R_OWNER, R_ARGC, R_RES_TAG, R_RES_BITS, R_ARGS, VALUE_SIZE,
-  RS_PENDING, RS_OK, RS_CANCELLED, TAG_VOID, TAG_I32, TAG_F64, TAG_I64, TAG_BOOL, TAG_STR, TAG_BYTES, TAG_LIST,
+  RS_PENDING, RS_OK, RS_CANCELLED, TAG_ERROR, TAG_VOID, TAG_I32, TAG_F64, TAG_I64, TAG_BOOL, TAG_STR, TAG_BYTES, TAG_LIST,
   freeValue, releaseRecord,
 } from "./record";
 
@@ -78,6 +78,14 @@ export class HostValue {
 
   get isVoid(): bool { return this.tag == TAG_VOID; }
 
+  /** From `tryCallHost`: the function threw or rejected (`error` says why); every getter then fails the thread. */
+  get failed(): bool { return this.tag == TAG_ERROR; }
+
+  /** The error's message when `failed`, else "". */
+  get error(): string {
+    return this.tag == TAG_ERROR ? changetype<string>(this.ref) : "";
+  }
+
   /** A JS number (or boolean) as i32 (truncated). */
   i32(): i32 {
     if (this.tag == TAG_F64) return <i32><i64>reinterpret<f64>(this.num);
@@ -125,6 +133,7 @@ export class HostValue {
   }
 
   private mismatch(wanted: string): i64 {
+    if (this.tag == TAG_ERROR) failCurrent(changetype<string>(this.ref));
     failCurrent("host function \"" + this.fn + "\" returned " + tagName(this.tag) + ", expected " + wanted);
     return 0;
   }
@@ -139,6 +148,7 @@ function tagName(tag: i32): string {
     case TAG_STR: return "a string";
     case TAG_BYTES: return "bytes";
     case TAG_LIST: return "an array";
+    case TAG_ERROR: return "an error";
   }
   return "an unknown value";
 }
@@ -152,12 +162,25 @@ function tagName(tag: i32): string {
  * cancelled meanwhile (the JS function's AbortSignal fires).
  */
 export function callHost(name: string, args: HostArgs | null = null): HostValue {
+  return call(name, args, true);
+}
+
+/**
+ * `callHost` that lets the caller handle a rejection: the result's `failed` and `error` say whether and why the
+ * function threw or rejected. (AssemblyScript has no exceptions to catch.) Cancellation still ends the thread.
+ */
+export function tryCallHost(name: string, args: HostArgs | null = null): HostValue {
+  return call(name, args, false);
+}
+
+function call(name: string, args: HostArgs | null, failOnError: bool): HostValue {
   const a = args != null ? args : NO_ARGS;
   const argc = a.length;
   const rec = hostCallRecord(name, argc);
   const entries = a.entries;
   for (let i = 0; i < argc; i++) hostCallArg(rec, i, <i32>unchecked(entries[i << 1]), unchecked(entries[(i << 1) + 1]));
-  hostCallRun(rec, name);
+  hostCallRun(rec, name, failOnError);
+  if (lastTag == TAG_ERROR) return new HostValue(TAG_ERROR, 0, changetype<string>(<usize>lastBits), name);
   return valueOf(name, lastTag, lastBits);
 }
 
@@ -193,13 +216,13 @@ export function hostCallRecord(name: string, argc: i32): usize {
 }
 
 /** Step 3: starts the call and blocks until it settles; the raw result is then in lastTag/lastBits. */
-export function hostCallRun(rec: usize, name: string): void {
+export function hostCallRun(rec: usize, name: string, failOnError: bool = true): void {
   if (hostStart(rec) != 0) {
     // Returned at once: the JS side wrote the result and let go of the record.
     const state = load<i32>(rec, R_STATE);
     const tag = load<i32>(rec, R_RES_TAG), bits = load<u64>(rec, R_RES_BITS);
     heapFree(rec);
-    settled(name, state, tag, bits);
+    settled(name, state, tag, bits, failOnError);
     return;
   }
   lock(rec + R_LOCK);
@@ -223,14 +246,17 @@ export function hostCallRun(rec: usize, name: string): void {
   const state = load<i32>(rec, R_STATE);
   const tag = load<i32>(rec, R_RES_TAG), bits = load<u64>(rec, R_RES_BITS);
   releaseRecord(rec);
-  settled(name, state, tag, bits);
+  settled(name, state, tag, bits, failOnError);
 }
 
 /** Keeps a settled call's value, or fails the thread with the rejection's message. */
-function settled(name: string, state: i32, tag: i32, bits: u64): void {
+function settled(name: string, state: i32, tag: i32, bits: u64, failOnError: bool): void {
   if (state != RS_OK) {
     const message = tag == TAG_STR && bits != 0 ? changetype<string>(<usize>bits) : "host function \"" + name + "\" failed";
-    failCurrent(message);
+    if (failOnError) failCurrent(message);
+    lastTag = TAG_ERROR;
+    lastBits = <u64>changetype<usize>(message);
+    return;
   }
   lastTag = tag;
   lastBits = bits;

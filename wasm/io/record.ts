@@ -76,6 +76,9 @@ import { heapFree } from "../memory/heap";
 @inline export const TAG_BYTES: i32 = 6;
 // @ts-ignore: decorator
 @inline export const TAG_LIST: i32 = 7;
+/** Guest side only: what `tryCallHost` returns for a rejection (the message String). */
+// @ts-ignore: decorator
+@inline export const TAG_ERROR: i32 = 8;
 
 /** Drops one reference; the last one frees the record. */
 export function releaseRecord(rec: usize): void {
