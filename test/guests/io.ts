@@ -1,7 +1,7 @@
 // Host calls and built-in I/O (test/runtime/io.test.ts). The host functions are in io-host.mjs; the HTTP server
 // is the test's own (node:http on 127.0.0.1).
 import {
-  ThreadGroup, Future, Mutex, callHost, tryCallHost, HostArgs, fetch, FetchOptions, readFile, readTextFile, writeFile, writeTextFile,
+  ThreadGroup, Future, Mutex, onExit, callHost, tryCallHost, HostArgs, fetch, FetchOptions, readFile, readTextFile, writeFile, writeTextFile,
   random, currentTime, randomBytes, print,
 } from "vthreads";
 
@@ -212,4 +212,27 @@ export function handledRejection(message: string): string {
   const r = tryCallHost("reject", HostArgs.of().str(message));
   const ok = tryCallHost("add", HostArgs.of().i32(1).i32(1));
   return (r.failed ? "failed:" + r.error : "ok") + "|" + (ok.failed ? "?" : ok.i32().toString());
+}
+
+// --- host calls in a cleanup: shielded from the cancellation that ended the thread
+
+const CLEANUP_RESULT = memory.data(4);
+
+function reportFromCleanup(unused: i32): void {
+  atomic.store<i32>(CLEANUP_RESULT, I32.parseInt(callHost("delayedEcho", HostArgs.of().str("41").i32(2)).str()) + 1);
+}
+
+function waitsThenCleansUp(unused: i32): void {
+  onExit<i32>(reportFromCleanup, 0);
+  callHost("delayedEcho", HostArgs.of().str("never mind").i32(10_000)); // cancelled while waiting here
+}
+
+/** A thread cancelled in a host call runs its cleanup, which makes a host call of its own; returns its result. */
+export function hostCallInCleanup(): i32 {
+  atomic.store<i32>(CLEANUP_RESULT, 0);
+  const g = new ThreadGroup(0, "cleanup");
+  g.spawn<i32, void>(waitsThenCleansUp, 0);
+  g.cancelAfter(5);
+  g.join();
+  return atomic.load<i32>(CLEANUP_RESULT);
 }

@@ -85,6 +85,11 @@ for (const workers of [1, 2]) {
       expect(await callWithin(rt, 20, "handledRejection", "not today")).toBe("failed:not today|2");
     }, TEST_TIMEOUT);
 
+    it("a thread cancelled in a host call runs its cleanup, and the cleanup's own host call works (shielded)", async () => {
+      expect(await callWithin(rt, 20, "hostCallInCleanup")).toBe(42);
+      await until(() => rt.schedulerStats().liveThreads === 0 && pendingHostCalls(rt) === 0, 10, "every thread and host call to end");
+    }, TEST_TIMEOUT);
+
     it("an unknown host function or a result of the wrong type fails the thread saying which", async () => {
       const unknown = (await rejectionOf(rt.call("unknownFunction"))) as ThreadFailure;
       expect(unknown.reason).toMatch(/^no host function "noSuchFunction" \(host functions: .*\badd\b.*\)$/);
