@@ -159,6 +159,44 @@ export const benchmarks = [
     ],
   },
   {
+    name: "io-fanout",
+    unit: "ms",
+    description: "n HTTP GETs to a local node:http server in another process (each page answers after delayMs), at most cap at once; " +
+      "async/await: cap workers pulling URLs; vthreads: ThreadGroup(cap), built-in fetch, results in a Mutex",
+    params: { n: 10_000, cap: 64, delayMs: 1 },
+    quickParams: { n: 1_000, cap: 64, delayMs: 1 },
+    variants: [
+      { variant: "async-await", workers: 1, kind: "baseline", module: "./baselines/io-fanout.js", export: "asyncAwait" },
+      { variant: "vthreads", workers: 1, kind: "vthreads", module: "./vthreads/io-fanout.js", guest: "io-fanout" },
+      { variant: "vthreads", workers: 2, kind: "vthreads", module: "./vthreads/io-fanout.js", guest: "io-fanout" },
+    ],
+  },
+  {
+    name: "host-call-value",
+    unit: "ns/call",
+    description: "n host calls in a row of a JS function returning a plain value (vthreads: no parking; by name with callHost, " +
+      "or -declared through @external(\"host\", ...); async/await: await fn(i))",
+    params: { n: 1_000_000, promise: false },
+    quickParams: { n: 100_000, promise: false },
+    variants: [
+      { variant: "async-await", workers: 1, kind: "baseline", module: "./baselines/io-roundtrip.js", export: "asyncAwait" },
+      { variant: "vthreads", workers: 1, kind: "vthreads", module: "./vthreads/io-roundtrip.js", guest: "io-roundtrip", hostModule: "./vthreads/io-host.js" },
+      { variant: "vthreads-declared", workers: 1, kind: "vthreads", module: "./vthreads/io-roundtrip-declared.js", guest: "io-roundtrip", hostModule: "./vthreads/io-host.js" },
+    ],
+  },
+  {
+    name: "host-call-promise",
+    unit: "ns/call",
+    description: "n host calls in a row of a JS function returning an already-resolved promise (vthreads: the thread parks until it settles)",
+    params: { n: 100_000, promise: true },
+    quickParams: { n: 10_000, promise: true },
+    variants: [
+      { variant: "async-await", workers: 1, kind: "baseline", module: "./baselines/io-roundtrip.js", export: "asyncAwait" },
+      { variant: "vthreads", workers: 1, kind: "vthreads", module: "./vthreads/io-roundtrip.js", guest: "io-roundtrip", hostModule: "./vthreads/io-host.js" },
+      { variant: "vthreads-declared", workers: 1, kind: "vthreads", module: "./vthreads/io-roundtrip-declared.js", guest: "io-roundtrip", hostModule: "./vthreads/io-host.js" },
+    ],
+  },
+  {
     name: "idle-cpu",
     unit: "% of a core",
     description: "CPU time of a started, idle process with 4 workers over 1 s, after 200 ms of settling",

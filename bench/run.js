@@ -333,6 +333,7 @@ async function main() {
         export: v.export,
         workers: v.workers,
         runtime: v.runtime,
+        hostModule: v.hostModule,
         params: bench.params,
         reps: opts.reps,
         warmup: opts.warmup,

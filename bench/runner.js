@@ -24,7 +24,8 @@ export async function runVariant(job) {
     const runFn = mod[job.export ?? "run"];
     if (typeof runFn !== "function") throw new Error(`${job.module} does not export ${job.export ?? "run"}(rt, params)`);
     if (!job.wasmPath) throw new Error(`no built module for ${job.benchmark}/${job.variant}`);
-    rt = await startRuntime(job.wasmPath, job.workers, job.runtime);
+    const hostModule = job.hostModule ? new URL(job.hostModule, import.meta.url) : undefined;
+    rt = await startRuntime(job.wasmPath, job.workers, { ...job.runtime, hostModule });
     // A variant may run without the collector (`runtime: { gc: false }`): then every run leaves its guest objects
     // behind, and the shared memory cannot exceed its maximum (2 GiB). Before a run that might not fit, start a
     // fresh runtime and give it one unmeasured run, instead of letting the run fail with "out of memory". Nothing
@@ -43,7 +44,7 @@ export async function runVariant(job) {
         const old = rt;
         rt = null;
         await old.close();
-        rt = await startRuntime(job.wasmPath, job.workers, job.runtime);
+        rt = await startRuntime(job.wasmPath, job.workers, { ...job.runtime, hostModule });
         await runOnce();
       }
       return runOnce();

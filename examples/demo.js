@@ -1,19 +1,38 @@
-// `npm start`: builds the demo guest and runs it on several workers that share one memory.
+// `npm start`: builds the demo guest, starts a local HTTP server, and runs the essay's download_all for real on
+// several workers that share one memory: once to completion, once with a page that fails.
 import os from "node:os";
 import { pathToFileURL, fileURLToPath } from "node:url";
 import { build } from "vthreads";
+import { startPageServer } from "./page-server.js";
 
 const out = await build({ entry: fileURLToPath(new URL("./demo.ts", import.meta.url)), outDir: "build/examples" });
 // The generated bindings: typed async functions, one per guest export.
 const { load } = await import(pathToFileURL(out.bindingsPath).href);
 const workers = Math.max(2, os.availableParallelism());
+const server = await startPageServer({ slowEvery: 10, slowMs: 60, delayMs: 5 });
 const app = await load({ workers });
-console.log(`vthreads demo: ${workers} workers, one shared memory\n`);
+const N = 300;
+console.log(`vthreads demo: ${workers} workers, one shared memory; pages served by ${server.url}` +
+  ` (5 ms each, every 10th 60 ms)\n`);
 
+console.log(`download_all(${N} URLs): ThreadGroup(max_concurrency = 8), results in a Mutex`);
 let t = performance.now();
-const total = await app.downloadAll(500);
-console.log(`downloadAll(500): 500 virtual threads each "downloading" (sleeping 5-44 ms) -> total size ${total}` +
-  ` in ${(performance.now() - t).toFixed(0)} ms (sequentially it would take ~12 s)`);
+const summary = await app.downloadAll(server.url, N);
+console.log(`-> ${summary} in ${(performance.now() - t).toFixed(0)} ms; the server saw at most` +
+  ` ${server.state.maxActive} requests at once (one at a time would take ~${N * 5 + (N / 10) * 55} ms)\n`);
+
+server.reset();
+server.state.failAt = 120;
+console.log(`download_all(${N} URLs) again, page 120 failing on request:`);
+try {
+  await app.downloadAll(server.url, N);
+} catch (e) {
+  console.log(`-> failed: ${e.reason}`);
+}
+while (server.state.active > 0) await new Promise((r) => setTimeout(r, 5));
+const { served, aborted } = server.state;
+console.log(`   the failure cancelled the rest: ${served} pages served, ${aborted} requests aborted in flight,` +
+  ` ${N - served - aborted - 1} never requested\n`);
 
 t = performance.now();
 const ms = await app.crowd(20000, 5);
@@ -21,13 +40,5 @@ const stats = app.runtime.schedulerStats();
 console.log(`crowd(20000, 5): 20,000 threads computing and yielding, done in ${ms.toFixed(0)} ms;` +
   ` thread switches per worker [${stats.switches.join(", ")}], migrations [${stats.migrations.join(", ")}]`);
 
-try {
-  await app.downloadWithFailure(8);
-} catch (e) {
-  console.log(`downloadWithFailure(8): rejected as expected -> ${e.message}`);
-}
-
-const mem = app.runtime.memoryStats();
-console.log(`\nheap in use: ${(mem.heapBytes / 2 ** 20).toFixed(1)} MiB of ${(mem.memoryBytes / 2 ** 20).toFixed(1)} MiB shared memory` +
-  ` (thread records and stacks are recycled; guest objects are not collected yet)`);
 await app.close();
+await server.close();

@@ -1,21 +1,49 @@
-// The demo guest: plain blocking code, run as virtual threads across several workers.
-import { ThreadGroup, Future, sleep, yieldNow, now, threadId } from "vthreads";
+// The demo guest: the essay's download_all, for real. Plain blocking code: `fetch` blocks only its virtual thread,
+// the worker runs other threads meanwhile, and threads move between workers that share one memory.
+import { ThreadGroup, Mutex, fetch, print, yieldNow, now } from "vthreads";
 
-/** Pretends to download page `i`: waits like I/O would (sleep), then returns its size. */
-function fetchPage(i: i32): i32 {
-  sleep(<f64>(5 + (i * 37) % 40));
-  return 1000 + i;
+/** The essay's MyResultStore: what the downloads put together, guarded by a Mutex. */
+class ResultStore {
+  pages: Map<string, i32> = new Map<string, i32>();
+  bytes: i64 = 0;
 }
 
-/** Downloads n pages at once, one virtual thread each; returns the total size. */
-export function downloadAll(n: i32): i64 {
-  const g = new ThreadGroup();
-  const pages = new Array<Future<i32>>();
-  for (let i = 0; i < n; i++) pages.push(g.spawn<i32, i32>(fetchPage, i));
+class Download {
+  constructor(public results: Mutex<ResultStore>, public url: string, public total: i32) {}
+}
+
+function downloadAndStore(d: Download): void {
+  const response = fetch(d.url);
+  if (!response.ok) throw new Error(d.url + " answered " + response.status.toString() + ": " + response.text());
+  const page = response.text();
+  const store = d.results.lock();
+  store.value.pages.set(d.url, page.length);
+  store.value.bytes += page.length;
+  const done = store.value.pages.size;
+  store.unlock();
+  if (done % 50 == 0) print("  " + done.toString() + "/" + d.total.toString() + " pages");
+}
+
+/**
+ *     def download_all(urls):
+ *         results = Mutex(MyResultStore())
+ *         with ThreadGroup(max_concurrency=8) as g:
+ *             for url in urls:
+ *                 g.spawn(partial(download_and_store, results, url))
+ *         return results
+ *
+ * A failing download fails the group: the downloads still running are cancelled (their requests aborted), the
+ * ones not started never start, and the failure reaches the caller.
+ */
+export function downloadAll(base: string, n: i32): string {
+  const results = new Mutex<ResultStore>(new ResultStore(), "results");
+  const g = new ThreadGroup(8, "downloads");
+  for (let i = 0; i < n; i++) g.spawn<Download, void>(downloadAndStore, new Download(results, base + "/page/" + i.toString(), n));
   g.join();
-  let total: i64 = 0;
-  for (let i = 0; i < n; i++) total += pages[i].get();
-  return total;
+  const store = results.lock();
+  const summary = store.value.pages.size.toString() + " pages, " + store.value.bytes.toString() + " bytes";
+  store.unlock();
+  return summary;
 }
 
 function busy(rounds: i32): i32 {
@@ -34,18 +62,4 @@ export function crowd(n: i32, rounds: i32): f64 {
   for (let i = 0; i < n; i++) g.spawn<i32, i32>(busy, rounds);
   g.join();
   return now() - t0;
-}
-
-function unreliable(i: i32): i32 {
-  sleep(<f64>i);
-  if (i == 3) throw new Error("page 3 is unavailable");
-  return i;
-}
-
-/** One child fails: joining the group fails this thread, and the call rejects with the child's message. */
-export function downloadWithFailure(n: i32): i32 {
-  const g = new ThreadGroup();
-  for (let i = 0; i < n; i++) g.spawn<i32, i32>(unreliable, i);
-  g.join();
-  return threadId(); // not reached
 }

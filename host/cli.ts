@@ -5,12 +5,12 @@ import { parseArgs } from "node:util";
 import path from "node:path";
 import { build } from "./toolchain/build.js";
 import { BuildError } from "./toolchain/errors.js";
-import { Runtime } from "./runtime/runtime.js";
+import { Runtime } from "./index.js"; // the package entry: it installs the Node platform
 import { DeadlockError } from "./runtime/errors.js";
 import { renderDump, type Dump } from "./runtime/dump.js";
 
 const USAGE = `usage: vthreads build <entry.ts> [-o <outdir>] [--name <name>] [-O <0-4>]
-       vthreads run <module.wasm> <export> [args...] [--workers <n>] [--dump-after <ms>]
+       vthreads run <module.wasm> <export> [args...] [--workers <n>] [--dump-after <ms>] [--host-module <file>]
 
 build: compiles an AssemblyScript guest together with the vthreads runtime into one WebAssembly module
 (<outdir>/<name>.wasm) and writes typed ESM bindings for its exports (<name>.js, <name>.d.ts).
@@ -23,6 +23,7 @@ options:
   -O, --optimize <n>    build: binaryen optimise level 0-4 (default: 3)
   --workers <n>         run: number of workers (default: the machine's cores)
   --dump-after <ms>     run: print the thread dump after that many milliseconds if the call is still running
+  --host-module <file>  run: an ES module whose exported functions the guest calls with callHost
   -h, --help            show this help`;
 
 export async function main(argv: string[]): Promise<number> {
@@ -37,6 +38,7 @@ export async function main(argv: string[]): Promise<number> {
         optimize: { type: "string", short: "O" },
         workers: { type: "string" },
         "dump-after": { type: "string" },
+        "host-module": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -78,7 +80,7 @@ async function buildCommand(args: string[], values: { "out-dir"?: string; name?:
   }
 }
 
-async function runCommand(args: string[], values: { workers?: string; "dump-after"?: string }): Promise<number> {
+async function runCommand(args: string[], values: { workers?: string; "dump-after"?: string; "host-module"?: string }): Promise<number> {
   const [wasm, name, ...rawArgs] = args;
   if (!wasm || !name) {
     console.error(USAGE);
@@ -99,7 +101,7 @@ async function runCommand(args: string[], values: { workers?: string; "dump-afte
   });
   let rt: Runtime;
   try {
-    rt = await Runtime.start(wasm, { workers });
+    rt = await Runtime.start(wasm, { workers, hostModule: values["host-module"] });
   } catch (e) {
     console.error(`vthreads: ${(e as Error).message}`);
     return 1;

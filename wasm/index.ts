@@ -20,3 +20,8 @@ export { WaitGroup } from "./sync/waitgroup";
 export { Once } from "./sync/once";
 export { ContextVar } from "./context/var";
 export { onExit, Cleanup } from "./scheduler/cleanup";
+export { callHost, tryCallHost, HostArgs, HostValue } from "./io/call";
+export {
+  fetch, FetchOptions, Response, print, printError, currentTime, random, randomBytes,
+  readFile, readTextFile, writeFile, writeTextFile,
+} from "./io/builtins";

@@ -22,10 +22,13 @@ const FIXED_WORKERS = new Set(["pingpong-depth1", "pingpong-depth20", "parked-by
 
 /**
  * Benchmarks with no browser equivalent: idle CPU time measures the host process; the collector's benchmarks
- * compare against Node-only baselines (V8's full GC through --expose-gc, the foundation's runtime built from git).
+ * compare against Node-only baselines (V8's full GC through --expose-gc, the foundation's runtime built from git);
+ * the I/O ones start a node:http server and give the runtime a hostModule.
  */
+const IO_BENCHMARKS = new Set(["io-fanout", "host-call-value", "host-call-promise"]);
+
 export function notInBrowser(name) {
-  return name === "idle-cpu" || name.startsWith("gc-");
+  return name === "idle-cpu" || name.startsWith("gc-") || IO_BENCHMARKS.has(name);
 }
 
 /** The guests (bench/guest/<name>.ts) of the benchmarks the page can run: the dev server builds these. */

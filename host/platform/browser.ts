@@ -23,6 +23,10 @@ export const browserPlatform: Platform = {
     }
     return compileResponse(response, url.href);
   },
+  hostModuleUrl(spec) {
+    const base = (globalThis as { location?: { href: string } }).location?.href;
+    return (spec instanceof URL ? spec : new URL(spec, base)).href;
+  },
   async defaultWorkers() {
     const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
     return Math.min(MAX_WORKERS, Math.max(1, cores));

@@ -2,6 +2,8 @@
 
 import { readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { ModuleError } from "../runtime/manifest.js";
 import type { Platform } from "../runtime/platform.js";
 import { compileBytes, compileResponse } from "../runtime/source.js";
@@ -21,6 +23,11 @@ export const nodePlatform: Platform = {
       throw new ModuleError(`cannot read the module ${String(source)}: ${(e as Error).message}`);
     }
     return compileBytes(bytes, what);
+  },
+  hostModuleUrl(spec) {
+    if (spec instanceof URL) return spec.href;
+    // A URL with a scheme (file:, data:, http:) is taken as is; anything else is a path (not a Windows drive letter).
+    return /^[a-z][a-z0-9+.-]+:/i.test(spec) ? spec : pathToFileURL(resolve(spec)).href;
   },
   async defaultWorkers() {
     return Math.min(MAX_WORKERS, Math.max(1, availableParallelism()));

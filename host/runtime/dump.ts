@@ -20,6 +20,9 @@ export interface DumpWait {
   thread?: number;
   /** join, children: the group */
   group?: number;
+  /** host call: the host function's name, and since when it has been waited for (ms on the shared clock) */
+  function?: string;
+  since?: number;
 }
 
 export interface DumpThread {
@@ -95,6 +98,8 @@ function describeState(t: DumpThread, now: number): string {
     case "future": return `waiting for the result of thread ${on.thread}`;
     case "join": return `joining group ${on.group}`;
     case "event": return `waiting on event${named}`;
+    case "host call":
+      return `waiting on host call ${on.function ?? "?"} for ${Math.max(0, now - (on.since ?? now)).toFixed(1)} ms`;
     default: return `waiting on ${on.kind}`;
   }
 }

@@ -51,6 +51,8 @@ export const WS_SWITCHES = 0;
 export const WS_MIGRATIONS = 8;
 /** i32: 1 while the worker waits for work; the main thread sends new calls to an idle worker first. */
 export const WS_IDLE = 16;
+/** i32: host calls started by this worker whose thread was cancelled (wasm io/call.ts adds; the worker aborts them). */
+export const WS_HOST_CANCELS = 20;
 export const WS_HEAP_IN_USE = 24;
 export const WS_SPAWNS = 32;
 export const WS_LIVE = 40;

@@ -12,6 +12,8 @@ export interface Platform {
   compileLocation(source: string | URL): Promise<WebAssembly.Module>;
   /** The worker count when none is given: the machine's cores. */
   defaultWorkers(): Promise<number>;
+  /** The URL a worker imports for `RuntimeOptions.hostModule` (Node: a path is a file; browsers: relative to the page). */
+  hostModuleUrl(spec: string | URL): string;
   /** Throws a clear error when this environment cannot share a WebAssembly.Memory between workers. */
   checkSharedMemory(): Promise<void>;
 }

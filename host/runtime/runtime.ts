@@ -24,6 +24,14 @@ export interface RuntimeOptions {
    * called (for measuring the allocator alone).
    */
   gc?: boolean;
+  /**
+   * An ES module every worker imports: its exported functions (sync or async) are the host functions the guest
+   * calls with `callHost("name", args)`. A path (Node) or URL (relative to the page in browsers). Each function gets
+   * the guest's arguments (numbers, bigints, booleans, strings, Uint8Arrays) and, when it declares one more
+   * parameter, an AbortSignal that fires if the calling thread is cancelled. Built-ins (fetch, console, clock,
+   * random, files on Node) need no module.
+   */
+  hostModule?: string | URL;
 }
 
 export interface CallOptions {
@@ -78,6 +86,7 @@ export class Runtime {
       throw new RangeError(`Runtime.start: sliceMs must be a positive number, got ${String(sliceMs)}`);
     }
     await platform.checkSharedMemory();
+    const hostModule = options.hostModule === undefined ? undefined : platform.hostModuleUrl(options.hostModule);
     const module = await compileSource(source, platform);
     const manifest = readManifest(module);
     const memory = new WebAssembly.Memory({
@@ -112,7 +121,7 @@ export class Runtime {
       },
     };
     const handles = await Promise.all(Array.from({ length: workers }, (_, i) => platform.startWorker(i, events)));
-    handles.forEach((h, index) => h.post({ type: "init", module, memory, manifest, index, workers, sliceMs }));
+    handles.forEach((h, index) => h.post({ type: "init", module, memory, manifest, index, workers, sliceMs, hostModule }));
     await started;
     if (startError) {
       await Promise.all(handles.map((h) => h.terminate()));

@@ -10,7 +10,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { mkdir, mkdtemp, rm, symlink, writeFile, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { readExportSignatures } from "./signatures.js";
+import { readGuestInterface } from "./signatures.js";
 import { generateEntry } from "./entry.js";
 import { compileAssemblyScript } from "./compile.js";
 import { postprocess } from "./postprocess.js";
@@ -59,11 +59,11 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     await mkdir(packages);
     await symlink(RUNTIME_DIR, path.join(packages, "vthreads"), "dir");
 
-    const sigs = await readExportSignatures(entry, { searchPaths: [packages] });
+    const { exports: sigs, hostFunctions } = await readGuestInterface(entry, { searchPaths: [packages] });
     // The generated entry sits next to the guest for the length of the build, so that file names in guest
     // failure messages read "demo.ts:41:15" rather than a path through a temporary folder.
     const entryFile = path.join(path.dirname(entry), `.vthreads-entry-${process.pid}-${buildCounter++}.ts`);
-    await writeFile(entryFile, generateEntry(sigs, { guestEntry: entry, runtimeDir: "vthreads", entryDir: path.dirname(entry) }));
+    await writeFile(entryFile, generateEntry(sigs, { guestEntry: entry, runtimeDir: "vthreads", entryDir: path.dirname(entry) }, hostFunctions));
     let compiled: Uint8Array;
     try {
       compiled = await compileAssemblyScript({

@@ -20,7 +20,7 @@ export interface EntryOptions {
 }
 
 
-export function generateEntry(sigs: readonly ExportSignature[], opts: EntryOptions): string {
+export function generateEntry(sigs: readonly ExportSignature[], opts: EntryOptions, hostFunctions: readonly ExportSignature[] = []): string {
   const runtime = isBareSpecifier(opts.runtimeDir) ? opts.runtimeDir.replace(/\/+$/, "") : importPath(opts.entryDir, opts.runtimeDir);
   const guest = importPath(opts.entryDir, opts.guestEntry.replace(/\.ts$/, ""));
   const out: string[] = [
@@ -51,11 +51,58 @@ export function generateEntry(sigs: readonly ExportSignature[], opts: EntryOptio
     );
   }
 
+  // Host function declarations: the toolchain replaces each `host.<name>` import with a call to its wrapper, a
+  // blocking host call (postprocess.ts).
+  if (hostFunctions.length) {
+    const steps = ["hostCallRecord", "hostCallArg", "hostCallRun", "hostResultI32", "hostResultF64", "hostResultI64",
+      "hostResultBool", "hostResultStr", "hostResultBytes", "hostResultVoid"];
+    out.push(`import { ${steps.map((s) => `${s} as __vt_${s}`).join(", ")} } from ${JSON.stringify(`${runtime}/io/call`)};`);
+    for (const h of hostFunctions) out.push(hostWrapper(h), "");
+  }
   // The host needs runtime ids to allocate managed objects with __new.
   for (const type of managedTypes(sigs)) {
     out.push(`export function __vt_typeid_${typeIdName(type)}(): u32 { return idof<${type}>(); }`);
   }
   return out.join("\n") + "\n";
+}
+
+/** Name of the export that a host function's import is redirected to. */
+export function hostWrapperName(name: string): string {
+  return `__vt_host_${name.replace(/[^A-Za-z0-9_]/g, (c) => `$${c.charCodeAt(0).toString(16)}`)}`;
+}
+
+function hostWrapper(h: ExportSignature): string {
+  const params = h.params.map((p, i) => `a${i}: ${p.type}`).join(", ");
+  const name = JSON.stringify(h.name);
+  const lines = [`  const r = __vt_hostCallRecord(${name}, ${h.params.length});`];
+  h.params.forEach((p, i) => lines.push(`  __vt_hostCallArg(r, ${i}, ${hostArg(p.type, `a${i}`)});`));
+  lines.push(`  __vt_hostCallRun(r, ${name});`);
+  lines.push(h.result === "void" ? "  __vt_hostResultVoid();" : `  return ${hostResult(h.result, name)};`);
+  return `export function ${hostWrapperName(h.name)}(${params}): ${h.result} {\n${lines.join("\n")}\n}`;
+}
+
+// Value tags of wasm/io/record.ts.
+const TAG_I32 = 1, TAG_F64 = 2, TAG_I64 = 3, TAG_BOOL = 4, TAG_STR = 5, TAG_BYTES = 6;
+
+/** "tag, bits" of an argument. */
+function hostArg(type: string, v: string): string {
+  if (type === "string" || type === "Uint8Array") return `${type === "string" ? TAG_STR : TAG_BYTES}, <u64>changetype<usize>(${v})`;
+  if (type === "bool") return `${TAG_BOOL}, ${v} ? 1 : 0`;
+  if (type === "i64" || type === "u64") return `${TAG_I64}, <u64>${v}`;
+  if (type === "f32" || type === "f64") return `${TAG_F64}, reinterpret<u64>(<f64>${v})`;
+  return `${TAG_I32}, <u64><i64><i32>${v}`;
+}
+
+function hostResult(type: string, name: string): string {
+  if (type === "string") return `__vt_hostResultStr(${name})`;
+  if (type === "Uint8Array") return `__vt_hostResultBytes(${name})`;
+  if (type === "bool") return `__vt_hostResultBool(${name})`;
+  if (type === "f64") return `__vt_hostResultF64(${name})`;
+  if (type === "f32") return `<f32>__vt_hostResultF64(${name})`;
+  if (type === "i64") return `__vt_hostResultI64(${name})`;
+  if (type === "u64") return `<u64>__vt_hostResultI64(${name})`;
+  if (type === "i32") return `__vt_hostResultI32(${name})`;
+  return `<${type}>__vt_hostResultI32(${name})`;
 }
 
 function isBareSpecifier(p: string): boolean {

@@ -1,4 +1,6 @@
 // Binaryen post-processing of the compiled module. The order matters (see ../../../shared/notes or docs/design.md):
+//  0. every `host.<name>` import (a guest's `@external("host", ...)` declaration) becomes a call to its generated
+//     wrapper, a blocking host call (entry.ts), before Asyncify, which then instruments the callers;
 //  1. no-inline on the suspend primitive: if the optimiser inlined it, its caller would contain `start_unwind`, be
 //     taken for runtime code and silently not instrumented, and threads would restart from the top on resume;
 //  2. optimise;
@@ -12,6 +14,7 @@
 import binaryen from "binaryen";
 import { BuildError } from "./errors.js";
 import { MANIFEST_SECTION, type Manifest } from "../runtime/manifest.js";
+import { hostWrapperName } from "./entry.js";
 
 export const SUSPEND_PRIMITIVE = "__vt_suspend";
 
@@ -49,6 +52,7 @@ export function postprocess(input: Uint8Array, options: PostprocessOptions): Pos
 
     // A guest that never blocks has no __vt_suspend (nothing reaches it), but it still has the runtime.
     requireFunctionNamed(mod, "__vt_boot");
+    redirectHostImports(mod);
     binaryen.setPassArgument("no-inline", `*${SUSPEND_PRIMITIVE}*`);
     mod.runPasses(["no-inline"]);
     binaryen.setPassArgument("no-inline", null);
@@ -73,6 +77,26 @@ function functionNames(mod: binaryen.Module): binaryen.FunctionInfo[] {
   const out: binaryen.FunctionInfo[] = [];
   for (let i = 0; i < mod.getNumFunctions(); i++) out.push(binaryen.getFunctionInfo(mod.getFunctionByIndex(i)));
   return out;
+}
+
+/** Replaces each `host.<name>` import by a function of the same name that calls the generated wrapper. */
+function redirectHostImports(mod: binaryen.Module): void {
+  const exported = new Map<string, string>();
+  for (let i = 0; i < mod.getNumExports(); i++) {
+    const e = binaryen.getExportInfo(mod.getExportByIndex(i));
+    if (e.kind === binaryen.ExternalFunction) exported.set(e.name, e.value);
+  }
+  for (const f of functionNames(mod)) {
+    if (f.module !== "host" || !f.base) continue;
+    const wrapper = exported.get(hostWrapperName(f.base));
+    if (wrapper === undefined) {
+      throw new BuildError(`the module imports host.${f.base}, but no top-level declaration of it was found ` +
+        `(declare it as @external("host", "${f.base}") declare function ... at the top level of a guest file)`);
+    }
+    const params = binaryen.expandType(f.params);
+    mod.removeFunction(f.name);
+    mod.addFunction(f.name, f.params, f.results, [], mod.call(wrapper, params.map((t, i) => mod.local.get(i, t)), f.results));
+  }
 }
 
 function requireFunctionNamed(mod: binaryen.Module, fragment: string): void {

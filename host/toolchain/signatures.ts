@@ -45,6 +45,8 @@ interface AsElement {
   kind: number;
   name: string;
   is(flag: number): boolean;
+  members?: Map<string, AsElement> | null;
+  declaration?: { decorators: { name: { text?: string }; args: { value?: unknown }[] | null }[] | null };
 }
 interface AsFunction extends AsElement {
   signature: { parameterTypes: AsType[]; returnType: AsType };
@@ -81,12 +83,26 @@ export interface ReadSignaturesOptions {
 
 /** Resolves the exported functions of the guest entry file; throws BuildError on anything unsupported. */
 export async function readExportSignatures(entryPath: string, options: ReadSignaturesOptions = {}): Promise<ExportSignature[]> {
+  return (await readGuestInterface(entryPath, options)).exports;
+}
+
+export interface GuestInterface {
+  exports: ExportSignature[];
+  /**
+   * Host functions the guest declares as `@external("host", "name") declare function f(...): T` at the top level
+   * of one of its files: the build turns each into a blocking host call (entry.ts, postprocess.ts).
+   */
+  hostFunctions: ExportSignature[];
+}
+
+/** The guest's exports and its host function declarations. */
+export async function readGuestInterface(entryPath: string, options: ReadSignaturesOptions = {}): Promise<GuestInterface> {
   const entry = path.resolve(entryPath);
   const info = await stat(entry).catch(() => null);
   if (!info?.isFile()) throw new BuildError(`entry file not found: ${entryPath}`);
 
   let program: AsProgram | undefined;
-  let result: { sigs: ExportSignature[]; problems: string[] } | undefined;
+  let result: { sigs: ExportSignature[]; hostFunctions: ExportSignature[]; problems: string[] } | undefined;
 
   // asc instantiates a transform *class* after putting `program` on its prototype, which is the only way to
   // reach the program before parsing (parse errors are reported before any hook runs). `declare` keeps
@@ -97,7 +113,9 @@ export async function readExportSignatures(entryPath: string, options: ReadSigna
       program = this.program;
     }
     afterInitialize(p: AsProgram): void {
-      result = collectExports(p);
+      const exports = collectExports(p);
+      const host = collectHostFunctions(p);
+      result = { sigs: exports.sigs, hostFunctions: host.sigs, problems: [...exports.problems, ...host.problems] };
     }
   }
 
@@ -131,7 +149,47 @@ export async function readExportSignatures(entryPath: string, options: ReadSigna
   }
   if (!result) throw new BuildError(`cannot compile ${entryPath}: the compiler did not initialize the program`, diagnostics);
   if (result.problems.length) throw new BuildError(result.problems.join("\n"), diagnostics);
-  return result.sigs;
+  return { exports: result.sigs, hostFunctions: result.hostFunctions };
+}
+
+/** Host functions a guest may declare, and the types they may take and return (wasm/io/call.ts carries them). */
+export const HOST_FUNCTION_TYPES = ["i8", "u8", "i16", "u16", "i32", "u32", "i64", "u64", "f32", "f64", "bool", "string", "Uint8Array"];
+
+/** Top-level `@external("host", "name") declare function` declarations in the guest's own files. */
+function collectHostFunctions(program: AsProgram): { sigs: ExportSignature[]; problems: string[] } {
+  const sigs: ExportSignature[] = [];
+  const problems: string[] = [];
+  const seen = new Map<string, string>();
+  for (const file of program.filesByName.values()) {
+    if (file.internalName.startsWith("~lib/")) continue; // the standard library and the vthreads package
+    for (const element of (file as AsElement).members?.values() ?? []) {
+      if (element.kind !== AS_ENUMS.ElementKind.FunctionPrototype || !element.is(AS_ENUMS.CommonFlags.Declare)) continue;
+      const external = element.declaration?.decorators?.find((d) => d.name.text === "external");
+      const args = external?.args?.map((a) => a.value) ?? [];
+      if (args.length !== 2 || args[0] !== "host") continue; // an ordinary import (env.*, or the user's own module)
+      const name = String(args[1]);
+      const fn = program.resolver.resolveFunction(element, null);
+      if (!fn) continue;
+      const where = `host function "${name}" (declared as ${element.name})`;
+      const supported = `${HOST_FUNCTION_TYPES.join(", ")}; and void as a result`;
+      const sig = signatureOf(program, name, fn, problems, where, supported);
+      if (!sig) continue;
+      const bad = [...sig.params.map((p) => p.type), ...(sig.result === "void" ? [] : [sig.result])].filter((t) => !HOST_FUNCTION_TYPES.includes(t));
+      if (bad.length) {
+        problems.push(`${where}: type ${bad[0]} cannot be passed to or from a host function (supported: ${supported})`);
+        continue;
+      }
+      const previous = seen.get(name);
+      const text = JSON.stringify([sig.params.map((p) => p.type), sig.result]);
+      if (previous !== undefined) {
+        if (previous !== text) problems.push(`${where}: declared twice with different types`);
+        continue;
+      }
+      seen.set(name, text);
+      sigs.push(sig);
+    }
+  }
+  return { sigs, problems };
 }
 
 function formatDiagnostic(d: AsDiagnostic, program: AsProgram | undefined): string {
@@ -189,7 +247,10 @@ function collectExports(program: AsProgram): { sigs: ExportSignature[]; problems
   return { sigs, problems };
 }
 
-function signatureOf(program: AsProgram, name: string, fn: AsFunction, problems: string[]): ExportSignature | null {
+function signatureOf(
+  program: AsProgram, name: string, fn: AsFunction, problems: string[],
+  what = `export "${name}"`, supported = SUPPORTED_TYPES_TEXT,
+): ExportSignature | null {
   const { parameterTypes, returnType } = fn.signature;
   const params: ExportSignature["params"] = [];
   let ok = true;
@@ -198,7 +259,7 @@ function signatureOf(program: AsProgram, name: string, fn: AsFunction, problems:
     const abi = abiType(program, type);
     if (abi === null || abi === "void") {
       ok = false;
-      problems.push(`export "${name}": parameter "${paramName}" has type "${displayType(program, type)}", which cannot cross the host boundary (supported: ${SUPPORTED_TYPES_TEXT})`);
+      problems.push(`${what}: parameter "${paramName}" has type "${displayType(program, type)}", which cannot cross the host boundary (supported: ${supported})`);
     } else {
       params.push({ name: paramName, type: abi });
     }
@@ -206,7 +267,7 @@ function signatureOf(program: AsProgram, name: string, fn: AsFunction, problems:
   const result = abiType(program, returnType);
   if (result === null) {
     ok = false;
-    problems.push(`export "${name}": return type "${displayType(program, returnType)}" cannot cross the host boundary (supported: ${SUPPORTED_TYPES_TEXT})`);
+    problems.push(`${what}: return type "${displayType(program, returnType)}" cannot cross the host boundary (supported: ${supported})`);
   }
   return ok ? { name, params, result: result! } : null;
 }

@@ -7,6 +7,8 @@ import type { Manifest } from "../runtime/manifest.js";
 import * as L from "../runtime/layout.js";
 import { readString, writeString } from "../bindings/strings.js";
 import { lowerArgs, liftResult, type MarshalContext } from "../bindings/marshal.js";
+import { HostCalls, type HostFunction } from "./host-calls.js";
+import { builtinHostFunctions, type FileFunctions } from "./builtins.js";
 
 /** Results of `__vt_run`. */
 const RUN_BUSY = 1;
@@ -30,6 +32,8 @@ interface RuntimeExports {
   __vt_mutator_leave(): void;
   __vt_pin(ptr: number): number;
   __vt_unpin(ptr: number): number;
+  __vt_host_settle(rec: number, state: number): number;
+  __vt_host_drop(rec: number): void;
   _start(): void;
   [name: string]: unknown;
 }
@@ -41,6 +45,8 @@ export interface WorkerHost {
   post(message: FromWorker): void;
   /** Runs `fn` soon, after pending messages (setImmediate in Node, a MessageChannel post in browsers). */
   soon(fn: () => void): void;
+  /** File access for the built-in host functions (Node); browsers have none. */
+  files?: FileFunctions;
 }
 
 export class WorkerCore {
@@ -48,6 +54,7 @@ export class WorkerCore {
   private memory!: WebAssembly.Memory;
   private manifest!: Manifest;
   private marshal!: MarshalContext;
+  private hostCalls!: HostCalls;
   private index = -1;
   private sliceMs = 5;
   private header!: Int32Array;
@@ -64,7 +71,7 @@ export class WorkerCore {
   onMessage(message: ToWorker): void {
     switch (message.type) {
       case "init":
-        this.init(message);
+        void this.init(message);
         break;
       case "call":
         this.call(message);
@@ -89,12 +96,16 @@ export class WorkerCore {
     }
   }
 
-  private init(message: InitMessage): void {
+  private async init(message: InitMessage): Promise<void> {
     this.index = message.index;
     try {
       this.memory = message.memory;
       this.manifest = message.manifest;
       this.sliceMs = message.sliceMs;
+      const functions = builtinHostFunctions(this.host.files ?? null);
+      if (message.hostModule) {
+        for (const [name, fn] of Object.entries(await importHostModule(message.hostModule))) functions.set(name, fn);
+      }
       const instance = new WebAssembly.Instance(message.module, this.imports(message.module));
       this.exports = instance.exports as unknown as RuntimeExports;
       this.exports.__vt_boot(this.index, message.workers);
@@ -111,6 +122,7 @@ export class WorkerCore {
         this.exports.__vt_mutator_leave();
       }
       this.marshal = { memory: this.memory, exports: this.exports, typeIds: this.typeIds() };
+      this.hostCalls = new HostCalls(this.memory, this.exports, functions, this.workerStats, this.index);
     } catch (e) {
       this.host.post({ type: "fatal", index: this.index, message: `worker ${this.index} failed to start: ${describe(e)}` });
       return;
@@ -141,6 +153,7 @@ export class WorkerCore {
       vthreads: {
         now: () => performance.timeOrigin + performance.now(),
         root_done: (frame: number, message: number, thread: number) => this.rootDone(frame, message, thread),
+        host_start: (rec: number) => this.hostCalls.start(rec),
       },
     };
     for (const imp of WebAssembly.Module.imports(module)) {
@@ -246,6 +259,7 @@ export class WorkerCore {
   private pump = (): void => {
     if (this.closing || this.pumping) return;
     this.pumping = true;
+    this.hostCalls.checkCancels();
     let status: number;
     try {
       status = this.exports.__vt_run(this.sliceMs);
@@ -257,9 +271,40 @@ export class WorkerCore {
       return;
     }
     this.pumping = false;
-    if (status === RUN_BUSY) this.host.soon(this.pump);
-    else this.sleep();
+    this.hostCalls.checkCancels(); // threads this slice cancelled may have been waiting on our calls
+    if (status === RUN_BUSY) {
+      this.microtaskRunsSince = 0;
+      this.host.soon(this.pump);
+    } else if (this.hostCalls.pending > 0 && this.microtaskBudgetLeft()) {
+      // A host call's promise may settle in the microtasks queued meanwhile (an already-resolved one does): look
+      // again right after them, instead of paying for a sleep and a wake-up.
+      queueMicrotask(this.afterMicrotasks);
+    } else {
+      this.microtaskRunsSince = 0;
+      this.sleep();
+    }
   };
+
+  private afterMicrotasks = (): void => {
+    if (this.exports.__vt_runnable() > 0) this.pump();
+    else {
+      this.microtaskRunsSince = 0;
+      this.sleep();
+    }
+  };
+
+  /** When slices started from microtasks began; 0 when the last one came from the event loop. */
+  private microtaskRunsSince = 0;
+
+  /**
+   * Slices run from microtasks keep the event loop from taking messages and I/O; after a slice's worth of time in a
+   * row, go through the event loop again.
+   */
+  private microtaskBudgetLeft(): boolean {
+    const now = performance.now();
+    if (this.microtaskRunsSince === 0) this.microtaskRunsSince = now;
+    return now - this.microtaskRunsSince < this.sliceMs;
+  }
 
   /** A trap or abort escaped `__vt_run`: fail the thread that was running, keep the worker. */
   private failRunningThread(error: unknown): void {
@@ -341,6 +386,19 @@ export class WorkerCore {
     if (waited.async) waited.value.then(wake);
     else this.host.soon(wake);
   }
+}
+
+/** The host functions a `hostModule` exports: every exported function, by its export name. */
+async function importHostModule(url: string): Promise<Record<string, HostFunction>> {
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(/* @vite-ignore */ url)) as Record<string, unknown>;
+  } catch (e) {
+    throw new Error(`cannot import the hostModule ${url}: ${describe(e)}`);
+  }
+  const fns: Record<string, HostFunction> = {};
+  for (const [name, value] of Object.entries(mod)) if (typeof value === "function") fns[name] = value as HostFunction;
+  return fns;
 }
 
 /** How long an idle worker waits before it confirms a suspected deadlock (nothing ran meanwhile). */

@@ -3,8 +3,9 @@
 import { parentPort } from "node:worker_threads";
 import { WorkerCore } from "./core.js";
 import type { ToWorker } from "./protocol.js";
+import { nodeFiles } from "./node-files.js";
 
 const port = parentPort;
 if (!port) throw new Error("vthreads: node-worker.js must run in a worker thread");
-const core = new WorkerCore({ post: (m) => port.postMessage(m), soon: (fn) => setImmediate(fn) });
+const core = new WorkerCore({ post: (m) => port.postMessage(m), soon: (fn) => setImmediate(fn), files: nodeFiles });
 port.on("message", (m: ToWorker) => core.onMessage(m));

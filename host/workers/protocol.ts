@@ -12,6 +12,8 @@ export interface InitMessage {
   workers: number;
   /** How long a worker runs threads before it lets its event loop take messages. */
   sliceMs: number;
+  /** URL of the ES module whose exported functions are the guest's host functions (RuntimeOptions.hostModule). */
+  hostModule?: string;
 }
 export interface CallMessage {
   type: "call";

@@ -23,6 +23,7 @@ import { Channel } from "../sync/channel";
 import { Event } from "../sync/event";
 import { now } from "../scheduler/clock";
 import { JsonWriter } from "./json";
+import { R_NAME, R_SINCE } from "../io/record";
 
 /** Live threads, summed over the workers' counters. */
 export function liveThreads(): i32 {
@@ -183,7 +184,12 @@ function writeWait(w: JsonWriter, t: usize): void {
       break;
     }
     case W_WAITGROUP: { w.str("wait group"); break; }
-    case W_HOST: { w.str("host call"); break; }
+    case W_HOST: {
+      w.str("host call");
+      w.key("function"); w.str(changetype<string>(load<usize>(obj, R_NAME)));
+      w.key("since"); w.num(load<f64>(obj, R_SINCE));
+      break;
+    }
     default: w.str("unknown");
   }
   w.close("}");

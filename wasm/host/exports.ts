@@ -16,6 +16,7 @@ import { deadlockSuspected, breakDeadlock } from "../debug/deadlock";
 import { cancelRoot } from "./roots";
 import { cancelGroup } from "../groups/group";
 import { createDefaultGroup, defaultGroup } from "../groups/background";
+import { settleHostCall, dropHostCall } from "../io/settle";
 
 // The toolchain replaces this import with a function that copies the (passive) data segments into memory:
 // asc emits active segments, which every new instance would copy again over memory other workers already changed.
@@ -166,4 +167,14 @@ export function __vt_cancel_background(): void {
   mutatorEnter();
   cancelGroup(changetype<usize>(defaultGroup()), false);
   mutatorLeave();
+}
+
+/** A host call's JS function settled (state 1 ok, 2 failed; result written): wake its thread. */
+export function __vt_host_settle(rec: usize, state: i32): i32 {
+  return settleHostCall(rec, state);
+}
+
+/** The worker aborted a host call whose thread was cancelled: it lets go of the record. */
+export function __vt_host_drop(rec: usize): void {
+  dropHostCall(rec);
 }

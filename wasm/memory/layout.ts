@@ -140,6 +140,8 @@
 // @ts-ignore: decorator
 @inline export const WS_IDLE: usize = 16; // i32: 1 while the worker waits for work (written by the host side)
 // @ts-ignore: decorator
+@inline export const WS_HOST_CANCELS: usize = 20; // i32: host calls of this worker cancelled (any worker adds, atomically)
+// @ts-ignore: decorator
 @inline export const WS_HEAP_IN_USE: usize = 24; // i64: bytes allocated minus bytes freed by this worker
 // @ts-ignore: decorator
 @inline export const WS_SPAWNS: usize = 32; // u64: threads spawned by this worker

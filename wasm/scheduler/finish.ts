@@ -15,10 +15,11 @@ export function finishThread(t: usize): void {
     completeRoot(t);
   } else {
     const outcome = flags & F_FAILED ? OUTCOME_FAILED : flags & F_CANCELLED ? OUTCOME_CANCELLED : OUTCOME_DONE;
-    // The group learns first, so a joiner woken by the group finds the failure already recorded there.
+    // The future completes first, then the group learns (recording a failure before it wakes its joiners): so a
+    // joiner finds every child's future complete, whichever worker it wakes on.
+    completeFuture(load<usize>(t, T_FUTURE), outcome);
     const group = load<usize>(t, T_GROUP);
     if (group != 0) childExited(group, t);
-    completeFuture(load<usize>(t, T_FUTURE), outcome);
   }
   freeThread(t);
 }

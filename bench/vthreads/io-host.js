@@ -1,0 +1,8 @@
+// Host functions of the host-call round-trip benchmark (Runtime option hostModule).
+export function echo(i) {
+  return i;
+}
+
+export function resolved(i) {
+  return Promise.resolve(i);
+}
