@@ -1,9 +1,8 @@
 // The design essay's examples as tests: download_all with a Mutex-guarded result store and max_concurrency = 8,
 // the futures variant, and one failing download cancelling the rest. Guest: test/guests/essay.ts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Runtime } from "../../dist/host/index.js";
 import { ThreadFailure } from "../../dist/host/index.js";
-import { TEST_TIMEOUT, buildGuest, callWithin, closeAll, rejectionOf, start, stop, until } from "./helpers.js";
+import { TEST_TIMEOUT, buildGuest, sharedRuntime, callWithin, closeAll, rejectionOf, until } from "./helpers.js";
 
 let wasm: string;
 beforeAll(async () => {
@@ -13,14 +12,10 @@ afterAll(closeAll);
 
 for (const workers of [1, 4]) {
   describe(`download_all on ${workers} worker(s)`, () => {
-    let rt: Runtime;
-    beforeAll(async () => {
-      rt = await start(wasm, workers);
-    }, 60_000);
-    afterAll(async () => stop(rt));
+    const runtime = sharedRuntime(() => wasm, workers);
 
     it("300 URLs through ThreadGroup(max_concurrency=8) into Mutex(results): every page stored, never more than 8 in flight", async () => {
-      const [pages, maxInFlight, correct] = String(await callWithin(rt, 60, "downloadAll", 300, -1)).split(",").map(Number);
+      const [pages, maxInFlight, correct] = String(await callWithin(runtime(), 60, "downloadAll", 300, -1)).split(",").map(Number);
       expect(pages).toBe(300);
       expect(correct).toBe(1);
       expect(maxInFlight).toBeLessThanOrEqual(8);
@@ -30,17 +25,17 @@ for (const workers of [1, 4]) {
     it("the futures variant returns every page, in URL order", async () => {
       const n = 200;
       const expected = Array.from({ length: n }, (_, i) => `<html>http://127.0.0.1/page/${i}</html>`.length).reduce((a, b) => a + b);
-      expect(await callWithin(rt, 60, "downloadAllFutures", n)).toBe(expected);
+      expect(await callWithin(runtime(), 60, "downloadAllFutures", n)).toBe(expected);
     }, TEST_TIMEOUT);
 
     it("one failing URL fails download_all with its error and cancels the downloads still running or waiting", async () => {
-      const e = await rejectionOf(rt.call("downloadAll", 300, 40));
+      const e = await rejectionOf(runtime().call("downloadAll", 300, 40));
       expect(e).toBeInstanceOf(ThreadFailure);
       expect((e as ThreadFailure).reason).toMatch(/^thread \d+ failed: fetch failed: http:\/\/127\.0\.0\.1\/page\/40 answered 500$/);
-      const r = (await rt.call("finishedDownloads")) as number;
+      const r = (await runtime().call("finishedDownloads")) as number;
       expect(r % 1000).toBe(0); // nothing left in flight: the cancelled downloads' cleanups ran
       expect(Math.floor(r / 1000)).toBeLessThan(299); // most never ran: the rest were cancelled, not completed
-      await until(() => rt.schedulerStats().liveThreads === 0, 10, "every download thread to end");
+      await until(() => runtime().schedulerStats().liveThreads === 0, 10, "every download thread to end");
     }, TEST_TIMEOUT);
   });
 }

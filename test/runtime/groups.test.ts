@@ -1,9 +1,7 @@
 // Structured concurrency: ThreadGroup limits, failures, closing, owners that wait for their groups, context
 // variables, background work joined at close. Guest: test/guests/groups.ts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Runtime } from "../../dist/host/index.js";
-import { ThreadFailure } from "../../dist/host/index.js";
-import { TEST_TIMEOUT, buildGuest, callWithin, closeAll, rejectionOf, start, stop, within } from "./helpers.js";
+import { TEST_TIMEOUT, buildGuest, sharedRuntime, failureReason, callWithin, closeAll, start, stop, within } from "./helpers.js";
 
 let wasm: string;
 beforeAll(async () => {
@@ -11,22 +9,13 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(closeAll);
 
-async function reason(rt: Runtime, name: string, ...args: unknown[]): Promise<string> {
-  const e = await rejectionOf(rt.call(name, ...args));
-  expect(e).toBeInstanceOf(ThreadFailure);
-  return (e as ThreadFailure).reason;
-}
 
 for (const workers of [1, 4]) {
   describe(`thread groups on ${workers} worker(s)`, () => {
-    let rt: Runtime;
-    beforeAll(async () => {
-      rt = await start(wasm, workers);
-    }, 60_000);
-    afterAll(async () => stop(rt));
+    const runtime = sharedRuntime(() => wasm, workers);
 
     it("maxConcurrency 8: 500 spawns never block the spawner, at most 8 run at once, they start in spawn order, all results arrive", async () => {
-      const r = (await callWithin(rt, 30, "limitedGroup", 500, 8)) as number;
+      const r = (await callWithin(runtime(), 30, "limitedGroup", 500, 8)) as number;
       const max = Math.floor(r / 1_000_000);
       expect(max).toBeGreaterThanOrEqual(1);
       expect(max).toBeLessThanOrEqual(8);
@@ -37,11 +26,11 @@ for (const workers of [1, 4]) {
     }, TEST_TIMEOUT);
 
     it("maxConcurrency 1 runs the children one at a time, in order", async () => {
-      expect((await callWithin(rt, 30, "limitedGroup", 50, 1)) as number).toBe(1_100_001);
+      expect((await callWithin(runtime(), 30, "limitedGroup", 50, 1)) as number).toBe(1_100_001);
     }, TEST_TIMEOUT);
 
     it("join fails the parent with every failure, the first one marked", async () => {
-      const r = await reason(rt, "allFail", 3);
+      const r = await failureReason(runtime(), "allFail", 3);
       const m = /^3 threads failed: (.*)$/.exec(r);
       expect(m, r).not.toBeNull();
       const parts = m![1].split("; ");
@@ -49,28 +38,28 @@ for (const workers of [1, 4]) {
       expect(parts[0]).toMatch(/^thread \d+ failed: failure number \d \(first\)$/);
       const numbers = parts.map((p) => Number(/failure number (\d)/.exec(p)![1])).sort();
       expect(numbers).toEqual([0, 1, 2]);
-      const many = await reason(rt, "allFail", 25);
+      const many = await failureReason(runtime(), "allFail", 25);
       expect(many).toMatch(/^25 threads failed: thread \d+ failed: failure number \d+ \(first\);.*; and 15 more$/);
     }, TEST_TIMEOUT);
 
     it("a joined group refuses spawns; a child cannot join its own group; a bad maxConcurrency is named", async () => {
-      expect(await reason(rt, "spawnAfterJoin")).toBe("spawn refused: the group was already joined");
-      expect(await reason(rt, "childJoinsItsGroup")).toMatch(
+      expect(await failureReason(runtime(), "spawnAfterJoin")).toBe("spawn refused: the group was already joined");
+      expect(await failureReason(runtime(), "childJoinsItsGroup")).toMatch(
         /^thread \d+ failed: ThreadGroup.join: thread \d+ is a child of this group and would wait for itself$/,
       );
-      expect(await reason(rt, "negativeLimit")).toBe("ThreadGroup: maxConcurrency must be 0 (no limit) or positive, got -2");
+      expect(await failureReason(runtime(), "negativeLimit")).toBe("ThreadGroup: maxConcurrency must be 0 (no limit) or positive, got -2");
     }, TEST_TIMEOUT);
 
     it("a thread that ends without joining its failed group fails with that failure (nothing is lost)", async () => {
-      expect(await reason(rt, "forgetFailedGroup")).toMatch(/^thread \d+ failed: late failure$/);
+      expect(await failureReason(runtime(), "forgetFailedGroup")).toMatch(/^thread \d+ failed: late failure$/);
     }, TEST_TIMEOUT);
 
     it("a thread that returns without joining waits for its group: its future completes after its children", async () => {
-      expect(await callWithin(rt, 30, "ownerWaits", 20)).toBe(20);
+      expect(await callWithin(runtime(), 30, "ownerWaits", 20)).toBe(20);
     }, TEST_TIMEOUT);
 
     it("context variables: children see the parent's values as of spawn; their own set() stays theirs", async () => {
-      expect(await callWithin(rt, 30, "contextInheritance")).toBe(2);
+      expect(await callWithin(runtime(), 30, "contextInheritance")).toBe(2);
     }, TEST_TIMEOUT);
   });
 }

@@ -4,7 +4,8 @@
 // The tests import the compiled host (dist/, built by `npx tsc -p .`): the workers load dist/host/workers/*.js.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { build, Runtime, type RuntimeOptions } from "../../dist/host/index.js";
+import { beforeAll, afterAll } from "vitest";
+import { build, Runtime, ThreadFailure, type RuntimeOptions } from "../../dist/host/index.js";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -59,6 +60,26 @@ export async function withRuntime<T>(wasm: string, workers: number, fn: (rt: Run
   } finally {
     await stop(rt);
   }
+}
+
+/**
+ * Inside a describe block: a runtime started before its tests (on the module `wasm()` names once built) and stopped
+ * after them. Returns a getter for it.
+ */
+export function sharedRuntime(wasm: () => string, workers: number, options: RuntimeOptions = {}): () => Runtime {
+  let rt: Runtime;
+  beforeAll(async () => {
+    rt = await start(wasm(), workers, options);
+  }, 60_000);
+  afterAll(async () => stop(rt));
+  return () => rt;
+}
+
+/** The guest's own message of a root call that must fail with a ThreadFailure. */
+export async function failureReason(rt: Runtime, name: string, ...args: unknown[]): Promise<string> {
+  const e = await rejectionOf(rt.call(name, ...args));
+  if (!(e instanceof ThreadFailure)) throw new Error(`expected a ThreadFailure from ${name}, got ${e.name}: ${e.message}`);
+  return e.reason;
 }
 
 /** Closes every runtime `start` opened and nobody stopped. */
