@@ -81,9 +81,18 @@ describe("cancellation from the host", () => {
 
   it("dump(): groups and threads as a tree, each thread with its state, what it waits on, and its path", async () => {
     const call = runtime().call("dumpScene");
-    for (let i = 0; i < 400 && ((await runtime().call("arrived")) as number) < 4; i++) await new Promise((r) => setTimeout(r, 5));
-    await new Promise((r) => setTimeout(r, 20));
-    const dump: Dump = await runtime().dump();
+    // Until the scene has settled: two children waiting on the event, two pending, one on the mutex, one asleep.
+    const settled = (d: Dump) => {
+      const groups = d.roots.flatMap((t) => t.groups);
+      const threads = groups.flatMap((g) => g.threads);
+      return threads.filter((t) => t.on?.kind === "event").length === 2 && threads.some((t) => t.on?.kind === "mutex") &&
+        threads.some((t) => t.on?.kind === "sleep") && threads.filter((t) => t.state === "pending").length === 2;
+    };
+    let dump: Dump = await runtime().dump();
+    for (let i = 0; i < 500 && !settled(dump); i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      dump = await runtime().dump();
+    }
     const root = dump.roots.find((t) => t.groups.some((g) => g.name === "downloads"));
     expect(root, JSON.stringify(dump)).toBeDefined();
     expect(root!.on).toMatchObject({ kind: "event", name: "release" });

@@ -31,6 +31,12 @@ for (const workers of [1, 4]) {
 
     it("join fails the parent with every failure, the first one marked", async () => {
       const r = await failureReason(runtime(), "allFail", 3);
+      if (workers > 1) {
+        // On several workers a child may see the first failure's cancellation before it fails itself (it is then
+        // cancelled, not failed): every failure that happened is listed, the first marked.
+        expect(r).toMatch(/^(thread \d+ failed: failure number \d|[23] threads failed: thread \d+ failed: failure number \d \(first\)(; thread \d+ failed: failure number \d)+)$/);
+        return;
+      }
       const m = /^3 threads failed: (.*)$/.exec(r);
       expect(m, r).not.toBeNull();
       const parts = m![1].split("; ");
