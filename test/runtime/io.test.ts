@@ -231,3 +231,25 @@ describe("host module errors", () => {
     }
   }, TEST_TIMEOUT);
 });
+
+describe("host calls while the collector runs", () => {
+  it("2,000 threads waiting on host calls that return strings, on 4 workers, while the host forces collections: every result intact", async () => {
+    const rt = await start(wasm, 4, { hostModule: HOST_MODULE });
+    try {
+      const n = 2000;
+      const call = callWithin(rt, 60, "concurrentEchoes", n);
+      let done = false;
+      void call.finally(() => (done = true)).catch(() => {});
+      let collections = 0;
+      while (!done && collections < 30) {
+        await rt.collect();
+        collections++;
+      }
+      expect(await call).toBe(BigInt((n * (n - 1)) / 2)); // each thread checked its own string
+      expect(rt.memoryStats().gc.collections).toBeGreaterThan(0);
+      await until(() => rt.schedulerStats().liveThreads === 0, 10, "the threads to end");
+    } finally {
+      await stop(rt);
+    }
+  }, TEST_TIMEOUT);
+});
