@@ -3,7 +3,7 @@
 // memory. Per backend: asyncify runs; jspi is the dimension issue 5 fills in (skipped with the reason until then).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { buildBrowserGuest, launchChromium, startServer, waitInPage, type Browser, type Server } from "./support.js";
+import { openFixturePage, type FixturePage } from "./support.js";
 
 const BACKENDS = [
   { name: "asyncify", available: true, reason: "" },
@@ -12,25 +12,17 @@ const BACKENDS = [
 
 const GUESTS = ["basics", "spawn-types", "stacks", "failures"];
 
-let browser: Browser;
-let server: Server;
 let page: Page;
 let pageErrors: string[];
 
+let fixture: FixturePage | undefined;
 beforeAll(async () => {
-  for (const guest of GUESTS) await buildBrowserGuest(guest);
-  server = await startServer();
-  browser = await launchChromium();
-  ({ page, errors: pageErrors } = await browser.newPage());
-  await page.goto(`${server.url}/test/browser/fixtures/guests.html`);
-  await waitInPage(page, () => (window as unknown as { guestsReady?: boolean }).guestsReady === true, 30, "the fixture page to load");
+  fixture = await openFixturePage(GUESTS);
+  ({ page } = fixture);
+  pageErrors = fixture.errors;
 }, 180_000);
 
-afterAll(async () => {
-  if (page) await page.evaluate(() => (window as unknown as { guests: { closeAll(): Promise<void> } }).guests.closeAll()).catch(() => {});
-  await browser?.close();
-  await server?.close();
-});
+afterAll(async () => fixture?.close());
 
 type Encoded = unknown;
 interface Outcome {

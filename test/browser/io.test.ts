@@ -3,26 +3,18 @@
 // (cross-origin isolated) server, and files refused with a clear message.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { buildBrowserGuest, launchChromium, startServer, waitInPage, type Browser, type Server } from "./support.js";
+import { openFixturePage, type FixturePage, type Server } from "./support.js";
 
-let browser: Browser;
 let server: Server;
 let page: Page;
 
+let fixture: FixturePage | undefined;
 beforeAll(async () => {
-  await buildBrowserGuest("io");
-  server = await startServer();
-  browser = await launchChromium();
-  ({ page } = await browser.newPage());
-  await page.goto(`${server.url}/test/browser/fixtures/guests.html`);
-  await waitInPage(page, () => (window as unknown as { guestsReady?: boolean }).guestsReady === true, 30, "the fixture page to load");
+  fixture = await openFixturePage(["io"]);
+  ({ server, page } = fixture);
 }, 180_000);
 
-afterAll(async () => {
-  if (page) await page.evaluate(() => (window as unknown as { guests: { closeAll(): Promise<void> } }).guests.closeAll()).catch(() => {});
-  await browser?.close();
-  await server?.close();
-});
+afterAll(async () => fixture?.close());
 
 interface Outcome {
   value?: unknown;

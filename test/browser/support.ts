@@ -102,3 +102,31 @@ export async function waitInPage<T>(page: Page, fn: () => T, seconds: number, wh
   });
   return (await handle.jsonValue()) as T;
 }
+
+/** The guests fixture page (test/browser/fixtures/guests.html) with the given guests built, open in Chromium. */
+export interface FixturePage {
+  browser: Browser;
+  server: Server;
+  page: Page;
+  /** Console errors and uncaught exceptions of the page. */
+  errors: string[];
+  /** Closes the page's runtimes, the browser and the server. */
+  close(): Promise<void>;
+}
+
+export async function openFixturePage(guests: string[]): Promise<FixturePage> {
+  for (const guest of guests) await buildBrowserGuest(guest);
+  const server = await startServer();
+  const browser = await launchChromium();
+  const { page, errors } = await browser.newPage();
+  await page.goto(`${server.url}/test/browser/fixtures/guests.html`);
+  await waitInPage(page, () => (window as unknown as { guestsReady?: boolean }).guestsReady === true, 30, "the fixture page to load");
+  return {
+    browser, server, page, errors,
+    async close() {
+      await page.evaluate(() => (window as unknown as { guests: { closeAll(): Promise<void> } }).guests.closeAll()).catch(() => {});
+      await browser.close();
+      await server.close();
+    },
+  };
+}
