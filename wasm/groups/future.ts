@@ -6,9 +6,8 @@
 import { current } from "../scheduler/local";
 import { syncMemoryView } from "../memory/view";
 import { lock, unlock } from "../memory/spinlock";
-import { T_CANCEL, T_NEXT } from "../scheduler/thread";
-import { unpark } from "../scheduler/park";
-import { waitIn, qTake, qEmpty, W_FUTURE, WAKE_CANCELLED, WAKE_GRANTED } from "../scheduler/waitq";
+import { T_CANCEL } from "../scheduler/thread";
+import { waitIn, qTakeAll, unparkAll, W_FUTURE, WAKE_CANCELLED, WAKE_GRANTED } from "../scheduler/waitq";
 import { failCurrent, exitCancelled, requireThread } from "../scheduler/fail";
 import { fromBits } from "./bits";
 
@@ -114,16 +113,7 @@ export function completeFuture(futurePtr: usize, outcome: i32): void {
   const q = futurePtr + offsetof<FutureBase>("waitHead");
   lock(lockAt);
   atomic.store<i32>(futurePtr + offsetof<FutureBase>("state"), outcome);
-  let woken: usize = 0;
-  while (!qEmpty(q)) {
-    const w = qTake(q, WAKE_GRANTED);
-    store<usize>(w, woken, T_NEXT);
-    woken = w;
-  }
+  const woken = qTakeAll(q, WAKE_GRANTED);
   unlock(lockAt);
-  while (woken != 0) {
-    const next = load<usize>(woken, T_NEXT); // read first: once woken, it may run elsewhere and reuse `next`
-    unpark(woken);
-    woken = next;
-  }
+  unparkAll(woken);
 }

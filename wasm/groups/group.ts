@@ -15,8 +15,7 @@ import { T_NEXT, T_SIB_NEXT, T_SIB_PREV, T_STATE, T_GROUP, T_OWNED, T_CTX, T_CAN
          T_WAIT_KIND, T_WAIT_OBJ, T_WAIT_LOCK, T_WAIT_QUEUE, T_WAKE, ST_PENDING, ST_RUNNABLE, ST_PARKING, ST_RUNNING,
          F_FAILED, newThread, freeThread } from "../scheduler/thread";
 import { current } from "../scheduler/local";
-import { waitIn, qPush, qTake, qEmpty, cancelThread, W_JOIN, W_EXIT, WAKE_GRANTED, WAKE_NONE } from "../scheduler/waitq";
-import { unpark } from "../scheduler/park";
+import { waitIn, qPush, qTakeAll, unparkAll, cancelThread, W_JOIN, W_EXIT, WAKE_GRANTED, WAKE_NONE } from "../scheduler/waitq";
 import { failCurrent, exitCancelled, requireThread } from "../scheduler/fail";
 import { callKind } from "../scheduler/enter";
 import { registerGroup, unregisterGroup } from "../scheduler/registry";
@@ -356,22 +355,13 @@ export function childExited(g: usize, t: usize): void {
   let joiners: usize = 0;
   if (last) {
     // Take the whole queue: each joiner re-checks `live` under the lock.
-    const q = g + offsetof<ThreadGroup>("joinHead");
-    while (!qEmpty(q)) {
-      const w = qTake(q, WAKE_GRANTED);
-      store<usize>(w, joiners, T_NEXT);
-      joiners = w;
-    }
+    joiners = qTakeAll(g + offsetof<ThreadGroup>("joinHead"), WAKE_GRANTED);
     unregisterGroup(g, offsetof<ThreadGroup>("activeNext"));
     atomic.notify(g + offsetof<ThreadGroup>("live")); // the host waits on the default group's count at close
   }
   unlock(g);
   if (startNext != 0) runqueue.push(startNext);
-  while (joiners != 0) {
-    const n = load<usize>(joiners, T_NEXT);
-    unpark(joiners);
-    joiners = n;
-  }
+  unparkAll(joiners);
   if (cancelSiblings) cancelGroup(g, false);
 }
 

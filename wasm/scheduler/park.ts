@@ -17,10 +17,6 @@ export function prepareToPark(): usize {
   return t;
 }
 
-/** Undo step 1 when the condition turned out to be met before the thread was published. */
-export function cancelPark(t: usize): void {
-  publish<i32>(t + T_STATE, ST_RUNNING);
-}
 
 /** Step 2: suspend until woken. Inlined: one frame fewer for every waiter to unwind and rewind. */
 // @ts-ignore: decorator

@@ -96,6 +96,29 @@ export function qTake(q: usize, reason: i32): usize {
   return t;
 }
 
+/**
+ * Takes every waiter out (the lock held), each woken for `reason`; returns them as a list through their `next`
+ * links, for `unparkAll` once the lock is released.
+ */
+export function qTakeAll(q: usize, reason: i32): usize {
+  let list: usize = 0;
+  let w: usize;
+  while ((w = qTake(q, reason)) != 0) {
+    store<usize>(w, list, T_NEXT);
+    list = w;
+  }
+  return list;
+}
+
+/** Wakes every thread of a `qTakeAll` list. */
+export function unparkAll(list: usize): void {
+  while (list != 0) {
+    const next = load<usize>(list, T_NEXT); // read first: once woken, it may run elsewhere and reuse `next`
+    unpark(list);
+    list = next;
+  }
+}
+
 /** The thread no longer waits anywhere (the lock held). */
 // @ts-ignore: decorator
 @inline function forget(t: usize, reason: i32): void {
@@ -155,10 +178,4 @@ export function cancelThread(t: usize, heldLock: usize): bool {
   if (!mine) unlock(l);
   if (woke) unpark(t);
   return true;
-}
-
-/** True once the running thread has been cancelled. */
-// @ts-ignore: decorator
-@inline export function cancelledNow(): bool {
-  return current != 0 && atomic.load<i32>(current + T_CANCEL) > 0;
 }

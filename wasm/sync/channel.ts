@@ -12,7 +12,7 @@
 
 import { current } from "../scheduler/local";
 import { T_CANCEL, T_SLOT, T_NEXT } from "../scheduler/thread";
-import { waitIn, qTake, qEmpty, W_SEND, W_RECV, WAKE_GRANTED, WAKE_CLOSED } from "../scheduler/waitq";
+import { waitIn, qTake, qTakeAll, unparkAll, W_SEND, W_RECV, WAKE_GRANTED, WAKE_CLOSED } from "../scheduler/waitq";
 import { unpark } from "../scheduler/park";
 import { failCurrent, exitCancelled, requireThread } from "../scheduler/fail";
 import { lock, unlock } from "../memory/spinlock";
@@ -162,16 +162,11 @@ export class Channel<T> {
     lock(self);
     if (this.closedFlag) { unlock(self); return; }
     atomic.store<i32>(self + offsetof<Channel<T>>("closedFlag"), 1);
-    let woken: usize = 0;
-    let w: usize;
-    while ((w = qTake(self + offsetof<Channel<T>>("recvHead"), WAKE_CLOSED)) != 0) { store<usize>(w, woken, T_NEXT); woken = w; }
-    while ((w = qTake(self + offsetof<Channel<T>>("sendHead"), WAKE_CLOSED)) != 0) { store<usize>(w, woken, T_NEXT); woken = w; }
+    const receivers = qTakeAll(self + offsetof<Channel<T>>("recvHead"), WAKE_CLOSED);
+    const senders = qTakeAll(self + offsetof<Channel<T>>("sendHead"), WAKE_CLOSED);
     unlock(self);
-    while (woken != 0) {
-      const next = load<usize>(woken, T_NEXT);
-      unpark(woken);
-      woken = next;
-    }
+    unparkAll(receivers);
+    unparkAll(senders);
   }
 
   private grow(): void {

@@ -1,9 +1,8 @@
 // Event: a flag threads can wait for. `set()` wakes every waiter and lets later waiters through until `clear()`.
 
 import { current } from "../scheduler/local";
-import { T_CANCEL, T_NEXT } from "../scheduler/thread";
-import { waitIn, qTake, W_EVENT, WAKE_GRANTED } from "../scheduler/waitq";
-import { unpark } from "../scheduler/park";
+import { T_CANCEL } from "../scheduler/thread";
+import { waitIn, qTakeAll, unparkAll, W_EVENT, WAKE_GRANTED } from "../scheduler/waitq";
 import { exitCancelled, requireThread } from "../scheduler/fail";
 import { lock, unlock } from "../memory/spinlock";
 
@@ -39,31 +38,12 @@ export class Event {
     const self = changetype<usize>(this);
     lock(self);
     atomic.store<i32>(self + offsetof<Event>("flag"), 1);
-    const woken = takeAll(self + offsetof<Event>("waitHead"));
+    const woken = qTakeAll(self + offsetof<Event>("waitHead"), WAKE_GRANTED);
     unlock(self);
-    wakeAll(woken);
+    unparkAll(woken);
   }
 
   clear(): void {
     atomic.store<i32>(changetype<usize>(this) + offsetof<Event>("flag"), 0);
-  }
-}
-
-/** Takes every waiter of queue `q` (its lock held), linked through `next`. */
-export function takeAll(q: usize): usize {
-  let woken: usize = 0;
-  let w: usize;
-  while ((w = qTake(q, WAKE_GRANTED)) != 0) {
-    store<usize>(w, woken, T_NEXT);
-    woken = w;
-  }
-  return woken;
-}
-
-export function wakeAll(woken: usize): void {
-  while (woken != 0) {
-    const next = load<usize>(woken, T_NEXT); // read first: once woken, it may run elsewhere and reuse `next`
-    unpark(woken);
-    woken = next;
   }
 }

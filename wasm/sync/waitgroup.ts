@@ -3,10 +3,9 @@
 
 import { current } from "../scheduler/local";
 import { T_CANCEL } from "../scheduler/thread";
-import { waitIn, W_WAITGROUP, WAKE_GRANTED } from "../scheduler/waitq";
+import { waitIn, qTakeAll, unparkAll, W_WAITGROUP, WAKE_GRANTED } from "../scheduler/waitq";
 import { failCurrent, exitCancelled, requireThread } from "../scheduler/fail";
 import { lock, unlock } from "../memory/spinlock";
-import { takeAll, wakeAll } from "./event";
 
 export class WaitGroup {
   private lock: i32 = 0;
@@ -29,9 +28,9 @@ export class WaitGroup {
       failCurrent("WaitGroup: done() called more times than add() (the count would be " + count.toString() + ")");
     }
     atomic.store<i32>(self + offsetof<WaitGroup>("count"), count);
-    const woken = count == 0 ? takeAll(self + offsetof<WaitGroup>("waitHead")) : 0;
+    const woken = count == 0 ? qTakeAll(self + offsetof<WaitGroup>("waitHead"), WAKE_GRANTED) : 0;
     unlock(self);
-    wakeAll(woken);
+    unparkAll(woken);
   }
 
   done(): void {
