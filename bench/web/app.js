@@ -235,6 +235,9 @@ function tree(value, label) {
   return details;
 }
 
+/** What the demo did, for the page's tests: the most live threads the live view showed, and how it ended. */
+const demoState = (window.demoState = { peakLiveThreads: 0, outcome: null });
+
 /** Above this many live threads the live view shows only the counters (a dump of 100,000 threads is megabytes). */
 const DUMP_LIMIT = 500;
 let liveBusy = false;
@@ -249,6 +252,7 @@ async function updateLive() {
   try {
     const s = rt.schedulerStats();
     const m = rt.memoryStats();
+    demoState.peakLiveThreads = Math.max(demoState.peakLiveThreads, s.liveThreads);
     const counters = tree({ workers: rt.workerCount, liveThreads: s.liveThreads, runnable: s.runnable, sleeping: s.sleeping, spawned: s.spawned, switches: s.switches, steals: s.steals, heapMB: +(m.heapBytes / 2 ** 20).toFixed(1) }, "runtime");
     const dumpView = document.createElement("pre");
     dumpView.className = "dump";
@@ -346,13 +350,23 @@ async function demo() {
   try {
     rt = liveRuntime = await Runtime.start(await compileGuest("parked-bytes"), { workers: navigator.hardwareConcurrency || 1 });
     $("status").textContent = "demo: parking 100,000 threads on one future for 3 s";
+    demoState.peakLiveThreads = 0;
+    demoState.outcome = null;
+    let failed = null;
     const parked = rt.call("parkAll", 100_000);
-    while (Number(await rt.call("parkedCount")) < 100_000) await new Promise((r) => setTimeout(r, 50));
+    parked.catch((e) => (failed = e)); // a failed parkAll must end the demo, not leave the poll below spinning
+    for (const t0 = performance.now(); Number(await rt.call("parkedCount")) < 100_000; ) {
+      if (failed) throw failed;
+      if (performance.now() - t0 > 60_000) throw new Error("fewer than 100,000 threads parked after 60 s");
+      await new Promise((r) => setTimeout(r, 50));
+    }
     await new Promise((r) => setTimeout(r, 3000));
     await rt.call("release");
-    $("status").textContent = `demo: released; the waiters got ${await parked}`;
+    demoState.outcome = `released; the waiters got ${await parked}`;
+    $("status").textContent = `demo: ${demoState.outcome}`;
   } catch (e) {
-    showError(`demo failed: ${e.name}: ${e.message}`);
+    demoState.outcome = `failed: ${e.name}: ${e.message}`;
+    showError(`demo ${demoState.outcome}`);
   } finally {
     clearInterval(timer);
     liveRuntime = null;
