@@ -13,5 +13,6 @@ export { renderDump, type Dump, type DumpThread, type DumpGroup, type DumpWait }
 export { ModuleError, type Manifest } from "./runtime/manifest.js";
 export { CrossOriginIsolationError, REQUIRED_HEADERS } from "./platform/isolation.js";
 export type { ModuleSource } from "./runtime/source.js";
+export { engineHasJspi, type Backend, type BackendOption } from "./runtime/backend.js";
 export type { MemoryStats, SchedulerStats } from "./runtime/stats.js";
 export type { ExportSignature } from "./toolchain/types.js";

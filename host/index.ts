@@ -12,6 +12,7 @@ export { renderDump, type Dump, type DumpThread, type DumpGroup, type DumpWait }
 export { ModuleError, type Manifest } from "./runtime/manifest.js";
 export { CrossOriginIsolationError } from "./platform/isolation.js";
 export type { ModuleSource } from "./runtime/source.js";
+export { engineHasJspi, type Backend, type BackendOption } from "./runtime/backend.js";
 export type { MemoryStats, SchedulerStats } from "./runtime/stats.js";
 export type { ExportSignature } from "./toolchain/types.js";
 export { build, type BuildOptions, type BuildResult } from "./toolchain/build.js";

@@ -7,6 +7,8 @@ export const MANIFEST_ABI = 1;
 
 export interface Manifest {
   abi: number;
+  /** The stack switching the module was built for (absent in modules built before JSPI: Asyncify). */
+  backend?: "asyncify" | "jspi";
   memory: { initial: number; maximum: number };
   exports: ExportSignature[];
 }

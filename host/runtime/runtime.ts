@@ -1,8 +1,9 @@
 // The host's Runtime: several workers, each with an instance of one module over one shared memory.
 // `call` runs a guest export as a root virtual thread on whichever worker gets to it first.
 
-import { compileSource, type ModuleSource } from "./source.js";
-import { readManifest, ModuleError, type Manifest } from "./manifest.js";
+import type { ModuleSource } from "./source.js";
+import { ModuleError, type Manifest } from "./manifest.js";
+import { chooseBackend, type Backend, type BackendOption } from "./backend.js";
 import { ThreadFailure, RuntimeClosedError, CancelledError, DeadlockError } from "./errors.js";
 import { DEFAULT_GROUP } from "./layout.js";
 import type { Dump } from "./dump.js";
@@ -32,6 +33,12 @@ export interface RuntimeOptions {
    * random, files on Node) need no module.
    */
   hostModule?: string | URL;
+  /**
+   * The stack switching (see README, "Backends"): "asyncify", "jspi" (Node 25+, Chromium 137+), or "auto" (default:
+   * Asyncify unless only a JSPI build is at hand). With a path or URL, the file for the backend is the one beside
+   * it: x.wasm for Asyncify, x.jspi.wasm for JSPI. `Runtime.backend` and `backendReason` say what was picked.
+   */
+  backend?: BackendOption;
 }
 
 export interface CallOptions {
@@ -72,6 +79,10 @@ export class Runtime {
     readonly manifest: Manifest,
     readonly memory: WebAssembly.Memory,
     private readonly workers: WorkerHandle[],
+    /** The stack switching this runtime uses. */
+    readonly backend: Backend,
+    /** Why that backend (for "auto", what it picked and why). */
+    readonly backendReason: string,
   ) {}
 
   /** Starts `options.workers` workers running the module built by `vthreads build`. */
@@ -87,8 +98,7 @@ export class Runtime {
     }
     await platform.checkSharedMemory();
     const hostModule = options.hostModule === undefined ? undefined : platform.hostModuleUrl(options.hostModule);
-    const module = await compileSource(source, platform);
-    const manifest = readManifest(module);
+    const { module, manifest, backend, reason } = await chooseBackend(source, options.backend, platform);
     const memory = new WebAssembly.Memory({
       initial: manifest.memory.initial,
       maximum: manifest.memory.maximum,
@@ -121,13 +131,13 @@ export class Runtime {
       },
     };
     const handles = await Promise.all(Array.from({ length: workers }, (_, i) => platform.startWorker(i, events)));
-    handles.forEach((h, index) => h.post({ type: "init", module, memory, manifest, index, workers, sliceMs, hostModule }));
+    handles.forEach((h, index) => h.post({ type: "init", module, memory, manifest, index, workers, sliceMs, hostModule, backend }));
     await started;
     if (startError) {
       await Promise.all(handles.map((h) => h.terminate()));
       throw new ModuleError(startError);
     }
-    runtime = new Runtime(manifest, memory, handles);
+    runtime = new Runtime(manifest, memory, handles, backend, reason);
     for (const { index, message } of early) runtime.onMessage(index, message);
     runtime.setKeepAlive(false);
     return runtime;

@@ -13,6 +13,11 @@ export interface CompileInput {
   runtime: string;
   /** Directories that hold the `vthreads` package for `import ... from "vthreads"`. */
   searchPaths: string[];
+  /**
+   * Bytes of AssemblyScript's shadow stack (managed locals kept in memory, where a collector sees them), or 0 for
+   * none. The JSPI build needs it: the collector cannot see into engine-held stacks.
+   */
+  shadowStack: number;
 }
 
 export async function compileAssemblyScript(input: CompileInput): Promise<Uint8Array> {
@@ -26,6 +31,7 @@ export async function compileAssemblyScript(input: CompileInput): Promise<Uint8A
     // Named explicitly so that asc never picks up an asconfig.json from the current directory instead.
     "--config", input.config,
     "--runtime", input.runtime,
+    ...(input.shadowStack > 0 ? ["--stackSize", String(input.shadowStack)] : []),
     // The name section: binaryen finds the suspend primitive by name, and traps show guest function names.
     "--debug",
     ...input.searchPaths.flatMap((p) => ["--path", p]),

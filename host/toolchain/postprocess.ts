@@ -7,6 +7,8 @@
 //  3. Asyncify, with host imports marked as never unwinding (threads suspend only inside Wasm), so only functions
 //     that can reach `__vt_suspend` directly or through an indirect call are instrumented;
 //  4. optimise again;
+//  (JSPI build: no Asyncify; instead the runtime's `vt_shadow` imports become accesses to the shadow stack pointer
+//   and to a per-instance limit that the shadow stack's overflow check uses, since each thread has its own stack);
 //  5. data segments made passive and copied once, by the first instance, through `vthreads.init_data`
 //     (an active segment would be re-applied by every new instance, over memory other workers have changed);
 //  6. validate.
@@ -27,7 +29,11 @@ const FEATURES =
   binaryen.Features.BulkMemoryOpt |
   binaryen.Features.SignExt;
 
+export type Backend = "asyncify" | "jspi";
+
 export interface PostprocessOptions {
+  /** Which stack switching the module is for. */
+  backend: Backend;
   /** binaryen optimise level, 0..4 (default 3). */
   optimizeLevel?: number;
   /** binaryen shrink level, 0..2 (default 0). */
@@ -53,15 +59,22 @@ export function postprocess(input: Uint8Array, options: PostprocessOptions): Pos
     // A guest that never blocks has no __vt_suspend (nothing reaches it), but it still has the runtime.
     requireFunctionNamed(mod, "__vt_boot");
     redirectHostImports(mod);
-    binaryen.setPassArgument("no-inline", `*${SUSPEND_PRIMITIVE}*`);
-    mod.runPasses(["no-inline"]);
-    binaryen.setPassArgument("no-inline", null);
-    mod.optimize();
+    if (options.backend === "asyncify") {
+      defineShadowAccess(mod, null);
+      binaryen.setPassArgument("no-inline", `*${SUSPEND_PRIMITIVE}*`);
+      mod.runPasses(["no-inline"]);
+      binaryen.setPassArgument("no-inline", null);
+      mod.optimize();
 
-    binaryen.setPassArgument("asyncify-ignore-imports", "1");
-    mod.runPasses(["asyncify"]);
-    binaryen.setPassArgument("asyncify-ignore-imports", null);
-    mod.optimize();
+      binaryen.setPassArgument("asyncify-ignore-imports", "1");
+      mod.runPasses(["asyncify"]);
+      binaryen.setPassArgument("asyncify-ignore-imports", null);
+      mod.optimize();
+    } else {
+      defineShadowAccess(mod, requireGlobal(mod, STACK_POINTER));
+      replaceImports(mod, "asyncify", () => mod.unreachable()); // never called on this backend
+      mod.optimize();
+    }
 
     const memory = makeDataSegmentsPassive(mod);
     if (!mod.validate()) throw new BuildError("binaryen produced an invalid module (see the validation errors above)");
@@ -96,6 +109,58 @@ function redirectHostImports(mod: binaryen.Module): void {
     const params = binaryen.expandType(f.params);
     mod.removeFunction(f.name);
     mod.addFunction(f.name, f.params, f.results, [], mod.call(wrapper, params.map((t, i) => mod.local.get(i, t)), f.results));
+  }
+}
+
+const STACK_POINTER = "~lib/memory/__stack_pointer";
+const SHADOW_LIMIT = "vthreads/shadow_limit";
+const STACK_CHECK = "~stack_check";
+
+function requireGlobal(mod: binaryen.Module, name: string): string {
+  try {
+    binaryen.getGlobalInfo(mod.getGlobal(name));
+  } catch {
+    throw new BuildError(`the JSPI build has no ${name} (was the guest compiled without a shadow stack?)`);
+  }
+  return name;
+}
+
+/**
+ * The runtime's `vt_shadow.get/set` imports (scheduler/jspi.ts). Asyncify build (no shadow stack): get returns 0 and
+ * set does nothing. JSPI build: they read and move the shadow stack pointer, and set the limit that the stack check
+ * now compares with (it compared with the end of the static data, right for one stack, wrong for one per thread).
+ */
+function defineShadowAccess(mod: binaryen.Module, stackPointer: string | null): void {
+  if (stackPointer === null) {
+    replaceImports(mod, "vt_shadow", (f) => (f.base === "get" ? mod.i32.const(0) : mod.nop()));
+    return;
+  }
+  mod.addGlobal(SHADOW_LIMIT, binaryen.i32, true, mod.i32.const(0));
+  replaceImports(mod, "vt_shadow", (f) =>
+    f.base === "get"
+      ? mod.global.get(stackPointer, binaryen.i32)
+      : mod.block(null, [
+          mod.global.set(stackPointer, mod.local.get(0, binaryen.i32)),
+          mod.global.set(SHADOW_LIMIT, mod.local.get(1, binaryen.i32)),
+        ]),
+  );
+  if (functionNames(mod).some((f) => f.name === STACK_CHECK)) {
+    mod.addFunctionImport("vthreads/shadow_overflow", "vthreads", "shadow_overflow", binaryen.none, binaryen.none);
+    mod.removeFunction(STACK_CHECK);
+    mod.addFunction(STACK_CHECK, binaryen.none, binaryen.none, [],
+      mod.if(
+        mod.i32.lt_u(mod.global.get(stackPointer, binaryen.i32), mod.global.get(SHADOW_LIMIT, binaryen.i32)),
+        mod.block(null, [mod.call("vthreads/shadow_overflow", [], binaryen.none), mod.unreachable()]),
+      ));
+  }
+}
+
+/** Replaces every import from `module` by a function of the same signature whose body `body` gives. */
+function replaceImports(mod: binaryen.Module, module: string, body: (f: binaryen.FunctionInfo) => binaryen.ExpressionRef): void {
+  for (const f of functionNames(mod)) {
+    if (f.module !== module) continue;
+    mod.removeFunction(f.name);
+    mod.addFunction(f.name, f.params, f.results, [], body(f));
   }
 }
 

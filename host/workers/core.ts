@@ -9,12 +9,11 @@ import { readString, writeString } from "../bindings/strings.js";
 import { lowerArgs, liftResult, type MarshalContext } from "../bindings/marshal.js";
 import { HostCalls, type HostFunction } from "./host-calls.js";
 import { builtinHostFunctions, type FileFunctions } from "./builtins.js";
+import { JspiLoop, RUN_BUSY, type JspiExports } from "./jspi-loop.js";
+import { engineHasJspi } from "../runtime/backend.js";
 
-/** Results of `__vt_run`. */
-const RUN_BUSY = 1;
-
-interface RuntimeExports {
-  __vt_boot(index: number, workers: number): number;
+interface RuntimeExports extends JspiExports {
+  __vt_boot(index: number, workers: number, jspi: number): number;
   __vt_run(sliceMs: number): number;
   __vt_fail_current(message: number): number;
   __vt_next_deadline(): number;
@@ -28,8 +27,6 @@ interface RuntimeExports {
   __vt_cancel_root(thread: number): number;
   __vt_cancel_background(): void;
   __new(size: number, id: number): number;
-  __vt_mutator_enter(): void;
-  __vt_mutator_leave(): void;
   __vt_pin(ptr: number): number;
   __vt_unpin(ptr: number): number;
   __vt_host_settle(rec: number, state: number): number;
@@ -51,6 +48,10 @@ export interface WorkerHost {
 
 export class WorkerCore {
   private exports!: RuntimeExports;
+  /** The instance's own exports (`exports` nests the mutator brackets, see nestMutatorBrackets). */
+  private raw!: RuntimeExports;
+  /** The JSPI backend's loop; null on Asyncify, where the loop is `__vt_run`, in Wasm. */
+  private jspi: JspiLoop | null = null;
   private memory!: WebAssembly.Memory;
   private manifest!: Manifest;
   private marshal!: MarshalContext;
@@ -106,9 +107,15 @@ export class WorkerCore {
       if (message.hostModule) {
         for (const [name, fn] of Object.entries(await importHostModule(message.hostModule))) functions.set(name, fn);
       }
+      if (message.backend === "jspi") {
+        if (!engineHasJspi()) throw new Error("this engine has no JSPI (WebAssembly.Suspending and WebAssembly.promising)");
+        this.jspi = new JspiLoop();
+      }
       const instance = new WebAssembly.Instance(message.module, this.imports(message.module));
-      this.exports = instance.exports as unknown as RuntimeExports;
-      this.exports.__vt_boot(this.index, message.workers);
+      this.raw = instance.exports as unknown as RuntimeExports;
+      this.exports = nestMutatorBrackets(this.raw);
+      this.jspi?.attach(this.exports);
+      this.exports.__vt_boot(this.index, message.workers, this.jspi ? 1 : 0);
       this.header = new Int32Array(this.memory.buffer, 0, L.WORKER_STATS >> 2);
     this.workerStats = new Int32Array(this.memory.buffer, 0, (L.WORKER_STATS + L.MAX_WORKERS * L.WORKER_STATS_STRIDE) >> 2);
       if (Atomics.load(this.header, L.ABI_VERSION >> 2) !== L.LAYOUT_ABI) {
@@ -154,6 +161,12 @@ export class WorkerCore {
         now: () => performance.timeOrigin + performance.now(),
         root_done: (frame: number, message: number, thread: number) => this.rootDone(frame, message, thread),
         host_start: (rec: number) => this.hostCalls.start(rec),
+        jspi_suspend: this.jspi?.suspendImport ?? (() => {
+          throw new Error("vthreads: a JSPI suspension in a module running on Asyncify");
+        }),
+        shadow_overflow: () => {
+          throw new GuestAbort("stack overflow: the thread's shadow stack is full (recursion too deep)");
+        },
       },
     };
     for (const imp of WebAssembly.Module.imports(module)) {
@@ -260,16 +273,27 @@ export class WorkerCore {
     if (this.closing || this.pumping) return;
     this.pumping = true;
     this.hostCalls.checkCancels();
+    if (this.jspi) {
+      this.jspi.runSlice(this.sliceMs, (e) => this.failRunningThread(e)).then(
+        (status) => this.afterSlice(status),
+        (e) => this.fatal(`the JSPI scheduler loop failed: ${describe(e)}`),
+      );
+      return;
+    }
     let status: number;
     try {
-      status = this.exports.__vt_run(this.sliceMs);
+      status = this.raw.__vt_run(this.sliceMs);
     } catch (e) {
       this.pumping = false;
       this.failRunningThread(e);
-      this.exports.__vt_mutator_leave(); // __vt_run did not get to it
+      this.raw.__vt_mutator_leave(); // __vt_run did not get to it
       if (!this.closing) this.host.soon(this.pump);
       return;
     }
+    this.afterSlice(status);
+  };
+
+  private afterSlice(status: number): void {
     this.pumping = false;
     this.hostCalls.checkCancels(); // threads this slice cancelled may have been waiting on our calls
     if (status === RUN_BUSY) {
@@ -283,7 +307,7 @@ export class WorkerCore {
       this.microtaskRunsSince = 0;
       this.sleep();
     }
-  };
+  }
 
   private afterMicrotasks = (): void => {
     if (this.exports.__vt_runnable() > 0) this.pump();
@@ -399,6 +423,22 @@ async function importHostModule(url: string): Promise<Record<string, HostFunctio
   const fns: Record<string, HostFunction> = {};
   for (const [name, value] of Object.entries(mod)) if (typeof value === "function") fns[name] = value as HostFunction;
   return fns;
+}
+
+/**
+ * The exports with `__vt_mutator_enter/leave` made re-entrant: on JSPI a slice stays inside its bracket across the
+ * microtasks that resume threads, and the host-call code that runs in between brackets itself too.
+ */
+function nestMutatorBrackets(raw: RuntimeExports): RuntimeExports {
+  let depth = 0;
+  return Object.assign(Object.create(null) as RuntimeExports, raw, {
+    __vt_mutator_enter: () => {
+      if (depth++ === 0) raw.__vt_mutator_enter();
+    },
+    __vt_mutator_leave: () => {
+      if (--depth === 0) raw.__vt_mutator_leave();
+    },
+  });
 }
 
 /** How long an idle worker waits before it confirms a suspected deadlock (nothing ran meanwhile). */

@@ -14,6 +14,8 @@ export interface InitMessage {
   sliceMs: number;
   /** URL of the ES module whose exported functions are the guest's host functions (RuntimeOptions.hostModule). */
   hostModule?: string;
+  /** The stack switching the module was built for (its manifest says the same). */
+  backend: "asyncify" | "jspi";
 }
 export interface CallMessage {
   type: "call";

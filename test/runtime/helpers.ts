@@ -5,7 +5,13 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, afterAll } from "vitest";
-import { build, Runtime, ThreadFailure, type RuntimeOptions } from "../../dist/host/index.js";
+import { build, Runtime, ThreadFailure, type RuntimeOptions, type Backend } from "../../dist/host/index.js";
+
+/**
+ * The backend the suite runs on: `npm test` runs it once on Asyncify (this Node) and once on JSPI (Node 25, from
+ * tools/node25), with VTHREADS_BACKEND=jspi (scripts/test-jspi.sh).
+ */
+export const BACKEND: Backend = process.env.VTHREADS_BACKEND === "jspi" ? "jspi" : "asyncify";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -21,15 +27,16 @@ export async function buildGuest(guest: string, outName = guest): Promise<string
   const out = await build({
     entry: path.join(REPO_ROOT, "test", "guests", `${guest}.ts`),
     outDir: path.join(REPO_ROOT, "build", "test", outName),
+    backends: [BACKEND],
   });
-  return out.wasmPath;
+  return out.modules[BACKEND]!;
 }
 
 const live = new Set<Runtime>();
 
 /** Starts a runtime that `closeAll()` (call it in afterAll) closes if the test did not. */
 export async function start(wasm: string, workers: number, options: RuntimeOptions = {}): Promise<Runtime> {
-  const rt = await Runtime.start(wasm, { ...options, workers });
+  const rt = await Runtime.start(wasm, { backend: BACKEND, ...options, workers });
   live.add(rt);
   return rt;
 }

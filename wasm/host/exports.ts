@@ -5,7 +5,8 @@ import { INIT_STATE, ABI_VERSION, LAYOUT_ABI, HEADER, WORKERS_BOOTED, MAX_WORKER
 import { heapInit, heapAlloc, heapAllocManaged, heapFree, heapAttachWorker } from "../memory/heap";
 import { gcAttachWorker, mutatorEnter, mutatorLeave } from "../memory/gc";
 import { pin, unpin } from "../memory/pins";
-import { setWorkerIndex, setScratch } from "../scheduler/local";
+import { setWorkerIndex, setScratch, setJspi } from "../scheduler/local";
+import { jspiAttachWorker, jspiNext, jspiEnter, jspiAfter, jspiFireTimers, jspiAbandonStack, jspiFinished } from "../scheduler/jspi";
 import { setWorkerCount } from "../memory/sharing";
 import { allocScratch } from "../scheduler/stacks";
 import { runSlice, failRunning } from "../scheduler/loop";
@@ -28,7 +29,7 @@ declare function initData(): void;
  * Once per instance, before anything else; the first caller initialises the shared memory. `workers` is how many
  * workers the runtime has (fixed for its life). Returns HEADER.
  */
-export function __vt_boot(workerIndex: u32, workers: u32): usize {
+export function __vt_boot(workerIndex: u32, workers: u32, backendJspi: bool): usize {
   if (workerIndex >= MAX_WORKERS || workers > MAX_WORKERS || workerIndex >= workers) {
     abort("vthreads: at most 64 workers, and the worker index below their count");
   }
@@ -48,9 +49,14 @@ export function __vt_boot(workerIndex: u32, workers: u32): usize {
   // From here this worker touches the heap: a collection must wait for it (and it for a collection in progress).
   if (!gcAttachWorker(workerIndex)) abort("vthreads: out of memory for the worker's globals block");
   if (!heapAttachWorker(workerIndex, stats + WS_HEAP_IN_USE)) abort("vthreads: out of memory for the worker's block cache");
-  const scratch = allocScratch();
-  if (scratch == 0) abort("vthreads: out of memory for the worker's scratch stack");
-  setScratch(scratch);
+  if (backendJspi) {
+    setJspi(true);
+    if (!jspiAttachWorker()) abort("vthreads: out of memory for the worker's shadow stack");
+  } else {
+    const scratch = allocScratch();
+    if (scratch == 0) abort("vthreads: out of memory for the worker's scratch stack");
+    setScratch(scratch);
+  }
   if (!attachWorker(workerIndex, workers)) abort("vthreads: out of memory for the worker's run queue");
   // The default group lives only in the header, which the collector does not scan: pinned. Created before this
   // worker reports ready, so before any call can spawn into it.
@@ -69,6 +75,40 @@ export function __vt_run(sliceMs: f64): i32 {
   const status = runSlice(sliceMs);
   mutatorLeave();
   return status;
+}
+
+// The JSPI backend's loop (host/workers/jspi-loop.ts) drives these; see scheduler/jspi.ts.
+
+/** The next thread to run here, made current; 0 when none is runnable. */
+export function __vt_jspi_next(): usize {
+  return jspiNext();
+}
+
+/** Wrapped with WebAssembly.promising by the host: runs thread `t` on a new JSPI stack. */
+export function __vt_jspi_enter(t: usize): void {
+  jspiEnter(t);
+}
+
+/** After `t` returned or suspended; 1 when its stack is over. */
+export function __vt_jspi_after(t: usize): i32 {
+  return jspiAfter(t);
+}
+
+/** 1 when the thread that last ran returned (the host's check after a first run that did not suspend). */
+export function __vt_jspi_finished(): i32 {
+  return jspiFinished() ? 1 : 0;
+}
+
+export function __vt_jspi_timers(): void {
+  jspiFireTimers();
+}
+
+/**
+ * A trap ended the running thread's JSPI stack: switch to the worker's own shadow stack. The host calls this before
+ * `__vt_fail_current`, from a function without a shadow frame (a frame's epilogue would undo the switch).
+ */
+export function __vt_jspi_abandon(): void {
+  jspiAbandonStack();
 }
 
 /**
@@ -103,9 +143,9 @@ export function __vt_fail_current(message: usize): i32 {
   return failRunning(message != 0 ? changetype<string>(message) : UNREPORTABLE) ? 1 : 0;
 }
 
-/** Threads waiting in any run queue (the global queue and every worker's deque); the idle protocol's re-check. */
+/** Threads this worker could run (the global queue, every deque, its inbox); the idle protocol's re-check. */
 export function __vt_runnable(): u32 {
-  return runnableCount();
+  return runnableCount(false);
 }
 
 /** Earliest timer deadline (ms on the shared clock), +Infinity when none. */

@@ -13,7 +13,7 @@
 //
 // Roots, all scanned conservatively (any word that points into a live managed block keeps it):
 //  - every allocated raw block: thread records (arguments), saved Asyncify stacks (every live local of every parked
-//    thread: only their used part), root-call frames (arguments and results the host has not read), the pin table,
+//    thread: only their used part; with JSPI, the live part of every thread's shadow stack), root-call frames (arguments and results the host has not read), the pin table,
 //    and each worker's published globals; blocks flagged NO_SCAN (scratch stacks, caches, the mark stack) are skipped;
 //  - the static data (`memory.data` cells, static arrays whose buffers were reallocated).
 // Wasm globals are per instance: each worker publishes its managed globals (the compiler's `__visit_globals`) into a
@@ -24,7 +24,7 @@ import { HEAP_START, HEAP_TOP, HEAP_IN_USE, GC_STATE, GC_COUNT, GC_ALLOCATED, GC
          GC_LIVE_OBJECTS, GC_FREED_BYTES, GC_PAUSE_TOTAL_MS, GC_PAUSE_MAX_MS, GC_PAUSE_LAST_MS, GC_MARK_STACK,
          GC_MARK_CAP, GC_STATIC_END, GC_SKIPPED, GC_SAFEPOINT_MAX_MS, GC_LIVE_MANAGED_BYTES, FREE_LISTS,
          MAX_WORKERS, MEMORY_BASE } from "./layout";
-import { HEADER_SIZE, F_ALLOCATED, F_MANAGED, F_MARK, F_SCAN_ASYNCIFY, F_NO_SCAN, SIZE_MASK, PAGE_SHIFT, PAGE_SIZE,
+import { HEADER_SIZE, F_ALLOCATED, F_MANAGED, F_MARK, F_SCAN_ASYNCIFY, F_NO_SCAN, F_SCAN_SHADOW, SIZE_MASK, PAGE_SHIFT, PAGE_SIZE,
          FIRST_BLOCK, PK_SMALL, PK_LARGE, PD_MANAGED, PD_VALUE, SMALL_CLASSES, BATCH_MAX, MIN_TRIGGER,
          WR_STATE, WR_CACHE, WR_GLOBALS, WR_FLAGS, classSize, classEntry, blocksPerPage, pageDesc, pushBatch, freePages,
          dropCache, heapAlloc, heapFree, heapCapacity, heapRealloc, setNoScan, workerRecord } from "./heap";
@@ -331,9 +331,14 @@ function scanStatic(): void {
 
 /** Scans an allocated raw block as a root region, as its flags say. */
 function scanRawBlock(block: usize, h: u32): void {
-  if (h & F_NO_SCAN) return;
   const payload = block + HEADER_SIZE;
   const end = block + <usize>(h & SIZE_MASK);
+  if ((h & F_SCAN_SHADOW) == F_SCAN_SHADOW) {
+    const sp = <usize>load<u32>(payload);
+    if (sp >= payload + 16 && sp <= end) scanRange(sp, end);
+    return;
+  }
+  if (h & F_NO_SCAN) return;
   if (h & F_SCAN_ASYNCIFY) {
     const current = <usize>load<u32>(payload);
     if (current >= payload + 8 && current <= end) scanRange(payload + 8, current);

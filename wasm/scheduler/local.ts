@@ -17,6 +17,8 @@ export let rewinding: bool = false;
 export let unwinding: bool = false;
 /** Why the thread unwound (one of the REASON_* values in scheduler/suspend.ts). */
 export let suspendReason: i32 = 0;
+/** This instance runs the JSPI backend (scheduler/jspi.ts): threads switch on JSPI stacks, not with Asyncify. */
+export let jspi: bool = false;
 
 export function setCurrent(t: usize): void { current = t; }
 export function setWorkerIndex(i: u32, statsBlock: usize): void { workerIndex = i; stats = statsBlock; }
@@ -24,3 +26,4 @@ export function setScratch(p: usize): void { scratch = p; }
 export function setRewinding(v: bool): void { rewinding = v; }
 export function setUnwinding(v: bool): void { unwinding = v; }
 export function setSuspendReason(r: i32): void { suspendReason = r; }
+export function setJspi(v: bool): void { jspi = v; }

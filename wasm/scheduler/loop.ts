@@ -43,23 +43,33 @@ function countSwitch(t: usize): void {
 // @ts-ignore: decorator
 @lazy const NO_MEMORY_FOR_STACK = "out of memory: no room to save the thread's stack";
 
-/** Runs `t` until it ends or suspends; returns the thread to run next when `t` yielded, else 0. */
-function runThread(t: usize): usize {
+/**
+ * A thread popped from a run queue is about to run here: makes it the current thread and returns true, or ends it
+ * (it was only waiting for its groups to drain, or was cancelled before it ever ran) and returns false. Both
+ * backends start every run with this.
+ */
+export function startRunning(t: usize): bool {
   syncMemoryView(); // t, its stack and its objects may live in memory another worker has just grown
   const flags = threadFlags(t);
   if (flags & F_EXITING) { // woken while waiting for its groups to drain
     exitThread(t);
-    return 0;
+    return false;
   }
   if ((flags & F_NEVER_RAN) == F_NEVER_RAN && atomic.load<i32>(t + T_CANCEL) > 0) { // cancelled before it ran
     store<u32>(t, flags | F_CANCELLED, T_FLAGS);
     exitThread(t);
-    return 0;
+    return false;
   }
   setCurrent(t);
   // Plain stores to the state are safe while a thread runs: only this worker owns it, and wakers ignore RUNNING.
   store<i32>(t, ST_RUNNING, T_STATE);
   countSwitch(t);
+  return true;
+}
+
+/** Runs `t` until it ends or suspends; returns the thread to run next when `t` yielded, else 0. */
+function runThread(t: usize): usize {
+  if (!startRunning(t)) return 0;
   if (hasSavedStack(t)) {
     setRewinding(true);
     asyncify_start_rewind(load<usize>(t, T_STACK));

@@ -6,6 +6,11 @@
 // pops (so nothing there starves) and when its deque is empty, and then steals half of another worker's deque,
 // trying every worker once from a random start. Only when all of that finds nothing does it go idle.
 //
+// JSPI backend: a thread that has a stack can only run on the worker that holds the stack (its home, the last worker
+// that ran it). Such threads never enter a deque, where a thief could take them: they queue in their home worker's
+// inbox, a locked FIFO next to its deque. A worker takes from its deque first and looks at its inbox every few pops, and when the deque is empty. Threads without a stack
+// yet (spawned, or about to run their cleanups) queue as usual and may run anywhere.
+//
 // Waking: a worker about to sleep announces itself in SLEEPERS and then re-checks every queue (host/workers/core.ts);
 // a push loads SLEEPERS after publishing the thread, and if it is non-zero bumps WAKE_EPOCH and notifies one waiter.
 // With sequentially consistent atomics either the pusher sees the sleeper or the sleeper sees the thread. A worker
@@ -14,11 +19,11 @@
 
 import { RUNQ_LOCK, RUNQ_HEAD, RUNQ_TAIL, RUNQ_LEN, WAKE_EPOCH, SLEEPERS, DEQUES, DEQUE_LIMIT, WS_STEALS, WS_WAKEUPS }
   from "../memory/layout";
-import { stats } from "./local";
+import { stats, jspi, workerIndex } from "./local";
 import { heapAlloc } from "../memory/heap";
 import { lock, unlock } from "../memory/spinlock";
 import { syncMemoryView } from "../memory/view";
-import { T_NEXT } from "./thread";
+import { T_NEXT, T_STACK, T_FLAGS, F_WORKER_SHIFT } from "./thread";
 import { dequeInit, dequeSetStealable, dequePush, dequePop, dequeSwap, dequeLength, dequeClaimHalf, dequeClaimed, dequeSteal, DEQUE_SIZE }
   from "./deque";
 
@@ -35,10 +40,11 @@ let random: u32 = 0; // xorshift state for picking the first victim
  * with one worker nothing can steal, and the deque skips its atomics. False when out of memory.
  */
 export function attachWorker(index: u32, workers: u32): bool {
-  const block = heapAlloc(DEQUE_SIZE + 64);
+  const block = heapAlloc(DEQUE_SIZE + 64 + INBOX_SIZE);
   if (block == 0) return false;
   const d = (block + 63) & ~<usize>63;
   dequeInit(d);
+  memory.fill(d + DEQUE_SIZE, 0, INBOX_SIZE);
   dequeSetStealable(workers > 1);
   mine = d;
   random = index * 0x9e3779b9 + 1;
@@ -52,6 +58,10 @@ export function attachWorker(index: u32, workers: u32): bool {
 
 /** Queues a runnable thread on this worker and wakes a sleeping worker to share the work, if there is one. */
 export function push(t: usize): void {
+  if (jspi && load<usize>(t, T_STACK) != 0) {
+    pushHome(t);
+    return;
+  }
   pushLocal(t);
   wakeIdleWorker();
 }
@@ -61,6 +71,10 @@ export function push(t: usize): void {
  * something else is queued too: otherwise this worker runs the thread next itself.
  */
 export function requeue(t: usize): void {
+  if (jspi && load<usize>(t, T_STACK) != 0) {
+    pushHome(t);
+    return;
+  }
   pushLocal(t);
   if (dequeLength(mine) > 1) wakeIdleWorker();
 }
@@ -119,6 +133,7 @@ function overflow(t: usize): void {
 
 // @ts-ignore: decorator
 @inline export function pop(): usize {
+  if (jspi) return popJspi();
   if (--untilGlobal == 0) {
     untilGlobal = GLOBAL_EVERY;
     const t = popGlobal();
@@ -162,16 +177,93 @@ function steal(): usize {
   return 0;
 }
 
-/** Threads in the global queue and in every worker's deque (each read once, seq-cst). */
-export function runnableCount(): u32 {
+/**
+ * Threads in the global queue and in every worker's deque (each read once, seq-cst), and in inboxes: every inbox
+ * when `allInboxes`, else only this worker's (the others' threads cannot run here).
+ */
+export function runnableCount(allInboxes: bool = true): u32 {
   syncMemoryView();
   let n = <u32>atomic.load<i32>(RUNQ_LEN);
   const limit = atomic.load<u32>(DEQUE_LIMIT);
   for (let i: u32 = 0; i < limit; i++) {
     const d = atomic.load<usize>(DEQUES + (<usize>i << alignof<usize>()));
-    if (d != 0) n += dequeLength(d);
+    if (d == 0) continue;
+    n += dequeLength(d);
+    if (allInboxes || i == workerIndex) n += <u32>atomic.load<i32>(d + DEQUE_SIZE + IB_LEN);
   }
   return n;
+}
+
+// Inboxes (JSPI backend): {lock, head, tail, length} right after each worker's deque.
+// @ts-ignore: decorator
+@inline const INBOX_SIZE: usize = 16;
+// @ts-ignore: decorator
+@inline const IB_LOCK: usize = 0;
+// @ts-ignore: decorator
+@inline const IB_HEAD: usize = 4;
+// @ts-ignore: decorator
+@inline const IB_TAIL: usize = 8;
+// @ts-ignore: decorator
+@inline const IB_LEN: usize = 12;
+
+/**
+ * Pops left before this worker looks at its inbox first. Otherwise the inbox waits until the deque is empty: a thread
+ * that yields goes behind the threads that are waiting to start, as it does on Asyncify, and still never starves.
+ */
+// @ts-ignore: decorator
+@inline const INBOX_EVERY: u32 = 8;
+let untilInbox: u32 = INBOX_EVERY;
+
+/** Queues `t`, which has a JSPI stack, in its home worker's inbox, and wakes that worker if it sleeps. */
+function pushHome(t: usize): void {
+  const home = (load<u32>(t, T_FLAGS) >> F_WORKER_SHIFT) & 0xff;
+  const ib = atomic.load<usize>(DEQUES + (<usize>home << alignof<usize>())) + DEQUE_SIZE;
+  store<usize>(t, 0, T_NEXT);
+  lock(ib + IB_LOCK);
+  const tail = load<usize>(ib, IB_TAIL);
+  if (tail == 0) store<usize>(ib, t, IB_HEAD);
+  else store<usize>(tail, t, T_NEXT);
+  store<usize>(ib, t, IB_TAIL);
+  atomic.add<i32>(ib + IB_LEN, 1);
+  unlock(ib + IB_LOCK);
+  // Only the home worker can run it: wake every sleeper (there is one wake word), unless the home is this worker.
+  if (home != workerIndex && atomic.load<i32>(SLEEPERS) > 0) {
+    atomic.add<i32>(WAKE_EPOCH, 1);
+    if (atomic.notify(WAKE_EPOCH) > 0) store<u64>(stats, load<u64>(stats, WS_WAKEUPS) + 1, WS_WAKEUPS);
+  }
+}
+
+function popInbox(): usize {
+  const ib = mine + DEQUE_SIZE;
+  if (atomic.load<i32>(ib + IB_LEN) == 0) return 0;
+  lock(ib + IB_LOCK);
+  const t = load<usize>(ib, IB_HEAD);
+  if (t != 0) {
+    const next = load<usize>(t, T_NEXT);
+    store<usize>(ib, next, IB_HEAD);
+    if (next == 0) store<usize>(ib, 0, IB_TAIL);
+    atomic.sub<i32>(ib + IB_LEN, 1);
+  }
+  unlock(ib + IB_LOCK);
+  return t;
+}
+
+function popJspi(): usize {
+  if (--untilInbox == 0) {
+    untilInbox = INBOX_EVERY;
+    const t = popInbox();
+    if (t != 0) return t;
+  }
+  if (--untilGlobal == 0) {
+    untilGlobal = GLOBAL_EVERY;
+    const t = popGlobal();
+    if (t != 0) return t;
+  }
+  const t = dequePop(mine);
+  if (t != 0) return t;
+  const x = popInbox();
+  if (x != 0) return x;
+  return popElsewhere();
 }
 
 /** Appends the linked threads first..last (`count` of them) to the global queue and wakes a sleeping worker. */
@@ -218,5 +310,5 @@ function wakeOne(): void {
 
 /** Whether another thread is waiting to run here (in this worker's queue or the global one). */
 export function othersWaiting(): bool {
-  return dequeLength(mine) > 0 || atomic.load<i32>(RUNQ_LEN) > 0;
+  return dequeLength(mine) > 0 || atomic.load<i32>(RUNQ_LEN) > 0 || atomic.load<i32>(mine + DEQUE_SIZE + IB_LEN) > 0;
 }

@@ -1,11 +1,13 @@
-// The one place a virtual thread leaves its stack: Asyncify's unwind and rewind primitives.
+// The one place a virtual thread leaves its stack: Asyncify's unwind and rewind primitives (or, in a JSPI build,
+// a JSPI suspension: scheduler/jspi.ts).
 //
 // Binaryen's Asyncify pass turns these `asyncify.*` imports into direct calls to the functions it generates, so a
 // switch never goes through JS. `suspend` calls start_unwind/stop_rewind, so Asyncify leaves it uninstrumented and
 // instruments every caller. It must never be inlined into a caller (that caller would then be taken for runtime
 // code and silently not instrumented); the toolchain marks it no-inline by name, `__vt_suspend`.
 
-import { scratch, rewinding, setRewinding, setUnwinding, setSuspendReason } from "./local";
+import { scratch, rewinding, jspi, setRewinding, setUnwinding, setSuspendReason } from "./local";
+import { jspiSwitch } from "./jspi";
 
 // @ts-ignore: decorator
 @external("asyncify", "start_unwind")
@@ -36,6 +38,10 @@ export declare function asyncify_stop_rewind(): void;
  * it ends the rewind and returns normally.
  */
 export function __vt_suspend(reason: i32): void {
+  if (jspi) { // the JSPI backend: the engine keeps the stack (scheduler/jspi.ts)
+    jspiSwitch(reason);
+    return;
+  }
   if (rewinding) {
     setRewinding(false);
     asyncify_stop_rewind();

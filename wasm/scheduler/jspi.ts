@@ -1,0 +1,163 @@
+// The JSPI backend's side of a switch. With JSPI the engine keeps each virtual thread's stack: the host enters a
+// thread through a `WebAssembly.promising` export (`__vt_jspi_enter`), and a thread suspends by calling the
+// `WebAssembly.Suspending` import `vthreads.jspi_suspend`, which hands control back to the host's scheduler loop
+// (host/workers/jspi-loop.ts). The loop asks this module what to run (`jspiNext`), runs or resumes it, and then
+// tells this module what became of it (`jspiAfter`). Queues, waits and wakes are the same code as with Asyncify.
+//
+// Two things differ:
+//  - A suspended stack belongs to the worker (the JS agent) that created it: such a thread never migrates. It is
+//    queued in its home worker's inbox, never in a stealable deque (scheduler/runqueue.ts).
+//  - The collector cannot see into engine stacks, so a JSPI build keeps every managed local on a shadow stack too
+//    (AssemblyScript's shadow-stack pass, `__stack_pointer`), one block per thread. A suspended thread's live part
+//    is [saved sp, end), which the collector scans (memory/heap.ts F_SCAN_SHADOW). Each worker's scheduler code runs
+//    on a shadow stack of its own. The toolchain turns the `vt_shadow` imports below into accesses to the stack
+//    pointer and to the limit its overflow check compares with (host/toolchain/postprocess.ts).
+
+import { T_STACK, T_STATE, ST_RUNNABLE } from "./thread";
+import { current, setCurrent, setSuspendReason, suspendReason } from "./local";
+import { REASON_EXIT, REASON_YIELD } from "./suspend";
+import { enter, storeResult } from "./enter";
+import { startRunning } from "./loop";
+import { parked } from "./park";
+import { exitThread } from "./exit";
+import { recordFailure } from "./fail";
+import { now } from "./clock";
+import { heapAlloc, heapCapacity, setNoScan, setScanShadow } from "../memory/heap";
+import { gcPending, safepoint } from "../memory/gc";
+import * as runqueue from "./runqueue";
+import * as timers from "./timers";
+
+// @ts-ignore: decorator
+@external("vthreads", "jspi_suspend")
+declare function jspiSuspend(t: usize): void;
+
+// @ts-ignore: decorator
+@external("vt_shadow", "get")
+declare function shadowGet(): usize;
+
+// @ts-ignore: decorator
+@external("vt_shadow", "set")
+declare function shadowSet(sp: usize, limit: usize): void;
+
+/** A thread's shadow stack: a raw block, {saved sp, 12 reserved bytes}, then the stack, growing down from the end. */
+// @ts-ignore: decorator
+@inline const SHADOW_HEADER: usize = 16;
+// @ts-ignore: decorator
+@inline const THREAD_SHADOW_SIZE: usize = 8 << 10;
+// @ts-ignore: decorator
+@inline const WORKER_SHADOW_SIZE: usize = 64 << 10;
+
+/** This worker's own shadow stack, for scheduler code and host calls into the module between threads. */
+let workerSp: usize = 0;
+let workerLimit: usize = 0;
+/** Set by `jspiEnter` when the thread's function returned (the loop then ends the thread). */
+let finished: bool = false;
+
+// @ts-ignore: decorator
+@lazy const NO_MEMORY_FOR_STACK = "out of memory: no room for the thread's shadow stack";
+
+/** At boot, on a JSPI build: gives this worker its own shadow stack. False when out of memory. */
+export function jspiAttachWorker(): bool {
+  const block = heapAlloc(WORKER_SHADOW_SIZE);
+  if (block == 0) return false;
+  setNoScan(block); // between threads the scheduler holds no guest reference the collector must see
+  workerLimit = block;
+  workerSp = block + heapCapacity(block);
+  shadowSet(workerSp, workerLimit);
+  return true;
+}
+
+/** `__vt_suspend` on the JSPI backend: record where the shadow stack stands, and suspend until resumed. */
+export function jspiSwitch(reason: i32): void {
+  const t = current;
+  const block = load<usize>(t, T_STACK);
+  store<usize>(block, shadowGet());
+  setSuspendReason(reason);
+  shadowSet(workerSp, workerLimit);
+  jspiSuspend(t); // returns when the loop resumes this thread (always on this worker)
+  shadowSet(load<usize>(block), block + SHADOW_HEADER);
+}
+
+/**
+ * The next thread to run on this worker, already made current (`startRunning`), or 0 when none is runnable. Also the
+ * JSPI loop's scheduling point: a collection requested meanwhile runs here, between threads.
+ */
+export function jspiNext(): usize {
+  while (true) {
+    if (gcPending()) safepoint();
+    let t = runqueue.pop();
+    if (t == 0) {
+      if (timers.hasTimers()) timers.fireDue(now());
+      t = runqueue.pop();
+      if (t == 0) return 0;
+    }
+    if (startRunning(t)) return t;
+  }
+}
+
+/** Fires the timers that are due (the loop calls this between slices of busy work). */
+export function jspiFireTimers(): void {
+  if (timers.hasTimers()) timers.fireDue(now());
+}
+
+/**
+ * The promising export's body: runs the current thread's function from the start, on the JSPI stack the host just
+ * created for it, with a shadow stack of its own. Returns when the function does; its suspensions return to the host
+ * in between.
+ */
+export function jspiEnter(t: usize): void {
+  let block = load<usize>(t, T_STACK);
+  if (block == 0) {
+    block = heapAlloc(THREAD_SHADOW_SIZE);
+    if (block == 0) {
+      recordFailure(t, NO_MEMORY_FOR_STACK);
+      finished = true;
+      return;
+    }
+    setScanShadow(block);
+    store<usize>(t, block, T_STACK);
+  }
+  const top = block + heapCapacity(block);
+  store<usize>(block, top); // nothing live until the first suspension
+  shadowSet(top, block + SHADOW_HEADER);
+  const bits = enter(t);
+  shadowSet(workerSp, workerLimit);
+  storeResult(t, bits);
+  finished = true;
+}
+
+/**
+ * After `t` ran: it returned, or it suspended for `suspendReason`. Ends it, queues it again, or leaves it parked.
+ * Returns 1 when its JSPI stack is over (the host drops it), 0 when it is suspended and will be resumed.
+ */
+export function jspiAfter(t: usize): i32 {
+  setCurrent(0);
+  if (finished) {
+    finished = false;
+    exitThread(t);
+    return 1;
+  }
+  const reason = suspendReason;
+  if (reason == REASON_EXIT) { // failed or cancelled: its stack is abandoned
+    exitThread(t);
+    return 1;
+  }
+  if (reason == REASON_YIELD) {
+    store<i32>(t, ST_RUNNABLE, T_STATE);
+    runqueue.requeue(t); // to this worker's inbox: the stack lives here
+    return 0;
+  }
+  parked(t);
+  return 0;
+}
+
+/** Whether the thread that last ran returned (rather than suspended or trapped). */
+export function jspiFinished(): bool {
+  return finished;
+}
+
+/** A trap ended the running thread's JSPI stack: the scheduler's shadow stack is this worker's own again. */
+export function jspiAbandonStack(): void {
+  finished = false;
+  shadowSet(workerSp, workerLimit);
+}
