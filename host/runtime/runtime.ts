@@ -8,7 +8,7 @@ import { ThreadFailure, RuntimeClosedError, CancelledError, DeadlockError } from
 import { DEFAULT_GROUP } from "./layout.js";
 import type { Dump } from "./dump.js";
 import { readMemoryStats, readSchedulerStats, type MemoryStats, type SchedulerStats } from "./stats.js";
-import { MAX_WORKERS, WORKER_STATS, WORKER_STATS_STRIDE, WS_IDLE, GC_DISABLED, GC_STATE, GC_COUNT, WAKE_EPOCH }
+import { JSPI_STACK_LIMIT, MAX_WORKERS, WORKER_STATS, WORKER_STATS_STRIDE, WS_IDLE, GC_DISABLED, GC_STATE, GC_COUNT, WAKE_EPOCH }
   from "./layout.js";
 import { validateArgs } from "../bindings/marshal.js";
 import type { WorkerHandle } from "../workers/handle.js";
@@ -39,6 +39,12 @@ export interface RuntimeOptions {
    * it: x.wasm for Asyncify, x.jspi.wasm for JSPI. `Runtime.backend` and `backendReason` say what was picked.
    */
   backend?: BackendOption;
+  /**
+   * JSPI backend: the most threads that may hold a JSPI stack at once (default 25,000). A process dies, uncatchably,
+   * somewhere above 30,000 suspended JSPI stacks (each costs ~12 KB and memory mappings); a thread started beyond
+   * the limit fails with a message that says so. Several runtimes in one process share that budget.
+   */
+  jspiStackLimit?: number;
 }
 
 export interface CallOptions {
@@ -53,6 +59,9 @@ export interface CloseOptions {
    */
   cancelBackgroundAfterMs?: number;
 }
+
+/** RuntimeOptions.jspiStackLimit's default: below the ~30,000-40,000 stacks at which a Node 25 process died here. */
+const DEFAULT_JSPI_STACK_LIMIT = 25_000;
 
 /** The text between a deadlock's message and its dump (wasm debug/deadlock.ts). */
 const DUMP_MARK = "\n@dump ";
@@ -107,6 +116,11 @@ export class Runtime {
     if (options.gc !== undefined && typeof options.gc !== "boolean") {
       throw new TypeError(`Runtime.start: gc must be a boolean, got ${String(options.gc)}`);
     }
+    const jspiStackLimit = options.jspiStackLimit ?? DEFAULT_JSPI_STACK_LIMIT;
+    if (!Number.isInteger(jspiStackLimit) || jspiStackLimit < 1) {
+      throw new RangeError(`Runtime.start: jspiStackLimit must be a positive integer, got ${String(options.jspiStackLimit)}`);
+    }
+    Atomics.store(new Int32Array(memory.buffer, 0, 1024), JSPI_STACK_LIMIT >> 2, jspiStackLimit);
     // Read by the allocator from the first allocation on; the workers' boot leaves it alone.
     if (options.gc === false) Atomics.store(new Int32Array(memory.buffer, 0, 1024), GC_DISABLED >> 2, 1);
 

@@ -114,7 +114,7 @@ export class WorkerCore {
       const instance = new WebAssembly.Instance(message.module, this.imports(message.module));
       this.raw = instance.exports as unknown as RuntimeExports;
       this.exports = nestMutatorBrackets(this.raw);
-      this.jspi?.attach(this.exports);
+      this.jspi?.attach(this.exports, this.memory);
       this.exports.__vt_boot(this.index, message.workers, this.jspi ? 1 : 0);
       this.header = new Int32Array(this.memory.buffer, 0, L.WORKER_STATS >> 2);
     this.workerStats = new Int32Array(this.memory.buffer, 0, (L.WORKER_STATS + L.MAX_WORKERS * L.WORKER_STATS_STRIDE) >> 2);

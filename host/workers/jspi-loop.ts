@@ -9,6 +9,8 @@
 // A thread suspends by calling the `vthreads.jspi_suspend` import, a WebAssembly.Suspending function: it keeps the
 // resolver of the promise it returns (resolving it resumes the thread) and tells the loop the thread is back.
 
+import { JSPI_STACKS, JSPI_STACK_LIMIT } from "../runtime/layout.js";
+
 /** The Wasm side of the loop (host/exports.ts). */
 export interface JspiExports {
   __vt_jspi_next(): number;
@@ -52,8 +54,12 @@ export class JspiLoop {
     });
   }
 
-  attach(exports: JspiExports): void {
+  /** The shared header, for the runtime-wide count of JSPI stacks. */
+  private header!: Int32Array;
+
+  attach(exports: JspiExports, memory: WebAssembly.Memory): void {
     this.exports = exports;
+    this.header = new Int32Array(memory.buffer, 0, 1024);
     this.enter = (WebAssembly as unknown as JspiApi).promising(exports.__vt_jspi_enter);
   }
 
@@ -91,10 +97,11 @@ export class JspiLoop {
         if (trapped !== null) {
           ex.__vt_jspi_abandon();
           failRunning(trapped.error);
+          this.stackEnded(t);
         } else if (ex.__vt_jspi_after(t) !== 0) {
           // Its stack is over (it returned, or failed or was cancelled while suspended: that stack is dropped, never
           // resumed). The record may soon be another thread's.
-          this.suspended.delete(t);
+          this.stackEnded(t);
         }
         if (performance.now() >= end) return RUN_BUSY;
       }
@@ -107,6 +114,14 @@ export class JspiLoop {
 
   /** Runs a thread that has no stack yet. Synchronous unless it trapped before its first suspension. */
   private start(t: number): Promise<void> | undefined {
+    // Beyond a few tens of thousands of stacks the process dies (V8 cannot allocate a stack segment, or Linux runs
+    // out of mappings): refuse the thread with a clear failure instead.
+    const limit = Atomics.load(this.header, JSPI_STACK_LIMIT >> 2);
+    if (Atomics.add(this.header, JSPI_STACKS >> 2, 1) >= limit) { // counted like a stack that failed at once
+      this.trapped = { error: new Error(`cannot start the thread: the JSPI backend holds at most ${limit} threads with a stack ` +
+        "(RuntimeOptions.jspiStackLimit); the Asyncify backend holds millions") };
+      return undefined;
+    }
     let done: Promise<unknown>;
     try {
       done = this.enter(t);
@@ -128,6 +143,11 @@ export class JspiLoop {
       () => undefined,
       (error) => void (this.trapped = { error }),
     );
+  }
+
+  private stackEnded(t: number): void {
+    this.suspended.delete(t);
+    Atomics.sub(this.header, JSPI_STACKS >> 2, 1);
   }
 
   /** Thread `t` suspended, returned or trapped: if the loop is waiting for it, it goes on. */

@@ -64,6 +64,15 @@
 // @ts-ignore: decorator
 @inline export const TIMER_CAP: usize = HEADER + 68;
 
+// --- the JSPI backend (host/workers/jspi-loop.ts): an engine stack per started thread, and a process holds only
+// tens of thousands of them before it dies (not a catchable error), so the host keeps count and refuses beyond a limit
+/** Live JSPI stacks of this runtime (i32, changed by every worker's loop). */
+// @ts-ignore: decorator
+@inline export const JSPI_STACKS: usize = HEADER + 76;
+/** The most JSPI stacks this runtime may hold (i32, set by Runtime.start before the workers boot). */
+// @ts-ignore: decorator
+@inline export const JSPI_STACK_LIMIT: usize = HEADER + 80;
+
 // --- statistics (read by the host, never needed for correctness)
 // @ts-ignore: decorator
 @inline export const STAT_STACK_GROWTHS: usize = HEADER + 84;
