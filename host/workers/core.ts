@@ -9,6 +9,7 @@ import { readString, writeString } from "../bindings/strings.js";
 import { lowerArgs, liftResult, type MarshalContext } from "../bindings/marshal.js";
 import { HostCalls, type HostFunction } from "./host-calls.js";
 import { builtinHostFunctions, type FileFunctions } from "./builtins.js";
+import { syncFunctionsOf, syncImports, type SyncHostFunction } from "./sync-host.js";
 
 /** Results of `__vt_run`. */
 const RUN_BUSY = 1;
@@ -34,6 +35,10 @@ interface RuntimeExports {
   __vt_unpin(ptr: number): number;
   __vt_host_settle(rec: number, state: number): number;
   __vt_host_drop(rec: number): void;
+  __vt_reenter(fn: number, arg: number): number;
+  __vt_host_frames(): number;
+  __vt_set_host_frames(n: number): void;
+  __vt_run_nested(): number;
   _start(): void;
   [name: string]: unknown;
 }
@@ -103,10 +108,13 @@ export class WorkerCore {
       this.manifest = message.manifest;
       this.sliceMs = message.sliceMs;
       const functions = builtinHostFunctions(this.host.files ?? null);
+      let syncFunctions = new Map<string, SyncHostFunction>();
       if (message.hostModule) {
-        for (const [name, fn] of Object.entries(await importHostModule(message.hostModule))) functions.set(name, fn);
+        const mod = await importHostModule(message.hostModule);
+        for (const [name, fn] of Object.entries(mod)) if (typeof fn === "function") functions.set(name, fn as HostFunction);
+        syncFunctions = syncFunctionsOf(mod, message.hostModule);
       }
-      const instance = new WebAssembly.Instance(message.module, this.imports(message.module));
+      const instance = new WebAssembly.Instance(message.module, this.imports(message.module, syncFunctions));
       this.exports = instance.exports as unknown as RuntimeExports;
       this.exports.__vt_boot(this.index, message.workers);
       this.header = new Int32Array(this.memory.buffer, 0, L.WORKER_STATS >> 2);
@@ -131,7 +139,7 @@ export class WorkerCore {
     this.pump();
   }
 
-  private imports(module: WebAssembly.Module): WebAssembly.Imports {
+  private imports(module: WebAssembly.Module, syncFunctions: Map<string, SyncHostFunction>): WebAssembly.Imports {
     const str = (ptr: number) => readString(this.memory, ptr);
     const log = (level: "log" | "info" | "warn" | "error" | "debug") => (ptr: number) => console[level](str(ptr));
     const provided: Record<string, Record<string, unknown>> = {
@@ -154,7 +162,18 @@ export class WorkerCore {
         now: () => performance.timeOrigin + performance.now(),
         root_done: (frame: number, message: number, thread: number) => this.rootDone(frame, message, thread),
         host_start: (rec: number) => this.hostCalls.start(rec),
+        // A pinned wait's nested loop (wasm scheduler/pin.ts): a trap fails the nested thread that ran, not the pin.
+        run_nested: () => {
+          try {
+            return this.exports.__vt_run_nested();
+          } catch (e) {
+            this.failRunningThread(e);
+            return 1;
+          }
+        },
+        host_pending: () => this.hostCalls.pending,
       },
+      host_sync: syncImports(module, syncFunctions, () => this.exports),
     };
     for (const imp of WebAssembly.Module.imports(module)) {
       if (!(imp.name in (provided[imp.module] ?? {}))) {
@@ -388,17 +407,15 @@ export class WorkerCore {
   }
 }
 
-/** The host functions a `hostModule` exports: every exported function, by its export name. */
-async function importHostModule(url: string): Promise<Record<string, HostFunction>> {
+/** A `hostModule`: its exported functions are host functions by export name; `sync` holds synchronous ones. */
+async function importHostModule(url: string): Promise<Record<string, unknown>> {
   let mod: Record<string, unknown>;
   try {
     mod = (await import(/* @vite-ignore */ url)) as Record<string, unknown>;
   } catch (e) {
     throw new Error(`cannot import the hostModule ${url}: ${describe(e)}`);
   }
-  const fns: Record<string, HostFunction> = {};
-  for (const [name, value] of Object.entries(mod)) if (typeof value === "function") fns[name] = value as HostFunction;
-  return fns;
+  return mod;
 }
 
 /** How long an idle worker waits before it confirms a suspected deadlock (nothing ran meanwhile). */

@@ -44,7 +44,7 @@ function countSwitch(t: usize): void {
 @lazy const NO_MEMORY_FOR_STACK = "out of memory: no room to save the thread's stack";
 
 /** Runs `t` until it ends or suspends; returns the thread to run next when `t` yielded, else 0. */
-function runThread(t: usize): usize {
+export function runThread(t: usize): usize {
   syncMemoryView(); // t, its stack and its objects may live in memory another worker has just grown
   const flags = threadFlags(t);
   if (flags & F_EXITING) { // woken while waiting for its groups to drain

@@ -6,6 +6,7 @@
 // code and silently not instrumented); the toolchain marks it no-inline by name, `__vt_suspend`.
 
 import { scratch, rewinding, setRewinding, setUnwinding, setSuspendReason } from "./local";
+import { pinned, suspendPinned } from "./pin";
 
 // @ts-ignore: decorator
 @external("asyncify", "start_unwind")
@@ -39,6 +40,10 @@ export function __vt_suspend(reason: i32): void {
   if (rewinding) {
     setRewinding(false);
     asyncify_stop_rewind();
+    return;
+  }
+  if (pinned()) { // a JS frame on the stack (a host function's callback): cannot unwind (scheduler/pin.ts)
+    suspendPinned(reason);
     return;
   }
   setSuspendReason(reason);
