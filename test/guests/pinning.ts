@@ -109,13 +109,14 @@ export function nestedPins(n: i32): string {
   const pinnedCount = atomic.load<i32>(PINNED);
   e.set();
   g.tryJoin();
-  let ok = 0, failed = 0;
+  let ok = 0, failed = 0, cancelled = 0;
   let message = "";
   for (let i = 0; i < n; i++) {
     if (fs[i].failed) { failed++; message = fs[i].failure!.message; }
+    else if (fs[i].cancelled) cancelled++;
     else if (fs[i].get() == i + 1) ok++;
   }
-  return pinnedCount.toString() + "," + ok.toString() + "," + failed.toString() + "," + message;
+  return pinnedCount.toString() + "," + ok.toString() + "," + failed.toString() + "," + cancelled.toString() + "," + message;
 }
 
 /** A pinned thread cancelled by its group. Returns "cancelled,siblingResult". */
@@ -170,20 +171,44 @@ export function badCallback(): i32 {
   return callOnce(123456, 0);
 }
 
-function selfLockCb(i: i32): i32 {
-  const g = mutex().lock(); // held by this very thread: never granted
+function lockCb(i: i32): i32 {
+  const g = mutex().lock(); // held by a thread that waits for this one: never granted
   g.unlock();
   return i;
 }
-
-/** Deadlock: the root holds a mutex and, pinned in a callback, waits for it. */
-export function pinnedDeadlock(): i32 {
-  const m = new Mutex<i32>(0, "self");
-  store<usize>(MUTEX, changetype<usize>(m));
-  const g = m.lock();
-  const r = callOnce(callbackIndex(selfLockCb), 1);
+function holdAndWait(f: i32): i32 {
+  const g = mutex().lock();
+  atomic.store<i32>(PINNED, 1);
+  const r = changetype<Future<i32>>(load<usize>(FUTURE)).get(); // the pinned thread's result: never
   g.unlock();
   return r;
+}
+function pinnedLocker(i: i32): i32 {
+  while (atomic.load<i32>(PINNED) == 0) sleep(1);
+  return callOnce(callbackIndex(lockCb), i);
+}
+
+/**
+ * Deadlock: a thread holds a mutex and waits for a pinned thread's result; the pinned thread, in a callback, waits
+ * for the mutex.
+ */
+export function pinnedDeadlock(): i32 {
+  const m = new Mutex<i32>(0, "held");
+  store<usize>(MUTEX, changetype<usize>(m));
+  atomic.store<i32>(PINNED, 0);
+  const g = new ThreadGroup(0, "deadlock");
+  const pinned = g.spawn<i32, i32>(pinnedLocker, 1);
+  store<usize>(FUTURE, changetype<usize>(pinned));
+  g.spawn<i32, i32>(holdAndWait, 0);
+  g.join();
+  return pinned.get();
+}
+
+/** Deadlock: the root call itself pinned on an event nobody will set. */
+export function pinnedRootDeadlock(): i32 {
+  const e = new Event("never set");
+  store<usize>(EVENT, changetype<usize>(e));
+  return callOnce(callbackIndex(eventCb), 0);
 }
 
 function hostCallCb(ms: i32): i32 {
@@ -250,12 +275,12 @@ function stressThread(seed: i32): i32 {
 }
 
 /** `n` threads, each calling back into the guest 1-4 times, each callback blocking in a seeded random way. */
-export function stress(n: i32, seed: i32): string {
+export function stress(n: i32, seed: i32, maxConcurrency: i32): string {
   const ch = new Channel<i32>(16);
   const m = new Mutex<i32>(0, "stress");
   store<usize>(STRESS_CH, changetype<usize>(ch));
   store<usize>(STRESS_M, changetype<usize>(m));
-  const g = new ThreadGroup();
+  const g = new ThreadGroup(maxConcurrency);
   const fs = new Array<Future<i32>>();
   let s = <u32>seed;
   for (let i = 0; i < n; i++) { s = xorshift(s | 1); fs.push(g.spawn<i32, i32>(stressThread, <i32>(s >> 1))); }
