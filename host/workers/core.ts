@@ -52,6 +52,11 @@ export interface WorkerHost {
   soon(fn: () => void): void;
   /** File access for the built-in host functions (Node); browsers have none. */
   files?: FileFunctions;
+  /**
+   * Takes a message already sent to this worker without going through the event loop, if the platform can
+   * (Node: receiveMessageOnPort). A pinned worker uses it to serve cancellations and dumps during the pin.
+   */
+  poll?(): ToWorker | undefined;
 }
 
 export class WorkerCore {
@@ -100,6 +105,38 @@ export class WorkerCore {
         break;
     }
   }
+
+  /**
+   * Inside a pinned wait (wasm scheduler/pin.ts) the event loop cannot run: serve cancellations and dumps now, and
+   * leave the rest (new calls, close) for after the pin, in order. This worker is a mutator all along; the
+   * exports below leave the mutator bracket on their way out, so re-enter it (no collection runs during a pin).
+   */
+  private pinnedPoll(): void {
+    if (!this.host.poll) return;
+    let m: ToWorker | undefined;
+    while ((m = this.host.poll()) !== undefined) {
+      const message = m;
+      if (message.type === "cancel" && this.rootThreads.has(message.id) && this.deferred.length === 0) {
+        this.exports.__vt_cancel_root(this.rootThreads.get(message.id)!);
+        this.exports.__vt_mutator_enter();
+      } else if (message.type === "dump") {
+        const json = this.dump();
+        this.exports.__vt_mutator_enter();
+        this.host.post({ type: "dump", id: message.id, json });
+      } else {
+        if (this.deferred.length === 0) this.host.soon(this.runDeferred);
+        this.deferred.push(message);
+      }
+    }
+  }
+
+  /** Messages a pinned worker took and could not serve during the pin. */
+  private deferred: ToWorker[] = [];
+  private runDeferred = (): void => {
+    const messages = this.deferred;
+    this.deferred = [];
+    for (const m of messages) this.onMessage(m);
+  };
 
   private async init(message: InitMessage): Promise<void> {
     this.index = message.index;
@@ -172,6 +209,7 @@ export class WorkerCore {
           }
         },
         host_pending: () => this.hostCalls.pending,
+        pinned_poll: () => this.pinnedPoll(),
       },
       host_sync: syncImports(module, syncFunctions, () => this.exports),
     };

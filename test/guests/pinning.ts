@@ -140,8 +140,11 @@ export function cancelPinned(): string {
 export function pinnedForever(): i32 {
   const e = new Event("never");
   store<usize>(EVENT, changetype<usize>(e));
+  const g = new ThreadGroup(0, "sleeper");
+  g.spawn<i32, i32>(longSleep, 60_000); // a timer is pending: not a deadlock
   return callOnce(callbackIndex(eventCb), 0);
 }
+function longSleep(ms: i32): i32 { sleep(ms); return 0; }
 
 function abortCb(i: i32): i32 {
   if (i == 1) { sleep(5); abort("callback " + i.toString() + " failed"); }

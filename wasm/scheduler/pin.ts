@@ -59,6 +59,11 @@ declare function hostRunNested(): i32;
 @external("vthreads", "host_pending")
 declare function hostPending(): i32;
 
+/** Lets the host take the messages sent to this worker meanwhile (cancellations, dumps), where it can. */
+// @ts-ignore: decorator
+@external("vthreads", "pinned_poll")
+declare function hostPoll(): void;
+
 /** How many pinned waits may nest on one worker with a nested scheduler loop; deeper ones only block. */
 // @ts-ignore: decorator
 @inline export const MAX_PIN_NEST: i32 = 8;
@@ -170,11 +175,15 @@ function failPinned(t: usize, message: string): void {
 function waitPinned(t: usize): void {
   const nested = pinNest <= MAX_PIN_NEST;
   let suspect: i64 = -1;
+  let runs: u32 = 0;
   while (atomic.load<i32>(t + T_STATE) == ST_PARKED) {
     if (nested && hostRunNested() != 0) { // one thread ran (between threads: look at the pinned one again)
       suspect = -1;
+      if ((++runs & 255) == 0) hostPoll();
       continue;
     }
+    hostPoll();
+    if (atomic.load<i32>(t + T_STATE) != ST_PARKED) break;
     const time = now();
     if (timers.hasTimers()) {
       if (timers.fireDue(time) > 0) continue;
