@@ -92,7 +92,8 @@ function describeState(t: DumpThread, now: number): string {
   if (t.state === "running") return `running on worker ${t.worker ?? "?"}`;
   if (t.state === "pending") return "pending (its group is at maxConcurrency)";
   if (t.state === "pinned") {
-    const on = t.on ? describeState({ ...t, state: "waiting" }, now) : "woken";
+    const on = t.on ? describeState({ ...t, state: "waiting" }, now)
+      : "woken (resumes when the pins above it on that worker end)";
     return `pinned on worker ${t.worker ?? "?"}, ${on}`;
   }
   if (t.state === "exiting") return `exiting, waiting for the threads of group ${t.on?.group ?? "?"}`;

@@ -4,7 +4,7 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CancelledError, DeadlockError, Runtime, ThreadFailure, renderDump } from "../../dist/host/index.js";
-import { REPO_ROOT, TEST_TIMEOUT, buildGuest, callWithin, closeAll, rejectionOf, sharedRuntime, sum } from "./helpers.js";
+import { REPO_ROOT, TEST_TIMEOUT, buildGuest, callWithin, closeAll, rejectionOf, sharedRuntime, sum, xorshift32 } from "./helpers.js";
 
 const HOST_MODULE = path.join(REPO_ROOT, "test", "guests", "pinning-host.mjs");
 
@@ -13,6 +13,24 @@ beforeAll(async () => {
   wasm = await buildGuest("pinning");
 }, 120_000);
 afterAll(closeAll);
+
+/** Replays the guest's seeded schedule (test/guests/pinning.ts stress): the exact sums it must return. */
+function stressExpectation(n: number, seed: number): { total: number; plain: number } {
+  let total = 0, plain = 0;
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = xorshift32((s | 1) >>> 0);
+    let t = xorshift32(((s >>> 1) | 1) >>> 0);
+    const k = (t % 4) + 1;
+    for (let j = 0; j < k; j++) {
+      t = xorshift32(t);
+      const r = xorshift32(((t >>> 1) | 1) >>> 0);
+      if (r % 3 === 2) total += 1;
+      else { total += 1; plain += 1; }
+    }
+  }
+  return { total, plain };
+}
 
 async function failure(p: Promise<unknown>): Promise<Error> {
   return rejectionOf(p, 20);
@@ -100,11 +118,12 @@ for (const workers of [1, 4]) {
       expect(await callWithin(rt(), 20, "pinnedDoesNotStopOthers", 2, 20)).toBe("123,20,20");
     }, TEST_TIMEOUT);
 
-    it("stress: seeded random blocking callbacks from 300 threads (8 at once), no lost wake-up", async () => {
+    it("stress: seeded random blocking callbacks (sleep, yield, futures) from 300 threads (8 at once), no lost wake-up", async () => {
       for (const seed of [1, 777, 12345]) {
-        const [total, locks] = String(await callWithin(rt(), 60, "stress", 300, seed, 8)).split(",").map(Number);
-        expect(total).toBeGreaterThanOrEqual(300);
-        expect(locks).toBeGreaterThanOrEqual(0);
+        const [total, plain] = String(await callWithin(rt(), 60, "stress", 300, seed, 8)).split(",").map(Number);
+        const expected = stressExpectation(300, seed);
+        expect(total).toBe(expected.total);
+        expect(plain).toBe(expected.plain);
       }
       expect(sum(rt().schedulerStats().pins)).toBeGreaterThan(0);
     }, TEST_TIMEOUT);
