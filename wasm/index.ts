@@ -21,6 +21,7 @@ export { Once } from "./sync/once";
 export { ContextVar } from "./context/var";
 export { onExit, Cleanup } from "./scheduler/cleanup";
 export { callHost, tryCallHost, HostArgs, HostValue } from "./io/call";
+export { callbackIndex } from "./io/sync";
 export {
   fetch, FetchOptions, Response, print, printError, currentTime, random, randomBytes,
   readFile, readTextFile, writeFile, writeTextFile,

@@ -29,9 +29,12 @@ export interface DumpThread {
   id: number;
   /** "thread 1 / group 2 (name) / thread 5": its place in the tree */
   path: string;
-  /** running, runnable, pending (held back by maxConcurrency), waiting, exiting (waiting for its groups) */
+  /**
+   * running, runnable, pending (held back by maxConcurrency), waiting, exiting (waiting for its groups), pinned
+   * (blocked inside a synchronous host function's callback: its worker waits for it; `on` says for what)
+   */
   state: string;
-  /** running: on which worker */
+  /** running, pinned: on which worker */
   worker?: number;
   cancelled?: boolean;
   on?: DumpWait;
@@ -61,11 +64,14 @@ export interface Dump {
   roots: DumpThread[];
   /** groups with live threads that no live thread owns (the background group, groups made at start-up) */
   groups: DumpGroup[];
+  /** workers waiting for a pinned thread (they run other threads meanwhile, up to the nesting bound) */
+  pinnedWorkers?: number[];
 }
 
 /** The dump as indented text, one line per thread or group. */
 export function renderDump(dump: Dump): string {
-  const lines = [`${dump.liveThreads} live thread(s) on ${dump.workers} worker(s)`];
+  const pinned = dump.pinnedWorkers?.length ? `; worker(s) ${dump.pinnedWorkers.join(", ")} pinned` : "";
+  const lines = [`${dump.liveThreads} live thread(s) on ${dump.workers} worker(s)${pinned}`];
   const thread = (t: DumpThread, depth: number) => {
     lines.push(`${"  ".repeat(depth)}thread ${t.id}: ${describeState(t, dump.time)}${t.cancelled ? " [cancelled]" : ""}`);
     for (const g of t.groups) group(g, depth + 1);
@@ -85,6 +91,11 @@ export function renderDump(dump: Dump): string {
 function describeState(t: DumpThread, now: number): string {
   if (t.state === "running") return `running on worker ${t.worker ?? "?"}`;
   if (t.state === "pending") return "pending (its group is at maxConcurrency)";
+  if (t.state === "pinned") {
+    const on = t.on ? describeState({ ...t, state: "waiting" }, now)
+      : "woken (resumes when the pins above it on that worker end)";
+    return `pinned on worker ${t.worker ?? "?"}, ${on}`;
+  }
   if (t.state === "exiting") return `exiting, waiting for the threads of group ${t.on?.group ?? "?"}`;
   if (t.state !== "waiting" || !t.on) return t.state;
   const on = t.on;

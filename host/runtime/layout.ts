@@ -12,6 +12,8 @@ export const RUNQ_LEN = HEADER + 44;
 export const WAKE_EPOCH = HEADER + 48;
 export const SLEEPERS = HEADER + 52;
 export const TIMER_LEN = HEADER + 64;
+/** i32: workers inside a pinned wait; no collection starts while it is non-zero. */
+export const PINNED_WORKERS = HEADER + 72;
 export const JSPI_STACKS = HEADER + 76;
 export const JSPI_STACK_LIMIT = HEADER + 80;
 export const STAT_STACK_GROWTHS = HEADER + 84;
@@ -58,6 +60,8 @@ export const WS_HOST_CANCELS = 20;
 export const WS_HEAP_IN_USE = 24;
 export const WS_SPAWNS = 32;
 export const WS_LIVE = 40;
+/** u32: pinned waits this worker has done (a thread with a JS frame on its stack blocked; wasm scheduler/pin.ts). */
+export const WS_PINS = 44;
 export const WS_STEALS = 48;
 export const WS_WAKEUPS = 56;
 export const LAYOUT_ABI = 4;

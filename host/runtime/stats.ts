@@ -56,6 +56,8 @@ export interface SchedulerStats {
   steals: number[];
   /** Sleeping workers woken, per (waking) worker. */
   wakeups: number[];
+  /** Pinned waits (a thread with a host function's frame on its stack blocked and its worker waited), per worker. */
+  pins: number[];
   /** Times a thread's saved-stack block had to be replaced by a larger one. */
   stackGrowths: number;
   /** Runnable threads waiting in the run queue. */
@@ -101,6 +103,7 @@ export function readSchedulerStats(memory: WebAssembly.Memory, workers: number):
     migrations: perWorker(memory, workers, L.WS_MIGRATIONS, "i64"),
     steals: perWorker(memory, workers, L.WS_STEALS, "i64"),
     wakeups: perWorker(memory, workers, L.WS_WAKEUPS, "i64"),
+    pins: perWorker(memory, workers, L.WS_PINS, "i32"),
     stackGrowths: Atomics.load(u32, L.STAT_STACK_GROWTHS >> 2),
     runnable: Atomics.load(u32, L.RUNQ_LEN >> 2) + dequeLengths(u32),
     sleeping: Atomics.load(u32, L.TIMER_LEN >> 2),

@@ -11,6 +11,7 @@ import { HostCalls, type HostFunction } from "./host-calls.js";
 import { builtinHostFunctions, type FileFunctions } from "./builtins.js";
 import { JspiLoop, RUN_BUSY, type JspiExports } from "./jspi-loop.js";
 import { engineHasJspi } from "../runtime/backend.js";
+import { syncFunctionsOf, syncImports, type SyncHostFunction } from "./sync-host.js";
 
 interface RuntimeExports extends JspiExports {
   __vt_boot(index: number, workers: number, jspi: number): number;
@@ -31,6 +32,10 @@ interface RuntimeExports extends JspiExports {
   __vt_unpin(ptr: number): number;
   __vt_host_settle(rec: number, state: number): number;
   __vt_host_drop(rec: number): void;
+  __vt_reenter(fn: number, arg: number): number;
+  __vt_host_frames(): number;
+  __vt_set_host_frames(n: number): void;
+  __vt_run_nested(): number;
   _start(): void;
   [name: string]: unknown;
 }
@@ -44,6 +49,11 @@ export interface WorkerHost {
   soon(fn: () => void): void;
   /** File access for the built-in host functions (Node); browsers have none. */
   files?: FileFunctions;
+  /**
+   * Takes a message already sent to this worker without going through the event loop, if the platform can
+   * (Node: receiveMessageOnPort). A pinned worker uses it to serve cancellations and dumps during the pin.
+   */
+  poll?(): ToWorker | undefined;
 }
 
 export class WorkerCore {
@@ -97,6 +107,38 @@ export class WorkerCore {
     }
   }
 
+  /**
+   * Inside a pinned wait (wasm scheduler/pin.ts) the event loop cannot run: serve cancellations and dumps now, and
+   * leave the rest (new calls, close) for after the pin, in order. This worker is a mutator all along; the
+   * exports below leave the mutator bracket on their way out, so re-enter it (no collection runs during a pin).
+   */
+  private pinnedPoll(): void {
+    if (!this.host.poll) return;
+    let m: ToWorker | undefined;
+    while ((m = this.host.poll()) !== undefined) {
+      const message = m;
+      if (message.type === "cancel" && this.rootThreads.has(message.id) && this.deferred.length === 0) {
+        this.exports.__vt_cancel_root(this.rootThreads.get(message.id)!);
+        this.raw.__vt_mutator_enter(); // the Wasm-level bracket: the pin is inside __vt_run, outside the JS count
+      } else if (message.type === "dump") {
+        const json = this.dump();
+        this.raw.__vt_mutator_enter();
+        this.host.post({ type: "dump", id: message.id, json });
+      } else {
+        if (this.deferred.length === 0) this.host.soon(this.runDeferred);
+        this.deferred.push(message);
+      }
+    }
+  }
+
+  /** Messages a pinned worker took and could not serve during the pin. */
+  private deferred: ToWorker[] = [];
+  private runDeferred = (): void => {
+    const messages = this.deferred;
+    this.deferred = [];
+    for (const m of messages) this.onMessage(m);
+  };
+
   private async init(message: InitMessage): Promise<void> {
     this.index = message.index;
     try {
@@ -104,14 +146,17 @@ export class WorkerCore {
       this.manifest = message.manifest;
       this.sliceMs = message.sliceMs;
       const functions = builtinHostFunctions(this.host.files ?? null);
+      let syncFunctions = new Map<string, SyncHostFunction>();
       if (message.hostModule) {
-        for (const [name, fn] of Object.entries(await importHostModule(message.hostModule))) functions.set(name, fn);
+        const mod = await importHostModule(message.hostModule);
+        for (const [name, fn] of Object.entries(mod)) if (typeof fn === "function") functions.set(name, fn as HostFunction);
+        syncFunctions = syncFunctionsOf(mod, message.hostModule);
       }
       if (message.backend === "jspi") {
         if (!engineHasJspi()) throw new Error("this engine has no JSPI (WebAssembly.Suspending and WebAssembly.promising)");
         this.jspi = new JspiLoop();
       }
-      const instance = new WebAssembly.Instance(message.module, this.imports(message.module));
+      const instance = new WebAssembly.Instance(message.module, this.imports(message.module, syncFunctions));
       this.raw = instance.exports as unknown as RuntimeExports;
       this.exports = nestMutatorBrackets(this.raw);
       this.jspi?.attach(this.exports, this.memory);
@@ -138,7 +183,7 @@ export class WorkerCore {
     this.pump();
   }
 
-  private imports(module: WebAssembly.Module): WebAssembly.Imports {
+  private imports(module: WebAssembly.Module, syncFunctions: Map<string, SyncHostFunction>): WebAssembly.Imports {
     const str = (ptr: number) => readString(this.memory, ptr);
     const log = (level: "log" | "info" | "warn" | "error" | "debug") => (ptr: number) => console[level](str(ptr));
     const provided: Record<string, Record<string, unknown>> = {
@@ -167,7 +212,19 @@ export class WorkerCore {
         shadow_overflow: () => {
           throw new GuestAbort("stack overflow: the thread's shadow stack is full (recursion too deep)");
         },
+        // A pinned wait's nested loop (wasm scheduler/pin.ts): a trap fails the nested thread that ran, not the pin.
+        run_nested: () => {
+          try {
+            return this.exports.__vt_run_nested();
+          } catch (e) {
+            this.failRunningThread(e);
+            return 1;
+          }
+        },
+        host_pending: () => this.hostCalls.pending,
+        pinned_poll: () => this.pinnedPoll(),
       },
+      host_sync: syncImports(module, syncFunctions, () => this.exports),
     };
     for (const imp of WebAssembly.Module.imports(module)) {
       if (!(imp.name in (provided[imp.module] ?? {}))) {
@@ -412,17 +469,15 @@ export class WorkerCore {
   }
 }
 
-/** The host functions a `hostModule` exports: every exported function, by its export name. */
-async function importHostModule(url: string): Promise<Record<string, HostFunction>> {
+/** A `hostModule`: its exported functions are host functions by export name; `sync` holds synchronous ones. */
+async function importHostModule(url: string): Promise<Record<string, unknown>> {
   let mod: Record<string, unknown>;
   try {
     mod = (await import(/* @vite-ignore */ url)) as Record<string, unknown>;
   } catch (e) {
     throw new Error(`cannot import the hostModule ${url}: ${describe(e)}`);
   }
-  const fns: Record<string, HostFunction> = {};
-  for (const [name, value] of Object.entries(mod)) if (typeof value === "function") fns[name] = value as HostFunction;
-  return fns;
+  return mod;
 }
 
 /**

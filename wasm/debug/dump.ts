@@ -8,7 +8,7 @@
 // reads stays allocated while it reads it; the states it reports are a snapshot that may be stale at once.
 
 import { T_STATE, T_ID, T_FLAGS, T_OWNED, T_SIB_NEXT, T_WAIT_KIND, T_WAIT_OBJ, T_SINCE, T_SLOT, T_CANCEL,
-         ST_RUNNING, ST_RUNNABLE, ST_PENDING, ST_PARKING, ST_PARKED, ST_NOTIFIED, F_EXITING, F_WORKER_SHIFT }
+         ST_RUNNING, ST_RUNNABLE, ST_PENDING, ST_PARKING, ST_PARKED, ST_NOTIFIED, F_EXITING, F_PINNED, F_WORKER_SHIFT }
   from "../scheduler/thread";
 import { W_SLEEP, W_MUTEX, W_SEMAPHORE, W_SEND, W_RECV, W_FUTURE, W_JOIN, W_EVENT, W_WAITGROUP, W_HOST, W_EXIT }
   from "../scheduler/waitq";
@@ -32,6 +32,9 @@ export function liveThreads(): i32 {
   for (let i: u32 = 0; i < workers && i < MAX_WORKERS; i++) n += load<i32>(WORKER_STATS + <usize>i * 64 + WS_LIVE);
   return n;
 }
+
+/** Bit i: a pinned thread of worker i was written. */
+let pinnedSeen: u64 = 0;
 
 /** Writes the dump; returns the writer's block ({length, capacity, UTF-8 bytes}), 0 when out of memory. */
 export function writeDump(): usize {
@@ -64,6 +67,11 @@ export function writeDump(): usize {
   unlock(GROUPS_LOCK);
   for (let i = 0; i < orphans.length; i++) writeGroup(w, orphans[i], "");
   w.close("]");
+  // Workers waiting for a pinned thread (scheduler/pin.ts): every pinned thread's worker, once.
+  w.key("pinnedWorkers"); w.begin("[");
+  for (let i: u32 = 0; i < MAX_WORKERS; i++) if (pinnedSeen & (<u64>1 << i)) w.int(i);
+  w.close("]");
+  pinnedSeen = 0;
   w.close("}");
   return w.block;
 }
@@ -108,14 +116,18 @@ function writeThread(w: JsonWriter, t: usize, path: string): void {
   w.key("id"); w.int(id);
   w.key("path"); w.str(here);
   w.key("state");
-  if (flags & F_EXITING) w.str("exiting");
+  const waiting = state == ST_PARKING || state == ST_PARKED || state == ST_NOTIFIED;
+  const pinned = (flags & F_PINNED) != 0 && (waiting || state == ST_RUNNABLE);
+  if (pinned) w.str("pinned");
+  else if (flags & F_EXITING) w.str("exiting");
   else if (state == ST_RUNNING) w.str("running");
   else if (state == ST_RUNNABLE) w.str("runnable");
   else if (state == ST_PENDING) w.str("pending");
   else if (state == ST_PARKING || state == ST_PARKED || state == ST_NOTIFIED) w.str("waiting");
   else w.str("other");
   const worker = (flags >> F_WORKER_SHIFT) & 0xff;
-  if (state == ST_RUNNING && worker != 0xff) { w.key("worker"); w.int(worker); }
+  if ((state == ST_RUNNING || pinned) && worker != 0xff) { w.key("worker"); w.int(worker); }
+  if (pinned && worker < 64) pinnedSeen |= <u64>1 << worker;
   if (atomic.load<i32>(t + T_CANCEL) > 0) { w.key("cancelled"); w.bool(true); }
   if (state == ST_PARKING || state == ST_PARKED || state == ST_NOTIFIED) {
     w.key("on");

@@ -18,6 +18,7 @@ import { cancelRoot } from "./roots";
 import { cancelGroup } from "../groups/group";
 import { createDefaultGroup, defaultGroup } from "../groups/background";
 import { settleHostCall, dropHostCall } from "../io/settle";
+import { reenter, runNested, takePinnedExit, getHostFrames, setHostFrames } from "../scheduler/pin";
 
 // The toolchain replaces this import with a function that copies the (passive) data segments into memory:
 // asc emits active segments, which every new instance would copy again over memory other workers already changed.
@@ -140,6 +141,7 @@ export function __vt_unpin(ptr: usize): i32 {
 
 /** The running thread trapped; fail it with `message` (a String, or 0 when the host could not allocate one). */
 export function __vt_fail_current(message: usize): i32 {
+  if (takePinnedExit()) return 1; // a pinned thread that failed or was cancelled in a callback: already recorded
   return failRunning(message != 0 ? changetype<string>(message) : UNREPORTABLE) ? 1 : 0;
 }
 
@@ -217,4 +219,25 @@ export function __vt_host_settle(rec: usize, state: i32): i32 {
 /** The worker aborted a host call whose thread was cancelled: it lets go of the record. */
 export function __vt_host_drop(rec: usize): void {
   dropHostCall(rec);
+}
+
+// Synchronous host functions that call back into the guest (scheduler/pin.ts, host/workers/sync-host.ts).
+
+/** A synchronous host function calls the guest's function at table index `fn`, of type (i32) => i32. */
+export function __vt_reenter(fn: u32, arg: i32): i32 {
+  return reenter(fn, arg);
+}
+
+/** Host frames on the running thread's stack; the host restores the count when a callback threw. */
+export function __vt_host_frames(): i32 {
+  return getHostFrames();
+}
+
+export function __vt_set_host_frames(n: i32): void {
+  setHostFrames(n);
+}
+
+/** A pinned wait's nested scheduler loop: runs one runnable thread (the host catches its traps); 1 if it ran one. */
+export function __vt_run_nested(): i32 {
+  return runNested();
 }

@@ -20,7 +20,7 @@
 // raw block of its own whenever it leaves the mutator or stops, so the collector sees every worker's globals.
 // The heap is traced precisely with the compiler-generated `__visit_members`.
 
-import { HEAP_START, HEAP_TOP, HEAP_IN_USE, GC_STATE, GC_COUNT, GC_ALLOCATED, GC_TRIGGER, GC_LIVE_BYTES,
+import { PINNED_WORKERS, HEAP_START, HEAP_TOP, HEAP_IN_USE, GC_STATE, GC_COUNT, GC_ALLOCATED, GC_TRIGGER, GC_LIVE_BYTES,
          GC_LIVE_OBJECTS, GC_FREED_BYTES, GC_PAUSE_TOTAL_MS, GC_PAUSE_MAX_MS, GC_PAUSE_LAST_MS, GC_MARK_STACK,
          GC_MARK_CAP, GC_STATIC_END, GC_SKIPPED, GC_SAFEPOINT_MAX_MS, GC_LIVE_MANAGED_BYTES, FREE_LISTS,
          MAX_WORKERS, MEMORY_BASE } from "./layout";
@@ -132,6 +132,8 @@ export function mutatorLeave(): void {
  * guest reference it has is in a saved stack, a runtime record or its globals. Collects or waits for the collector.
  */
 export function safepoint(): void {
+  // A pinned worker's references are in Wasm locals no collector can see: no collection starts during a pin.
+  if (atomic.load<i32>(PINNED_WORKERS) != 0 && atomic.load<u32>(GC_STATE) == GC_REQUESTED) return;
   if (atomic.cmpxchg<u32>(GC_STATE, GC_REQUESTED, GC_COLLECTING) == GC_REQUESTED) {
     collect();
     return;
@@ -189,7 +191,14 @@ function collect(): void {
   for (let i: u32 = 0; i < MAX_WORKERS; i++) {
     if (i == workerIndex) continue;
     const state = workerRecord(i) + WR_STATE;
-    while (atomic.load<u32>(state) == MS_ACTIVE) atomic.wait<u32>(state, MS_ACTIVE, 1_000_000);
+    while (atomic.load<u32>(state) == MS_ACTIVE) {
+      if (atomic.load<i32>(PINNED_WORKERS) != 0) { // a worker pinned meanwhile (scheduler/pin.ts): not now
+        atomic.store<u32>(GC_STATE, GC_REQUESTED);
+        atomic.notify(GC_STATE);
+        return;
+      }
+      atomic.wait<u32>(state, MS_ACTIVE, 1_000_000);
+    }
   }
   const stopped = clockNow();
   let complete = true;

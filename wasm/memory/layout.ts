@@ -74,6 +74,9 @@
 @inline export const JSPI_STACK_LIMIT: usize = HEADER + 80;
 
 // --- statistics (read by the host, never needed for correctness)
+/** Workers inside a pinned wait (scheduler/pin.ts): no collection starts while it is non-zero. */
+// @ts-ignore: decorator
+@inline export const PINNED_WORKERS: usize = HEADER + 72;
 // @ts-ignore: decorator
 @inline export const STAT_STACK_GROWTHS: usize = HEADER + 84;
 /** Workers that have booted. */
@@ -156,6 +159,8 @@
 @inline export const WS_SPAWNS: usize = 32; // u64: threads spawned by this worker
 // @ts-ignore: decorator
 @inline export const WS_LIVE: usize = 40; // i32: threads spawned minus threads finished by this worker
+// @ts-ignore: decorator
+@inline export const WS_PINS: usize = 44; // u32: pinned waits this worker has done (scheduler/pin.ts)
 // @ts-ignore: decorator
 @inline export const WS_STEALS: usize = 48; // u64: successful steals from other workers' run queues
 // @ts-ignore: decorator

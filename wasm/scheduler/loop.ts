@@ -68,7 +68,7 @@ export function startRunning(t: usize): bool {
 }
 
 /** Runs `t` until it ends or suspends; returns the thread to run next when `t` yielded, else 0. */
-function runThread(t: usize): usize {
+export function runThread(t: usize): usize {
   if (!startRunning(t)) return 0;
   if (hasSavedStack(t)) {
     setRewinding(true);

@@ -4,11 +4,12 @@
 // the timer heap), then suspends. The waker may run on another worker before the unwind has finished, so it must not
 // queue the thread yet: it marks it NOTIFIED instead, and the scheduler queues it once the unwind is complete.
 
-import { T_STATE, ST_RUNNING, ST_RUNNABLE, ST_PARKING, ST_PARKED, ST_NOTIFIED } from "./thread";
+import { T_STATE, T_FLAGS, F_PINNED, ST_RUNNING, ST_RUNNABLE, ST_PARKING, ST_PARKED, ST_NOTIFIED } from "./thread";
 import { current } from "./local";
 import { __vt_suspend, REASON_PARK } from "./suspend";
 import * as runqueue from "./runqueue";
 import { cas, publish } from "../memory/sharing";
+import { wakePinned } from "./pin";
 
 /** Step 1 of blocking: mark the running thread PARKING (before publishing it anywhere). */
 export function prepareToPark(): usize {
@@ -39,7 +40,9 @@ export function unpark(t: usize): void {
     const s = atomic.load<i32>(t + T_STATE);
     if (s == ST_PARKED) {
       if (cas<i32>(t + T_STATE, ST_PARKED, ST_RUNNABLE) == ST_PARKED) {
-        runqueue.push(t);
+        // A pinned thread waits on its worker's native stack, not in a queue (scheduler/pin.ts).
+        if (load<u32>(t, T_FLAGS) & F_PINNED) wakePinned(t);
+        else runqueue.push(t);
         return;
       }
     } else if (s == ST_PARKING) {

@@ -8,6 +8,7 @@
 
 import { scratch, rewinding, jspi, setRewinding, setUnwinding, setSuspendReason } from "./local";
 import { jspiSwitch } from "./jspi";
+import { pinned, suspendPinned } from "./pin";
 
 // @ts-ignore: decorator
 @external("asyncify", "start_unwind")
@@ -38,13 +39,19 @@ export declare function asyncify_stop_rewind(): void;
  * it ends the rewind and returns normally.
  */
 export function __vt_suspend(reason: i32): void {
-  if (jspi) { // the JSPI backend: the engine keeps the stack (scheduler/jspi.ts)
-    jspiSwitch(reason);
-    return;
-  }
   if (rewinding) {
     setRewinding(false);
     asyncify_stop_rewind();
+    return;
+  }
+  // A JS frame on the stack (a host function's callback): Asyncify cannot unwind it, and a JSPI suspension would
+  // fail with a SuspendError. The thread is pinned instead (scheduler/pin.ts).
+  if (pinned()) {
+    suspendPinned(reason);
+    return;
+  }
+  if (jspi) { // the JSPI backend: the engine keeps the stack (scheduler/jspi.ts)
+    jspiSwitch(reason);
     return;
   }
   setSuspendReason(reason);

@@ -125,6 +125,9 @@ import { stats } from "./local";
 /** The thread's code has ended and it runs its cleanups (shielded from cancellation meanwhile). */
 // @ts-ignore: decorator
 @inline export const F_CLEANING: u32 = 16;
+/** The thread waits pinned: a JS frame on its stack, its worker waits for it (scheduler/pin.ts). */
+// @ts-ignore: decorator
+@inline export const F_PINNED: u32 = 32;
 // @ts-ignore: decorator
 @inline export const F_WORKER_SHIFT: u32 = 8;
 // @ts-ignore: decorator
