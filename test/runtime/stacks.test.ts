@@ -2,7 +2,7 @@
 // overflow failing only the thread that overflowed. Guest: test/guests/stacks.ts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ThreadFailure } from "../../dist/host/index.js";
-import { TEST_TIMEOUT, buildGuest, callWithin, closeAll, rejectionOf, sum, until, withRuntime } from "./helpers.js";
+import { BACKEND, TEST_TIMEOUT, buildGuest, callWithin, closeAll, rejectionOf, sum, until, withRuntime } from "./helpers.js";
 
 let wasm: string;
 beforeAll(async () => {
@@ -123,7 +123,8 @@ describe("stack overflow fails only the thread that overflowed", () => {
       for (let i = 1; i <= threads; i++) expected += expectedDescend(depth, yields, i);
       expect(result).toBe(expected);
       // Each thread's second save (2,000 frames) outgrew the block of its first (1 frame).
-      expect(rt.schedulerStats().stackGrowths - growthsBefore).toBeGreaterThanOrEqual(threads);
+      // Asyncify saves frames into a block that grows with them; a JSPI stack is the engine's and never copied.
+      if (BACKEND === "asyncify") expect(rt.schedulerStats().stackGrowths - growthsBefore).toBeGreaterThanOrEqual(threads);
     });
   }, TEST_TIMEOUT);
 });

@@ -3,7 +3,7 @@
 // the exact checksum and thread count; every thread must run exactly once to completion. A hang (a lost wake-up)
 // becomes a failure that prints the scheduler's state.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_TIMEOUT, buildGuest, callWithin, closeAll, sum, until, withRuntime, xorshift32 } from "./helpers.js";
+import { BACKEND, TEST_TIMEOUT, buildGuest, callWithin, closeAll, sum, until, withRuntime, xorshift32 } from "./helpers.js";
 
 let wasm: string;
 beforeAll(async () => {
@@ -118,7 +118,9 @@ describe("randomised stress", () => {
         expect(rt.schedulerStats()).toMatchObject({ runnable: 0, sleeping: 0 });
         // More workers than cores, and still every worker took part and threads moved between them.
         expect(stats.switches.filter((n) => n > 0).length).toBeGreaterThan(1);
-        expect(sum(stats.migrations)).toBeGreaterThan(0);
+        // On JSPI a started thread never leaves the worker that holds its stack.
+        if (BACKEND === "asyncify") expect(sum(stats.migrations)).toBeGreaterThan(0);
+        else expect(sum(stats.migrations)).toBe(0);
       });
     }, SOAK ? 20 * TEST_TIMEOUT : TEST_TIMEOUT);
   }
@@ -128,7 +130,8 @@ describe("randomised stress", () => {
   let millionN = 1_000;
   while (simulate(MILLION_SEED, millionN).ops < 1_000_000) millionN *= 2;
   for (const workers of [2, 4, 8]) {
-    it(`${workers} workers: a million random scheduler operations in one call; exact checksum, every task once, nothing left`, async () => {
+    // Beyond JSPI's reach: the run holds tens of thousands of threads at once (over jspiStackLimit, 25,000).
+    it.runIf(BACKEND === "asyncify")(`${workers} workers: a million random scheduler operations in one call; exact checksum, every task once, nothing left`, async () => {
       const { total, tasks, ops } = simulate(MILLION_SEED, millionN);
       expect(ops).toBeGreaterThanOrEqual(1_000_000);
       await withRuntime(wasm, workers, async (rt) => {

@@ -43,9 +43,9 @@ declare function shadowSet(sp: usize, limit: usize): void;
 // @ts-ignore: decorator
 @inline const SHADOW_HEADER: usize = 16;
 // @ts-ignore: decorator
-@inline const THREAD_SHADOW_SIZE: usize = 8 << 10;
+@inline const THREAD_SHADOW_SIZE: usize = 16 << 10;
 // @ts-ignore: decorator
-@inline const WORKER_SHADOW_SIZE: usize = 64 << 10;
+@inline const WORKER_SHADOW_SIZE: usize = 32 << 10;
 
 /** This worker's own shadow stack, for scheduler code and host calls into the module between threads. */
 let workerSp: usize = 0;
@@ -85,6 +85,9 @@ export function jspiSwitch(reason: i32): void {
 export function jspiNext(): usize {
   while (true) {
     if (gcPending()) safepoint();
+    // Every pick reads the clock when timers are set: a JSPI switch costs far more than the reading, and threads that
+    // keep yielding must not delay a due sleeper.
+    if (timers.hasTimers()) timers.fireDue(now());
     let t = runqueue.pop();
     if (t == 0) {
       if (timers.hasTimers()) timers.fireDue(now());
