@@ -310,7 +310,7 @@ function printTable(rows, selected = []) {
   console.log("");
   console.log(`ratio = median / median of the ${BASELINE_VARIANT} variant of the same benchmark (all units: lower is better,`);
   console.log("so ratio < 1 means better than async-await). ±MAD = median absolute deviation / median.");
-  if (rows.some((r) => r.node25)) console.log("Variants *-n25 ran on Node 25 (a separate child process); their ratio is against async-await-n25 where the benchmark has it.");
+  if (rows.some((r) => r.node25 && r.status === "ok")) console.log("Variants *-n25 ran on Node 25 (a separate child process); their ratio is against async-await-n25 where the benchmark has it.");
   for (const b of selected) {
     if (b.baseline) console.log(`${b.name}: ratio against ${b.baseline.variant}${b.baseline.workers ? ` / workers ${b.baseline.workers}` : ""} (no async-await variant).`);
   }
@@ -390,7 +390,7 @@ async function main() {
         result = opts.inProcess ? await runInProcess(job, opts.timeout) : await runInChild(job, opts.timeout, execPath);
       }
       const row = { benchmark: bench.name, variant: v.variant, workers: v.workers, unit: bench.unit, params: bench.params };
-      row.node = v.node === 25 ? findNode25().version : process.version;
+      row.node = v.node !== 25 ? process.version : skip === null ? findNode25().version : undefined;
       if (v.node === 25) row.node25 = true;
       if (v.kind === "vthreads") row.backend = v.backend ?? "asyncify";
       if (result.ok) {
