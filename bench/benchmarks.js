@@ -9,10 +9,28 @@ export const BASELINE_VARIANT = "async-await";
 const CORES = globalThis.navigator?.hardwareConcurrency ?? (await import("node:os")).availableParallelism();
 const allCores = (variant) => (CORES > 2 && CORES <= 64 ? [{ ...variant, workers: CORES }] : []);
 
+// JSPI or Asyncify: a vthreads variant's `backend` ("asyncify" | "jspi") is passed to Runtime.start (which then loads
+// <guest>.jspi.wasm for JSPI); without it the Runtime's default (Asyncify). `node: 25` runs the variant in a Node 25
+// child process (scripts/node25.sh; JSPI needs it, Node 20 has none), SKIPPED when there is no Node 25 or with
+// --no-node25. Every JSPI variant has an Asyncify twin and an async-await twin on the same Node 25, for a fair pair;
+// the plain `vthreads` variant stays Asyncify on the node that runs run.js.
+const node25Twins = (v) => [
+  { ...v, variant: `${v.variant}-asyncify-n25`, backend: "asyncify", node: 25 },
+  { ...v, variant: `${v.variant}-jspi-n25`, backend: "jspi", node: 25 },
+];
+
 const pingpongVariants = [
   { variant: "async-await", workers: 1, kind: "baseline", module: "./baselines/pingpong.js", export: "asyncAwait" },
   { variant: "generator", workers: 1, kind: "baseline", module: "./baselines/pingpong.js", export: "generator" },
   { variant: "vthreads", workers: 1, kind: "vthreads", module: "./vthreads/pingpong.js", guest: "pingpong" },
+  { variant: "async-await-n25", workers: 1, kind: "baseline", module: "./baselines/pingpong.js", export: "asyncAwait", node: 25 },
+  ...node25Twins({ variant: "vthreads", workers: 1, kind: "vthreads", module: "./vthreads/pingpong.js", guest: "pingpong" }),
+];
+
+const hostCallNode25 = [
+  { variant: "async-await-n25", workers: 1, kind: "baseline", module: "./baselines/io-roundtrip.js", export: "asyncAwait", node: 25 },
+  ...node25Twins({ variant: "vthreads", workers: 1, kind: "vthreads", module: "./vthreads/io-roundtrip.js", guest: "io-roundtrip", hostModule: "./vthreads/io-host.js" }),
+  ...node25Twins({ variant: "vthreads-declared", workers: 1, kind: "vthreads", module: "./vthreads/io-roundtrip-declared.js", guest: "io-roundtrip", hostModule: "./vthreads/io-host.js" }),
 ];
 
 export const benchmarks = [
@@ -30,6 +48,14 @@ export const benchmarks = [
     description: "two coroutines strictly alternating, yield at call depth 20; each yields n times (2n switches)",
     params: { n: 200_000, depth: 20 },
     quickParams: { n: 20_000, depth: 20 },
+    variants: pingpongVariants,
+  },
+  {
+    name: "pingpong-depth50",
+    unit: "ns/switch",
+    description: "two coroutines strictly alternating, yield at call depth 50; each yields n times (2n switches)",
+    params: { n: 100_000, depth: 50 },
+    quickParams: { n: 10_000, depth: 50 },
     variants: pingpongVariants,
   },
   {
@@ -65,6 +91,25 @@ export const benchmarks = [
     variants: [
       { variant: "async-await", workers: 1, kind: "baseline", module: "./baselines/parked-bytes.js", export: "asyncAwait" },
       { variant: "vthreads", workers: 1, kind: "vthreads", module: "./vthreads/parked-bytes.js", guest: "parked-bytes" },
+    ],
+  },
+  {
+    // How many suspended threads a backend holds: a ladder of child processes, each parking n threads (one worker,
+    // bench/guest/parked-bytes.ts), n growing until one fails or the ladder ends; then `bisect` halvings between the
+    // last n that worked and the first that failed. The value is the largest n that worked (HIGHER is better, the only
+    // such unit); the notes say how the next step failed and the bytes per parked thread. A crash of a step process
+    // (JSPI: V8 aborts when it cannot map another stack) is the limit, not a failure of the variant.
+    name: "parked-limit",
+    unit: "threads",
+    description: "largest number of threads parked at once (ladder of processes, n growing to the first failure); bytes per parked thread",
+    params: { steps: [1000, 10_000, 20_000, 40_000, 100_000, 200_000, 400_000, 1_000_000], bisect: 3, bytesAt: 10_000 },
+    quickParams: { steps: [1000, 10_000, 20_000, 40_000, 100_000], bisect: 2, bytesAt: 10_000 },
+    maxReps: 1,
+    maxWarmup: 0,
+    baseline: { variant: "none" },
+    variants: [
+      { variant: "vthreads", workers: 1, kind: "vthreads", module: "./vthreads/parked-limit.js", guest: "parked-bytes" },
+      ...node25Twins({ variant: "vthreads", workers: 1, kind: "vthreads", module: "./vthreads/parked-limit.js", guest: "parked-bytes" }),
     ],
   },
   {
@@ -181,7 +226,7 @@ export const benchmarks = [
     variants: [
       { variant: "async-await", workers: 1, kind: "baseline", module: "./baselines/io-roundtrip.js", export: "asyncAwait" },
       { variant: "vthreads", workers: 1, kind: "vthreads", module: "./vthreads/io-roundtrip.js", guest: "io-roundtrip", hostModule: "./vthreads/io-host.js" },
-      { variant: "vthreads-declared", workers: 1, kind: "vthreads", module: "./vthreads/io-roundtrip-declared.js", guest: "io-roundtrip", hostModule: "./vthreads/io-host.js" },
+      { variant: "vthreads-declared", workers: 1, kind: "vthreads", module: "./vthreads/io-roundtrip-declared.js", guest: "io-roundtrip", hostModule: "./vthreads/io-host.js" },      ...hostCallNode25,
     ],
   },
   {
@@ -193,7 +238,7 @@ export const benchmarks = [
     variants: [
       { variant: "async-await", workers: 1, kind: "baseline", module: "./baselines/io-roundtrip.js", export: "asyncAwait" },
       { variant: "vthreads", workers: 1, kind: "vthreads", module: "./vthreads/io-roundtrip.js", guest: "io-roundtrip", hostModule: "./vthreads/io-host.js" },
-      { variant: "vthreads-declared", workers: 1, kind: "vthreads", module: "./vthreads/io-roundtrip-declared.js", guest: "io-roundtrip", hostModule: "./vthreads/io-host.js" },
+      { variant: "vthreads-declared", workers: 1, kind: "vthreads", module: "./vthreads/io-roundtrip-declared.js", guest: "io-roundtrip", hostModule: "./vthreads/io-host.js" },      ...hostCallNode25,
     ],
   },
   {

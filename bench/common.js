@@ -103,6 +103,7 @@ export function medianInfo(infos) {
   for (const key of keys) {
     const vals = infos.map((i) => i?.[key]).filter((v) => v !== undefined);
     if (vals.every((v) => typeof v === "number")) out[key] = med(vals);
+    else if (vals.every((v) => typeof v === "string")) out[key] = vals[vals.length - 1]; // a text (e.g. how a run failed): the last one
     else if (vals.every((v) => Array.isArray(v))) {
       const len = Math.max(...vals.map((v) => v.length));
       out[key] = Array.from({ length: len }, (_, j) => med(vals.map((v) => v[j] ?? 0)));

@@ -9,13 +9,14 @@
 //   --vthreads-only    only the vthreads variants
 //   --json FILE        also write the results as JSON records
 //   --timeout SEC      per-variant time limit (default 600, --quick 180)
+//   --no-node25        skip the variants that run on Node 25 (`node: 25` in benchmarks.js: the JSPI ones)
 //   --in-process       run every variant in this process instead of one child process per variant
 //                      (debugging; without --expose-gc the parked-bytes baseline is skipped, and WITH it
 //                      the vthreads variants fail to start their workers: see bench/README.md)
 //
 // Exit status: 0 if every selected variant ran and verified its result (skipped ones do not count),
 // 1 if any variant failed, 2 for bad options.
-import { fork } from "node:child_process";
+import { execFileSync, fork } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -27,12 +28,13 @@ import { medianInfo } from "./common.js";
 import { runVariant, describeError } from "./runner.js";
 
 const runnerPath = fileURLToPath(new URL("./runner.js", import.meta.url));
+const node25Script = fileURLToPath(new URL("../scripts/node25.sh", import.meta.url));
 
 function usage(message) {
   if (message) console.error(`run.js: ${message}`);
   console.error(
     "usage: node bench/run.js [--quick] [--reps R] [--warmup W] [--only NAME]... [--baselines-only | --vthreads-only]\n" +
-      "                         [--json FILE] [--timeout SEC] [--in-process]\n" +
+      "                         [--json FILE] [--timeout SEC] [--no-node25] [--in-process]\n" +
       `benchmarks: ${benchmarks.map((b) => b.name).join(", ")}`,
   );
   process.exit(message ? 2 : 0);
@@ -49,6 +51,7 @@ function parseArgs(argv) {
     json: undefined,
     timeout: undefined,
     inProcess: false,
+    node25: true,
   };
   const value = (i, name) => {
     const v = argv[i + 1];
@@ -97,6 +100,9 @@ function parseArgs(argv) {
       case "--in-process":
         opts.inProcess = true;
         break;
+      case "--no-node25":
+        opts.node25 = false;
+        break;
       case "--help":
       case "-h":
         usage();
@@ -124,6 +130,9 @@ function selectBenchmarks(opts) {
     .map((b) => ({
       ...b,
       params: opts.quick ? b.quickParams : b.params,
+      // a benchmark may cap its repetitions (parked-limit: one ladder of processes is the measurement)
+      reps: Math.min(opts.reps, b.maxReps ?? Infinity),
+      warmup: Math.min(opts.warmup, b.maxWarmup ?? Infinity),
       variants: b.variants.filter((v) => (opts.baselinesOnly ? v.kind === "baseline" : opts.vthreadsOnly ? v.kind === "vthreads" : true)),
     }))
     .filter((b) => b.variants.length > 0);
@@ -169,9 +178,10 @@ function machineInfo() {
  * such as --expose-gc (ERR_WORKER_INVALID_EXEC_ARGV). A vthreads run allocates almost nothing on the main thread's
  * V8 heap, so it loses nothing without global.gc.
  */
-function runInChild(job, timeoutSec) {
+function runInChild(job, timeoutSec, execPath = process.execPath) {
   return new Promise((resolve) => {
     const child = fork(runnerPath, ["--vthreads-bench-child"], {
+      execPath,
       execArgv: job.kind === "baseline" ? ["--expose-gc"] : [],
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
@@ -193,6 +203,26 @@ function runInChild(job, timeoutSec) {
     });
     child.send(job);
   });
+}
+
+/**
+ * The Node 25 binary for the variants with `node: 25` (JSPI needs it: Node 20 has no WebAssembly.Suspending):
+ * scripts/node25.sh prints its path, installing the npm package `node` into tools/node25 the first time. Found once
+ * per run; { path, version } or { error } (those variants are then SKIPPED with the reason).
+ */
+let node25 = null;
+function findNode25() {
+  if (node25 !== null) return node25;
+  const firstLine = (e) => String(e?.stderr || e?.message || e).trim().split("\n").filter(Boolean).pop() ?? String(e);
+  try {
+    const bin = execFileSync("bash", [node25Script], { encoding: "utf8", timeout: 600_000, stdio: ["ignore", "pipe", "pipe"] }).trim().split("\n").pop();
+    const probe = "process.stdout.write(process.version + ' ' + typeof WebAssembly.Suspending)";
+    const [version, suspending] = execFileSync(bin, ["-e", probe], { encoding: "utf8", timeout: 60_000 }).trim().split(" ");
+    node25 = suspending === "function" ? { path: bin, version } : { error: `${bin} (${version}) has no JSPI (WebAssembly.Suspending)` };
+  } catch (e) {
+    node25 = { error: `no Node 25: scripts/node25.sh failed (${firstLine(e)})` };
+  }
+  return node25;
 }
 
 async function runInProcess(job, timeoutSec) {
@@ -219,7 +249,7 @@ function formatValue(x) {
 /** Per-variant extra numbers (median over the measured runs), and derived comparisons such as speed-ups. */
 function printNotes(rows, selected = []) {
   const lines = [];
-  const fmt = (v) => (Array.isArray(v) ? `[${v.map((x) => formatValue(x)).join(", ")}]` : formatValue(v));
+  const fmt = (v) => (Array.isArray(v) ? `[${v.map((x) => formatValue(x)).join(", ")}]` : typeof v === "string" ? v : formatValue(v));
   for (const r of rows) {
     if (r.status !== "ok" || !r.info || Object.keys(r.info).length === 0) continue;
     const parts = Object.entries(r.info).map(([k, v]) => `${k} ${fmt(v)}`);
@@ -280,6 +310,7 @@ function printTable(rows, selected = []) {
   console.log("");
   console.log(`ratio = median / median of the ${BASELINE_VARIANT} variant of the same benchmark (all units: lower is better,`);
   console.log("so ratio < 1 means better than async-await). ±MAD = median absolute deviation / median.");
+  if (rows.some((r) => r.node25 && r.status === "ok")) console.log("Variants *-n25 ran on Node 25 (a separate child process); their ratio is against async-await-n25 where the benchmark has it.");
   for (const b of selected) {
     if (b.baseline) console.log(`${b.name}: ratio against ${b.baseline.variant}${b.baseline.workers ? ` / workers ${b.baseline.workers}` : ""} (no async-await variant).`);
   }
@@ -325,6 +356,15 @@ async function main() {
     for (const v of bench.variants) {
       const label = `${bench.name} / ${v.variant} / workers ${v.workers}`;
       process.stdout.write(`${label} ... `);
+      // `node: 25`: run in a Node 25 child process (JSPI needs it; the Asyncify twin runs there too, for a fair pair)
+      let execPath = process.execPath;
+      let skip = null;
+      if (v.node === 25) {
+        if (!opts.node25) skip = "--no-node25";
+        else if (opts.inProcess) skip = "needs Node 25 in a child process (not with --in-process)";
+        else if (findNode25().error) skip = findNode25().error;
+        else execPath = findNode25().path;
+      }
       const job = {
         benchmark: bench.name,
         variant: v.variant,
@@ -334,19 +374,25 @@ async function main() {
         workers: v.workers,
         runtime: v.runtime,
         hostModule: v.hostModule,
+        backend: v.backend,
         params: bench.params,
-        reps: opts.reps,
-        warmup: opts.warmup,
+        reps: bench.reps,
+        warmup: bench.warmup,
       };
       let result;
       const built = v.kind === "vthreads" ? builds.get(v.guest) : undefined;
-      if (built?.error) {
+      if (skip !== null) {
+        result = { ok: false, skipped: true, error: skip };
+      } else if (built?.error) {
         result = { ok: false, error: built.error };
       } else {
         if (built) job.wasmPath = built.wasmPath;
-        result = opts.inProcess ? await runInProcess(job, opts.timeout) : await runInChild(job, opts.timeout);
+        result = opts.inProcess ? await runInProcess(job, opts.timeout) : await runInChild(job, opts.timeout, execPath);
       }
       const row = { benchmark: bench.name, variant: v.variant, workers: v.workers, unit: bench.unit, params: bench.params };
+      row.node = v.node !== 25 ? process.version : skip === null ? findNode25().version : undefined;
+      if (v.node === 25) row.node25 = true;
+      if (v.kind === "vthreads") row.backend = v.backend ?? "asyncify";
       if (result.ok) {
         Object.assign(row, { status: "ok", samples: result.samples, median: median(result.samples), mad: relativeMad(result.samples) });
         if (result.infos?.length > 0) row.info = medianInfo(result.infos);
@@ -369,9 +415,10 @@ async function main() {
   for (const row of rows) {
     if (row.status !== "ok") continue;
     const bl = baselineOf(row.benchmark);
-    const base = rows.find(
-      (r) => r.benchmark === row.benchmark && r.variant === bl.variant && (bl.workers === undefined || r.workers === bl.workers) && r.status === "ok",
-    );
+    const find = (variant) =>
+      rows.find((r) => r.benchmark === row.benchmark && r.variant === variant && (bl.workers === undefined || r.workers === bl.workers) && r.status === "ok");
+    // a Node 25 variant against the baseline's Node 25 twin (async-await-n25) when the benchmark has one
+    const base = (row.node25 ? find(`${bl.variant}-n25`) : undefined) ?? find(bl.variant);
     row.ratio = base ? ratioOf(row.median, base.median) : undefined;
   }
 
@@ -397,6 +444,8 @@ async function main() {
         };
         if (r.ratio !== undefined) rec.ratio = round(r.ratio, 4);
         if (r.info) rec.info = r.info;
+        if (r.backend) rec.backend = r.backend;
+        rec.node = r.node;
         rec.machine = machine;
         rec.params = r.params;
         return rec;

@@ -12,7 +12,7 @@ function collectGarbage() {
 /**
  * @param {{ benchmark: string, variant: string, kind: "baseline" | "vthreads", module: string,
  *           export?: string, workers: number, runtime?: object, params: object, reps: number, warmup: number,
- *           wasmPath?: string }} job
+ *           wasmPath?: string, backend?: "asyncify" | "jspi" }} job
  * @returns {Promise<{ samples: number[], infos: object[] }>}
  */
 export async function runVariant(job) {
@@ -25,30 +25,45 @@ export async function runVariant(job) {
     if (typeof runFn !== "function") throw new Error(`${job.module} does not export ${job.export ?? "run"}(rt, params)`);
     if (!job.wasmPath) throw new Error(`no built module for ${job.benchmark}/${job.variant}`);
     const hostModule = job.hostModule ? new URL(job.hostModule, import.meta.url) : undefined;
-    rt = await startRuntime(job.wasmPath, job.workers, { ...job.runtime, hostModule });
-    // A variant may run without the collector (`runtime: { gc: false }`): then every run leaves its guest objects
-    // behind, and the shared memory cannot exceed its maximum (2 GiB). Before a run that might not fit, start a
-    // fresh runtime and give it one unmeasured run, instead of letting the run fail with "out of memory". Nothing
-    // of this is inside a timed region.
-    let growth = 0; // largest heap growth of one run so far
-    const runOnce = async () => {
-      const start = rt.memoryStats().heapReserved;
-      const value = await runFn(rt, job.params);
-      growth = Math.max(growth, rt.memoryStats().heapReserved - start);
-      return value;
-    };
-    once = async () => {
-      const limit = rt.manifest.memory.maximum * 65536;
-      if (growth > 0 && rt.memoryStats().heapReserved + 2 * growth > limit) {
-        console.error(`  (${job.benchmark}/${job.variant}/${job.workers}: guest heap near its maximum, restarting the runtime)`);
-        const old = rt;
-        rt = null;
-        await old.close();
-        rt = await startRuntime(job.wasmPath, job.workers, { ...job.runtime, hostModule });
-        await runOnce();
+    // `backend` (benchmarks.js) picks the stack switching; without it the Runtime's default ("auto": Asyncify for x.wasm)
+    const options = { ...job.runtime, hostModule, ...(job.backend ? { backend: job.backend } : {}) };
+    const startOne = async () => {
+      const started = await startRuntime(job.wasmPath, job.workers, options);
+      if (job.backend && started.backend !== job.backend) {
+        await started.close();
+        throw new Error(`asked for backend ${job.backend}, the runtime runs ${started.backend} (${started.backendReason})`);
       }
-      return runOnce();
+      return started;
     };
+    if (mod.standalone === true) {
+      // a module that starts its own processes and runtimes (parked-limit.js): run(null, params, job)
+      once = () => runFn(null, job.params, job);
+    } else {
+      rt = await startOne();
+      // A variant may run without the collector (`runtime: { gc: false }`): then every run leaves its guest objects
+      // behind, and the shared memory cannot exceed its maximum (2 GiB). Before a run that might not fit, start a
+      // fresh runtime and give it one unmeasured run, instead of letting the run fail with "out of memory". Nothing
+      // of this is inside a timed region.
+      let growth = 0; // largest heap growth of one run so far
+      const runOnce = async () => {
+        const start = rt.memoryStats().heapReserved;
+        const value = await runFn(rt, job.params);
+        growth = Math.max(growth, rt.memoryStats().heapReserved - start);
+        return value;
+      };
+      once = async () => {
+        const limit = rt.manifest.memory.maximum * 65536;
+        if (growth > 0 && rt.memoryStats().heapReserved + 2 * growth > limit) {
+          console.error(`  (${job.benchmark}/${job.variant}/${job.workers}: guest heap near its maximum, restarting the runtime)`);
+          const old = rt;
+          rt = null;
+          await old.close();
+          rt = await startOne();
+          await runOnce();
+        }
+        return runOnce();
+      };
+    }
   } else {
     const fn = mod[job.export];
     if (typeof fn !== "function") throw new Error(`${job.module} does not export ${job.export}()`);

@@ -2,7 +2,7 @@
 // run the same guest on the old allocator in the same invocation as the new one. Its host refuses modules of the
 // current layout and vice versa, so the foundation variant uses its own host entirely.
 import { execSync } from "node:child_process";
-import { existsSync, mkdirSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -31,6 +31,17 @@ async function load() {
       execSync("node node_modules/typescript/bin/tsc -p .", { cwd: dir, stdio: "pipe" });
     } catch (err) {
       throw new SkipError(`cannot build the foundation's runtime from git (${FOUNDATION_COMMIT}): ${String(err?.message ?? err).split("\n")[0]}`);
+    }
+  }
+  // The directory is shared by every checkout on the machine (os.tmpdir()): its node_modules link may point into a
+  // worktree that is gone (a dangling link: existsSync is false). Point it at this checkout's node_modules again.
+  const modules = path.join(dir, "node_modules");
+  if (!existsSync(modules)) {
+    try {
+      rmSync(modules, { force: true });
+      symlinkSync(path.join(repoRoot, "node_modules"), modules);
+    } catch (err) {
+      throw new SkipError(`the foundation's runtime in ${dir} has no node_modules: ${String(err?.message ?? err).split("\n")[0]}`);
     }
   }
   return import(pathToFileURL(entry).href);

@@ -18,7 +18,7 @@ const NODE_ONLY = {
 };
 
 /** Benchmarks whose vthreads variant only makes sense on the worker counts the registry gives (one worker). */
-const FIXED_WORKERS = new Set(["pingpong-depth1", "pingpong-depth20", "parked-bytes"]);
+const FIXED_WORKERS = new Set(["pingpong-depth1", "pingpong-depth20", "pingpong-depth50", "parked-bytes"]);
 
 /**
  * Benchmarks with no browser equivalent: idle CPU time measures the host process; the collector's benchmarks
@@ -28,7 +28,8 @@ const FIXED_WORKERS = new Set(["pingpong-depth1", "pingpong-depth20", "parked-by
 const IO_BENCHMARKS = new Set(["io-fanout", "host-call-value", "host-call-promise"]);
 
 export function notInBrowser(name) {
-  return name === "idle-cpu" || name.startsWith("gc-") || IO_BENCHMARKS.has(name);
+  // parked-limit runs a ladder of Node processes (and crashes them on purpose)
+  return name === "idle-cpu" || name === "parked-limit" || name.startsWith("gc-") || IO_BENCHMARKS.has(name);
 }
 
 /** The guests (bench/guest/<name>.ts) of the benchmarks the page can run: the dev server builds these. */
@@ -48,11 +49,14 @@ export function plan({ quick = true, only = [], maxWorkers = navigator.hardwareC
     if (notInBrowser(b.name) || !matches(b.name)) continue;
     const params = quick ? b.quickParams : b.params;
     const common = { benchmark: b.name, unit: b.unit, description: b.description, params, baseline: b.baseline?.variant ?? BASELINE_VARIANT };
-    for (const v of b.variants.filter((v) => v.kind === "baseline")) {
+    // The Node 25 variants (`node: 25`, the Node suite's JSPI vs Asyncify pairs) are not separate rows here: the page
+    // runs every vthreads variant on each of its BACKENDS itself.
+    const variants = b.variants.filter((v) => v.node === undefined);
+    for (const v of variants.filter((v) => v.kind === "baseline")) {
       const reason = NODE_ONLY[`${b.name}/${v.variant}`] ?? NODE_ONLY[v.variant];
       out.push({ ...common, variant: v.variant, backend: "-", workers: v.workers, kind: "baseline", module: v.module, export: v.export, status: reason ? "skipped" : "run", reason });
     }
-    const vthreads = b.variants.filter((v) => v.kind === "vthreads");
+    const vthreads = variants.filter((v) => v.kind === "vthreads");
     if (vthreads.length === 0) continue;
     // One row set per vthreads variant (e.g. channel-pingpong's "vthreads" and "vthreads-polling"), each with its
     // own driver function (`export`) and runtime options.
