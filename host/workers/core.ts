@@ -161,6 +161,7 @@ export class WorkerCore {
       this.exports = nestMutatorBrackets(this.raw);
       this.jspi?.attach(this.exports, this.memory);
       this.exports.__vt_boot(this.index, message.workers, this.jspi ? 1 : 0);
+      if (this.jspi) this.raw.__vt_jspi_attach();
       this.header = new Int32Array(this.memory.buffer, 0, L.WORKER_STATS >> 2);
     this.workerStats = new Int32Array(this.memory.buffer, 0, (L.WORKER_STATS + L.MAX_WORKERS * L.WORKER_STATS_STRIDE) >> 2);
       if (Atomics.load(this.header, L.ABI_VERSION >> 2) !== L.LAYOUT_ABI) {

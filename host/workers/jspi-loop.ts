@@ -18,6 +18,7 @@ export interface JspiExports {
   __vt_jspi_after(t: number): number;
   __vt_jspi_finished(): number;
   __vt_jspi_abandon(): void;
+  __vt_jspi_attach(): void;
   __vt_mutator_enter(): void;
   __vt_mutator_leave(): void;
 }

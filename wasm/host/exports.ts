@@ -6,7 +6,7 @@ import { heapInit, heapAlloc, heapAllocManaged, heapFree, heapAttachWorker } fro
 import { gcAttachWorker, mutatorEnter, mutatorLeave } from "../memory/gc";
 import { pin, unpin } from "../memory/pins";
 import { setWorkerIndex, setScratch, setJspi } from "../scheduler/local";
-import { jspiAttachWorker, jspiNext, jspiEnter, jspiAfter, jspiFireTimers, jspiAbandonStack, jspiFinished } from "../scheduler/jspi";
+import { jspiAttachWorker, jspiNext, jspiEnter, jspiAfter, jspiFireTimers, jspiAbandonStack, jspiFinished, jspiUseWorkerStack } from "../scheduler/jspi";
 import { setWorkerCount } from "../memory/sharing";
 import { allocScratch } from "../scheduler/stacks";
 import { runSlice, failRunning } from "../scheduler/loop";
@@ -102,6 +102,11 @@ export function __vt_jspi_finished(): i32 {
 
 export function __vt_jspi_timers(): void {
   jspiFireTimers();
+}
+
+/** Right after `__vt_boot` on JSPI: this worker's scheduler code runs on its own shadow stack from now on. */
+export function __vt_jspi_attach(): void {
+  jspiUseWorkerStack();
 }
 
 /**

@@ -56,15 +56,23 @@ let finished: bool = false;
 // @ts-ignore: decorator
 @lazy const NO_MEMORY_FOR_STACK = "out of memory: no room for the thread's shadow stack";
 
-/** At boot, on a JSPI build: gives this worker its own shadow stack. False when out of memory. */
+/**
+ * At boot, on a JSPI build: allocates this worker's own shadow stack. False when out of memory. The switch to it is
+ * `jspiUseWorkerStack`, called by the host right after boot: a function that has a shadow frame (boot has one) must
+ * not switch stacks, or its epilogue would pop its frame off the new stack.
+ */
 export function jspiAttachWorker(): bool {
   const block = heapAlloc(WORKER_SHADOW_SIZE);
   if (block == 0) return false;
   setNoScan(block); // between threads the scheduler holds no guest reference the collector must see
   workerLimit = block;
   workerSp = block + heapCapacity(block);
-  shadowSet(workerSp, workerLimit);
   return true;
+}
+
+/** Switches to this worker's shadow stack (from a function without a shadow frame). */
+export function jspiUseWorkerStack(): void {
+  shadowSet(workerSp, workerLimit);
 }
 
 /** `__vt_suspend` on the JSPI backend: record where the shadow stack stands, and suspend until resumed. */
