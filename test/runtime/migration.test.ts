@@ -3,7 +3,7 @@
 // (`schedulerStats().migrations`) shows that moves happened, and the results show that nothing was lost on the way.
 // Guest: test/guests/spawning.ts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_TIMEOUT, buildGuest, callWithin, closeAll, sum, withRuntime } from "./helpers.js";
+import { BACKEND, TEST_TIMEOUT, buildGuest, callWithin, closeAll, sum, withRuntime } from "./helpers.js";
 
 let wasm: string;
 beforeAll(async () => {
@@ -33,7 +33,8 @@ function expectedMigrate(threads: number, rounds: number): bigint {
   return total;
 }
 
-describe("migration between workers", () => {
+// Asyncify only: a JSPI stack stays on the worker that created it (the stress test checks that none migrates there).
+describe.runIf(BACKEND === "asyncify")("migration between workers", () => {
   it("on 4 workers, 32 threads suspending 200 times each (yields and 1 ms sleeps) migrate, and their 3 frames of locals arrive intact", async () => {
     await withRuntime(wasm, 4, async (rt) => {
       const before = sum(rt.schedulerStats().migrations);

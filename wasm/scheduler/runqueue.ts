@@ -226,8 +226,9 @@ function pushHome(t: usize): void {
   store<usize>(ib, t, IB_TAIL);
   atomic.add<i32>(ib + IB_LEN, 1);
   unlock(ib + IB_LOCK);
-  // Only the home worker can run it: wake every sleeper (there is one wake word), unless the home is this worker.
-  if (home != workerIndex && atomic.load<i32>(SLEEPERS) > 0) {
+  // Only the home worker can run it: wake every sleeper (there is one wake word). The home may be this very worker,
+  // asleep in its event loop while a host call's promise settles there.
+  if (atomic.load<i32>(SLEEPERS) > 0) {
     atomic.add<i32>(WAKE_EPOCH, 1);
     if (atomic.notify(WAKE_EPOCH) > 0) store<u64>(stats, load<u64>(stats, WS_WAKEUPS) + 1, WS_WAKEUPS);
   }
