@@ -259,7 +259,9 @@ async function updateLive() {
     if (s.liveThreads > DUMP_LIMIT) {
       dumpView.textContent = `thread dump: shown below ${DUMP_LIMIT} live threads (now ${s.liveThreads})`;
     } else {
-      dumpView.textContent = `thread dump:\n${renderDump(await rt.dump())}`;
+      // A dump of a runtime that closes meanwhile fails (RuntimeClosedError); the timeout is a second guard, so that
+      // the live view can never stay busy for good.
+      dumpView.textContent = `thread dump:\n${renderDump(await withTimeout(rt.dump(), 5, "the thread dump"))}`;
     }
     if (liveRuntime === rt) live.replaceChildren(counters, dumpView);
   } catch (e) {

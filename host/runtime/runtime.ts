@@ -81,7 +81,8 @@ export class Runtime {
   private broken: string | null = null;
   private closing: Promise<void> | null = null;
   private idle: (() => void) | null = null;
-  private readonly dumps = new Map<number, (json: string | null) => void>();
+  /** Dumps asked of a worker and not answered yet: settled with its JSON (null: out of memory), or failed. */
+  private readonly dumps = new Map<number, { settle: (json: string | null) => void; fail: (e: Error) => void }>();
   private nextDumpId = 1;
 
   private constructor(
@@ -217,9 +218,12 @@ export class Runtime {
     const id = this.nextDumpId++;
     const worker = this.workers[this.pickWorker()];
     return new Promise((resolve, reject) => {
-      this.dumps.set(id, (json) => {
-        if (json === null) reject(new Error("cannot dump: the runtime is out of memory"));
-        else resolve(JSON.parse(json) as Dump);
+      this.dumps.set(id, {
+        settle: (json) => {
+          if (json === null) reject(new Error("cannot dump: the runtime is out of memory"));
+          else resolve(JSON.parse(json) as Dump);
+        },
+        fail: reject,
       });
       worker.post({ type: "dump", id });
     });
@@ -304,8 +308,15 @@ export class Runtime {
       if (this.pending.size > 0) await new Promise<void>((resolve) => (this.idle = resolve));
       if (!this.broken) await this.joinBackground(limit);
       await Promise.all(this.workers.map((w) => w.terminate()));
+      // A dump asked while closing would otherwise never settle (the worker that was to answer is gone).
+      this.failDumps("cannot dump: the runtime closed before the dump was taken");
     })();
     return this.closing;
+  }
+
+  private failDumps(message: string): void {
+    for (const { fail } of this.dumps.values()) fail(new RuntimeClosedError(message));
+    this.dumps.clear();
   }
 
   /** Waits until the background group has no live thread (the wasm side notifies its count at zero). */
@@ -346,7 +357,7 @@ export class Runtime {
         return;
       }
       case "dump": {
-        const settle = this.dumps.get(message.id);
+        const settle = this.dumps.get(message.id)?.settle;
         this.dumps.delete(message.id);
         settle?.(message.json);
         return;
@@ -368,8 +379,7 @@ export class Runtime {
     this.broken ??= reason;
     for (const call of this.pending.values()) call.reject(new RuntimeClosedError(`call "${call.name}" lost: ${reason}`));
     this.pending.clear();
-    for (const settle of this.dumps.values()) settle(null);
-    this.dumps.clear();
+    this.failDumps(`cannot dump: ${reason}`);
     this.settled();
   }
 

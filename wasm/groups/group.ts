@@ -314,6 +314,23 @@ export function cancelGroup(g: usize, timedOut: bool): void {
 }
 
 /** Called by the scheduler when a child of `g` finishes (thread `t`, its future already holding the outcome). */
+/**
+ * A child failed: its failure goes into the group before its future completes (scheduler/finish.ts), so that a
+ * thread that sees the future done also sees the group failed (and a spawn into it refused), on any worker.
+ */
+export function childFailed(g: usize, t: usize): void {
+  const group = changetype<ThreadGroup>(g);
+  lock(g);
+  // @ts-ignore
+  if (group.failureList == null) group.failureList = new Array<Failure>();
+  const failure = changetype<FutureBase>(load<usize>(t, T_FUTURE)).failure;
+  // @ts-ignore
+  if (failure != null) (group.failureList as Array<Failure>).push(failure);
+  // @ts-ignore
+  atomic.store<i32>(g + offsetof<ThreadGroup>("flags"), group.flags | G_FAILED);
+  unlock(g);
+}
+
 export function childExited(g: usize, t: usize): void {
   const group = changetype<ThreadGroup>(g);
   const flags = load<u32>(t, T_FLAGS);
@@ -325,16 +342,9 @@ export function childExited(g: usize, t: usize): void {
   else store<usize>(prev, next, T_SIB_NEXT);
   if (next != 0) store<usize>(next, prev, T_SIB_PREV);
   let cancelSiblings = false;
-  if (failed) {
-    // @ts-ignore
-    if (group.failureList == null) group.failureList = new Array<Failure>();
-    const failure = changetype<FutureBase>(load<usize>(t, T_FUTURE)).failure;
-    // @ts-ignore
-    if (failure != null) (group.failureList as Array<Failure>).push(failure);
+  if (failed) { // the failure is already recorded (childFailed)
     // @ts-ignore
     cancelSiblings = (group.flags & G_CANCELLED) == 0;
-    // @ts-ignore
-    group.flags |= G_FAILED;
   }
   // @ts-ignore
   group.started--;

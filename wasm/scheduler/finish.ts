@@ -3,7 +3,7 @@
 
 import { T_STATE, T_FLAGS, T_GROUP, T_FUTURE, ST_DONE, F_ROOT, F_FAILED, F_CANCELLED, freeThread } from "./thread";
 import { completeFuture, OUTCOME_DONE, OUTCOME_FAILED, OUTCOME_CANCELLED } from "../groups/future";
-import { childExited } from "../groups/group";
+import { childExited, childFailed } from "../groups/group";
 import { completeRoot } from "../host/roots";
 import { unregisterRoot } from "./registry";
 
@@ -15,10 +15,12 @@ export function finishThread(t: usize): void {
     completeRoot(t);
   } else {
     const outcome = flags & F_FAILED ? OUTCOME_FAILED : flags & F_CANCELLED ? OUTCOME_CANCELLED : OUTCOME_DONE;
-    // The future completes first, then the group learns (recording a failure before it wakes its joiners): so a
-    // joiner finds every child's future complete, whichever worker it wakes on.
-    completeFuture(load<usize>(t, T_FUTURE), outcome);
     const group = load<usize>(t, T_GROUP);
+    // A failure is recorded in the group first (whoever sees the future failed sees the group failed); then the
+    // future completes, then the group learns the child is gone (waking its joiners): so a joiner finds every
+    // child's future complete, whichever worker it wakes on.
+    if (group != 0 && (flags & F_FAILED)) childFailed(group, t);
+    completeFuture(load<usize>(t, T_FUTURE), outcome);
     if (group != 0) childExited(group, t);
   }
   freeThread(t);
