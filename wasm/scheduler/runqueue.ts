@@ -40,11 +40,11 @@ let random: u32 = 0; // xorshift state for picking the first victim
  * with one worker nothing can steal, and the deque skips its atomics. False when out of memory.
  */
 export function attachWorker(index: u32, workers: u32): bool {
-  const block = heapAlloc(DEQUE_SIZE + 64 + INBOX_SIZE);
+  const block = heapAlloc(DEQUE_SIZE + 64 + Q_SIZE);
   if (block == 0) return false;
   const d = (block + 63) & ~<usize>63;
   dequeInit(d);
-  memory.fill(d + DEQUE_SIZE, 0, INBOX_SIZE);
+  memory.fill(d + DEQUE_SIZE, 0, Q_SIZE);
   dequeSetStealable(workers > 1);
   mine = d;
   random = index * 0x9e3779b9 + 1;
@@ -189,22 +189,12 @@ export function runnableCount(allInboxes: bool = true): u32 {
     const d = atomic.load<usize>(DEQUES + (<usize>i << alignof<usize>()));
     if (d == 0) continue;
     n += dequeLength(d);
-    if (allInboxes || i == workerIndex) n += <u32>atomic.load<i32>(d + DEQUE_SIZE + IB_LEN);
+    if (allInboxes || i == workerIndex) n += <u32>atomic.load<i32>(d + DEQUE_SIZE + Q_LEN);
   }
   return n;
 }
 
-// Inboxes (JSPI backend): {lock, head, tail, length} right after each worker's deque.
-// @ts-ignore: decorator
-@inline const INBOX_SIZE: usize = 16;
-// @ts-ignore: decorator
-@inline const IB_LOCK: usize = 0;
-// @ts-ignore: decorator
-@inline const IB_HEAD: usize = 4;
-// @ts-ignore: decorator
-@inline const IB_TAIL: usize = 8;
-// @ts-ignore: decorator
-@inline const IB_LEN: usize = 12;
+// Inboxes (JSPI backend): a FIFO (fifoPush/fifoPop below) right after each worker's deque.
 
 /**
  * Pops left before this worker looks at its inbox first. Otherwise the inbox waits until the deque is empty: a thread
@@ -217,15 +207,7 @@ let untilInbox: u32 = INBOX_EVERY;
 /** Queues `t`, which has a JSPI stack, in its home worker's inbox, and wakes that worker if it sleeps. */
 function pushHome(t: usize): void {
   const home = (load<u32>(t, T_FLAGS) >> F_WORKER_SHIFT) & 0xff;
-  const ib = atomic.load<usize>(DEQUES + (<usize>home << alignof<usize>())) + DEQUE_SIZE;
-  store<usize>(t, 0, T_NEXT);
-  lock(ib + IB_LOCK);
-  const tail = load<usize>(ib, IB_TAIL);
-  if (tail == 0) store<usize>(ib, t, IB_HEAD);
-  else store<usize>(tail, t, T_NEXT);
-  store<usize>(ib, t, IB_TAIL);
-  atomic.add<i32>(ib + IB_LEN, 1);
-  unlock(ib + IB_LOCK);
+  fifoPush(atomic.load<usize>(DEQUES + (<usize>home << alignof<usize>())) + DEQUE_SIZE, t, t, 1);
   // Only the home worker can run it: wake every sleeper (there is one wake word). The home may be this very worker,
   // asleep in its event loop while a host call's promise settles there.
   if (atomic.load<i32>(SLEEPERS) > 0) {
@@ -235,18 +217,7 @@ function pushHome(t: usize): void {
 }
 
 function popInbox(): usize {
-  const ib = mine + DEQUE_SIZE;
-  if (atomic.load<i32>(ib + IB_LEN) == 0) return 0;
-  lock(ib + IB_LOCK);
-  const t = load<usize>(ib, IB_HEAD);
-  if (t != 0) {
-    const next = load<usize>(t, T_NEXT);
-    store<usize>(ib, next, IB_HEAD);
-    if (next == 0) store<usize>(ib, 0, IB_TAIL);
-    atomic.sub<i32>(ib + IB_LEN, 1);
-  }
-  unlock(ib + IB_LOCK);
-  return t;
+  return fifoPop(mine + DEQUE_SIZE);
 }
 
 function popJspi(): usize {
@@ -269,29 +240,52 @@ function popJspi(): usize {
 
 /** Appends the linked threads first..last (`count` of them) to the global queue and wakes a sleeping worker. */
 function pushGlobal(first: usize, last: usize, count: i32): void {
-  store<usize>(last, 0, T_NEXT);
-  lock(RUNQ_LOCK);
-  const tail = load<usize>(RUNQ_TAIL);
-  if (tail == 0) store<usize>(RUNQ_HEAD, first);
-  else store<usize>(tail, first, T_NEXT);
-  store<usize>(RUNQ_TAIL, last);
-  atomic.add<i32>(RUNQ_LEN, count);
-  unlock(RUNQ_LOCK);
+  fifoPush(RUNQ_LOCK, first, last, count);
   wakeIdleWorker();
 }
 
 function popGlobal(): usize {
-  if (atomic.load<i32>(RUNQ_LEN) == 0) return 0; // cheap check without the lock
-  lock(RUNQ_LOCK);
-  const t = load<usize>(RUNQ_HEAD);
+  return fifoPop(RUNQ_LOCK);
+}
+
+// A locked FIFO of threads linked through T_NEXT: {lock, head, tail, length} at `q`. The global queue (RUNQ_LOCK..
+// RUNQ_LEN in the header) and each worker's inbox (JSPI) are one.
+// @ts-ignore: decorator
+@inline const Q_HEAD: usize = 4;
+// @ts-ignore: decorator
+@inline const Q_TAIL: usize = 8;
+// @ts-ignore: decorator
+@inline const Q_LEN: usize = 12;
+// @ts-ignore: decorator
+@inline const Q_SIZE: usize = 16;
+// @ts-ignore
+if (RUNQ_HEAD != RUNQ_LOCK + Q_HEAD || RUNQ_TAIL != RUNQ_LOCK + Q_TAIL || RUNQ_LEN != RUNQ_LOCK + Q_LEN) {
+  ERROR("vthreads: the global run queue's header words must have the FIFO's layout");
+}
+
+function fifoPush(q: usize, first: usize, last: usize, count: i32): void {
+  store<usize>(last, 0, T_NEXT);
+  lock(q);
+  const tail = load<usize>(q, Q_TAIL);
+  if (tail == 0) store<usize>(q, first, Q_HEAD);
+  else store<usize>(tail, first, T_NEXT);
+  store<usize>(q, last, Q_TAIL);
+  atomic.add<i32>(q + Q_LEN, count);
+  unlock(q);
+}
+
+function fifoPop(q: usize): usize {
+  if (atomic.load<i32>(q + Q_LEN) == 0) return 0; // cheap check without the lock
+  lock(q);
+  const t = load<usize>(q, Q_HEAD);
   if (t != 0) {
     syncMemoryView(); // t may have been allocated by a worker that grew the memory
     const next = load<usize>(t, T_NEXT);
-    store<usize>(RUNQ_HEAD, next);
-    if (next == 0) store<usize>(RUNQ_TAIL, 0);
-    atomic.sub<i32>(RUNQ_LEN, 1);
+    store<usize>(q, next, Q_HEAD);
+    if (next == 0) store<usize>(q, 0, Q_TAIL);
+    atomic.sub<i32>(q + Q_LEN, 1);
   }
-  unlock(RUNQ_LOCK);
+  unlock(q);
   return t;
 }
 
@@ -311,5 +305,5 @@ function wakeOne(): void {
 
 /** Whether another thread is waiting to run here (in this worker's queue or the global one). */
 export function othersWaiting(): bool {
-  return dequeLength(mine) > 0 || atomic.load<i32>(RUNQ_LEN) > 0 || atomic.load<i32>(mine + DEQUE_SIZE + IB_LEN) > 0;
+  return dequeLength(mine) > 0 || atomic.load<i32>(RUNQ_LEN) > 0 || atomic.load<i32>(mine + DEQUE_SIZE + Q_LEN) > 0;
 }
