@@ -6,9 +6,7 @@
 // JSPI stack) kills this process, and the parent reads the reason from its stderr.
 import { startRuntime } from "./host.js";
 import { heapBytes } from "./stats.js";
-import { sleepMs } from "../common.js";
-
-const POLL_TIMEOUT_MS = 300_000;
+import { parkRelease } from "./parked-bytes.js";
 
 async function step({ wasmPath, backend, n }) {
   const rt = await startRuntime(wasmPath, 1, { backend });
@@ -30,29 +28,6 @@ async function step({ wasmPath, backend, n }) {
   } finally {
     await rt.close();
   }
-}
-
-/** parkAll(n), wait until all n are parked, call `whileParked`, release; returns parkAll's result. */
-async function parkRelease(rt, n, whileParked = () => {}) {
-  let settled = null;
-  const parkAll = rt.call("parkAll", n).then(
-    (value) => (settled = { value }),
-    (error) => (settled = { error }),
-  );
-  const t0 = Date.now();
-  for (;;) {
-    if (settled?.error) throw settled.error;
-    if (settled) throw new Error(`parkAll(${n}) returned before release (${settled.value})`);
-    const parked = Number(await rt.call("parkedCount"));
-    if (parked === n) break;
-    if (Date.now() - t0 > POLL_TIMEOUT_MS) throw new Error(`only ${parked} of ${n} parked after ${POLL_TIMEOUT_MS} ms`);
-    await sleepMs(parked === 0 ? 2 : 20);
-  }
-  whileParked();
-  await rt.call("release");
-  await parkAll;
-  if (settled.error) throw settled.error;
-  return settled.value;
 }
 
 if (typeof process.send === "function" && process.argv.includes("--parked-limit-step")) {
