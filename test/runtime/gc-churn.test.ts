@@ -20,8 +20,8 @@ afterAll(async () => {
 
 const MiB = 1 << 20;
 
-// Not on JSPI yet: there the churn's heap peaked at ~200 MB (each of the 4,000 parked threads also holds a 16 KiB
-// shadow stack, which explains a third of it) and ~150 KB of guest objects survived the final collection. Open.
+// Not on JSPI yet: there each of the 4,000 parked threads also holds a 16 KiB shadow stack (64 MB in all; the heap
+// peaked at ~85 MB), and ~160 KB of guest objects survived the final collection. Open.
 describe.runIf(BACKEND === "asyncify")("garbage collection under churn", () => {
   it("10M+ allocations by 4,000 parking threads on 4 workers: no live object is lost, the heap stays under 64 MiB", async () => {
     let peakReserved = 0;

@@ -9,7 +9,7 @@
 // here. The last test collects: then nothing at all is left.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Runtime } from "../../dist/host/index.js";
-import { BACKEND, TEST_TIMEOUT, buildGuest, callWithin, closeAll, start, stop, until } from "./helpers.js";
+import { TEST_TIMEOUT, buildGuest, callWithin, closeAll, start, stop, until } from "./helpers.js";
 
 let wasm: string;
 let rt: Runtime;
@@ -87,8 +87,7 @@ describe("thread records and stacks are recycled", () => {
     expect(rounds[0]! / 5_000).toBeLessThan(LEFTOVER_BOUND);
   }, TEST_TIMEOUT);
 
-  // Not on JSPI yet: there some objects of finished threads survive the collection (as in gc-churn). Open.
-  it.runIf(BACKEND === "asyncify")("after a collection, finished threads leave nothing behind: their Futures and groups are freed too", async () => {
+  it("after a collection, finished threads leave nothing behind: their Futures and groups are freed too", async () => {
     await rt.collect();
     const before = heap();
     expect(await callWithin(rt, 30, "spawnDiscard", 10_000)).toBe(10_000);

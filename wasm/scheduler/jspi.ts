@@ -22,7 +22,7 @@ import { parked } from "./park";
 import { exitThread } from "./exit";
 import { recordFailure } from "./fail";
 import { now } from "./clock";
-import { heapAlloc, heapCapacity, setNoScan, setScanShadow } from "../memory/heap";
+import { heapAlloc, heapCapacity, setNoScan, setScanShadow, SMALL_LIMIT } from "../memory/heap";
 import { gcPending, safepoint } from "../memory/gc";
 import * as runqueue from "./runqueue";
 import * as timers from "./timers";
@@ -43,7 +43,7 @@ declare function shadowSet(sp: usize, limit: usize): void;
 // @ts-ignore: decorator
 @inline const SHADOW_HEADER: usize = 16;
 // @ts-ignore: decorator
-@inline const THREAD_SHADOW_SIZE: usize = 16 << 10;
+@inline const THREAD_SHADOW_SIZE: usize = SMALL_LIMIT - 16; // the largest small block: 16 KiB would take a 64 KiB page
 // @ts-ignore: decorator
 @inline const WORKER_SHADOW_SIZE: usize = 32 << 10;
 
