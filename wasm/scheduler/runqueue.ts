@@ -7,9 +7,11 @@
 // trying every worker once from a random start. Only when all of that finds nothing does it go idle.
 //
 // JSPI backend: a thread that has a stack can only run on the worker that holds the stack (its home, the last worker
-// that ran it). Such threads never enter a deque, where a thief could take them: they queue in their home worker's
-// inbox, a locked FIFO next to its deque. A worker takes from its deque first and looks at its inbox every few pops, and when the deque is empty. Threads without a stack
-// yet (spawned, or about to run their cleanups) queue as usual and may run anywhere.
+// that ran it). Such threads never enter a deque, where a thief could take them. The home worker queues them in its
+// own FIFO, which only it touches (no lock: most switches are a thread yielding or waking another on its worker);
+// other workers queue them in its inbox, a locked FIFO. A worker takes from its deque first, then its own FIFO, then
+// its inbox, and looks at its inbox first every few pops. Threads without a stack yet (spawned, or about to run their
+// cleanups) queue as usual and may run anywhere.
 //
 // Waking: a worker about to sleep announces itself in SLEEPERS and then re-checks every queue (host/workers/core.ts);
 // a push loads SLEEPERS after publishing the thread, and if it is non-zero bumps WAKE_EPOCH and notifies one waiter.
@@ -30,6 +32,21 @@ import { dequeInit, dequeSetStealable, dequePush, dequePop, dequeSwap, dequeLeng
 // @ts-ignore: decorator
 @inline const GLOBAL_EVERY: u32 = 61;
 
+// A locked FIFO of threads linked through T_NEXT: {lock, head, tail, length} at `q` (fifoPush/fifoPop). The global
+// queue (RUNQ_LOCK..RUNQ_LEN in the header) and each worker's inbox (JSPI) are one.
+// @ts-ignore: decorator
+@inline const Q_HEAD: usize = 4;
+// @ts-ignore: decorator
+@inline const Q_TAIL: usize = 8;
+// @ts-ignore: decorator
+@inline const Q_LEN: usize = 12;
+// @ts-ignore: decorator
+@inline const Q_SIZE: usize = 16;
+// @ts-ignore
+if (RUNQ_HEAD != RUNQ_LOCK + Q_HEAD || RUNQ_TAIL != RUNQ_LOCK + Q_TAIL || RUNQ_LEN != RUNQ_LOCK + Q_LEN) {
+  ERROR("vthreads: the global run queue's header words must have the FIFO's layout");
+}
+
 /** This worker's deque (Wasm globals are per worker). */
 let mine: usize = 0;
 let untilGlobal: u32 = GLOBAL_EVERY; // pops left before the next look at the global queue (no division on this path)
@@ -40,11 +57,11 @@ let random: u32 = 0; // xorshift state for picking the first victim
  * with one worker nothing can steal, and the deque skips its atomics. False when out of memory.
  */
 export function attachWorker(index: u32, workers: u32): bool {
-  const block = heapAlloc(DEQUE_SIZE + 64 + Q_SIZE);
+  const block = heapAlloc(DEQUE_SIZE + 64 + 2 * Q_SIZE);
   if (block == 0) return false;
   const d = (block + 63) & ~<usize>63;
   dequeInit(d);
-  memory.fill(d + DEQUE_SIZE, 0, Q_SIZE);
+  memory.fill(d + INBOX, 0, 2 * Q_SIZE);
   dequeSetStealable(workers > 1);
   mine = d;
   random = index * 0x9e3779b9 + 1;
@@ -189,12 +206,18 @@ export function runnableCount(allInboxes: bool = true): u32 {
     const d = atomic.load<usize>(DEQUES + (<usize>i << alignof<usize>()));
     if (d == 0) continue;
     n += dequeLength(d);
-    if (allInboxes || i == workerIndex) n += <u32>atomic.load<i32>(d + DEQUE_SIZE + Q_LEN);
+    if (allInboxes || i == workerIndex) {
+      n += <u32>atomic.load<i32>(d + INBOX + Q_LEN) + <u32>atomic.load<i32>(d + HOME_QUEUE + Q_LEN);
+    }
   }
   return n;
 }
 
-// Inboxes (JSPI backend): a FIFO (fifoPush/fifoPop below) right after each worker's deque.
+// JSPI backend: after each worker's deque, its inbox (a locked FIFO: fifoPush/fifoPop below) and its home queue.
+// @ts-ignore: decorator
+@inline const INBOX: usize = DEQUE_SIZE;
+// @ts-ignore: decorator
+@inline const HOME_QUEUE: usize = DEQUE_SIZE + Q_SIZE;
 
 /**
  * Pops left before this worker looks at its inbox first. Otherwise the inbox waits until the deque is empty: a thread
@@ -207,7 +230,8 @@ let untilInbox: u32 = INBOX_EVERY;
 /** Queues `t`, which has a JSPI stack, in its home worker's inbox, and wakes that worker if it sleeps. */
 function pushHome(t: usize): void {
   const home = (load<u32>(t, T_FLAGS) >> F_WORKER_SHIFT) & 0xff;
-  fifoPush(atomic.load<usize>(DEQUES + (<usize>home << alignof<usize>())) + DEQUE_SIZE, t, t, 1);
+  if (home == workerIndex) homePush(t);
+  else fifoPush(atomic.load<usize>(DEQUES + (<usize>home << alignof<usize>())) + INBOX, t, t, 1);
   // Only the home worker can run it: wake every sleeper (there is one wake word). The home may be this very worker,
   // asleep in its event loop while a host call's promise settles there.
   if (atomic.load<i32>(SLEEPERS) > 0) {
@@ -217,7 +241,33 @@ function pushHome(t: usize): void {
 }
 
 function popInbox(): usize {
-  return fifoPop(mine + DEQUE_SIZE);
+  return fifoPop(mine + INBOX);
+}
+
+/**
+ * This worker's home queue: a FIFO of threads linked through T_NEXT, {unused, head, tail, length} like the locked
+ * one, but only this worker ever touches it. The length is a plain store: other workers only read it to count.
+ */
+function homePush(t: usize): void {
+  const q = mine + HOME_QUEUE;
+  store<usize>(t, 0, T_NEXT);
+  const tail = load<usize>(q, Q_TAIL);
+  if (tail == 0) store<usize>(q, t, Q_HEAD);
+  else store<usize>(tail, t, T_NEXT);
+  store<usize>(q, t, Q_TAIL);
+  store<i32>(q, load<i32>(q, Q_LEN) + 1, Q_LEN);
+}
+
+function homePop(): usize {
+  const q = mine + HOME_QUEUE;
+  const t = load<usize>(q, Q_HEAD);
+  if (t != 0) {
+    const next = load<usize>(t, T_NEXT);
+    store<usize>(q, next, Q_HEAD);
+    if (next == 0) store<usize>(q, 0, Q_TAIL);
+    store<i32>(q, load<i32>(q, Q_LEN) - 1, Q_LEN);
+  }
+  return t;
 }
 
 function popJspi(): usize {
@@ -233,6 +283,8 @@ function popJspi(): usize {
   }
   const t = dequePop(mine);
   if (t != 0) return t;
+  const h = homePop();
+  if (h != 0) return h;
   const x = popInbox();
   if (x != 0) return x;
   return popElsewhere();
@@ -246,21 +298,6 @@ function pushGlobal(first: usize, last: usize, count: i32): void {
 
 function popGlobal(): usize {
   return fifoPop(RUNQ_LOCK);
-}
-
-// A locked FIFO of threads linked through T_NEXT: {lock, head, tail, length} at `q`. The global queue (RUNQ_LOCK..
-// RUNQ_LEN in the header) and each worker's inbox (JSPI) are one.
-// @ts-ignore: decorator
-@inline const Q_HEAD: usize = 4;
-// @ts-ignore: decorator
-@inline const Q_TAIL: usize = 8;
-// @ts-ignore: decorator
-@inline const Q_LEN: usize = 12;
-// @ts-ignore: decorator
-@inline const Q_SIZE: usize = 16;
-// @ts-ignore
-if (RUNQ_HEAD != RUNQ_LOCK + Q_HEAD || RUNQ_TAIL != RUNQ_LOCK + Q_TAIL || RUNQ_LEN != RUNQ_LOCK + Q_LEN) {
-  ERROR("vthreads: the global run queue's header words must have the FIFO's layout");
 }
 
 function fifoPush(q: usize, first: usize, last: usize, count: i32): void {
@@ -305,5 +342,6 @@ function wakeOne(): void {
 
 /** Whether another thread is waiting to run here (in this worker's queue or the global one). */
 export function othersWaiting(): bool {
-  return dequeLength(mine) > 0 || atomic.load<i32>(RUNQ_LEN) > 0 || atomic.load<i32>(mine + DEQUE_SIZE + Q_LEN) > 0;
+  return dequeLength(mine) > 0 || atomic.load<i32>(RUNQ_LEN) > 0 || atomic.load<i32>(mine + INBOX + Q_LEN) > 0 ||
+    load<i32>(mine + HOME_QUEUE + Q_LEN) > 0;
 }
