@@ -1,13 +1,20 @@
 // The JSPI backend's scheduler loop, one per worker. With JSPI a virtual thread's stack is an engine stack that only
 // JS can start or resume, so the loop lives here rather than in Wasm (wasm/scheduler/jspi.ts has the other half):
 //
-//   t = __vt_jspi_next()             the next thread, made current (queues, timers, collections: all in Wasm)
-//   new thread:   promising(__vt_jspi_enter)(t)   runs it on a new stack until it suspends or returns (synchronously)
-//   suspended:    resolve its promise, await it   it runs in a microtask until it suspends again or returns
+//   __vt_jspi_next()                 the next thread, made current (queues, timers, collections: all in Wasm)
+//   new thread:   promising(__vt_jspi_enter)(t)   runs it on a new stack until it suspends or returns
+//   suspended:    resolve its promise             it runs in a microtask until it suspends again or returns
 //   __vt_jspi_after(t)               queue it again, leave it parked, or end it
 //
-// A thread suspends by calling the `vthreads.jspi_suspend` import, a WebAssembly.Suspending function: it keeps the
-// resolver of the promise it returns (resolving it resumes the thread) and tells the loop the thread is back.
+// A suspended thread's resolver is kept in `resumers`, at an index the thread's shadow-stack block records (its
+// `resumer` word, wasm/scheduler/jspi.ts), so a switch finds it without a Map lookup.
+//
+// A thread suspends by calling the `vthreads.jspi_suspend` import, a WebAssembly.Suspending function. The switch is
+// chained: that import itself settles the thread that suspends (`__vt_jspi_after`), picks the next one and resolves
+// its promise, so the next thread runs in the very next microtask. Resuming costs one promise and one microtask,
+// which is all JSPI allows (a suspended stack only resumes from a settled promise); a loop that awaited each thread's
+// return before resuming the next paid two. The chain goes back to the slice's promise only when nothing is runnable,
+// when the slice is over, or to start a new thread (a stack started inside another thread's import would nest).
 
 import { JSPI_STACKS, JSPI_STACK_LIMIT } from "../runtime/layout.js";
 
@@ -17,7 +24,7 @@ export interface JspiExports {
   __vt_jspi_enter(t: number): void;
   __vt_jspi_after(t: number): number;
   __vt_jspi_finished(): number;
-  __vt_jspi_abandon(): void;
+  __vt_jspi_abandon(): number;
   __vt_jspi_attach(): void;
   __vt_mutator_enter(): void;
   __vt_mutator_leave(): void;
@@ -27,46 +34,85 @@ export interface JspiExports {
 export const RUN_IDLE = 0;
 export const RUN_BUSY = 1;
 
+/** Where a thread's shadow-stack block keeps its resumer index (SHADOW_RESUMER in wasm/scheduler/jspi.ts). */
+const SHADOW_RESUMER = 4;
+
+/** Picks between two readings of the clock: a reading costs about as much as a switch's Wasm work. */
+const PICKS_PER_CLOCK_READING = 8;
+
 interface JspiApi {
   Suspending: new (fn: (...args: never[]) => unknown) => unknown;
   promising: (fn: unknown) => (...args: number[]) => Promise<unknown>;
 }
 
+/** The slice in progress: when it ends, and how to tell `runSlice`'s caller. */
+interface Slice {
+  end: number;
+  picks: number;
+  done: (status: number) => void;
+  broke: (error: unknown) => void;
+}
+
 export class JspiLoop {
-  /** The resolver that resumes each suspended thread of this worker, by thread record. */
-  private readonly suspended = new Map<number, () => void>();
+  /** What resumes each suspended thread of this worker, by resumer index (0 is never used). */
+  private readonly resumers: ((() => void) | null)[] = [null];
+  /** Resumer indexes free for reuse. */
+  private readonly freeResumers: number[] = [];
+  private memory!: WebAssembly.Memory;
+  private u32 = new Uint32Array(0);
   private exports!: JspiExports;
   private enter!: (t: number) => Promise<unknown>;
-  /** The thread the loop waits for after resuming it, and how to tell the loop it is back. */
-  private awaited = 0;
-  private back: (() => void) | null = null;
-  /** What ended the thread that last ran, when a trap or a guest abort did. */
-  private trapped: { error: unknown } | null = null;
+  /** The shared header, for the runtime-wide count of JSPI stacks. */
+  private header!: Int32Array;
+  private slice: Slice | null = null;
+  /** Fails the current thread after a trap or abort ended its stack (the worker's `__vt_fail_current` path). */
+  private failRunning: (error: unknown) => void = () => {};
 
   /** The `vthreads.jspi_suspend` import. */
   readonly suspendImport: unknown;
 
   constructor() {
     const api = WebAssembly as unknown as JspiApi;
-    this.suspendImport = new api.Suspending((t: number) => {
-      const resumed = new Promise<void>((resolve) => this.suspended.set(t, resolve));
-      this.returned(t);
+    this.suspendImport = new api.Suspending((t: number, block: number) => {
+      const resumed = new Promise<void>((resolve) => (this.resumers[this.resumerIndex(block)] = resolve));
+      // On the suspending thread's stack, before it suspends: its shadow stack is saved, the worker's is current.
+      try {
+        this.after(t);
+      } catch (error) {
+        this.breakSlice(error);
+        return resumed;
+      }
+      this.next(true);
       return resumed;
     });
   }
 
-  /** The shared header, for the runtime-wide count of JSPI stacks. */
-  private header!: Int32Array;
-
   attach(exports: JspiExports, memory: WebAssembly.Memory): void {
     this.exports = exports;
+    this.memory = memory;
     this.header = new Int32Array(memory.buffer, 0, 1024);
     this.enter = (WebAssembly as unknown as JspiApi).promising(exports.__vt_jspi_enter);
   }
 
-  /** Threads whose stacks this worker holds. */
-  get stacks(): number {
-    return this.suspended.size;
+  /** The resumer index recorded in a thread's shadow-stack block, given one on its first suspension. */
+  private resumerIndex(block: number): number {
+    const word = (block + SHADOW_RESUMER) >>> 2;
+    if (word >= this.u32.length) this.u32 = new Uint32Array(this.memory.buffer); // the memory grew
+    let index = this.u32[word];
+    if (index === 0) {
+      index = this.freeResumers.pop() ?? this.resumers.length;
+      this.u32[word] = index;
+    }
+    return index;
+  }
+
+  /** A thread's stack is over: its resumer index (0 for none) is free again. */
+  private stackEnded(resumer: number): void {
+    if (resumer !== 0) {
+      this.resumers[resumer] = null;
+      this.freeResumers.push(resumer);
+    }
+    Atomics.sub(this.header, JSPI_STACKS >> 2, 1);
   }
 
   /**
@@ -75,88 +121,119 @@ export class JspiLoop {
    */
   async runSlice(sliceMs: number, failRunning: (error: unknown) => void): Promise<number> {
     const ex = this.exports;
-    const end = performance.now() + sliceMs;
+    this.failRunning = failRunning;
     ex.__vt_mutator_enter();
     try {
-      for (;;) {
-        const t = ex.__vt_jspi_next();
-        if (t === 0) return RUN_IDLE;
-        this.trapped = null;
-        const resume = this.suspended.get(t);
-        if (resume !== undefined) {
-          this.suspended.delete(t);
-          await new Promise<void>((back) => {
-            this.awaited = t;
-            this.back = back;
-            resume();
-          });
-        } else {
-          const trap = this.start(t);
-          if (trap !== undefined) await trap;
-        }
-        const trapped = this.trapped as { error: unknown } | null; // set by callbacks
-        if (trapped !== null) {
-          ex.__vt_jspi_abandon();
-          failRunning(trapped.error);
-          this.stackEnded(t);
-        } else if (ex.__vt_jspi_after(t) !== 0) {
-          // Its stack is over (it returned, or failed or was cancelled while suspended: that stack is dropped, never
-          // resumed). The record may soon be another thread's.
-          this.stackEnded(t);
-        }
-        if (performance.now() >= end) return RUN_BUSY;
-      }
+      return await new Promise<number>((done, broke) => {
+        this.slice = { end: performance.now() + sliceMs, picks: 0, done, broke };
+        this.next(false);
+      });
     } finally {
-      this.awaited = 0;
-      this.back = null;
+      this.slice = null;
       ex.__vt_mutator_leave();
     }
   }
 
-  /** Runs a thread that has no stack yet. Synchronous unless it trapped before its first suspension. */
-  private start(t: number): Promise<void> | undefined {
+  /**
+   * Runs or resumes the next runnable thread, or ends the slice. `inImport`: called on a suspending thread's stack,
+   * where a new thread must not start (its stack would nest in that one's); it starts from a microtask instead.
+   */
+  private next(inImport: boolean): void {
+    const slice = this.slice;
+    if (slice === null) return;
+    try {
+      while (this.slice === slice) {
+        if (++slice.picks % PICKS_PER_CLOCK_READING === 0 && performance.now() >= slice.end) return this.endSlice(RUN_BUSY);
+        const t = this.exports.__vt_jspi_next();
+        if (t === 0) return this.endSlice(RUN_IDLE);
+        if (t & 1) {
+          const resumer = t >>> 1;
+          const resume = this.resumers[resumer]!;
+          this.resumers[resumer] = null;
+          return resume(); // the chain goes on when the thread suspends, returns or traps
+        }
+        if (inImport) return queueMicrotask(() => this.startThenNext(t));
+        if (this.start(t)) return;
+      }
+    } catch (error) {
+      this.breakSlice(error);
+    }
+  }
+
+  private startThenNext(t: number): void {
+    try {
+      if (!this.start(t)) this.next(false);
+    } catch (error) {
+      this.breakSlice(error);
+    }
+  }
+
+  /**
+   * Runs a thread that has no stack yet. True when the chain goes on from the thread (it suspended, or its promise
+   * will say how it ended); false when it is over already (it returned, or failed to start): pick the next one.
+   */
+  private start(t: number): boolean {
     // Beyond a few tens of thousands of stacks the process dies (V8 cannot allocate a stack segment, or Linux runs
     // out of mappings): refuse the thread with a clear failure instead.
     const limit = Atomics.load(this.header, JSPI_STACK_LIMIT >> 2);
     if (Atomics.add(this.header, JSPI_STACKS >> 2, 1) >= limit) { // counted like a stack that failed at once
-      this.trapped = { error: new Error(`cannot start the thread: the JSPI backend holds at most ${limit} threads with a stack ` +
-        "(RuntimeOptions.jspiStackLimit); the Asyncify backend holds millions") };
-      return undefined;
+      this.failed(new Error(`cannot start the thread: the JSPI backend holds at most ${limit} threads with a stack ` +
+        "(RuntimeOptions.jspiStackLimit); the Asyncify backend holds millions"));
+      return false;
     }
     let done: Promise<unknown>;
     try {
       done = this.enter(t);
     } catch (error) {
-      this.trapped = { error };
-      return undefined;
+      this.failed(error);
+      return false;
     }
-    // Later, after resumptions, the thread returns or traps: that ends the loop's wait for it.
-    done.then(
-      () => this.returned(t),
-      (error) => {
-        if (this.awaited === t) this.trapped = { error };
-        this.returned(t);
-      },
-    );
-    if (this.suspended.has(t) || this.exports.__vt_jspi_finished() !== 0) return undefined;
-    // Neither suspended nor returned: it trapped, and the promise says with what.
-    return done.then(
-      () => undefined,
-      (error) => void (this.trapped = { error }),
-    );
+    // Returned without suspending (short threads often do): settled now rather than a microtask later.
+    const returned = this.exports.__vt_jspi_finished() !== 0;
+    if (returned) {
+      this.after(t);
+      return false;
+    }
+    done.then(() => this.ended(t, null), (error) => this.ended(t, { error }));
+    return true;
   }
 
-  private stackEnded(t: number): void {
-    this.suspended.delete(t);
-    Atomics.sub(this.header, JSPI_STACKS >> 2, 1);
+  /** Thread `t`, started earlier, returned or (with `trap`) was ended by a trap or a guest abort: the chain goes on. */
+  private ended(t: number, trap: { error: unknown } | null): void {
+    try {
+      if (trap === null) this.after(t);
+      else this.failed(trap.error);
+    } catch (error) {
+      return this.breakSlice(error);
+    }
+    this.next(false);
   }
 
-  /** Thread `t` suspended, returned or trapped: if the loop is waiting for it, it goes on. */
-  private returned(t: number): void {
-    if (this.awaited !== t || this.back === null) return;
-    const back = this.back;
-    this.awaited = 0;
-    this.back = null;
-    back();
+  /** Thread `t` suspended or returned: ends it, queues it again or leaves it parked. */
+  private after(t: number): void {
+    const over = this.exports.__vt_jspi_after(t);
+    // Its stack is over (it returned, or failed or was cancelled while suspended: that stack is dropped, never
+    // resumed). The record may soon be another thread's.
+    if (over !== 0) this.stackEnded(over - 1);
+  }
+
+  /** Fails the current thread, whose stack is over or never began. */
+  private failed(error: unknown): void {
+    const resumer = this.exports.__vt_jspi_abandon();
+    this.failRunning(error);
+    this.stackEnded(resumer);
+  }
+
+  private endSlice(status: number): void {
+    const slice = this.slice;
+    this.slice = null;
+    slice?.done(status);
+  }
+
+  /** Scheduler code itself failed (not a thread): the worker reports it as fatal. */
+  private breakSlice(error: unknown): void {
+    const slice = this.slice;
+    this.slice = null;
+    slice?.broke(error);
   }
 }

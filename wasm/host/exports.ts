@@ -80,7 +80,7 @@ export function __vt_run(sliceMs: f64): i32 {
 
 // The JSPI backend's loop (host/workers/jspi-loop.ts) drives these; see scheduler/jspi.ts.
 
-/** The next thread to run here, made current; 0 when none is runnable. */
+/** The next thread to run here, made current: a suspended one as `resumer << 1 | 1`, a new one as its record; 0 when none is runnable. */
 export function __vt_jspi_next(): usize {
   return jspiNext();
 }
@@ -90,8 +90,8 @@ export function __vt_jspi_enter(t: usize): void {
   jspiEnter(t);
 }
 
-/** After `t` returned or suspended; 1 when its stack is over. */
-export function __vt_jspi_after(t: usize): i32 {
+/** After `t` returned or suspended; non-zero (1 + its resumer index) when its stack is over. */
+export function __vt_jspi_after(t: usize): u32 {
   return jspiAfter(t);
 }
 
@@ -113,8 +113,8 @@ export function __vt_jspi_attach(): void {
  * A trap ended the running thread's JSPI stack: switch to the worker's own shadow stack. The host calls this before
  * `__vt_fail_current`, from a function without a shadow frame (a frame's epilogue would undo the switch).
  */
-export function __vt_jspi_abandon(): void {
-  jspiAbandonStack();
+export function __vt_jspi_abandon(): u32 {
+  return jspiAbandonStack();
 }
 
 /**

@@ -29,7 +29,7 @@ import * as timers from "./timers";
 
 // @ts-ignore: decorator
 @external("vthreads", "jspi_suspend")
-declare function jspiSuspend(t: usize): void;
+declare function jspiSuspend(t: usize, block: usize): void;
 
 // @ts-ignore: decorator
 @external("vt_shadow", "get")
@@ -39,9 +39,15 @@ declare function shadowGet(): usize;
 @external("vt_shadow", "set")
 declare function shadowSet(sp: usize, limit: usize): void;
 
-/** A thread's shadow stack: a raw block, {saved sp, 12 reserved bytes}, then the stack, growing down from the end. */
+/**
+ * A thread's shadow stack: a raw block, {saved sp, resumer, 8 reserved bytes}, then the stack, growing down from the
+ * end. The resumer is the host's index of what resumes the suspended stack (host/workers/jspi-loop.ts writes it on
+ * the first suspension), 0 until then.
+ */
 // @ts-ignore: decorator
 @inline const SHADOW_HEADER: usize = 16;
+// @ts-ignore: decorator
+@inline const SHADOW_RESUMER: usize = 4;
 // @ts-ignore: decorator
 @inline const THREAD_SHADOW_SIZE: usize = SMALL_LIMIT - 16; // the largest small block: 16 KiB would take a 64 KiB page
 // @ts-ignore: decorator
@@ -82,15 +88,28 @@ export function jspiSwitch(reason: i32): void {
   store<usize>(block, shadowGet());
   setSuspendReason(reason);
   shadowSet(workerSp, workerLimit);
-  jspiSuspend(t); // returns when the loop resumes this thread (always on this worker)
+  jspiSuspend(t, block); // returns when the loop resumes this thread (always on this worker)
   shadowSet(load<usize>(block), block + SHADOW_HEADER);
 }
 
+/** The host's resumer index of thread `t`'s suspended stack, 0 when it has none. */
+function resumerOf(t: usize): u32 {
+  const block = load<usize>(t, T_STACK);
+  return block == 0 ? 0 : load<u32>(block, SHADOW_RESUMER);
+}
+
 /**
- * The next thread to run on this worker, already made current (`startRunning`), or 0 when none is runnable. Also the
+ * The next thread to run on this worker, already made current (`startRunning`), or 0 when none is runnable: a
+ * suspended one as `resumer << 1 | 1` (the host resumes it by that index), a new one as its record (even). Also the
  * JSPI loop's scheduling point: a collection requested meanwhile runs here, between threads.
  */
 export function jspiNext(): usize {
+  const t = pickNext();
+  const resumer = t == 0 ? 0 : resumerOf(t);
+  return resumer == 0 ? t : (<usize>resumer << 1) | 1;
+}
+
+function pickNext(): usize {
   while (true) {
     if (gcPending()) safepoint();
     // Every pick reads the clock when timers are set: a JSPI switch costs far more than the reading, and threads that
@@ -130,6 +149,7 @@ export function jspiEnter(t: usize): void {
   }
   const top = block + heapCapacity(block);
   store<usize>(block, top); // nothing live until the first suspension
+  store<u32>(block, 0, SHADOW_RESUMER);
   shadowSet(top, block + SHADOW_HEADER);
   const bits = enter(t);
   shadowSet(workerSp, workerLimit);
@@ -139,19 +159,22 @@ export function jspiEnter(t: usize): void {
 
 /**
  * After `t` ran: it returned, or it suspended for `suspendReason`. Ends it, queues it again, or leaves it parked.
- * Returns 1 when its JSPI stack is over (the host drops it), 0 when it is suspended and will be resumed.
+ * Returns 0 when it is suspended and will be resumed; when its JSPI stack is over (the host drops it), 1 + its
+ * resumer index (the host frees that).
  */
-export function jspiAfter(t: usize): i32 {
+export function jspiAfter(t: usize): u32 {
   setCurrent(0);
   if (finished) {
     finished = false;
+    const resumer = resumerOf(t);
     exitThread(t);
-    return 1;
+    return 1 + resumer;
   }
   const reason = suspendReason;
   if (reason == REASON_EXIT) { // failed or cancelled: its stack is abandoned
+    const resumer = resumerOf(t);
     exitThread(t);
-    return 1;
+    return 1 + resumer;
   }
   if (reason == REASON_YIELD) {
     store<i32>(t, ST_RUNNABLE, T_STATE);
@@ -167,8 +190,12 @@ export function jspiFinished(): bool {
   return finished;
 }
 
-/** A trap ended the running thread's JSPI stack: the scheduler's shadow stack is this worker's own again. */
-export function jspiAbandonStack(): void {
+/**
+ * A trap ended the running thread's JSPI stack: the scheduler's shadow stack is this worker's own again. Returns the
+ * thread's resumer index (the host frees it), 0 when it had none.
+ */
+export function jspiAbandonStack(): u32 {
   finished = false;
   shadowSet(workerSp, workerLimit);
+  return current == 0 ? 0 : resumerOf(current);
 }
