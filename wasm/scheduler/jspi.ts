@@ -104,6 +104,9 @@ function resumerOf(t: usize): u32 {
  * JSPI loop's scheduling point: a collection requested meanwhile runs here, between threads.
  */
 export function jspiNext(): usize {
+  // Between threads nothing lives on the worker's shadow stack. Resetting it here undoes the drift a trap leaves
+  // behind in code called between threads (a trap skips the shadow epilogues), which would end in a false overflow.
+  shadowSet(workerSp, workerLimit);
   const t = pickNext();
   const resumer = t == 0 ? 0 : resumerOf(t);
   return resumer == 0 ? t : (<usize>resumer << 1) | 1;
