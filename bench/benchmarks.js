@@ -214,6 +214,8 @@ export const benchmarks = [
       { variant: "async-await", workers: 1, kind: "baseline", module: "./baselines/io-fanout.js", export: "asyncAwait" },
       { variant: "vthreads", workers: 1, kind: "vthreads", module: "./vthreads/io-fanout.js", guest: "io-fanout" },
       { variant: "vthreads", workers: 2, kind: "vthreads", module: "./vthreads/io-fanout.js", guest: "io-fanout" },
+      { variant: "async-await-n25", workers: 1, kind: "baseline", module: "./baselines/io-fanout.js", export: "asyncAwait", node: 25 },
+      ...node25Twins({ variant: "vthreads", workers: 1, kind: "vthreads", module: "./vthreads/io-fanout.js", guest: "io-fanout" }),
     ],
   },
   {
