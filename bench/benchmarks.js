@@ -33,10 +33,21 @@ const hostCallNode25 = [
   ...node25Twins({ variant: "vthreads-declared", workers: 1, kind: "vthreads", module: "./vthreads/io-roundtrip-declared.js", guest: "io-roundtrip", hostModule: "./vthreads/io-host.js" }),
 ];
 
+// `threadsAtOnce(params, workers)`: the most threads that hold a stack at once (started and not finished, the root
+// call's thread included), from the benchmark's shape. The JSPI backend holds at most `jspiStackLimit` of them (one
+// engine stack each): run.js skips a JSPI variant above that, and the benchmark page shows such a row as unavailable,
+// instead of running it. (parked-limit declares none: it looks for the limit itself, with its own jspiStackLimit.)
+
+/** Threads of a skynet tree: a node of `size` leaves has `div` children of size / div. */
+function skynetThreads(size, div) {
+  return size <= 1 ? 1 : 1 + div * skynetThreads(size / div, div);
+}
+
 export const benchmarks = [
   {
     name: "pingpong-depth1",
     unit: "ns/switch",
+    threadsAtOnce: () => 3,
     description: "two coroutines strictly alternating, yield at call depth 1; each yields n times (2n switches)",
     params: { n: 1_000_000, depth: 1 },
     quickParams: { n: 100_000, depth: 1 },
@@ -45,6 +56,7 @@ export const benchmarks = [
   {
     name: "pingpong-depth20",
     unit: "ns/switch",
+    threadsAtOnce: () => 3,
     description: "two coroutines strictly alternating, yield at call depth 20; each yields n times (2n switches)",
     params: { n: 200_000, depth: 20 },
     quickParams: { n: 20_000, depth: 20 },
@@ -53,6 +65,7 @@ export const benchmarks = [
   {
     name: "pingpong-depth50",
     unit: "ns/switch",
+    threadsAtOnce: () => 3,
     description: "two coroutines strictly alternating, yield at call depth 50; each yields n times (2n switches)",
     params: { n: 100_000, depth: 50 },
     quickParams: { n: 10_000, depth: 50 },
@@ -61,6 +74,7 @@ export const benchmarks = [
   {
     name: "skynet",
     unit: "ms",
+    threadsAtOnce: (p) => skynetThreads(p.size, p.div), // every parent waits in join while its children live
     description: "1,111,111 threads, 6 levels of 10 children, leaves return their number, sum 499999500000",
     params: { size: 1_000_000, div: 10 },
     quickParams: { size: 10_000, div: 10 },
@@ -68,11 +82,15 @@ export const benchmarks = [
       { variant: "async-await", workers: 1, kind: "baseline", module: "./baselines/skynet.js", export: "asyncAwait" },
       { variant: "vthreads", workers: 1, kind: "vthreads", module: "./vthreads/skynet.js", guest: "skynet" },
       { variant: "vthreads", workers: 2, kind: "vthreads", module: "./vthreads/skynet.js", guest: "skynet" },
+      // JSPI on Node 25 (skipped at the full size: its 1,111,111 threads are beyond the JSPI limit)
+      { variant: "async-await-n25", workers: 1, kind: "baseline", module: "./baselines/skynet.js", export: "asyncAwait", node: 25 },
+      ...[1, 2].flatMap((workers) => node25Twins({ variant: "vthreads", workers, kind: "vthreads", module: "./vthreads/skynet.js", guest: "skynet" })),
     ],
   },
   {
     name: "spawn-flat",
     unit: "ns/spawn",
+    threadsAtOnce: (p, workers) => 1 + workers, // a child returns on its first run: one running per worker
     description: "n flat spawns of a trivial thread (returns its argument), joined by one group, summed",
     params: { n: 1_000_000 },
     quickParams: { n: 100_000 },
@@ -85,6 +103,7 @@ export const benchmarks = [
   {
     name: "parked-bytes",
     unit: "bytes",
+    threadsAtOnce: (p) => p.n + 3, // the waiters, the gate, parkAll's root and a parkedCount poll
     description: "memory per thread parked on one future at call depth 1 (n threads parked at once)",
     params: { n: 100_000 },
     quickParams: { n: 10_000 },
@@ -115,6 +134,7 @@ export const benchmarks = [
   {
     name: "fanout-cpu",
     unit: "ms",
+    threadsAtOnce: (p) => p.n + 1, // each yields: all n are started before the first one ends
     description: "n threads of k xorshift32 iterations each (4 yields per thread), joined by one group, summed",
     params: { n: 10_000, k: 20_000 },
     quickParams: { n: 10_000, k: 2_000 },
@@ -125,11 +145,14 @@ export const benchmarks = [
       { variant: "vthreads", workers: 1, kind: "vthreads", module: "./vthreads/fanout-cpu.js", guest: "fanout-cpu" },
       { variant: "vthreads", workers: 2, kind: "vthreads", module: "./vthreads/fanout-cpu.js", guest: "fanout-cpu" },
       ...allCores({ variant: "vthreads", kind: "vthreads", module: "./vthreads/fanout-cpu.js", guest: "fanout-cpu" }),
+      { variant: "async-await-n25", workers: 1, kind: "baseline", module: "./baselines/fanout-cpu.js", export: "asyncAwait", node: 25 },
+      ...[1, 2].flatMap((workers) => node25Twins({ variant: "vthreads", workers, kind: "vthreads", module: "./vthreads/fanout-cpu.js", guest: "fanout-cpu" })),
     ],
   },
   {
     name: "pingpong-cross",
     unit: "ns/handover",
+    threadsAtOnce: () => 3,
     description: "two threads hand a turn back and forth through a shared cell (the waiting side yields or waits), n times each",
     params: { n: 200_000 },
     quickParams: { n: 20_000 },
@@ -143,6 +166,7 @@ export const benchmarks = [
   {
     name: "mutex-uncontended",
     unit: "ns/lock",
+    threadsAtOnce: () => 1,
     description: "one thread: n x (lock a Mutex<i64>, increment the guarded counter, unlock); promise mutex: await lock()",
     params: { n: 10_000_000 },
     quickParams: { n: 1_000_000 },
@@ -154,6 +178,7 @@ export const benchmarks = [
   {
     name: "mutex-contended",
     unit: "ns/lock",
+    threadsAtOnce: (p) => p.threads + 1,
     description: "1,000 threads each increment one mutex-guarded counter k times, yielding while holding the lock",
     params: { threads: 1000, k: 200 },
     quickParams: { threads: 1000, k: 10 },
@@ -166,6 +191,7 @@ export const benchmarks = [
   {
     name: "channel-pingpong",
     unit: "ns/hand-off",
+    threadsAtOnce: () => 3,
     description: "two threads bounce a number over two channels of capacity 1, n round trips (2n one-way hand-offs)",
     params: { n: 200_000 },
     quickParams: { n: 20_000 },
@@ -182,6 +208,7 @@ export const benchmarks = [
   {
     name: "semaphore-fanout",
     unit: "ns/task",
+    threadsAtOnce: (p) => p.tasks + 1, // all start, and all but the permits' holders wait in acquire
     description: "10,000 threads limited by a Semaphore(8): acquire, small xorshift chunk, one yield holding it, release",
     params: { tasks: 10_000, permits: 8, work: 200 },
     quickParams: { tasks: 10_000, permits: 8, work: 50 },
@@ -194,6 +221,7 @@ export const benchmarks = [
   {
     name: "event-waitgroup",
     unit: "ns/wake",
+    threadsAtOnce: (p) => p.threads + 1,
     description: "rounds of a barrier: the root sets an Event that 1,000 threads wait for, they mark a WaitGroup done",
     params: { threads: 1000, rounds: 200 },
     quickParams: { threads: 1000, rounds: 20 },
@@ -206,6 +234,7 @@ export const benchmarks = [
   {
     name: "io-fanout",
     unit: "ms",
+    threadsAtOnce: (p) => p.cap + 1, // beyond maxConcurrency children wait unstarted
     description: "n HTTP GETs to a local node:http server in another process (each page answers after delayMs), at most cap at once; " +
       "async/await: cap workers pulling URLs; vthreads: ThreadGroup(cap), built-in fetch, results in a Mutex",
     params: { n: 10_000, cap: 64, delayMs: 1 },
@@ -221,6 +250,7 @@ export const benchmarks = [
   {
     name: "host-call-value",
     unit: "ns/call",
+    threadsAtOnce: () => 1,
     description: "n host calls in a row of a JS function returning a plain value (vthreads: no parking; by name with callHost, " +
       "or -declared through @external(\"host\", ...); async/await: await fn(i))",
     params: { n: 1_000_000, promise: false },
@@ -234,6 +264,7 @@ export const benchmarks = [
   {
     name: "host-call-promise",
     unit: "ns/call",
+    threadsAtOnce: () => 1,
     description: "n host calls in a row of a JS function returning an already-resolved promise (vthreads: the thread parks until it settles)",
     params: { n: 100_000, promise: true },
     quickParams: { n: 10_000, promise: true },
@@ -246,6 +277,7 @@ export const benchmarks = [
   {
     name: "idle-cpu",
     unit: "% of a core",
+    threadsAtOnce: () => 1,
     description: "CPU time of a started, idle process with 4 workers over 1 s, after 200 ms of settling",
     params: { settleMs: 200, idleMs: 1000 },
     quickParams: { settleMs: 200, idleMs: 1000 },
@@ -258,6 +290,7 @@ export const benchmarks = [
   {
     name: "gc-alloc",
     unit: "ns/alloc",
+    threadsAtOnce: () => 1,
     description: "one thread, n steps of 4 short-lived allocations (object, string, array + buffer); collector vs the foundation's allocator",
     params: { n: 1_000_000 },
     quickParams: { n: 100_000 },
@@ -273,6 +306,7 @@ export const benchmarks = [
     name: `gc-pause-${live >= 1_000_000 ? `${live / 1_000_000}m` : `${live / 1000}k`}`,
     unit: "ms",
     description: `stop-the-world pause of a full collection with ${live.toLocaleString("en")} live objects (median of 9 per run)`,
+    threadsAtOnce: () => 3, // the root, the holder of the live objects, a collect call
     params: { live, collections: 9 },
     quickParams: { live, collections: 3 },
     baseline: { variant: "v8-full-gc" },
@@ -285,6 +319,7 @@ export const benchmarks = [
   {
     name: "gc-churn",
     unit: "MiB",
+    threadsAtOnce: (p) => p.threads + 1,
     description: "peak heap pages while 2,000 threads x 100 rounds build, park holding, check and drop structures (4 workers, 3 calls)",
     params: { threads: 2000, rounds: 100, calls: 3 },
     quickParams: { threads: 1000, rounds: 50, calls: 1 },

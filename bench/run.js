@@ -28,6 +28,8 @@ import { medianInfo } from "./common.js";
 import { runVariant, describeError } from "./runner.js";
 
 const runnerPath = fileURLToPath(new URL("./runner.js", import.meta.url));
+/** The runtime's jspiStackLimit default in Node (DEFAULT_JSPI_STACK_LIMIT of dist/host/index.js, which --baselines-only need not load). */
+const NODE_JSPI_STACK_LIMIT = 25_000;
 const node25Script = fileURLToPath(new URL("../scripts/node25.sh", import.meta.url));
 
 function usage(message) {
@@ -364,6 +366,13 @@ async function main() {
         else if (opts.inProcess) skip = "needs Node 25 in a child process (not with --in-process)";
         else if (findNode25().error) skip = findNode25().error;
         else execPath = findNode25().path;
+      }
+      if (skip === null && v.backend === "jspi" && typeof bench.threadsAtOnce === "function") {
+        const threads = bench.threadsAtOnce(bench.params, v.workers);
+        if (threads > NODE_JSPI_STACK_LIMIT) {
+          skip = `holds up to ${threads.toLocaleString("en")} threads with a stack at once; the JSPI backend holds at most ` +
+            `${NODE_JSPI_STACK_LIMIT.toLocaleString("en")} (jspiStackLimit)`;
+        }
       }
       const job = {
         benchmark: bench.name,

@@ -13,6 +13,8 @@ export { ModuleError, type Manifest } from "./runtime/manifest.js";
 export { CrossOriginIsolationError } from "./platform/isolation.js";
 export type { ModuleSource } from "./runtime/source.js";
 export { engineHasJspi, type Backend, type BackendOption } from "./runtime/backend.js";
+/** RuntimeOptions.jspiStackLimit's default in Node. */
+export { NODE_JSPI_STACK_LIMIT as DEFAULT_JSPI_STACK_LIMIT } from "./platform/node.js";
 export type { MemoryStats, SchedulerStats } from "./runtime/stats.js";
 export type { ExportSignature } from "./toolchain/types.js";
 export { build, type BuildOptions, type BuildResult } from "./toolchain/build.js";

@@ -4,14 +4,15 @@
 //
 // The results are also on `window.vthreadsBench` (the browser tests read them there).
 
-import { Runtime, CrossOriginIsolationError, renderDump } from "../../dist/host/browser.js";
+import { Runtime, CrossOriginIsolationError, renderDump, engineHasJspi, DEFAULT_JSPI_STACK_LIMIT } from "../../dist/host/browser.js";
 import { median, relativeMad, ratio as ratioOf } from "../stats.js";
 import { medianInfo } from "../common.js";
 import { plan, BACKENDS } from "./suite.js";
 import { barChart, formatNumber } from "./chart.js";
 
 const BENCH_DIR = new URL("../", import.meta.url);
-const guestUrl = (guest) => new URL(`../build/bench/${guest}/${guest}.wasm`, BENCH_DIR);
+/** The guest's build for a backend: `vthreads build` writes <guest>.wasm (Asyncify) and <guest>.jspi.wasm (JSPI). */
+const guestUrl = (guest, backend = "asyncify") => new URL(`../build/bench/${guest}/${guest}${backend === "jspi" ? ".jspi" : ""}.wasm`, BENCH_DIR);
 const $ = (id) => document.getElementById(id);
 
 const query = new URLSearchParams(location.search);
@@ -28,8 +29,11 @@ const machine = {
   userAgent: navigator.userAgent,
   hardwareConcurrency: navigator.hardwareConcurrency,
   crossOriginIsolated: globalThis.crossOriginIsolated === true,
-  jspiInBrowser: typeof WebAssembly.Suspending === "function" && typeof WebAssembly.promising === "function",
+  jspiInBrowser: engineHasJspi(),
+  /** The most threads with a stack a JSPI runtime holds here (the runtime's default, which the page keeps). */
+  jspiStackLimit: DEFAULT_JSPI_STACK_LIMIT,
 };
+const engine = { jspi: machine.jspiInBrowser, jspiStackLimit: machine.jspiStackLimit };
 
 const state = (window.vthreadsBench = {
   state: "idle",
@@ -37,6 +41,8 @@ const state = (window.vthreadsBench = {
   options,
   machine,
   backends: BACKENDS,
+  /** The backends that produced at least one result (after a run). */
+  backendsRun: [],
   firstResultMs: null,
   totalMs: null,
   error: null,
@@ -46,11 +52,22 @@ const state = (window.vthreadsBench = {
 // ---------------------------------------------------------------------------------------------------------------
 // Running one variant
 
-/** Compiled guest modules, shared by every variant of one guest (each Runtime.start gets the Module). */
+/** Compiled guest modules, shared by every variant of one guest and backend (each Runtime.start gets the Module). */
 const compiled = new Map();
-function compileGuest(guest) {
-  if (!compiled.has(guest)) compiled.set(guest, WebAssembly.compileStreaming(fetch(guestUrl(guest))));
-  return compiled.get(guest);
+function compileGuest(guest, backend = "asyncify") {
+  const key = `${guest}/${backend}`;
+  if (!compiled.has(key)) compiled.set(key, WebAssembly.compileStreaming(fetch(guestUrl(guest, backend))));
+  return compiled.get(key);
+}
+
+/** Starts a runtime for a vthreads row, on the row's backend (a module built for the other one is refused). */
+async function startFor(entry, module) {
+  const rt = await Runtime.start(module, { ...entry.runtime, workers: entry.workers, backend: entry.backend });
+  if (rt.backend !== entry.backend) {
+    await rt.close();
+    throw new Error(`asked for the ${entry.backend} backend, the runtime runs ${rt.backend} (${rt.backendReason})`);
+  }
+  return rt;
 }
 
 /** Stops a runtime even when a call hangs (close() waits for calls in flight): terminate its workers. */
@@ -74,8 +91,8 @@ let liveRuntime = null;
 
 async function runVthreads(entry, count, onSample) {
   const variantModule = await import(new URL(entry.module, BENCH_DIR).href);
-  const module = await compileGuest(entry.guest);
-  let rt = await Runtime.start(module, { ...entry.runtime, workers: entry.workers });
+  const module = await compileGuest(entry.guest, entry.backend);
+  let rt = await startFor(entry, module);
   liveRuntime = rt;
   // No collector for guest objects yet: restart before a run that might not fit (as bench/runner.js does).
   let growth = 0;
@@ -89,7 +106,7 @@ async function runVthreads(entry, count, onSample) {
     for (let i = 0; i < count; i++) {
       if (growth > 0 && rt.memoryStats().heapReserved + 2 * growth > rt.manifest.memory.maximum * 65536) {
         await rt.close();
-        rt = liveRuntime = await Runtime.start(module, { ...entry.runtime, workers: entry.workers });
+        rt = liveRuntime = await startFor(entry, module);
         await runOnce();
       }
       const out = await withTimeout(runOnce(), options.timeoutSec, `${entry.benchmark} vthreads`, () => forceClose(rt));
@@ -191,7 +208,7 @@ function render() {
   charts.replaceChildren(
     ...[...byBenchmark].map(([name, rs]) => {
       const bars = rs.map((r) => ({
-        label: r.kind === "vthreads" ? `vthreads ${r.backend}, ${r.workers} worker${r.workers > 1 ? "s" : ""}` : r.variant,
+        label: r.kind === "vthreads" ? `${r.variant} ${r.backend}, ${r.workers} worker${r.workers > 1 ? "s" : ""}` : r.variant,
         value: r.median,
         baseline: r.variant === r.baseline,
       }));
@@ -285,7 +302,7 @@ async function runAll() {
   state.state = "running";
   state.error = null;
   $("error").hidden = true;
-  const entries = plan(options);
+  const entries = plan({ ...options, engine });
   state.results = entries.map((e) => result(e, { status: e.status === "run" ? "pending" : e.status }));
   render();
   const t0 = performance.now();
@@ -328,6 +345,8 @@ async function runAll() {
     render();
   } finally {
     state.totalMs = performance.now() - t0;
+    state.backendsRun = BACKENDS.filter((b) => state.results.some((r) => r.backend === b && r.status === "ok"));
+    describeEnvironment();
     clearInterval(liveTimer);
     updateLive();
     $("run").disabled = $("demo").disabled = false;
@@ -337,7 +356,8 @@ async function runAll() {
 function describeEnvironment() {
   $("env").textContent =
     `${navigator.hardwareConcurrency} hardware threads; crossOriginIsolated: ${machine.crossOriginIsolated}; ` +
-    `JSPI in this browser: ${machine.jspiInBrowser ? "yes" : "no"} (vthreads' JSPI backend: not in this build); ` +
+    `JSPI in this browser: ${machine.jspiInBrowser ? `yes (at most ${machine.jspiStackLimit.toLocaleString("en")} threads with a stack per runtime)` : "no"}; ` +
+    `backends: ${state.backendsRun.length ? `${state.backendsRun.join(" and ")} ran` : `${machine.jspiInBrowser ? BACKENDS.join(" and ") : "asyncify only (no JSPI)"}, not run yet`}; ` +
     `suite: ${state.suite}, ${options.warmup} warm-up + ${options.reps} measured runs per variant`;
 }
 
@@ -350,7 +370,8 @@ async function demo() {
   let rt = null;
   const timer = setInterval(updateLive, 100);
   try {
-    rt = liveRuntime = await Runtime.start(await compileGuest("parked-bytes"), { workers: navigator.hardwareConcurrency || 1 });
+    // Asyncify: 100,000 parked threads are beyond what a JSPI runtime holds.
+    rt = liveRuntime = await Runtime.start(await compileGuest("parked-bytes", "asyncify"), { workers: navigator.hardwareConcurrency || 1 });
     $("status").textContent = "demo: parking 100,000 threads on one future for 3 s";
     demoState.peakLiveThreads = 0;
     demoState.outcome = null;

@@ -3,6 +3,9 @@
 // For each benchmark in turn, runs the Node harness (bench/run.js, one child process per variant) and then the
 // benchmark page in headless Chromium (Debian's /usr/bin/chromium), so the two runs of a pair are close in time on a
 // noisy machine. Prints medians side by side and browser/node ratios; `--json FILE` also writes them.
+// Backends: a browser Asyncify row pairs with the Node variant of the same name (the node that runs this script) and
+// with its `-asyncify-n25` twin on Node 25; a browser JSPI row with the `-jspi-n25` variant (Node 20 has no JSPI; the
+// benchmarks with such variants are those benchmarks.js gives Node 25 twins: the ping-pongs, skynet, fanout-cpu).
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -13,6 +16,12 @@ import { chromium } from "playwright-core";
 import { startServer, buildWebGuests } from "./server.js";
 
 const run = promisify(execFile);
+
+/** The Node variants (bench/run.js records) that run what a browser row runs. */
+function nodeNames(w) {
+  if (w.kind !== "vthreads") return [w.variant, `${w.variant}-n25`];
+  return w.backend === "jspi" ? [`${w.variant}-jspi-n25`] : [w.variant, `${w.variant}-asyncify-n25`];
+}
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const DEFAULT = ["pingpong-depth1", "pingpong-depth20", "skynet", "spawn-flat", "fanout-cpu", "pingpong-cross"];
 
@@ -45,9 +54,12 @@ try {
     await page.close();
     if (web.error) throw new Error(`the page failed: ${web.error}`);
     for (const w of web.results.filter((r) => r.benchmark === name && r.status === "ok")) {
-      const n = nodeRecords.find((r) => r.variant === w.variant && r.workers === w.workers);
-      if (!n) continue;
-      rows.push({ benchmark: name, variant: w.variant, workers: w.workers, unit: w.unit, node: n.median, browser: w.median, browserOverNode: w.median / n.median });
+      for (const n of nodeRecords.filter((r) => r.workers === w.workers && nodeNames(w).includes(r.variant))) {
+        rows.push({
+          benchmark: name, variant: w.variant, backend: w.backend, workers: w.workers, unit: w.unit, nodeVersion: n.node,
+          node: n.median, browser: w.median, browserOverNode: w.median / n.median,
+        });
+      }
     }
   }
 } finally {
@@ -57,9 +69,9 @@ try {
 }
 
 const fmt = (x) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(3));
-console.log(`\nBrowser (Chromium ${browserVersion}) vs Node ${process.version}, ${quick ? "quick" : "full"} sizes; medians; ratio = browser / node`);
-console.log("| benchmark | variant | workers | unit | node | browser | browser/node |\n| --- | --- | --- | --- | --- | --- | --- |");
+console.log(`\nBrowser (Chromium ${browserVersion}) vs Node (${process.version}, and Node 25 for the *-n25 variants), ${quick ? "quick" : "full"} sizes; medians; ratio = browser / node`);
+console.log("| benchmark | variant | backend | workers | unit | node | node median | browser median | browser/node |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
 for (const r of rows) {
-  console.log(`| ${r.benchmark} | ${r.variant} | ${r.workers} | ${r.unit} | ${fmt(r.node)} | ${fmt(r.browser)} | ${r.browserOverNode.toFixed(2)} |`);
+  console.log(`| ${r.benchmark} | ${r.variant} | ${r.backend} | ${r.workers} | ${r.unit} | ${r.nodeVersion} | ${fmt(r.node)} | ${fmt(r.browser)} | ${r.browserOverNode.toFixed(2)} |`);
 }
 if (jsonOut) await writeFile(jsonOut, `${JSON.stringify({ browser: browserVersion, node: process.version, quick, rows }, null, 2)}\n`);

@@ -13,7 +13,6 @@ import { webGuests } from "./suite.js";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
-/** The guests (bench/guest/<name>.ts) the page runs; built into build/bench/<name>/<name>.wasm. */
 /** Every guest a benchmark on the page needs (from the registry, so a new benchmark is served without a change here). */
 export const WEB_GUESTS = webGuests();
 
@@ -42,8 +41,9 @@ async function newestUnder(dir) {
 }
 
 /**
- * Builds each guest unless its .wasm is newer than everything it is made of (the guest, the runtime's wasm/ sources,
- * the host sources), so a restart of the server does not wait for asc again. Returns the .wasm URL paths by guest.
+ * Builds each guest (<name>.wasm and <name>.jspi.wasm) unless both are newer than everything it is made of (the
+ * guest, the runtime's wasm/ sources, the host sources), so a restart of the server does not wait for asc again.
+ * Returns the .wasm URL paths by guest (the JSPI build is next to it).
  */
 export async function buildWebGuests(names = WEB_GUESTS, { log = console.log } = {}) {
   const hostEntry = path.join(REPO_ROOT, "dist", "host", "index.js");
@@ -59,7 +59,9 @@ export async function buildWebGuests(names = WEB_GUESTS, { log = console.log } =
     const entry = path.join(REPO_ROOT, "bench", "guest", `${name}.ts`);
     const outDir = path.join(REPO_ROOT, "build", "bench", name);
     const wasm = path.join(outDir, `${name}.wasm`);
-    const built = (await stat(wasm).catch(() => null))?.mtimeMs ?? 0;
+    // Both builds (Asyncify and JSPI): a directory from before the JSPI build has only the first.
+    const mtime = async (file) => (await stat(file).catch(() => null))?.mtimeMs ?? 0;
+    const built = Math.min(await mtime(wasm), await mtime(path.join(outDir, `${name}.jspi.wasm`)));
     if (built <= Math.max(inputs, (await stat(entry)).mtimeMs)) {
       const t0 = performance.now();
       await build({ entry, outDir });

@@ -1,15 +1,33 @@
 // What the page runs: the benchmarks of bench/benchmarks.js that can run in a browser, each vthreads variant on
-// every backend and on 1 up to navigator.hardwareConcurrency workers, beside the plain-JS baselines.
+// every backend (Asyncify and JSPI) and on 1 up to navigator.hardwareConcurrency workers, beside the plain-JS
+// baselines.
 
 import { benchmarks, BASELINE_VARIANT } from "../benchmarks.js";
 
 export { BASELINE_VARIANT };
 
-/** Backends of the runtime. JSPI is issue 5: the page lists it, and says it is not in this build. */
-export const BACKENDS = [
-  { name: "asyncify", available: true },
-  { name: "jspi", available: false, reason: "not available in this build: the JSPI backend is not built yet (issue 5)" },
-];
+/** The runtime's backends: every vthreads variant runs on each (the JSPI build is <guest>.jspi.wasm). */
+export const BACKENDS = ["asyncify", "jspi"];
+
+/**
+ * Whether a vthreads row runs on `backend` in this browser: JSPI needs WebAssembly.Suspending (Chromium 137+), and
+ * holds at most `jspiStackLimit` threads with a stack at once, so a benchmark that declares more (threadsAtOnce in
+ * benchmarks.js) is not run there. `engine`: { jspi: boolean, jspiStackLimit: number }.
+ */
+export function backendStatus(backend, threads, engine) {
+  if (backend !== "jspi") return { status: "run" };
+  if (!engine.jspi) {
+    return { status: "unavailable", reason: "this browser has no JSPI (WebAssembly.Suspending): Chromium 137 or later has it" };
+  }
+  if (threads > engine.jspiStackLimit) {
+    return {
+      status: "unavailable",
+      reason: `holds up to ${threads.toLocaleString("en")} threads with a stack at once; ` +
+        `the JSPI backend holds at most ${engine.jspiStackLimit.toLocaleString("en")} (jspiStackLimit)`,
+    };
+  }
+  return { status: "run" };
+}
 
 /** Baselines that need Node: listed on the page as skipped, with the reason. */
 const NODE_ONLY = {
@@ -42,7 +60,8 @@ export function webGuests() {
  * The plan: one entry per variant, in the order they run. `status` is "run" for the ones that run, otherwise
  * "skipped"/"unavailable" with a reason (shown in the table, not run).
  */
-export function plan({ quick = true, only = [], maxWorkers = navigator.hardwareConcurrency || 1 } = {}) {
+export function plan({ quick = true, only = [], maxWorkers = navigator.hardwareConcurrency || 1, engine } = {}) {
+  if (engine === undefined) throw new TypeError("plan: engine ({ jspi, jspiStackLimit }) is required");
   const matches = (name) => only.length === 0 || only.some((p) => name === p || name.startsWith(`${p}-`));
   const out = [];
   for (const b of benchmarks) {
@@ -65,11 +84,13 @@ export function plan({ quick = true, only = [], maxWorkers = navigator.hardwareC
       const counts = FIXED_WORKERS.has(b.name)
         ? [...new Set(own.map((v) => v.workers))]
         : Array.from({ length: Math.max(1, maxWorkers) }, (_, i) => i + 1);
+      if (typeof b.threadsAtOnce !== "function") throw new Error(`benchmarks.js: ${b.name} declares no threadsAtOnce`);
       for (const backend of BACKENDS) {
         for (const workers of counts) {
+          const threads = b.threadsAtOnce(params, workers);
           out.push({
-            ...common, variant: name, backend: backend.name, workers, kind: "vthreads", module: own[0].module, guest: own[0].guest,
-            export: own[0].export, runtime: own[0].runtime, status: backend.available ? "run" : "unavailable", reason: backend.reason,
+            ...common, variant: name, backend, workers, threads, kind: "vthreads", module: own[0].module, guest: own[0].guest,
+            export: own[0].export, runtime: own[0].runtime, ...backendStatus(backend, threads, engine),
           });
         }
       }

@@ -8,8 +8,15 @@ import { MAX_WORKERS } from "../runtime/layout.js";
 import { startWebWorker } from "../workers/web-pool.js";
 import { checkCrossOriginIsolation } from "./isolation.js";
 
+/**
+ * A Chromium 156 renderer (Linux) died at 21,000-22,000 suspended JSPI stacks: each takes three mappings there (two in
+ * Node), and all of a page's workers share one process. 18,000 leaves room for the page's own mappings.
+ */
+export const BROWSER_JSPI_STACK_LIMIT = 18_000;
+
 export const browserPlatform: Platform = {
   name: "browser",
+  jspiStackLimit: BROWSER_JSPI_STACK_LIMIT,
   startWorker: startWebWorker,
   async compileLocation(source) {
     // A string is a URL relative to the page (or to the worker script, when the Runtime runs in a worker).

@@ -10,8 +10,12 @@ import { compileBytes, compileResponse } from "../runtime/source.js";
 import { MAX_WORKERS } from "../runtime/layout.js";
 import { startNodeWorker } from "../workers/pool.js";
 
+/** Node 25 died at 30,000-33,000 suspended JSPI stacks (two mappings each): bench/README.md "JSPI or Asyncify". */
+export const NODE_JSPI_STACK_LIMIT = 25_000;
+
 export const nodePlatform: Platform = {
   name: "node",
+  jspiStackLimit: NODE_JSPI_STACK_LIMIT,
   startWorker: startNodeWorker,
   async compileLocation(source) {
     if (source instanceof URL && source.protocol !== "file:") return compileResponse(await fetch(source), source.href);

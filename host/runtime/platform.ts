@@ -16,6 +16,11 @@ export interface Platform {
   hostModuleUrl(spec: string | URL): string;
   /** Throws a clear error when this environment cannot share a WebAssembly.Memory between workers. */
   checkSharedMemory(): Promise<void>;
+  /**
+   * RuntimeOptions.jspiStackLimit's default: below the number of suspended JSPI stacks at which this kind of process
+   * dies (V8 aborts when Linux refuses another memory mapping; vm.max_map_count is 65,530 by default).
+   */
+  readonly jspiStackLimit: number;
 }
 
 let installed: Platform | null = null;

@@ -40,8 +40,9 @@ export interface RuntimeOptions {
    */
   backend?: BackendOption;
   /**
-   * JSPI backend: the most threads that may hold a JSPI stack at once (default 25,000). A process dies, uncatchably,
-   * somewhere above 30,000 suspended JSPI stacks (each costs ~12 KB and memory mappings); a thread started beyond
+   * JSPI backend: the most threads that may hold a JSPI stack at once (default `DEFAULT_JSPI_STACK_LIMIT`: 25,000 in
+   * Node, 18,000 in a browser). A process dies, uncatchably, somewhere above 30,000 suspended JSPI stacks in Node 25
+   * and 21,000 in Chromium 156 (each stack costs ~17 KB and two or three memory mappings); a thread started beyond
    * the limit fails with a message that says so. Several runtimes in one process share that budget.
    */
   jspiStackLimit?: number;
@@ -59,9 +60,6 @@ export interface CloseOptions {
    */
   cancelBackgroundAfterMs?: number;
 }
-
-/** RuntimeOptions.jspiStackLimit's default: below the ~30,000-40,000 stacks at which a Node 25 process died here. */
-const DEFAULT_JSPI_STACK_LIMIT = 25_000;
 
 /** The text between a deadlock's message and its dump (wasm debug/deadlock.ts). */
 const DUMP_MARK = "\n@dump ";
@@ -117,7 +115,7 @@ export class Runtime {
     if (options.gc !== undefined && typeof options.gc !== "boolean") {
       throw new TypeError(`Runtime.start: gc must be a boolean, got ${String(options.gc)}`);
     }
-    const jspiStackLimit = options.jspiStackLimit ?? DEFAULT_JSPI_STACK_LIMIT;
+    const jspiStackLimit = options.jspiStackLimit ?? platform.jspiStackLimit;
     if (!Number.isInteger(jspiStackLimit) || jspiStackLimit < 1) {
       throw new RangeError(`Runtime.start: jspiStackLimit must be a positive integer, got ${String(options.jspiStackLimit)}`);
     }

@@ -20,12 +20,15 @@ interface Row {
   unit: string;
   error?: string;
   reason?: string;
+  /** threadsAtOnce of the benchmark (vthreads rows). */
+  threads?: number;
 }
 interface BenchState {
   state: string;
   error: string | null;
   firstResultMs: number | null;
-  machine: { crossOriginIsolated: boolean; hardwareConcurrency: number; jspiInBrowser: boolean };
+  machine: { crossOriginIsolated: boolean; hardwareConcurrency: number; jspiInBrowser: boolean; jspiStackLimit: number };
+  backendsRun: string[];
   results: Row[];
 }
 /** `window.demoState` of bench/web/app.js. */
@@ -91,23 +94,79 @@ describe("the benchmark page in Chromium", () => {
     }
   });
 
-  it("skynet ran on the asyncify backend on 1 up to hardwareConcurrency workers, each beside async/await with a ratio", () => {
+  it("skynet ran on both backends on 1 up to hardwareConcurrency workers, each beside async/await with a ratio", () => {
     const skynet = rowsOf("skynet");
     expect(skynet.find((r) => r.variant === "async-await")?.status).toBe("ok");
-    const workers = skynet.filter((r) => r.variant === "vthreads" && r.backend === "asyncify").map((r) => r.workers);
-    expect(workers).toEqual(Array.from({ length: bench.machine.hardwareConcurrency }, (_, i) => i + 1));
-    for (const r of skynet.filter((r) => r.backend === "asyncify")) expect(r.ratio).toBeGreaterThan(0);
+    for (const backend of ["asyncify", "jspi"]) {
+      const rows = skynet.filter((r) => r.variant === "vthreads" && r.backend === backend);
+      expect(rows.map((r) => r.workers)).toEqual(Array.from({ length: bench.machine.hardwareConcurrency }, (_, i) => i + 1));
+      for (const r of rows) {
+        // the driver checked the sum of the 11,111 threads (49995000) on every run: a wrong one fails the row
+        expect({ backend, workers: r.workers, status: r.status }).toEqual({ backend, workers: r.workers, status: "ok" });
+        expect(r.threads).toBe(11_111);
+        expect(r.ratio).toBeGreaterThan(0);
+      }
+    }
   });
 
-  it("the JSPI backend is listed for every vthreads variant as not available in this build", () => {
+  it("every vthreads row of the quick suite ran on JSPI too (Chromium 156 has it; all are under the JSPI limit)", () => {
+    expect(bench.machine.jspiInBrowser).toBe(true);
+    expect(bench.machine.jspiStackLimit).toBe(18_000); // the runtime's default in a browser (host/platform/browser.ts)
+    const asyncify = bench.results.filter((r) => r.backend === "asyncify");
     const jspi = bench.results.filter((r) => r.backend === "jspi");
-    expect(jspi.length).toBe(bench.results.filter((r) => r.backend === "asyncify").length);
+    expect(jspi.map((r) => `${r.benchmark}/${r.variant}/${r.workers}`)).toEqual(asyncify.map((r) => `${r.benchmark}/${r.variant}/${r.workers}`));
     for (const r of jspi) {
-      expect(r.status).toBe("unavailable");
-      expect(r.reason).toMatch(/not available in this build/);
+      expect({ row: `${r.benchmark}/${r.variant}/${r.workers}`, status: r.status }).toEqual({ row: `${r.benchmark}/${r.variant}/${r.workers}`, status: "ok" });
+      expect(r.threads).toBeLessThanOrEqual(bench.machine.jspiStackLimit);
     }
-    expect(bench.machine.jspiInBrowser).toBe(true); // Chromium 137+ has WebAssembly.Suspending: ready for issue 5
+    expect(bench.backendsRun).toEqual(["asyncify", "jspi"]);
   });
+
+  it("says which backends ran", async () => {
+    expect(await page.locator("#env").textContent()).toMatch(/JSPI in this browser: yes \(at most 18,000 threads with a stack per runtime\); backends: asyncify and jspi ran;/);
+  });
+
+  it("a row whose benchmark holds more threads than the JSPI limit is shown unavailable on JSPI, naming the limit, and not run", async () => {
+    // The full parked-bytes parks 100,000 threads: it runs on Asyncify (1 run) and is listed, not run, on JSPI.
+    const { page: full, errors } = await browser.newPage();
+    try {
+      await full.goto(`${server.url}/bench/web/?suite=full&only=parked-bytes&reps=1&warmup=0`);
+      await waitInPage(full, () => ["done", "error"].includes((window as unknown as { vthreadsBench?: BenchState }).vthreadsBench?.state ?? ""), 120, "the parked-bytes run");
+      const out = await full.evaluate(() => (window as unknown as { vthreadsBenchJson(): BenchState }).vthreadsBenchJson());
+      const rows = out.results.filter((r) => r.variant === "vthreads");
+      expect(rows.map((r) => [r.backend, r.status, r.threads])).toEqual([["asyncify", "ok", 100_003], ["jspi", "unavailable", 100_003]]);
+      expect(rows[1]!.reason).toBe("holds up to 100,003 threads with a stack at once; the JSPI backend holds at most 18,000 (jspiStackLimit)");
+      expect(rows[1]!.median).toBeUndefined();
+      const cells = await full.locator("#results-body tr.status-unavailable td").allTextContents();
+      expect(cells.join(" ")).toContain("unavailable: holds up to 100,003 threads with a stack at once; the JSPI backend holds at most 18,000 (jspiStackLimit)");
+      expect(out.backendsRun).toEqual(["asyncify"]);
+      expect(errors).toEqual([]);
+    } finally {
+      await full.close();
+    }
+  }, 150_000);
+
+  it("in a browser without JSPI, the jspi rows say so and are not run; asyncify runs", async () => {
+    const { page: noJspi, errors } = await browser.newPage();
+    try {
+      // An engine before Chromium 137: no WebAssembly.Suspending / promising.
+      await noJspi.addInitScript(() => {
+        delete (WebAssembly as { Suspending?: unknown }).Suspending;
+        delete (WebAssembly as { promising?: unknown }).promising;
+      });
+      await noJspi.goto(`${server.url}/bench/web/?only=mutex-uncontended&reps=1&warmup=0&workers=1`);
+      await waitInPage(noJspi, () => ["done", "error"].includes((window as unknown as { vthreadsBench?: BenchState }).vthreadsBench?.state ?? ""), 120, "the mutex-uncontended run");
+      const out = await noJspi.evaluate(() => (window as unknown as { vthreadsBenchJson(): BenchState }).vthreadsBenchJson());
+      expect(out.machine.jspiInBrowser).toBe(false);
+      const rows = out.results.filter((r) => r.variant === "vthreads");
+      expect(rows.map((r) => [r.backend, r.status])).toEqual([["asyncify", "ok"], ["jspi", "unavailable"]]);
+      expect(rows[1]!.reason).toBe("this browser has no JSPI (WebAssembly.Suspending): Chromium 137 or later has it");
+      expect(await noJspi.locator("#env").textContent()).toMatch(/JSPI in this browser: no; backends: asyncify ran;/);
+      expect(errors).toEqual([]);
+    } finally {
+      await noJspi.close();
+    }
+  }, 150_000);
 
   it("skynet on the page's runtime: 1,111,111 threads sum to 499999500000 on 1 and on 2 Web Workers", async () => {
     // As a string: vitest would rewrite an import() inside a function it compiles.
@@ -147,6 +206,7 @@ describe("the benchmark page in Chromium", () => {
     const json = JSON.parse(await readFile((await download.path())!, "utf8")) as BenchState;
     expect(json.results.length).toBe(bench.results.length);
     expect(json.results.find((r) => r.benchmark === "skynet" && r.variant === "vthreads")?.status).toBe("ok");
+    expect(json.results.find((r) => r.benchmark === "skynet" && r.backend === "jspi" && r.workers === 1)?.status).toBe("ok");
   });
 
   it("the demo parks 100,000 threads while the live view shows them, then releases them", async () => {

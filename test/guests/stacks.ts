@@ -152,3 +152,22 @@ export function ping(x: i32): i32 {
   yieldNow();
   return x + 1;
 }
+
+function sleepThenOne(ms: i32): i32 {
+  sleep(<f64>ms);
+  return 1;
+}
+
+/**
+ * Spawns `n` threads that each sleep `ms` and returns how many finished. When `ms` outlasts the spawning, all n hold a
+ * stack at once: on JSPI that is n engine stacks (the browser test of jspiStackLimit).
+ */
+export function sleepers(n: i32, ms: i32): i32 {
+  const g = new ThreadGroup();
+  const fs = new Array<Future<i32>>();
+  for (let i = 0; i < n; i++) fs.push(g.spawn<i32, i32>(sleepThenOne, ms));
+  g.join();
+  let done = 0;
+  for (let i = 0; i < n; i++) done += fs[i].get();
+  return done;
+}
