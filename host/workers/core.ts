@@ -210,6 +210,12 @@ export class WorkerCore {
         jspi_suspend: this.jspi?.suspendImport ?? (() => {
           throw new Error("vthreads: a JSPI suspension in a module running on Asyncify");
         }),
+        jspi_done: this.jspi?.doneImport ?? (() => {
+          throw new Error("vthreads: a JSPI thread's end in a module running on Asyncify");
+        }),
+        jspi_stack_end: this.jspi?.stackEndImport ?? (() => {
+          throw new Error("vthreads: a JSPI stack's end in a module running on Asyncify");
+        }),
         shadow_overflow: () => {
           throw new GuestAbort("stack overflow: the thread's shadow stack is full (recursion too deep)");
         },

@@ -3,6 +3,7 @@
 //
 //   __vt_jspi_next()                 the next thread, made current (queues, timers, collections: all in Wasm)
 //   new thread:   promising(__vt_jspi_enter)(t)   runs it on a new stack until it suspends or returns
+//                 or, on an idle stack, resolve that stack's promise with t
 //   suspended:    resolve its promise             it runs in a microtask until it suspends again or returns
 //   __vt_jspi_after(t)               queue it again, leave it parked, or end it
 //
@@ -13,8 +14,13 @@
 // chained: that import itself settles the thread that suspends (`__vt_jspi_after`), picks the next one and resolves
 // its promise, so the next thread runs in the very next microtask. Resuming costs one promise and one microtask,
 // which is all JSPI allows (a suspended stack only resumes from a settled promise); a loop that awaited each thread's
-// return before resuming the next paid two. The chain goes back to the slice's promise only when nothing is runnable,
-// when the slice is over, or to start a new thread (a stack started inside another thread's import would nest).
+// return before resuming the next paid two.
+//
+// Stacks are reused: when a thread's function returns, its engine stack calls `vthreads.jspi_done` (Suspending too),
+// which settles the thread, keeps the stack as idle and goes on with the chain; a new thread then runs on an idle
+// stack, resumed with the thread's record, rather than on a new one (creating a stack costs microseconds: most
+// threads are short). Without an idle stack, a new thread starts on a new stack from the slice's own frame or a
+// microtask, never inside another thread's import, where its stack would nest in that one's.
 
 import { JSPI_STACKS, JSPI_STACK_LIMIT } from "../runtime/layout.js";
 
@@ -23,7 +29,6 @@ export interface JspiExports {
   __vt_jspi_next(): number;
   __vt_jspi_enter(t: number): void;
   __vt_jspi_after(t: number): number;
-  __vt_jspi_finished(): number;
   __vt_jspi_abandon(): number;
   __vt_jspi_attach(): void;
   __vt_mutator_enter(): void;
@@ -43,6 +48,15 @@ const SHADOW_RESUMER = 4;
  */
 const PICKS_PER_CLOCK_READING = 32;
 
+/**
+ * Idle stacks a busy worker keeps for new threads; beyond, a stack whose thread returned ends. A worker with nothing
+ * to run ends all of them before it sleeps, so an idle runtime holds none (each keeps a 16 KiB shadow stack).
+ */
+const IDLE_STACKS = 16;
+/** What `jspi_done` answers instead of a thread (wasm/scheduler/jspi.ts). */
+const STACK_ENDS = 0;
+const STACK_TRIMMED = 1;
+
 interface JspiApi {
   Suspending: new (fn: (...args: never[]) => unknown) => unknown;
   promising: (fn: unknown) => (...args: number[]) => Promise<unknown>;
@@ -61,6 +75,8 @@ export class JspiLoop {
   private readonly resumers: ((() => void) | null)[] = [null];
   /** Resumer indexes free for reuse. */
   private readonly freeResumers: number[] = [];
+  /** Idle engine stacks: resolving one with a thread's record runs that thread on it; with 0 ends it. */
+  private readonly idle: ((t: number) => void)[] = [];
   private memory!: WebAssembly.Memory;
   private u32 = new Uint32Array(0);
   private exports!: JspiExports;
@@ -73,6 +89,13 @@ export class JspiLoop {
 
   /** The `vthreads.jspi_suspend` import. */
   readonly suspendImport: unknown;
+  /** The `vthreads.jspi_done` import. */
+  readonly doneImport: unknown;
+  /** The `vthreads.jspi_stack_end` import: an engine stack ends, after `jspi_done` said STACK_ENDS or STACK_TRIMMED. */
+  readonly stackEndImport = (why: number): void => {
+    this.stackGone();
+    if (why === STACK_TRIMMED) this.next(true); // the loop was waiting for it: its shadow stack is back in the heap
+  };
 
   constructor() {
     const api = WebAssembly as unknown as JspiApi;
@@ -80,13 +103,29 @@ export class JspiLoop {
       const resumed = new Promise<void>((resolve) => (this.resumers[this.resumerIndex(block)] = resolve));
       // On the suspending thread's stack, before it suspends: its shadow stack is saved, the worker's is current.
       try {
-        this.after(t);
+        // Over: it failed or was cancelled while suspending; its stack is dropped, never resumed.
+        if (this.after(t)) this.stackGone();
       } catch (error) {
         this.breakSlice(error);
         return resumed;
       }
       this.next(true);
       return resumed;
+    });
+    this.doneImport = new api.Suspending((t: number, spare: number) => {
+      // On the stack whose thread `t` has just returned: settle it, and keep the stack (and `spare`, the thread's
+      // shadow-stack block) for a new thread.
+      let reused: Promise<number> | number = STACK_ENDS; // not a promise: no suspension
+      try {
+        this.after(t);
+        if (this.idle.length < IDLE_STACKS) reused = new Promise<number>((resolve) => this.idle.push(resolve));
+        else if (spare !== 0) this.releaseResumer(this.resumerIndex(spare, false)); // the block is freed
+      } catch (error) {
+        this.breakSlice(error);
+        return 0;
+      }
+      this.next(true);
+      return reused;
     });
   }
 
@@ -97,24 +136,28 @@ export class JspiLoop {
     this.enter = (WebAssembly as unknown as JspiApi).promising(exports.__vt_jspi_enter);
   }
 
-  /** The resumer index recorded in a thread's shadow-stack block, given one on its first suspension. */
-  private resumerIndex(block: number): number {
+  /** The resumer index recorded in a shadow-stack block; `assign`: given one if it has none (0). */
+  private resumerIndex(block: number, assign = true): number {
     const word = (block + SHADOW_RESUMER) >>> 2;
     if (word >= this.u32.length) this.u32 = new Uint32Array(this.memory.buffer); // the memory grew
     let index = this.u32[word];
-    if (index === 0) {
+    if (index === 0 && assign) {
       index = this.freeResumers.pop() ?? this.resumers.length;
       this.u32[word] = index;
     }
     return index;
   }
 
-  /** A thread's stack is over: its resumer index (0 for none) is free again. */
-  private stackEnded(resumer: number): void {
+  /** A thread is over: its resumer index (0 for none) is free again. */
+  private releaseResumer(resumer: number): void {
     if (resumer !== 0) {
       this.resumers[resumer] = null;
       this.freeResumers.push(resumer);
     }
+  }
+
+  /** An engine stack ended or was dropped. */
+  private stackGone(): void {
     Atomics.sub(this.header, JSPI_STACKS >> 2, 1);
   }
 
@@ -148,13 +191,19 @@ export class JspiLoop {
       while (this.slice === slice) {
         if (++slice.picks % PICKS_PER_CLOCK_READING === 0 && performance.now() >= slice.end) return this.endSlice(RUN_BUSY);
         const t = this.exports.__vt_jspi_next();
-        if (t === 0) return this.endSlice(RUN_IDLE);
+        if (t === 0) {
+          // Nothing to run: end the idle stacks, one at a time, inside the slice (they free their shadow stacks).
+          const idle = this.idle.pop();
+          return idle !== undefined ? idle(STACK_TRIMMED) : this.endSlice(RUN_IDLE);
+        }
         if (t & 1) {
           const resumer = t >>> 1;
           const resume = this.resumers[resumer]!;
           this.resumers[resumer] = null;
           return resume(); // the chain goes on when the thread suspends, returns or traps
         }
+        const idle = this.idle.pop();
+        if (idle !== undefined) return idle(t); // the chain goes on when t suspends, returns or traps
         if (inImport) return queueMicrotask(() => this.startThenNext(t));
         if (this.start(t)) return;
       }
@@ -172,8 +221,8 @@ export class JspiLoop {
   }
 
   /**
-   * Runs a thread that has no stack yet. True when the chain goes on from the thread (it suspended, or its promise
-   * will say how it ended); false when it is over already (it returned, or failed to start): pick the next one.
+   * Runs a thread on a new stack. True when the chain goes on from the thread (it suspended or returned, and its
+   * import went on; or a trap will); false when it failed to start: pick the next one.
    */
   private start(t: number): boolean {
     // Beyond a few tens of thousands of stacks the process dies (V8 cannot allocate a stack segment, or Linux runs
@@ -191,40 +240,34 @@ export class JspiLoop {
       this.failed(error);
       return false;
     }
-    // Returned without suspending (short threads often do): settled now rather than a microtask later.
-    const returned = this.exports.__vt_jspi_finished() !== 0;
-    if (returned) {
-      this.after(t);
-      return false;
-    }
-    done.then(() => this.ended(t, null), (error) => this.ended(t, { error }));
+    done.catch((error: unknown) => this.trapped(error)); // an ending stack says so itself (stackEndImport)
     return true;
   }
 
-  /** Thread `t`, started earlier, returned or (with `trap`) was ended by a trap or a guest abort: the chain goes on. */
-  private ended(t: number, trap: { error: unknown } | null): void {
+  /** A trap or a guest abort ended a stack, and the thread running on it. */
+  private trapped(error: unknown): void {
     try {
-      if (trap === null) this.after(t);
-      else this.failed(trap.error);
-    } catch (error) {
-      return this.breakSlice(error);
+      this.failed(error);
+    } catch (failure) {
+      return this.breakSlice(failure);
     }
     this.next(false);
   }
 
-  /** Thread `t` suspended or returned: ends it, queues it again or leaves it parked. */
-  private after(t: number): void {
+  /** Thread `t` suspended or returned: ends it, queues it again or leaves it parked. True when it is over. */
+  private after(t: number): boolean {
     const over = this.exports.__vt_jspi_after(t);
-    // Its stack is over (it returned, or failed or was cancelled while suspended: that stack is dropped, never
-    // resumed). The record may soon be another thread's.
-    if (over !== 0) this.stackEnded(over - 1);
+    if (over === 0) return false;
+    this.releaseResumer(over - 1); // the record may soon be another thread's
+    return true;
   }
 
   /** Fails the current thread, whose stack is over or never began. */
   private failed(error: unknown): void {
     const resumer = this.exports.__vt_jspi_abandon();
     this.failRunning(error);
-    this.stackEnded(resumer);
+    this.releaseResumer(resumer);
+    this.stackGone();
   }
 
   private endSlice(status: number): void {

@@ -21,10 +21,11 @@ afterAll(async () => {
 const MiB = 1 << 20;
 /**
  * The heap bound. On JSPI each of the 2,000 threads parked at once also holds its shadow stack, the largest small
- * block (wasm/scheduler/jspi.ts; 2,000 x 16 KiB: the heap peaks at ~83 MiB there); Asyncify keeps only the saved
- * frames.
+ * block (wasm/scheduler/jspi.ts), where Asyncify keeps only the saved frames: 31 MiB more live data. The collector
+ * lets the heap grow by as much as is live before it collects again (memory/gc.ts), so twice that: the heap peaks
+ * at ~110 MiB there.
  */
-const HEAP_BOUND = 64 * MiB + (BACKEND === "jspi" ? 2000 * 16 * 1024 : 0);
+const HEAP_BOUND = 64 * MiB + (BACKEND === "jspi" ? 2 * 2000 * 16 * 1024 : 0);
 
 describe("garbage collection under churn", () => {
   it(`10M+ allocations by 4,000 parking threads on 4 workers: no live object is lost, the heap stays under ${HEAP_BOUND / MiB} MiB`, async () => {

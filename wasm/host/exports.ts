@@ -6,7 +6,7 @@ import { heapInit, heapAlloc, heapAllocManaged, heapFree, heapAttachWorker } fro
 import { gcAttachWorker, mutatorEnter, mutatorLeave } from "../memory/gc";
 import { pin, unpin } from "../memory/pins";
 import { setWorkerIndex, setScratch, setJspi } from "../scheduler/local";
-import { jspiAttachWorker, jspiNext, jspiEnter, jspiAfter, jspiFireTimers, jspiAbandonStack, jspiFinished, jspiUseWorkerStack } from "../scheduler/jspi";
+import { jspiAttachWorker, jspiNext, jspiEnter, jspiAfter, jspiFireTimers, jspiAbandonStack, jspiUseWorkerStack } from "../scheduler/jspi";
 import { setWorkerCount } from "../memory/sharing";
 import { allocScratch } from "../scheduler/stacks";
 import { runSlice, failRunning } from "../scheduler/loop";
@@ -93,11 +93,6 @@ export function __vt_jspi_enter(t: usize): void {
 /** After `t` returned or suspended; non-zero (1 + its resumer index) when its stack is over. */
 export function __vt_jspi_after(t: usize): u32 {
   return jspiAfter(t);
-}
-
-/** 1 when the thread that last ran returned (the host's check after a first run that did not suspend). */
-export function __vt_jspi_finished(): i32 {
-  return jspiFinished() ? 1 : 0;
 }
 
 export function __vt_jspi_timers(): void {

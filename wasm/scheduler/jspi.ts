@@ -22,7 +22,7 @@ import { parked } from "./park";
 import { exitThread } from "./exit";
 import { recordFailure } from "./fail";
 import { now } from "./clock";
-import { heapAlloc, heapCapacity, setNoScan, setScanShadow, SMALL_LIMIT } from "../memory/heap";
+import { heapAlloc, heapCapacity, heapFree, setNoScan, setScanShadow, SMALL_LIMIT } from "../memory/heap";
 import { gcPending, safepoint } from "../memory/gc";
 import * as runqueue from "./runqueue";
 import * as timers from "./timers";
@@ -30,6 +30,23 @@ import * as timers from "./timers";
 // @ts-ignore: decorator
 @external("vthreads", "jspi_suspend")
 declare function jspiSuspend(t: usize, block: usize): void;
+
+/**
+ * Thread `t` returned: settles it and keeps this engine stack for a new thread. Returns the next thread to run here,
+ * or STACK_ENDS (the host keeps enough idle stacks) or STACK_TRIMMED (the worker has nothing to run: it gives its idle
+ * stacks back) to end the stack.
+ */
+// @ts-ignore: decorator
+@external("vthreads", "jspi_done")
+declare function jspiDone(t: usize, spare: usize): usize;
+
+/** This engine stack ends, with what `jspi_done` said last. */
+// @ts-ignore: decorator
+@external("vthreads", "jspi_stack_end")
+declare function jspiStackEnd(why: usize): void;
+
+// @ts-ignore: decorator
+@inline const STACK_TRIMMED: usize = 1;
 
 // @ts-ignore: decorator
 @external("vt_shadow", "get")
@@ -134,12 +151,29 @@ export function jspiFireTimers(): void {
 }
 
 /**
- * The promising export's body: runs the current thread's function from the start, on the JSPI stack the host just
- * created for it, with a shadow stack of its own. Returns when the function does; its suspensions return to the host
- * in between.
+ * The promising export's body: runs thread `t`'s function from the start, on the JSPI stack the host just created
+ * for it, with a shadow stack of its own; its suspensions return to the host in between. When the function returns,
+ * the engine stack is offered back (`jspi_done`): the host hands it the next new thread to run, sparing a new stack
+ * (which costs microseconds to create), or 0 to end it. The thread's shadow stack stays with the engine stack too,
+ * with its resumer index: a short thread then allocates nothing for its stacks.
  */
 export function jspiEnter(t: usize): void {
-  let block = load<usize>(t, T_STACK);
+  let spare: usize = 0; // the shadow stack of the thread that ran here last, kept for the next one
+  while (t > STACK_TRIMMED) {
+    runOnThisStack(t, spare);
+    spare = load<usize>(t, T_STACK);
+    if (spare != 0) {
+      store<usize>(t, 0, T_STACK);
+      store<usize>(spare, spare + heapCapacity(spare)); // empty: the collector scans nothing of it while it waits
+    }
+    t = jspiDone(t, spare);
+  }
+  if (spare != 0) heapFree(spare); // the host has freed its resumer index
+  jspiStackEnd(t);
+}
+
+function runOnThisStack(t: usize, spare: usize): void {
+  let block = spare;
   if (block == 0) {
     block = heapAlloc(THREAD_SHADOW_SIZE);
     if (block == 0) {
@@ -148,11 +182,11 @@ export function jspiEnter(t: usize): void {
       return;
     }
     setScanShadow(block);
-    store<usize>(t, block, T_STACK);
+    store<u32>(block, 0, SHADOW_RESUMER); // a reused block keeps its resumer index
   }
+  store<usize>(t, block, T_STACK);
   const top = block + heapCapacity(block);
   store<usize>(block, top); // nothing live until the first suspension
-  store<u32>(block, 0, SHADOW_RESUMER);
   shadowSet(top, block + SHADOW_HEADER);
   const bits = enter(t);
   shadowSet(workerSp, workerLimit);
@@ -186,11 +220,6 @@ export function jspiAfter(t: usize): u32 {
   }
   parked(t);
   return 0;
-}
-
-/** Whether the thread that last ran returned (rather than suspended or trapped). */
-export function jspiFinished(): bool {
-  return finished;
 }
 
 /**
