@@ -244,13 +244,13 @@
 
 // --- pinned waits (scheduler/pin.ts)
 /**
- * Worker i's innermost pinned wait: the thread it waits for (a usize at PIN_WAITS + i * sizeof<usize>()), 0 when
+ * Worker i's innermost pinned wait: the thread it waits for (a usize at PIN_WAITS + 4 * i), 0 when
  * the worker is not pinned. The deadlock checks read it, for a woken pinned thread is in no run queue.
  */
 // @ts-ignore: decorator
 @inline export const PIN_WAITS: usize = GC_END;
 // @ts-ignore: decorator
-@inline export const PIN_WAITS_END: usize = PIN_WAITS + <usize>MAX_WORKERS * sizeof<usize>();
+@inline export const PIN_WAITS_END: usize = PIN_WAITS + <usize>MAX_WORKERS * 4;
 
 // @ts-ignore: decorator
 @inline export const LAYOUT_ABI: u32 = 4;
