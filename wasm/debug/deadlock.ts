@@ -11,8 +11,8 @@ import { recordFailure } from "../scheduler/fail";
 import { runnableCount } from "../scheduler/runqueue";
 import { hasTimers } from "../scheduler/timers";
 import { workerIndex } from "../scheduler/local";
-import { ROOTS_LOCK, ROOTS_HEAD, HOST_CALLS_PENDING, DEADLOCK_CLAIM, WORKERS_BOOTED, WORKER_STATS, WS_IDLE }
-  from "../memory/layout";
+import { workerIdle } from "../scheduler/pin";
+import { ROOTS_LOCK, ROOTS_HEAD, HOST_CALLS_PENDING, DEADLOCK_CLAIM, WORKERS_BOOTED } from "../memory/layout";
 import { lock, unlock } from "../memory/spinlock";
 import { heapFree } from "../memory/heap";
 import { liveThreads, writeDump } from "./dump";
@@ -23,7 +23,7 @@ export function deadlockSuspected(): bool {
   if (atomic.load<i32>(HOST_CALLS_PENDING) != 0) return false;
   const workers = atomic.load<u32>(WORKERS_BOOTED);
   for (let i: u32 = 0; i < workers; i++) {
-    if (i != workerIndex && atomic.load<i32>(WORKER_STATS + <usize>i * 64 + WS_IDLE) == 0) return false;
+    if (i != workerIndex && !workerIdle(i)) return false; // a pinned worker with a woken thread is not idle
   }
   return true;
 }

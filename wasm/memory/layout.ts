@@ -242,6 +242,16 @@
 // @ts-ignore: decorator
 @inline export const GC_END: usize = 3584;
 
+// --- pinned waits (scheduler/pin.ts)
+/**
+ * Worker i's innermost pinned wait: the thread it waits for (a usize at PIN_WAITS + 4 * i), 0 when
+ * the worker is not pinned. The deadlock checks read it, for a woken pinned thread is in no run queue.
+ */
+// @ts-ignore: decorator
+@inline export const PIN_WAITS: usize = GC_END;
+// @ts-ignore: decorator
+@inline export const PIN_WAITS_END: usize = PIN_WAITS + <usize>MAX_WORKERS * 4;
+
 // @ts-ignore: decorator
 @inline export const LAYOUT_ABI: u32 = 4;
 
@@ -251,7 +261,7 @@
 
 // The header and the worker counters must fit below the static data.
 // @ts-ignore: decorator
-@inline const LAYOUT_FITS: bool = HEADER_END <= DEADLOCK_CLAIM && DEADLOCK_CLAIM < GC_STATE && GC_END <= WORKER_STATS &&
+@inline const LAYOUT_FITS: bool = HEADER_END <= DEADLOCK_CLAIM && DEADLOCK_CLAIM < GC_STATE && GC_END <= PIN_WAITS && PIN_WAITS_END <= WORKER_STATS &&
   WORKER_STATS + <usize>MAX_WORKERS * 64 <= MEMORY_BASE;
 // @ts-ignore
 if (!LAYOUT_FITS) ERROR("vthreads: the runtime header does not fit below MEMORY_BASE");

@@ -39,9 +39,12 @@ export function unpark(t: usize): void {
   while (true) {
     const s = atomic.load<i32>(t + T_STATE);
     if (s == ST_PARKED) {
+      // A pinned thread waits on its worker's native stack, not in a queue (scheduler/pin.ts). Read the flag before
+      // waking it: once RUNNABLE, its worker may resume it and clear the flag at once, and queueing it then would
+      // run it twice. (F_PINNED is set before PARKED, and this park is ours to end: the flag read here is its own.)
+      const pinned = (load<u32>(t, T_FLAGS) & F_PINNED) != 0;
       if (cas<i32>(t + T_STATE, ST_PARKED, ST_RUNNABLE) == ST_PARKED) {
-        // A pinned thread waits on its worker's native stack, not in a queue (scheduler/pin.ts).
-        if (load<u32>(t, T_FLAGS) & F_PINNED) wakePinned(t);
+        if (pinned) wakePinned(t);
         else runqueue.push(t);
         return;
       }

@@ -32,7 +32,8 @@
 // worker does, whether nothing can make progress (every other worker idle, nothing runnable, no timer, no host call
 // in flight but its own), and after DEADLOCK_CONFIRM_MS with no switch anywhere, breaks the deadlock: with host
 // calls of its own pending, the pinned thread fails saying so; otherwise the blocked root calls fail with the
-// deadlock error (debug/deadlock.ts).
+// deadlock error (debug/deadlock.ts). For those checks, a pinned worker is idle only while the thread its innermost
+// pin waits for is still parked (PIN_WAITS, workerIdle), and resuming a pinned thread counts as a switch.
 
 import { T_STATE, T_FLAGS, T_WAIT_KIND, T_WAIT_OBJ, T_CANCEL, ST_PARKING, ST_PARKED, ST_RUNNING, F_PINNED }
   from "./thread";
@@ -46,7 +47,7 @@ import * as runqueue from "./runqueue";
 import * as timers from "./timers";
 import { cas, publish } from "../memory/sharing";
 import { WAKE_EPOCH, SLEEPERS, WORKER_STATS, WS_IDLE, WS_PINS, WS_SWITCHES, WORKERS_BOOTED, HOST_CALLS_PENDING,
-         PINNED_WORKERS, MAX_WORKERS } from "../memory/layout";
+         PINNED_WORKERS, PIN_WAITS, MAX_WORKERS } from "../memory/layout";
 import { R_OWNER } from "../io/record";
 import { liveThreads } from "../debug/dump";
 import { breakDeadlock } from "../debug/deadlock";
@@ -149,10 +150,17 @@ function pinnedPark(t: usize): void {
     hostFrames = 0; // the nested threads have none of this thread's frames on their stacks
     pinNest++;
     atomic.add<i32>(PINNED_WORKERS, pinNest == 1 ? 1 : 0);
+    // Published before this worker can look idle: the deadlock checks (workerIdle) find the thread it waits for.
+    const slot = PIN_WAITS + (<usize>workerIndex << alignof<usize>());
+    const outer = atomic.load<usize>(slot);
+    atomic.store<usize>(slot, t);
     if (load<i32>(t, T_WAIT_KIND) == W_HOST && load<u32>(load<usize>(t, T_WAIT_OBJ), R_OWNER) == workerIndex) {
       failPinned(t, OWN_HOST_CALL);
     }
     waitPinned(t);
+    atomic.store<usize>(slot, outer);
+    // A resume, counted as one: the deadlock checks take "no switch anywhere meanwhile" as "nothing ran".
+    store<u64>(stats, load<u64>(stats, WS_SWITCHES) + 1, WS_SWITCHES);
     if (pinNest == 1) atomic.sub<i32>(PINNED_WORKERS, 1);
     pinNest--;
     hostFrames = saved;
@@ -224,9 +232,26 @@ function stuck(): bool {
   if (atomic.load<i32>(HOST_CALLS_PENDING) != hostPending()) return false; // another worker's call may settle
   const workers = atomic.load<u32>(WORKERS_BOOTED);
   for (let i: u32 = 0; i < workers && i < MAX_WORKERS; i++) {
-    if (i != workerIndex && atomic.load<i32>(WORKER_STATS + <usize>i * 64 + WS_IDLE) == 0) return false;
+    if (i != workerIndex && !workerIdle(i)) return false;
   }
   return true;
+}
+
+/**
+ * Whether worker `i` waits for work, for the deadlock checks (here and debug/deadlock.ts): its host side says so
+ * (WS_IDLE), and, if it is pinned, the thread its innermost pinned wait waits for has not been woken.
+ *
+ * A woken pinned thread is in no run queue: until its worker wakes up (which may take a while on a busy machine)
+ * and resumes it, its state is the only sign of pending work. Without this check an idle worker that had just
+ * woken it (a timer it fired, a future it completed) saw every worker idle and nothing runnable, and, as that
+ * resume counted no switch, confirmed the "deadlock" while pins nested on another worker had work to do.
+ * (A stale slot may name a thread that has resumed, even ended, since: a resume counts as a switch, so the
+ * confirmation sees it.)
+ */
+export function workerIdle(i: u32): bool {
+  if (atomic.load<i32>(WORKER_STATS + <usize>i * 64 + WS_IDLE) == 0) return false;
+  const t = atomic.load<usize>(PIN_WAITS + (<usize>i << alignof<usize>()));
+  return t == 0 || atomic.load<i32>(t + T_STATE) == ST_PARKED;
 }
 
 function totalSwitches(): i64 {
