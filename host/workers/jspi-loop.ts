@@ -192,6 +192,9 @@ export class JspiLoop {
         if (++slice.picks % PICKS_PER_CLOCK_READING === 0 && performance.now() >= slice.end) return this.endSlice(RUN_BUSY);
         const t = this.exports.__vt_jspi_next();
         if (t === 0) {
+          // Nothing to run yet. From an import, look again after the microtasks already queued: a host call's promise
+          // settling there wakes a thread (a host call that returns a settled promise does so every time).
+          if (inImport) return queueMicrotask(() => this.next(false));
           // Nothing to run: end the idle stacks, one at a time, inside the slice (they free their shadow stacks).
           const idle = this.idle.pop();
           return idle !== undefined ? idle(STACK_TRIMMED) : this.endSlice(RUN_IDLE);
