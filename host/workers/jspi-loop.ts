@@ -75,7 +75,7 @@ export class JspiLoop {
   private readonly resumers: ((() => void) | null)[] = [null];
   /** Resumer indexes free for reuse. */
   private readonly freeResumers: number[] = [];
-  /** Idle engine stacks: resolving one with a thread's record runs that thread on it; with 0 ends it. */
+  /** Idle engine stacks: resolving one with a thread's record runs that thread on it; with STACK_TRIMMED ends it. */
   private readonly idle: ((t: number) => void)[] = [];
   private memory!: WebAssembly.Memory;
   private u32 = new Uint32Array(0);
@@ -122,7 +122,7 @@ export class JspiLoop {
         else if (spare !== 0) this.releaseResumer(this.resumerIndex(spare, false)); // the block is freed
       } catch (error) {
         this.breakSlice(error);
-        return 0;
+        return STACK_ENDS;
       }
       this.next(true);
       return reused;
