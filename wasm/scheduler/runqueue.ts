@@ -250,23 +250,14 @@ function popInbox(): usize {
  */
 function homePush(t: usize): void {
   const q = mine + HOME_QUEUE;
-  store<usize>(t, 0, T_NEXT);
-  const tail = load<usize>(q, Q_TAIL);
-  if (tail == 0) store<usize>(q, t, Q_HEAD);
-  else store<usize>(tail, t, T_NEXT);
-  store<usize>(q, t, Q_TAIL);
+  listAppend(q, t, t);
   store<i32>(q, load<i32>(q, Q_LEN) + 1, Q_LEN);
 }
 
 function homePop(): usize {
   const q = mine + HOME_QUEUE;
-  const t = load<usize>(q, Q_HEAD);
-  if (t != 0) {
-    const next = load<usize>(t, T_NEXT);
-    store<usize>(q, next, Q_HEAD);
-    if (next == 0) store<usize>(q, 0, Q_TAIL);
-    store<i32>(q, load<i32>(q, Q_LEN) - 1, Q_LEN);
-  }
+  const t = listTake(q);
+  if (t != 0) store<i32>(q, load<i32>(q, Q_LEN) - 1, Q_LEN);
   return t;
 }
 
@@ -301,12 +292,8 @@ function popGlobal(): usize {
 }
 
 function fifoPush(q: usize, first: usize, last: usize, count: i32): void {
-  store<usize>(last, 0, T_NEXT);
   lock(q);
-  const tail = load<usize>(q, Q_TAIL);
-  if (tail == 0) store<usize>(q, first, Q_HEAD);
-  else store<usize>(tail, first, T_NEXT);
-  store<usize>(q, last, Q_TAIL);
+  listAppend(q, first, last);
   atomic.add<i32>(q + Q_LEN, count);
   unlock(q);
 }
@@ -314,15 +301,32 @@ function fifoPush(q: usize, first: usize, last: usize, count: i32): void {
 function fifoPop(q: usize): usize {
   if (atomic.load<i32>(q + Q_LEN) == 0) return 0; // cheap check without the lock
   lock(q);
+  syncMemoryView(); // the head may have been allocated by a worker that grew the memory
+  const t = listTake(q);
+  if (t != 0) atomic.sub<i32>(q + Q_LEN, 1);
+  unlock(q);
+  return t;
+}
+
+/** Links the threads first..last (already linked in order) at the tail of the {_, head, tail} list at `q`. */
+// @ts-ignore: decorator
+@inline function listAppend(q: usize, first: usize, last: usize): void {
+  store<usize>(last, 0, T_NEXT);
+  const tail = load<usize>(q, Q_TAIL);
+  if (tail == 0) store<usize>(q, first, Q_HEAD);
+  else store<usize>(tail, first, T_NEXT);
+  store<usize>(q, last, Q_TAIL);
+}
+
+/** Unlinks and returns the head of the {_, head, tail} list at `q`, 0 when it is empty. */
+// @ts-ignore: decorator
+@inline function listTake(q: usize): usize {
   const t = load<usize>(q, Q_HEAD);
   if (t != 0) {
-    syncMemoryView(); // t may have been allocated by a worker that grew the memory
     const next = load<usize>(t, T_NEXT);
     store<usize>(q, next, Q_HEAD);
     if (next == 0) store<usize>(q, 0, Q_TAIL);
-    atomic.sub<i32>(q + Q_LEN, 1);
   }
-  unlock(q);
   return t;
 }
 
