@@ -18,6 +18,7 @@ export { Channel, UNBOUNDED } from "./sync/channel";
 export { Event } from "./sync/event";
 export { WaitGroup } from "./sync/waitgroup";
 export { Once } from "./sync/once";
+export { AtomicI32, AtomicI64, AtomicBool } from "./sync/atomic";
 export { ContextVar } from "./context/var";
 export { onExit, Cleanup } from "./scheduler/cleanup";
 export { callHost, tryCallHost, HostArgs, HostValue } from "./io/call";

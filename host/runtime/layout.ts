@@ -28,6 +28,10 @@ export const NEXT_GROUP_ID = HEADER + 116;
 export const HOST_CALLS_PENDING = HEADER + 120;
 export const DEFAULT_GROUP = HEADER + 124;
 export const DEADLOCK_CLAIM = 2560;
+/** Whether the guest's top-level code has run (PROGRAM_* values, wasm/memory/layout.ts). */
+export const PROGRAM_STATE = 2564;
+export const PROGRAM_READY = 2;
+export const PROGRAM_FAILED = 3;
 export const DEQUES = HEADER + 128 + 144 * 8;
 export const DEQUE_HEAD = 0;
 export const DEQUE_TAIL = 4;
@@ -64,7 +68,7 @@ export const WS_LIVE = 40;
 export const WS_PINS = 44;
 export const WS_STEALS = 48;
 export const WS_WAKEUPS = 56;
-export const LAYOUT_ABI = 4;
+export const LAYOUT_ABI = 5;
 export const MAX_WORKERS = 64;
 
 /** Frame layout of a root call (docs/abi.md). */

@@ -37,7 +37,7 @@ export function readManifest(module: WebAssembly.Module): Manifest {
     );
   }
   const exported = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
-  for (const required of ["__vt_boot", "__vt_run", "__vt_runnable", "__vt_fail_current", "__vt_alloc", "__vt_dump", "__vt_deadlock_suspected", "__vt_break_deadlock", "__vt_cancel_root", "_start"]) {
+  for (const required of ["__vt_boot", "__vt_run", "__vt_runnable", "__vt_fail_current", "__vt_alloc", "__vt_dump", "__vt_deadlock_suspected", "__vt_break_deadlock", "__vt_cancel_root", "_start", "__vt_start_program", "__vt_program_failed"]) {
     if (!exported.has(required)) throw new ModuleError(`the module lacks the runtime export "${required}": rebuild it`);
   }
   for (const sig of manifest.exports) {

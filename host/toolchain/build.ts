@@ -100,6 +100,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
         const processed = postprocess(compiled, {
           backend,
           optimizeLevel: options.optimizeLevel,
+          // The runtime as asc names it: imported as the "vthreads" package, and its allocator given by path.
+          runtimePrefixes: ["~lib/vthreads/", `${path.join(RUNTIME_DIR, "memory", "rt")}/`],
           manifest: (memory) => ({ abi: MANIFEST_ABI, backend, memory, exports: sigs }),
         });
         manifest ??= processed.manifest;

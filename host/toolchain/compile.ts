@@ -3,6 +3,7 @@
 import path from "node:path";
 import asc from "assemblyscript/asc";
 import { BuildError } from "./errors.js";
+import { patchStd } from "./std-patches.js";
 
 export interface CompileInput {
   /** The generated entry file (absolute path). */
@@ -21,6 +22,7 @@ export interface CompileInput {
 }
 
 export async function compileAssemblyScript(input: CompileInput): Promise<Uint8Array> {
+  patchStd(asc.libraryFiles as Record<string, string>);
   let binary: Uint8Array | null = null;
   let errors = "";
   const stderr = { write: (s: string | Uint8Array) => void (errors += typeof s === "string" ? s : new TextDecoder().decode(s)) };

@@ -1,4 +1,6 @@
-// Binaryen post-processing of the compiled module. The order matters (see ../../../shared/notes or docs/design.md):
+// Binaryen post-processing of the compiled module. The order matters (see docs/design.md):
+//  -1. module state: the guest's module variables move into shared memory and its top-level code is split from the
+//     per-worker start (module-state.ts); `vthreads.run_program` becomes the program's start;
 //  0. every `host.<name>` import (a guest's `@external("host", ...)` declaration) becomes a call to its generated
 //     wrapper, a blocking host call (entry.ts), before Asyncify, which then instruments the callers;
 //  1. no-inline on the suspend primitive: if the optimiser inlined it, its caller would contain `start_unwind`, be
@@ -17,6 +19,7 @@ import binaryen from "binaryen";
 import { BuildError } from "./errors.js";
 import { MANIFEST_SECTION, type Manifest } from "../runtime/manifest.js";
 import { hostWrapperName } from "./entry.js";
+import { PROGRAM_MODE, shareModuleState } from "./module-state.js";
 
 export const SUSPEND_PRIMITIVE = "__vt_suspend";
 
@@ -38,6 +41,8 @@ export interface PostprocessOptions {
   optimizeLevel?: number;
   /** binaryen shrink level, 0..2 (default 0). */
   shrinkLevel?: number;
+  /** Prefixes of the runtime's compiled names (its module variables are per worker; module-state.ts). */
+  runtimePrefixes: string[];
   /** Builds the manifest embedded in the `vthreads` custom section, given the module's memory limits. */
   manifest: (memory: Manifest["memory"]) => Manifest;
 }
@@ -48,7 +53,15 @@ export interface PostprocessResult {
 }
 
 export function postprocess(input: Uint8Array, options: PostprocessOptions): PostprocessResult {
-  const mod = binaryen.readBinary(input);
+  const compiled = binaryen.readBinary(input);
+  let mod: binaryen.Module;
+  try {
+    compiled.setFeatures(FEATURES);
+    requireFunctionNamed(compiled, "__vt_boot");
+    mod = shareModuleState(compiled, { runtimePrefixes: options.runtimePrefixes }).module;
+  } finally {
+    compiled.dispose();
+  }
   try {
     mod.setFeatures(FEATURES);
     // Pass arguments and levels are process-global in binaryen.js: set every one we rely on, every time.
@@ -56,8 +69,7 @@ export function postprocess(input: Uint8Array, options: PostprocessOptions): Pos
     binaryen.setShrinkLevel(options.shrinkLevel ?? 0);
     binaryen.setDebugInfo(true); // keep function names: traps then show guest function names in stacks
 
-    // A guest that never blocks has no __vt_suspend (nothing reaches it), but it still has the runtime.
-    requireFunctionNamed(mod, "__vt_boot");
+    defineProgramStart(mod);
     redirectHostImports(mod);
     if (options.backend === "asyncify") {
       defineShadowAccess(mod, null);
@@ -84,6 +96,32 @@ export function postprocess(input: Uint8Array, options: PostprocessOptions): Pos
   } finally {
     mod.dispose();
   }
+}
+
+/**
+ * `vthreads.run_program` (wasm/host/program.ts) runs the start function again in program mode, where only the
+ * guest's top-level statements and the initialisation of shared variables run (module-state.ts).
+ */
+function defineProgramStart(mod: binaryen.Module): void {
+  const start = exportedFunction(mod, "_start");
+  if (!start) throw new BuildError("the compiled module exports no _start (asconfig.json must set exportStart)");
+  replaceImports(mod, "vthreads", (f) => {
+    if (f.base !== "run_program") return null;
+    return mod.block(null, [
+      mod.global.set(PROGRAM_MODE, mod.i32.const(1)),
+      mod.global.set("~started", mod.i32.const(0)),
+      mod.call(start, [], binaryen.none),
+      mod.global.set(PROGRAM_MODE, mod.i32.const(0)),
+    ]);
+  });
+}
+
+function exportedFunction(mod: binaryen.Module, name: string): string | null {
+  for (let i = 0; i < mod.getNumExports(); i++) {
+    const e = binaryen.getExportInfo(mod.getExportByIndex(i));
+    if (e.kind === binaryen.ExternalFunction && e.name === name) return e.value;
+  }
+  return null;
 }
 
 function functionNames(mod: binaryen.Module): binaryen.FunctionInfo[] {
@@ -155,12 +193,17 @@ function defineShadowAccess(mod: binaryen.Module, stackPointer: string | null): 
   }
 }
 
-/** Replaces every import from `module` by a function of the same signature whose body `body` gives. */
-function replaceImports(mod: binaryen.Module, module: string, body: (f: binaryen.FunctionInfo) => binaryen.ExpressionRef): void {
+/**
+ * Replaces every import from `module` by a function of the same signature whose body `body` gives (an import for
+ * which it gives null stays).
+ */
+function replaceImports(mod: binaryen.Module, module: string, body: (f: binaryen.FunctionInfo) => binaryen.ExpressionRef | null): void {
   for (const f of functionNames(mod)) {
     if (f.module !== module) continue;
+    const b = body(f);
+    if (b === null) continue;
     mod.removeFunction(f.name);
-    mod.addFunction(f.name, f.params, f.results, [], body(f));
+    mod.addFunction(f.name, f.params, f.results, [], b);
   }
 }
 

@@ -37,6 +37,8 @@ interface RuntimeExports extends JspiExports {
   __vt_set_host_frames(n: number): void;
   __vt_run_nested(): number;
   _start(): void;
+  __vt_start_program(): void;
+  __vt_program_failed(): void;
   [name: string]: unknown;
 }
 
@@ -167,10 +169,18 @@ export class WorkerCore {
       if (Atomics.load(this.header, L.ABI_VERSION >> 2) !== L.LAYOUT_ABI) {
         throw new Error("the module's runtime layout does not match this host: rebuild it with this vthreads version");
       }
-      // Top-level guest code allocates: bracket it so that no collection runs meanwhile (and its globals get published).
+      // Top-level code allocates: bracket it so that no collection runs meanwhile (and its globals get published).
+      // `_start` is this instance's own initialisation; `__vt_start_program` runs the guest's top-level code, once
+      // per runtime (the first worker here runs it, the others wait for it).
       this.exports.__vt_mutator_enter();
       try {
         this.exports._start();
+        try {
+          this.exports.__vt_start_program();
+        } catch (e) {
+          this.raw.__vt_program_failed();
+          throw new Error(`the module's top-level code failed: ${describe(e)}`);
+        }
       } finally {
         this.exports.__vt_mutator_leave();
       }

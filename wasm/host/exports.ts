@@ -19,6 +19,10 @@ import { cancelGroup } from "../groups/group";
 import { createDefaultGroup, defaultGroup } from "../groups/background";
 import { settleHostCall, dropHostCall } from "../io/settle";
 import { reenter, runNested, takePinnedExit, getHostFrames, setHostFrames } from "../scheduler/pin";
+import { releaseStdLockAfterTrap } from "./program";
+
+// Running the guest's top-level code once per runtime, and the std lock (host/program.ts).
+export { __vt_start_program, __vt_program_failed, __vt_std_lock, __vt_std_unlock } from "./program";
 
 // The toolchain replaces this import with a function that copies the (passive) data segments into memory:
 // asc emits active segments, which every new instance would copy again over memory other workers already changed.
@@ -141,6 +145,7 @@ export function __vt_unpin(ptr: usize): i32 {
 
 /** The running thread trapped; fail it with `message` (a String, or 0 when the host could not allocate one). */
 export function __vt_fail_current(message: usize): i32 {
+  releaseStdLockAfterTrap();
   if (takePinnedExit()) return 1; // a pinned thread that failed or was cancelled in a callback: already recorded
   return failRunning(message != 0 ? changetype<string>(message) : UNREPORTABLE) ? 1 : 0;
 }

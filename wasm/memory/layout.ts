@@ -109,6 +109,26 @@
 // @ts-ignore: decorator
 @inline export const DEADLOCK_CLAIM: usize = 2560;
 
+// --- the program (host/exports.ts): top-level code runs once per runtime; std's shared state has one lock
+/** PROGRAM_* below: whether the guest's top-level code has run. */
+// @ts-ignore: decorator
+@inline export const PROGRAM_STATE: usize = 2564;
+/** The std lock (host/exports.ts `__vt_std_lock`): 0 = free, else 1 + the index of the worker that holds it. */
+// @ts-ignore: decorator
+@inline export const STD_LOCK: usize = 2568;
+/** PROGRAM_STATE: nobody has started the top-level code yet. */
+// @ts-ignore: decorator
+@inline export const PROGRAM_NOT_STARTED: i32 = 0;
+/** PROGRAM_STATE: a worker is running it; the others wait. */
+// @ts-ignore: decorator
+@inline export const PROGRAM_RUNNING: i32 = 1;
+/** PROGRAM_STATE: it has run; every worker may take calls. */
+// @ts-ignore: decorator
+@inline export const PROGRAM_READY: i32 = 2;
+/** PROGRAM_STATE: it failed (trapped or aborted); the runtime cannot start. */
+// @ts-ignore: decorator
+@inline export const PROGRAM_FAILED: i32 = 3;
+
 /** Times the memory has grown; a worker that sees it change refreshes its view of the memory (memory/view.ts). */
 // @ts-ignore: decorator
 @inline export const GROW_COUNT: usize = HEADER + 96;
@@ -253,7 +273,7 @@
 @inline export const PIN_WAITS_END: usize = PIN_WAITS + <usize>MAX_WORKERS * 4;
 
 // @ts-ignore: decorator
-@inline export const LAYOUT_ABI: u32 = 4;
+@inline export const LAYOUT_ABI: u32 = 5;
 
 /** Where static data starts: the toolchain passes this as asc's `--memoryBase`. */
 // @ts-ignore: decorator
@@ -261,7 +281,7 @@
 
 // The header and the worker counters must fit below the static data.
 // @ts-ignore: decorator
-@inline const LAYOUT_FITS: bool = HEADER_END <= DEADLOCK_CLAIM && DEADLOCK_CLAIM < GC_STATE && GC_END <= PIN_WAITS && PIN_WAITS_END <= WORKER_STATS &&
+@inline const LAYOUT_FITS: bool = HEADER_END <= DEADLOCK_CLAIM && STD_LOCK < GC_STATE && GC_END <= PIN_WAITS && PIN_WAITS_END <= WORKER_STATS &&
   WORKER_STATS + <usize>MAX_WORKERS * 64 <= MEMORY_BASE;
 // @ts-ignore
 if (!LAYOUT_FITS) ERROR("vthreads: the runtime header does not fit below MEMORY_BASE");
