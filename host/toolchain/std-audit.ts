@@ -14,6 +14,8 @@ export type StdGlobalKind = "worker" | "shared";
 export interface StdGlobal {
   kind: StdGlobalKind;
   why: string;
+  /** A shared variable that needs no lock, and why (otherwise the functions that touch it are locked). */
+  unlocked?: string;
 }
 
 const GRISU = "Grisu2 scratch of one float-to-string conversion (dtoa_core)";
@@ -52,6 +54,9 @@ export const STD_GLOBALS: Record<string, StdGlobal> = {
   "~lib/symbol/stringToId": { kind: "shared", why: "Symbol.for's registry: one per program" },
   "~lib/symbol/idToString": { kind: "shared", why: "Symbol.for's registry: one per program" },
   "~lib/symbol/nextId": { kind: "shared", why: "the next Symbol id: one per program" },
+  "~lib/process/process.exitCode": {
+    kind: "shared", why: "the program's exit code (WASI): one per program", unlocked: "only ever stored and loaded whole",
+  },
 };
 
 /**

@@ -34,7 +34,7 @@ export function liveThreads(): i32 {
 }
 
 /** Bit i: a pinned thread of worker i was written. */
-let pinnedSeen: u64 = 0;
+let pinnedSeen: u64 = 0; // per worker
 
 /** Writes the dump; returns the writer's block ({length, capacity, UTF-8 bytes}), 0 when out of memory. */
 export function writeDump(): usize {

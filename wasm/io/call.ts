@@ -190,7 +190,7 @@ function call(name: string, args: HostArgs | null, failOnError: bool): HostValue
 
 /** The raw result of the host call this worker completed last. Read at once: no suspension in between. */
 let lastTag: i32 = TAG_VOID;
-let lastBits: u64 = 0;
+let lastBits: u64 = 0; // per worker
 
 /** Step 1: a record for a call of `name` with `argc` arguments (ends a cancelled thread). */
 export function hostCallRecord(name: string, argc: i32): usize {

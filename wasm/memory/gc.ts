@@ -79,14 +79,14 @@ let published: usize = 0;
 let publishOverflow: bool = false;
 
 // Collector-only state (only the collecting worker touches it, while the world is stopped).
-let heapLo: usize = 0;
-let heapHi: usize = 0;
-let markStack: usize = 0;
-let markCap: usize = 0;
-let markTop: usize = 0;
-let markOverflow: bool = false;
-let liveObjects: u32 = 0;
-let liveRawBytes: u64 = 0;
+let heapLo: usize = 0; // per worker
+let heapHi: usize = 0; // per worker
+let markStack: usize = 0; // per worker
+let markCap: usize = 0; // per worker
+let markTop: usize = 0; // per worker
+let markOverflow: bool = false; // per worker
+let liveObjects: u32 = 0; // per worker
+let liveRawBytes: u64 = 0; // per worker
 
 /** Registers this worker (at boot, before it allocates) and enters the mutator. False when out of memory. */
 export function gcAttachWorker(index: u32): bool {

@@ -164,11 +164,11 @@ const CLASS_TABLE: usize = memory.data(<i32>SMALL_CLASSES * 12);
 }
 
 /** This worker's cache: 2 x SMALL_CLASSES entries of {head: u32, count: u32}; 0 until the worker has booted. */
-let cache: usize = 0;
+let cache: usize = 0; // per worker
 /** This worker's i64 count of bytes in use (in its shared statistics block). */
-let inUseCounter: usize = 0;
+let inUseCounter: usize = 0; // per worker
 /** Bytes this worker may still allocate before it reports to GC_ALLOCATED. */
-let budget: i64 = BUDGET_CHUNK;
+let budget: i64 = BUDGET_CHUNK; // per worker
 
 /** Run once by the worker that initialises the memory. */
 export function heapInit(heapBase: usize): void {

@@ -4,7 +4,7 @@
 // read-modify-write is a locked instruction (5-9 ns), most of the cost of an uncontended lock or a channel hand-off.
 // The flag is per instance (a Wasm global), set once at boot; the branch on it is always predicted.
 
-let shared: bool = true;
+let shared: bool = true; // per worker
 
 /** Set at boot: the runtime has `workers` workers for its whole life. */
 export function setWorkerCount(workers: u32): void {

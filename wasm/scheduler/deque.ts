@@ -27,7 +27,7 @@ import { DEQUE_HEAD } from "../memory/layout";
  * use plain loads and stores instead of compare-exchanges (a yield then costs no atomic write at all). Set once at
  * boot from the worker count the host fixed when it started the runtime.
  */
-let stealable: bool = true;
+let stealable: bool = true; // per worker
 
 export function dequeSetStealable(v: bool): void {
   stealable = v;

@@ -71,10 +71,10 @@ declare function shadowSet(sp: usize, limit: usize): void;
 @inline const WORKER_SHADOW_SIZE: usize = 32 << 10;
 
 /** This worker's own shadow stack, for scheduler code and host calls into the module between threads. */
-let workerSp: usize = 0;
-let workerLimit: usize = 0;
+let workerSp: usize = 0; // per worker
+let workerLimit: usize = 0; // per worker
 /** Set by `jspiEnter` when the thread's function returned (the loop then ends the thread). */
-let finished: bool = false;
+let finished: bool = false; // per worker
 
 // @ts-ignore: decorator
 @lazy const NO_MEMORY_FOR_STACK = "out of memory: no room for the thread's shadow stack";

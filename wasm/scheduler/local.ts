@@ -3,22 +3,22 @@
 // Nothing here may be read by another worker.
 
 /** The thread record this worker is running, 0 between threads. */
-export let current: usize = 0;
+export let current: usize = 0; // per worker
 /** Index of this worker (0-based), set at boot. */
-export let workerIndex: u32 = 0;
+export let workerIndex: u32 = 0; // per worker
 /** This worker's block of counters in shared memory (WORKER_STATS + 64 * index). */
-export let stats: usize = 0;
+export let stats: usize = 0; // per worker
 /** Per-worker Asyncify scratch buffer every unwind writes into (see scheduler/stacks.ts). */
 export let scratch: usize = 0;
 
 /** Set by the scheduler before rewinding a thread; cleared by `suspend` when the rewind arrives. */
-export let rewinding: bool = false;
+export let rewinding: bool = false; // per worker
 /** Set by `suspend` when it starts an unwind; the scheduler clears it once the unwind has stopped. */
-export let unwinding: bool = false;
+export let unwinding: bool = false; // per worker
 /** Why the thread unwound (one of the REASON_* values in scheduler/suspend.ts). */
-export let suspendReason: i32 = 0;
+export let suspendReason: i32 = 0; // per worker
 /** This instance runs the JSPI backend (scheduler/jspi.ts): threads switch on JSPI stacks, not with Asyncify. */
-export let jspi: bool = false;
+export let jspi: bool = false; // per worker
 
 export function setCurrent(t: usize): void { current = t; }
 export function setWorkerIndex(i: u32, statsBlock: usize): void { workerIndex = i; stats = statsBlock; }

@@ -225,7 +225,7 @@ export function runnableCount(allInboxes: bool = true): u32 {
  */
 // @ts-ignore: decorator
 @inline const INBOX_EVERY: u32 = 8;
-let untilInbox: u32 = INBOX_EVERY;
+let untilInbox: u32 = INBOX_EVERY; // per worker
 
 /** Queues `t`, which has a JSPI stack, in its home worker's inbox, and wakes that worker if it sleeps. */
 function pushHome(t: usize): void {
