@@ -37,7 +37,7 @@ interface RuntimeExports extends JspiExports {
   __vt_set_host_frames(n: number): void;
   __vt_run_nested(): number;
   _start(): void;
-  __vt_start_program(): void;
+  __vt_start_program(): number;
   __vt_program_failed(): void;
   [name: string]: unknown;
 }
@@ -175,12 +175,15 @@ export class WorkerCore {
       this.exports.__vt_mutator_enter();
       try {
         this.exports._start();
+        let started: number;
         try {
-          this.exports.__vt_start_program();
+          started = this.exports.__vt_start_program();
         } catch (e) {
           this.raw.__vt_program_failed();
           throw new Error(`the module's top-level code failed: ${describe(e)}`);
         }
+        // It failed on the worker that ran it, which reports why; Runtime.start then stops every worker.
+        if (started === 0) return;
       } finally {
         this.exports.__vt_mutator_leave();
       }

@@ -283,6 +283,24 @@ export function contextInheritance(): i32 {
   return a.get() + b.get(); // 2
 }
 
+const labelA = new ContextVar<i32>("label", 1);
+const labelB = new ContextVar<i32>("label", 2); // the same name: still another variable (a variable is its object)
+
+function readLabels(x: i32): i32 {
+  yieldNow(); // may resume on another worker: the module-level variables are the same objects there
+  return labelA.get() * 100 + labelB.get();
+}
+
+/** Two ContextVars with one name are two variables, and a child sees both as its parent left them: 1002. */
+export function contextIdentity(): i32 {
+  labelA.set(10);
+  const g = new ThreadGroup();
+  const f = g.spawn<i32, i32>(readLabels, 0);
+  g.join();
+  if (labelA.get() != 10 || labelB.get() != 2) return -1;
+  return f.get(); // 10 * 100 + 2
+}
+
 // --- background work -----------------------------------------------------------------------------------------
 
 function backgroundJob(ms: i32): i32 {

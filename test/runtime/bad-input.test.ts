@@ -92,7 +92,7 @@ describe("Runtime.start rejects what it cannot run, with the reason", () => {
     const out = await build({ entry: guestPath("invalid/startup-throws.ts"), outDir: path.join(outDir, "startup-throws") });
     const err = await rejectionOf(Runtime.start(out.wasmPath, { workers: 2 }));
     expect(err).toBeInstanceOf(ModuleError);
-    expect(err.message).toMatch(/^worker \d failed to start: start-up failed on purpose \(at .*startup-throws\.ts:5:\d+\)$/);
+    expect(err.message).toMatch(/^worker \d failed to start: the module's top-level code failed: start-up failed on purpose \(at .*startup-throws\.ts:5:\d+\)$/);
   }, TEST_TIMEOUT);
 
   it("a guest importing a host function vthreads does not provide: ModuleError naming the import", async () => {

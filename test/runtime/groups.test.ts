@@ -66,6 +66,8 @@ for (const workers of [1, 4]) {
 
     it("context variables: children see the parent's values as of spawn; their own set() stays theirs", async () => {
       expect(await callWithin(runtime(), 30, "contextInheritance")).toBe(2);
+      // A variable is its object: another ContextVar with the same name is another variable, on every worker.
+      expect(await callWithin(runtime(), 30, "contextIdentity")).toBe(1002);
     }, TEST_TIMEOUT);
   });
 }

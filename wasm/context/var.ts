@@ -1,9 +1,9 @@
 // Context variables: values a thread sees and passes on to the threads it spawns. A child sees its parent's values
 // as of the spawn; setting a variable in the child changes nothing for the parent (or for siblings).
 //
-// A variable is identified by its name, not by its object: module-level objects are created once per worker
-// (each worker has its own instance of the module), so the "same" ContextVar is a different object on each worker,
-// while a thread may run on any of them. Two ContextVars with the same name are the same variable.
+// A variable is its object, as in Python: two ContextVars with the same name are two variables. A module-level
+// ContextVar is one object for the whole program (module variables are shared by every worker), so a thread sees
+// the same variable on whichever worker it runs. The name is a label for people reading the code.
 //
 // A thread's context is an immutable list of (variable, value) entries, newest first; its record points at the
 // head. `set` puts a new entry in front, and `spawn` copies the head pointer: inheritance costs nothing, and the
@@ -16,7 +16,8 @@ import { toBits, fromBits } from "../groups/bits";
 
 class ContextEntry {
   constructor(
-    public key: string,
+    /** The ContextVar this entry sets (a reference: the variable lives at least as long as a value set for it). */
+    public key: Object,
     public bits: u64,
     /** The value when it is a reference (typed, so a collector traces it). */
     public ref: Object | null,
@@ -25,19 +26,17 @@ class ContextEntry {
 }
 
 export class ContextVar<T> {
-  /** `name` identifies the variable (see above); `initial` is its value where nobody has set it. */
-  constructor(readonly name: string, private readonly initial: T) {
-    if (name.length == 0) abort("ContextVar: the name must not be empty (it identifies the variable on every worker)");
-  }
+  /** `name` is for people (the variable is this object); `initial` is its value where nobody has set it. */
+  constructor(readonly name: string, private readonly initial: T) {}
 
   /** The calling thread's value: what it (or an ancestor before spawning it) set last, else the initial value. */
   get(): T {
     const t = current;
     if (t != 0) {
       let e = changetype<ContextEntry | null>(load<usize>(t, T_CTX));
-      const key = this.name;
+      const key = changetype<usize>(this);
       while (e != null) {
-        if (changetype<usize>(e.key) == changetype<usize>(key) || e.key == key) {
+        if (changetype<usize>(e.key) == key) {
           if (isReference<T>()) return changetype<T>(e.ref);
           else return fromBits<T>(e.bits);
         }
@@ -53,8 +52,8 @@ export class ContextVar<T> {
     if (t == 0) requireThread("ContextVar.set");
     const head = changetype<ContextEntry | null>(load<usize>(t, T_CTX));
     const e = isReference<T>()
-      ? new ContextEntry(this.name, 0, changetype<Object | null>(value), head)
-      : new ContextEntry(this.name, toBits<T>(value), null, head);
+      ? new ContextEntry(this, 0, changetype<Object | null>(value), head)
+      : new ContextEntry(this, toBits<T>(value), null, head);
     store<usize>(t, changetype<usize>(e), T_CTX);
   }
 }

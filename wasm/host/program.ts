@@ -11,6 +11,7 @@
 
 import { PROGRAM_STATE, PROGRAM_NOT_STARTED, PROGRAM_RUNNING, PROGRAM_READY, PROGRAM_FAILED, STD_LOCK } from "../memory/layout";
 import { workerIndex } from "../scheduler/local";
+import { mutatorEnter, mutatorLeave } from "../memory/gc";
 
 // @ts-ignore: decorator
 @external("vthreads", "run_program")
@@ -18,21 +19,25 @@ declare function runProgram(): void;
 
 /**
  * After `_start`, on every worker: the first to get here runs the guest's top-level code; the others wait until it
- * has. A trap in top-level code escapes to the host, which calls `__vt_program_failed`.
+ * has. A trap in top-level code escapes to the host, which calls `__vt_program_failed` and reports the failure;
+ * a worker that waited returns 0 then (the runtime cannot start, and the worker that ran it says why), else 1.
  */
-export function __vt_start_program(): void {
+export function __vt_start_program(): i32 {
   if (atomic.cmpxchg<i32>(PROGRAM_STATE, PROGRAM_NOT_STARTED, PROGRAM_RUNNING) == PROGRAM_NOT_STARTED) {
     runProgram();
     atomic.store<i32>(PROGRAM_STATE, PROGRAM_READY);
     atomic.notify(PROGRAM_STATE);
-    return;
+    return 1;
   }
+  // Wait outside the mutator: a collection that top-level code brings on must not wait for this worker.
+  mutatorLeave();
   let state = atomic.load<i32>(PROGRAM_STATE);
   while (state == PROGRAM_RUNNING) {
     atomic.wait<i32>(PROGRAM_STATE, PROGRAM_RUNNING, 1_000_000);
     state = atomic.load<i32>(PROGRAM_STATE);
   }
-  if (state == PROGRAM_FAILED) abort("vthreads: the module's top-level code failed on another worker");
+  mutatorEnter();
+  return state == PROGRAM_FAILED ? 0 : 1;
 }
 
 /** The guest's top-level code trapped on this worker: the others stop waiting for it. */

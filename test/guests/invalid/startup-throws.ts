@@ -1,4 +1,4 @@
-// Builds, but cannot start (test/runtime/bad-input.test.ts): its start-up code throws, in every worker.
+// Builds, but cannot start (test/runtime/bad-input.test.ts): its top-level code throws (it runs once, on one worker).
 import { yieldNow } from "vthreads";
 
 const READY: usize = memory.data(8);
