@@ -101,6 +101,18 @@ export const benchmarks = [
     ],
   },
   {
+    name: "module-vars",
+    unit: "ns/step",
+    threadsAtOnce: () => 1,
+    description: "a hot loop reading and writing three module variables (one per program, in shared memory), n steps",
+    params: { n: 20_000_000 },
+    quickParams: { n: 2_000_000 },
+    variants: [
+      { variant: "async-await", workers: 1, kind: "baseline", module: "./baselines/module-vars.js", export: "asyncAwait" },
+      { variant: "vthreads", workers: 1, kind: "vthreads", module: "./vthreads/module-vars.js", guest: "module-vars" },
+    ],
+  },
+  {
     name: "parked-bytes",
     unit: "bytes",
     threadsAtOnce: (p) => p.n + 3, // the waiters, the gate, parkAll's root and a parkedCount poll

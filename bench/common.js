@@ -137,3 +137,14 @@ export function checkMaxInside(what, seen, limit, mustReach) {
   if (seen > limit) throw new Error(`${what}: ${seen} tasks inside at once, the limit is ${limit}`);
   if (mustReach && seen !== limit) throw new Error(`${what}: at most ${seen} tasks inside at once, expected the limit ${limit}`);
 }
+
+/** What the module-vars loop returns after n steps (bench/guest/module-vars.ts). */
+export function moduleVarsExpected(n) {
+  let count = 0, acc = 0, scale = 1.0;
+  for (let i = 0; i < n; i++) {
+    count = (count + 1) | 0;
+    acc = (Math.imul(acc, 31) + (i ^ count)) | 0;
+    scale = scale * 0.5 + 1.0;
+  }
+  return (acc + count + Math.trunc(scale * 1000)) | 0;
+}

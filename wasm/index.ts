@@ -11,7 +11,7 @@
 export { ThreadGroup } from "./groups/group";
 export { Future, Failure } from "./groups/future";
 export { spawnBackground, withTimeout } from "./groups/background";
-export { yieldNow, sleep, checkpoint, now, threadId, cancelled } from "./scheduler/api";
+export { yieldNow, sleep, checkpoint, now, threadId, cancelled, currentWorker } from "./scheduler/api";
 export { Mutex, MutexGuard } from "./sync/mutex";
 export { Semaphore } from "./sync/semaphore";
 export { Channel, UNBOUNDED } from "./sync/channel";

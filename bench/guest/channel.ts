@@ -13,7 +13,7 @@
 //
 // Checks: every message is the expected one (the pinger gets i + 1 for its i, the ponger 0, 1, 2... in order); a
 // wrong one counts in BAD and the run fails.
-import { ThreadGroup, Future, Channel, yieldNow } from "vthreads";
+import { ThreadGroup, Future, Channel, yieldNow, currentWorker } from "vthreads";
 
 const CELLS: usize = memory.data(32, 8);
 const PING: usize = CELLS;        // Channel<i64>, pinger -> ponger
@@ -21,14 +21,12 @@ const PONG: usize = CELLS + 4;    // Channel<i64>, ponger -> pinger
 const BAD: usize = CELLS + 8;     // messages that were not the expected one
 const CROSS: usize = CELLS + 12;  // hand-offs whose receiver ran on another worker than the sender
 const LASTW: usize = CELLS + 16;  // worker tag of the last sender (plain accesses: the channel orders them)
-const TAGS: usize = CELLS + 20;   // next worker tag
 const POLL: usize = CELLS + 24;   // mode
 
-let tag: i32 = -1; // per worker instance
-
-function workerTag(): i32 {
-  if (tag < 0) tag = atomic.add<i32>(TAGS, 1);
-  return tag;
+// The worker a thread runs on right now (module variables are one per program, so a worker cannot tag itself).
+// @ts-ignore: decorator
+@inline function workerTag(): i32 {
+  return currentWorker();
 }
 
 /** Counts a hand-off that arrived on another worker than the one it was sent from. */

@@ -5,11 +5,10 @@
 //
 // Checks: LAST (who took the turn last) must never be the taker itself (strict alternation), and
 // CROSS counts hand-overs where the taker runs on a different worker than the one that handed over.
-// The worker is identified by a module-level global: one per worker instance (see README "Module-level
-// variables are per worker"), numbered from the shared counter TAGS on first use.
+// The worker is identified by currentWorker().
 //
 // One i64 argument per spawned function: me << 32 | n.
-import { ThreadGroup, Future, yieldNow } from "vthreads";
+import { ThreadGroup, Future, yieldNow, currentWorker } from "vthreads";
 
 const CELLS: usize = memory.data(32, 8);
 const TURN: usize = CELLS;        // whose turn: 0 or 1
@@ -17,14 +16,12 @@ const LAST: usize = CELLS + 4;    // who took the turn last (-1: nobody yet)
 const VIOLATIONS: usize = CELLS + 8;
 const LASTW: usize = CELLS + 12;  // worker tag of the side that handed over last (-1: nobody yet)
 const CROSS: usize = CELLS + 16;  // hand-overs between different workers
-const TAGS: usize = CELLS + 20;   // next worker tag
 const SPINS: usize = CELLS + 24;  // yields spent waiting for the turn (both sides)
 
-let tag: i32 = -1; // per worker instance
-
-function workerTag(): i32 {
-  if (tag < 0) tag = atomic.add<i32>(TAGS, 1);
-  return tag;
+// The worker a thread runs on right now (module variables are one per program, so a worker cannot tag itself).
+// @ts-ignore: decorator
+@inline function workerTag(): i32 {
+  return currentWorker();
 }
 
 function player(arg: i64): i64 {

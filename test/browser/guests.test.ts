@@ -9,7 +9,7 @@ import { openFixturePage, type FixturePage } from "./support.js";
 const BACKENDS = ["asyncify", "jspi"] as const;
 type Backend = (typeof BACKENDS)[number];
 
-const GUESTS = ["basics", "spawn-types", "stacks", "failures"];
+const GUESTS = ["basics", "spawn-types", "stacks", "failures", "program"];
 /** RuntimeOptions.jspiStackLimit's default in a browser (host/platform/browser.ts). */
 const JSPI_LIMIT = 18_000;
 
@@ -150,6 +150,20 @@ for (const backend of BACKENDS) {
         expect(out.error?.message).toMatch(new RegExp(`cannot start the thread: the JSPI backend holds at most ${JSPI_LIMIT} threads with a stack \\(RuntimeOptions\\.jspiStackLimit\\)`));
         expect(await g.call("deepYield", 8, 12, 20)).toEqual({ value: big([1, 2, 3, 4, 5, 6, 7, 8].reduce((t, seed) => t + expectedDescend(12, 20, seed), 0n)) });
       }, 120_000);
+    }
+
+    for (const workers of [1, 4]) {
+      it(`program: module variables are one per program, top-level code ran once, std conversions exact (${workers} worker(s))`, async () => {
+        const g = guestOn("program", workers, backend);
+        expect((await g.backend()).backend).toBe(backend);
+        const runs: unknown[] = [];
+        for (let i = 0; i < 3; i++) runs.push((await g.call("run", 50, 20)).value);
+        expect(runs).toEqual([1000, 2000, 3000]);
+        expect(await g.call("topLevelRuns")).toEqual({ value: 1 });
+        expect(await g.call("statics", 20)).toEqual({ value: "200 400 20" });
+        expect(await g.call("conversions", 8, 2_000)).toEqual({ value: 0 });
+        expect(await g.call("atomics", 8, 500)).toEqual({ value: "4000 12000 1" });
+      }, 60_000);
     }
 
     it("the page logged no errors", () => {

@@ -189,7 +189,7 @@ export function deepStacks(threads: i32, depth: i32, seed: i32): i32 {
   return bad;
 }
 
-// --- globals (module-level variables are per worker: run these on a one-worker runtime)
+// --- module variables (one per program: roots once, seen by every worker)
 let kept: Rec | null = null;
 let keptSum: u64 = 0;
 

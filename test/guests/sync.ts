@@ -360,7 +360,7 @@ export function onceRuns(n: i32): i32 {
   return atomic.load<i32>(ONCE_RUNS);
 }
 
-let failFirstOnce = true; // per worker, but the test runs it on one worker
+let failFirstOnce = true; // one per program: only the first runner fails
 function initFailingOnce(): void {
   atomic.add<i32>(ONCE_RUNS, 1);
   if (failFirstOnce) {

@@ -49,8 +49,8 @@ describe("garbage collection", () => {
     });
   }, TEST_TIMEOUT);
 
-  it("an object referenced only from a module-level variable survives; collect() frees what nothing references", async () => {
-    await withRuntime(wasm, 1, async (rt) => { // module-level variables are per worker
+  for (const workers of [1, 4]) it(`an object referenced only from a module-level variable survives; collect() frees what nothing references (${workers} worker(s))`, async () => {
+    await withRuntime(wasm, workers, async (rt) => {
       expect(await rt.call("keepInGlobal", 5)).toBe(1);
       await rt.call("makeGarbage", 200_000, 6);
       await rt.collect();

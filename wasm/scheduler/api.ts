@@ -1,7 +1,7 @@
 // The scheduling calls guest code makes: yield, sleep, the clock, the current thread's id.
 
 import { T_ID, T_CANCEL, T_SINCE } from "./thread";
-import { current } from "./local";
+import { current, workerIndex } from "./local";
 import { __vt_suspend, REASON_YIELD } from "./suspend";
 import { failCurrent, exitCancelled, requireThread } from "./fail";
 import { addTimerLocked, nextDeadline } from "./timers";
@@ -75,4 +75,12 @@ export function now(): f64 {
 /** Id of the calling virtual thread (ids start at 1; 0 means "not in a virtual thread"). */
 export function threadId(): u32 {
   return current == 0 ? 0 : load<u32>(current, T_ID);
+}
+
+/**
+ * The index (0-based) of the worker running the calling thread right now. For diagnostics and benchmarks only: a
+ * thread may move to another worker at any blocking call, so the answer is stale as soon as the thread blocks.
+ */
+export function currentWorker(): i32 {
+  return <i32>workerIndex;
 }
