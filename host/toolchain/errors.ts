@@ -1,4 +1,4 @@
-// Placeholder until helper-1 writes the real one.
+// The error every build step throws: a message that names the problem, and the compiler's diagnostics if any.
 export class BuildError extends Error {
   constructor(message: string, public readonly diagnostics?: string) {
     super(message);
