@@ -1,5 +1,6 @@
-// The design essay's examples (../shared/seeds/from-async-await-to-virtual-threads), in AssemblyScript, as the
-// tests of test/runtime/essay.test.ts. `fetchUrl` stands in for the network with a sleep until host I/O lands;
+// The examples of the essay this project started from ("From async/await to virtual threads": download_all with a
+// ThreadGroup(max_concurrency=8), a Mutex-guarded store, a failing page cancelling the rest; the essay itself is not
+// part of this repository), in AssemblyScript, as the tests of test/runtime/essay.test.ts. `fetchUrl` stands in for the network with a sleep until host I/O lands;
 // a gauge proves the concurrency limit.
 import { ThreadGroup, Future, Mutex, sleep, onExit } from "vthreads";
 import { xorshift } from "./xorshift";

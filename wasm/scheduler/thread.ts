@@ -29,7 +29,7 @@
 // 112   wake       why it was woken: WAKE_* in scheduler/waitq.ts
 // 116   cleanups   functions to run when it ends (scheduler/cleanup.ts), newest first
 //
-// 120 bytes: with the allocator's 4-byte block header, one 124-byte block.
+// 120 bytes: with the allocator's 4-byte block header, 124, which takes a block of the 128-byte size class.
 
 import { heapAlloc, heapFree } from "../memory/heap";
 import { NEXT_THREAD_ID, WS_SPAWNS, WS_LIVE } from "../memory/layout";
