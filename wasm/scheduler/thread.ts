@@ -24,7 +24,7 @@
 //  84   ctx        its context variables (context/var.ts), inherited by its children at spawn
 //  88   owned      groups it created (linked through the groups), waited for before it ends
 //  92   timer      1 + its index in the timer heap while it sleeps, else 0
-//  96   since      when it started to wait (ms on the shared clock), or when a sleep ends
+//  96   since      when its sleep ends (ms on the shared clock), for dumps (a host call keeps its start in its record)
 // 104   slot       a value handed over by whoever wakes it (a received message, a permit count)
 // 112   wake       why it was woken: WAKE_* in scheduler/waitq.ts
 // 116   cleanups   functions to run when it ends (scheduler/cleanup.ts), newest first
