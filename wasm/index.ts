@@ -15,6 +15,8 @@ export { yieldNow, sleep, checkpoint, now, threadId, cancelled } from "./schedul
 export { Mutex, MutexGuard } from "./sync/mutex";
 export { Semaphore } from "./sync/semaphore";
 export { Channel, UNBOUNDED } from "./sync/channel";
+export { Select } from "./sync/select";
+export { Timer, after, ticker } from "./sync/timer";
 export { Event } from "./sync/event";
 export { WaitGroup } from "./sync/waitgroup";
 export { Once } from "./sync/once";
