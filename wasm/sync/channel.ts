@@ -71,6 +71,25 @@ export class ChannelCore {
     return atomic.load<i32>(changetype<usize>(this) + offsetof<ChannelCore>("closedFlag")) != 0;
   }
 
+  /** Threads (and select cases) waiting to send now: a diagnostic snapshot. */
+  get waitingSenders(): i32 {
+    return this.countQueue(changetype<usize>(this) + offsetof<ChannelCore>("sendHead"));
+  }
+
+  /** Threads (and select cases) waiting to receive now: a diagnostic snapshot. */
+  get waitingReceivers(): i32 {
+    return this.countQueue(changetype<usize>(this) + offsetof<ChannelCore>("recvHead"));
+  }
+
+  private countQueue(q: usize): i32 {
+    const self = changetype<usize>(this);
+    lock(self);
+    let n = 0;
+    for (let w = load<usize>(q); w != 0; w = load<usize>(w, T_NEXT)) n++;
+    unlock(self);
+    return n;
+  }
+
   /** No more sends; waiting receivers and senders are woken (receivers still drain the buffer). Idempotent. */
   close(): void {
     const self = changetype<usize>(this);
@@ -104,14 +123,14 @@ export class ChannelCore {
     const self = changetype<usize>(this);
     if (this.count > 0) {
       store<u64>(out, this.ringTake());
-      let count = this.count - 1;
+      this.count--; // (ringPut appends after `count` messages)
       const s = takeWaiter(self + offsetof<ChannelCore>("sendHead"));
       if (s != 0) { // a sender waits for room: its message takes the free place
         this.ringPut(offered(s));
-        count++;
+        this.count++;
         this.toWake = complete(s, WAKE_GRANTED, 0, false);
       }
-      atomic.store<i32>(self + offsetof<ChannelCore>("count"), count);
+      atomic.store<i32>(self + offsetof<ChannelCore>("count"), this.count); // for `length`, read without the lock
       return 1;
     }
     const s = takeWaiter(self + offsetof<ChannelCore>("sendHead"));
