@@ -36,6 +36,7 @@ import { lock, unlock } from "../memory/spinlock";
 import { publish } from "../memory/sharing";
 import { toBits, fromBits } from "../groups/bits";
 import { ChannelCore, typeCode } from "./channel";
+import { JsonWriter } from "../debug/json";
 import { CASE_MARK, N_MARK, N_INDEX, N_DONE, N_THREAD, N_QUEUE, N_VALUE, NODE_SIZE, NODE_LINKS_MATCH, S_DONE, S_LOCK,
          S_TIMEOUT_CASE, SELECT_CANCELLED } from "./waiter";
 
@@ -327,6 +328,19 @@ export class Select {
     if (c.kind == K_RECV) return this.received(k, load<i32>(t, T_WAKE) == WAKE_GRANTED, t);
     if (c.kind == K_SEND && load<i32>(t, T_WAKE) != WAKE_GRANTED) changetype<ChannelCore>(c.chan).closedError("send");
     return this.finished(k);
+  }
+
+  /** For dumps: one string per enabled case ("receive on \"jobs\"", "send on channel", "timeout"). */
+  describeCases(w: JsonWriter): void {
+    const cases = this.cases;
+    for (let k = 0; k < cases.length; k++) {
+      const c = unchecked(cases[k]);
+      if (!c.enabled) continue;
+      if (c.kind == K_TIMEOUT) { w.str("timeout"); continue; }
+      if (c.kind == K_DEFAULT) continue;
+      const name = changetype<ChannelCore>(c.chan).name;
+      w.str((c.kind == K_SEND ? "send on " : "receive on ") + (name.length > 0 ? "channel \"" + name + "\"" : "a channel"));
+    }
   }
 
   // --- internals ---
