@@ -206,6 +206,20 @@ export const benchmarks = [
     ],
   },
   {
+    name: "select-pingpong",
+    unit: "ns/hand-off",
+    threadsAtOnce: () => 3,
+    description: "channel-pingpong with every receive through a 2-way select (its channel, and a quit channel that stays empty)",
+    params: { n: 200_000 },
+    quickParams: { n: 20_000 },
+    // the issue's target: at most 2x the plain channel ping-pong on one worker (in the same invocation)
+    compareWith: { benchmark: "channel-pingpong", variant: "vthreads", workers: 1, what: "the plain channel ping-pong", target: 2 },
+    variants: [
+      { variant: "vthreads", workers: 1, kind: "vthreads", module: "./vthreads/select.js", export: "blocking", guest: "select" },
+      { variant: "vthreads", workers: 2, kind: "vthreads", module: "./vthreads/select.js", export: "blocking", guest: "select" },
+    ],
+  },
+  {
     name: "semaphore-fanout",
     unit: "ns/task",
     threadsAtOnce: (p) => p.tasks + 1, // all start, and all but the permits' holders wait in acquire

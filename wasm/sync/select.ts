@@ -92,9 +92,11 @@ export class Select {
   private deadlineAt: f64 = 0;
   private absolute: bool = false;
   /** The channels of the enabled cases, distinct, in address order (the lock order); rebuilt when cases change. */
-  private lockOrder: Array<usize> = new Array<usize>();
+  private lockOrder: StaticArray<usize> = new StaticArray<usize>(0);
+  private lockCount: i32 = 0;
   /** The enabled channel cases, shuffled at each wait (the poll order). */
-  private pollOrder: Array<i32> = new Array<i32>();
+  private pollOrder: StaticArray<i32> = new StaticArray<i32>(0);
+  private pollCount: i32 = 0;
   private dirty: bool = true;
   /** One 48-byte node per case (sync/waiter.ts), linked into channel queues only while `wait` blocks. */
   private nodes: StaticArray<u64> = new StaticArray<u64>(0);
@@ -210,19 +212,37 @@ export class Select {
     if (atomic.load<i32>(t + T_CANCEL) > 0) exitCancelled();
     if (this.waiting != 0) failCurrent("Select.wait: thread " + load<u32>(this.waiting, 4).toString() + " is waiting in this select (a Select serves one thread at a time)");
     if (this.dirty) this.prepare();
-    const self = changetype<usize>(this);
+    const k = this.poll(t);
+    if (k != NO_CASE) return k;
+    return this.block(t);
+  }
+
+  /**
+   * Parks until a case completes. Kept small, apart from the passes before and after: every local of a function
+   * on the stack at the park is saved and restored at each switch (Asyncify).
+   */
+  private block(t: usize): i32 {
+    this.enqueue(t);
+    park();
+    return this.dequeue(t);
+  }
+
+  /**
+   * Pass 1: locks the channels (in address order) and completes a ready case, in a random order; else the default
+   * case if enabled. Returns the case, or NO_CASE with the channels still locked.
+   */
+  private poll(t: usize): i32 {
     const cases = this.cases;
     const locks = this.lockOrder;
     const poll = this.pollOrder;
-    const m = poll.length;
+    const m = this.pollCount;
     for (let i = m - 1; i > 0; i--) { // Fisher-Yates: every ready case equally likely
-      const j = <i32>(nextRandom() % <u32>(i + 1));
+      const j = <i32>((<u64>nextRandom() * <u64>(i + 1)) >> 32); // uniform in [0, i] (to within 2^-32)
       const x = unchecked(poll[i]);
-      unchecked(poll[i] = poll[j]);
+      unchecked(poll[i] = unchecked(poll[j]));
       unchecked(poll[j] = x);
     }
-    for (let i = 0; i < locks.length; i++) lock(unchecked(locks[i]));
-    // Pass 1: a case that is ready now.
+    for (let i = 0, n = this.lockCount; i < n; i++) lock(unchecked(locks[i]));
     for (let i = 0; i < m; i++) {
       const k = unchecked(poll[i]);
       const c = unchecked(cases[k]);
@@ -248,14 +268,26 @@ export class Select {
       this.unlockAll();
       return this.finished(d);
     }
-    const tk = this.timeoutCase;
-    const timed = tk != NO_CASE && unchecked(cases[tk]).enabled;
-    if (m == 0 && !timed) {
+    if (m == 0 && !this.timed()) {
       this.unlockAll();
       failCurrent("Select.wait: no case is enabled (no channel, timeout or default): it would wait forever");
     }
-    // Pass 2: wait in every channel's queue. The timer lock is taken after the channels' (the same order as a
-    // timer that fires), and held until the nodes are linked, so the timer cannot fire in between.
+    return NO_CASE;
+  }
+
+  private timed(): bool {
+    const tk = this.timeoutCase;
+    return tk != NO_CASE && unchecked(this.cases[tk]).enabled;
+  }
+
+  /**
+   * Pass 2 (the channels locked by `poll`): links a node per case into its channel's queue and marks the thread
+   * parking, then unlocks. The timer lock is taken after the channels' (the order of a timer that fires) and held
+   * until the nodes are linked, so the timer cannot fire in between.
+   */
+  private enqueue(t: usize): void {
+    const self = changetype<usize>(this);
+    const timed = this.timed();
     this.done = 0;
     this.waiting = t;
     if (timed) {
@@ -283,8 +315,10 @@ export class Select {
       this.unlockAll();
       exitCancelled();
     }
+    const cases = this.cases;
+    const poll = this.pollOrder;
     const nodes = changetype<usize>(this.nodes);
-    for (let i = 0; i < m; i++) {
+    for (let i = 0, m = this.pollCount; i < m; i++) {
       const k = unchecked(poll[i]);
       const c = unchecked(cases[k]);
       const node = nodes + <usize>k * NODE_SIZE;
@@ -299,9 +333,15 @@ export class Select {
     }
     if (timed) unlock(TIMER_LOCK);
     this.unlockAll();
-    park();
-    // Pass 3: take the other nodes out. A node a claimer took out has N_QUEUE 0 for good (stored after its CAS).
-    for (let i = 0; i < m; i++) {
+  }
+
+  /** Pass 3, once woken: takes the other nodes out of their queues, the timer out of the heap; returns the case. */
+  private dequeue(t: usize): i32 {
+    const cases = this.cases;
+    const poll = this.pollOrder;
+    const nodes = changetype<usize>(this.nodes);
+    // A node a claimer took out has N_QUEUE 0 for good (it stores it after its CAS).
+    for (let i = 0, m = this.pollCount; i < m; i++) {
       const k = unchecked(poll[i]);
       const node = nodes + <usize>k * NODE_SIZE;
       if (atomic.load<usize>(node + N_QUEUE) == 0) continue;
@@ -314,14 +354,14 @@ export class Select {
       }
       unlock(ch);
     }
-    if (timed && atomic.load<u32>(t + T_TIMER) != 0) {
+    if (atomic.load<u32>(t + T_TIMER) != 0) {
       lock(TIMER_LOCK);
       removeTimerLocked(t);
       unlock(TIMER_LOCK);
     }
     store<i32>(t, W_NONE, T_WAIT_KIND); // only now: a timer that fires tells a select by it (scheduler/timers.ts)
     this.waiting = 0;
-    const won = atomic.load<i32>(self + S_DONE);
+    const won = atomic.load<i32>(changetype<usize>(this) + S_DONE);
     if (won == SELECT_CANCELLED) exitCancelled();
     const k = won - 1;
     const c = unchecked(cases[k]);
@@ -364,33 +404,38 @@ export class Select {
   /** Rebuilds the lock order and the poll list from the enabled cases, and sizes the node buffer. */
   private prepare(): void {
     const cases = this.cases;
+    const n = cases.length;
+    if (this.pollOrder.length < n) {
+      this.pollOrder = new StaticArray<i32>(n);
+      this.lockOrder = new StaticArray<usize>(n);
+      this.nodes = new StaticArray<u64>(n * <i32>(NODE_SIZE / 8));
+    }
     const locks = this.lockOrder;
     const poll = this.pollOrder;
-    locks.length = 0;
-    poll.length = 0;
-    for (let k = 0; k < cases.length; k++) {
+    let m = 0, l = 0;
+    for (let k = 0; k < n; k++) {
       const c = unchecked(cases[k]);
       if (!c.enabled || (c.kind != K_RECV && c.kind != K_SEND)) continue;
-      poll.push(k);
+      unchecked(poll[m++] = k);
       const a = changetype<usize>(c.chan);
-      let i = locks.length; // insertion sort by address, skipping a channel already there
       let seen = false;
-      for (let j = 0; j < locks.length; j++) if (unchecked(locks[j]) == a) seen = true;
+      for (let j = 0; j < l; j++) if (unchecked(locks[j]) == a) seen = true;
       if (seen) continue;
-      locks.push(a);
+      let i = l++; // insertion sort by address
       while (i > 0 && unchecked(locks[i - 1]) > a) {
-        unchecked(locks[i] = locks[i - 1]);
+        unchecked(locks[i] = unchecked(locks[i - 1]));
         i--;
       }
       unchecked(locks[i] = a);
     }
-    if (<usize>this.nodes.length * 8 < <usize>cases.length * NODE_SIZE) this.nodes = new StaticArray<u64>(cases.length * <i32>(NODE_SIZE / 8));
+    this.pollCount = m;
+    this.lockCount = l;
     this.dirty = false;
   }
 
   private unlockAll(): void {
     const locks = this.lockOrder;
-    for (let i = locks.length - 1; i >= 0; i--) unlock(unchecked(locks[i]));
+    for (let i = this.lockCount - 1; i >= 0; i--) unlock(unchecked(locks[i]));
   }
 
   private received(k: i32, ok: bool, t: usize): i32 {

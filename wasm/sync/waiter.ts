@@ -80,8 +80,11 @@ export function takeWaiter(q: usize): usize {
     if (w == 0) return 0;
     qUnlink(q, w);
     if (!isCase(w)) return w;
-    store<usize>(w, 0, N_QUEUE);
-    if (cas<i32>(load<usize>(w, N_DONE), 0, load<i32>(w, N_INDEX) + 1) == 0) return w;
+    const won = cas<i32>(load<usize>(w, N_DONE), 0, load<i32>(w, N_INDEX) + 1) == 0;
+    // Only after the CAS: a select that sees its node out of every queue may start its next wait (with done 0
+    // again, and perhaps without this channel, so without waiting for this lock).
+    publish<usize>(w + N_QUEUE, 0);
+    if (won) return w;
   }
 }
 
