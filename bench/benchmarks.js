@@ -203,6 +203,7 @@ export const benchmarks = [
       { variant: "vthreads", workers: 2, kind: "vthreads", module: "./vthreads/channel.js", export: "blocking", guest: "channel" },
       { variant: "vthreads-polling", workers: 1, kind: "vthreads", module: "./vthreads/channel.js", export: "polling", guest: "channel" },
       { variant: "vthreads-polling", workers: 2, kind: "vthreads", module: "./vthreads/channel.js", export: "polling", guest: "channel" },
+      { variant: "go-js-wasm", workers: 1, kind: "baseline", module: "./baselines/go.js", export: "goChannel" },
     ],
   },
   {
@@ -217,6 +218,8 @@ export const benchmarks = [
     variants: [
       { variant: "vthreads", workers: 1, kind: "vthreads", module: "./vthreads/select.js", export: "blocking", guest: "select" },
       { variant: "vthreads", workers: 2, kind: "vthreads", module: "./vthreads/select.js", export: "blocking", guest: "select" },
+      // the peer: Go's select ping-pong on Go's js/wasm target, in Node (SKIPPED without `go`)
+      { variant: "go-js-wasm", workers: 1, kind: "baseline", module: "./baselines/go.js", export: "goSelect" },
     ],
   },
   {
