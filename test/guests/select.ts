@@ -480,7 +480,7 @@ export function timerChannels(ms: f64, ticks: i32): i32 {
     last = t;
   }
   if (!tk.stop() || tk.pending) return -4;
-  tk.tryRecv(); // at most one tick was buffered before stop()
+  if (tk.tryRecv()) return -7; // a tick buffered before stop() is dropped: nothing stale
   sleep(ms * 3);
   if (tk.tryRecv()) return -5; // stopped: no tick after
   const unused = after(1e9);

@@ -5,11 +5,11 @@
 //
 // No thread waits behind a timer channel: the channel itself is an entry of the timer heap (scheduler/timers.ts),
 // and the worker that fires it sends the time without waiting. The channel buffers one message; a tick that finds
-// it full is dropped (a slow receiver gets the latest pending tick, not a backlog). `stop()` takes the timer out
+// it full is dropped (a slow receiver gets the pending tick, not a backlog). `stop()` takes the timer out
 // of the heap at once: a stopped or fired one-shot timer holds nothing, and a ticker must be stopped, or it keeps
 // its timer (and itself) alive for the runtime's life.
 
-import { Channel } from "./channel";
+import { Channel, ChannelCore } from "./channel";
 import { TIMER_LOCK } from "../memory/layout";
 import { lock, unlock } from "../memory/spinlock";
 import { addTimerLocked, removeTimerLocked, CHANNEL_TARGET } from "../scheduler/timers";
@@ -34,13 +34,25 @@ export class Timer extends Channel<f64> {
     if (!ok) failCurrent("out of memory: cannot register a timer");
   }
 
-  /** Stops the timer: no message is sent after this returns. True when it was still pending (a one-shot not yet fired, or a ticker). */
+  /**
+   * Stops the timer: after this returns, nothing more arrives, and a tick it had sent but nobody had received yet is
+   * dropped (as in Go 1.23: no stale value after Stop). True when it was still pending (a one-shot not yet fired, or
+   * a running ticker).
+   */
   stop(): bool {
+    const self = changetype<usize>(this);
+    lock(self); // the channel's lock, then the timer lock: the order of a select (and of `timerChannelFired`)
     lock(TIMER_LOCK);
     const pending = this.timerSlot != 0 || (this.period > 0 && !this.stopped);
     this.stopped = true;
-    removeTimerLocked(changetype<usize>(this) | CHANNEL_TARGET);
+    removeTimerLocked(self | CHANNEL_TARGET);
     unlock(TIMER_LOCK);
+    if (this.count > 0) {
+      this.ringTake();
+      this.count = 0;
+      atomic.store<i32>(self + offsetof<ChannelCore>("count"), 0);
+    }
+    unlock(self);
     return pending;
   }
 
@@ -71,6 +83,8 @@ export function timerChannelSlot(ch: usize): usize {
 export function timerChannelFired(ch: usize, time: f64): void {
   const timer = changetype<Timer>(ch);
   lock(ch);
+  // @ts-ignore: private access
+  if (timer.stopped) { unlock(ch); return; } // stopped after it left the heap: `stop()` promised nothing more
   timer.trySendLocked(toBits<f64>(time)); // full: the tick is dropped
   const woken = timer.takeToWake();
   unlock(ch);
