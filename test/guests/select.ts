@@ -506,3 +506,47 @@ export function tickerInSelect(ms: f64, ticks: i32): i32 {
   tk.stop();
   return jobs > 0 ? seen : -1;
 }
+
+// --- References through selects while the collector runs ---------------------------------------------------------
+
+class Strings {
+  constructor(public a: Channel<string>, public b: Channel<string>, public n: i32) {}
+}
+
+/** Sends "m<i>" strings made on the spot through a select over two channels (the only reference is the select's). */
+function stringSender(s: Strings): void {
+  const sel = new Select();
+  const ka = sel.send(s.a, "");
+  const kb = sel.send(s.b, "");
+  for (let i = 0; i < s.n; i++) {
+    const m = "m" + i.toString();
+    sel.setValue(ka, m);
+    sel.setValue(kb, m);
+    sel.wait();
+  }
+  s.a.close();
+  s.b.close();
+}
+
+/** Receives them through a select, checking every string's content: a collected string would show. */
+export function stringsThroughSelects(n: i32, cap: i32): i32 {
+  const s = new Strings(new Channel<string>(cap, "a"), new Channel<string>(cap, "b"), n);
+  const g = new ThreadGroup();
+  g.spawn<Strings, void>(stringSender, s);
+  const sel = new Select();
+  sel.recv(s.a);
+  sel.recv(s.b);
+  const seen = new StaticArray<u8>(n);
+  let open = 2, got = 0;
+  while (open > 0) {
+    const k = sel.wait();
+    if (!sel.ok) { sel.disable(k); open--; continue; }
+    const m = sel.value<string>();
+    const i = I32.parseInt(m.substring(1));
+    if (m.charAt(0) != "m" || i < 0 || i >= n || seen[i] != 0) abort("bad or repeated message " + m);
+    seen[i] = 1;
+    got++;
+  }
+  g.join();
+  return got;
+}

@@ -3,7 +3,7 @@
 // senders/receivers. Guest: test/guests/select.ts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { TEST_TIMEOUT, buildGuest, sharedRuntime, failureReason, callWithin, closeAll, until } from "./helpers.js";
+import { TEST_TIMEOUT, buildGuest, sharedRuntime, failureReason, callWithin, closeAll, until, start, stop } from "./helpers.js";
 
 let wasm: string;
 beforeAll(async () => {
@@ -127,6 +127,26 @@ describe("randomised: selects and plain senders/receivers race", () => {
       }, 120_000);
     });
   }
+});
+
+describe("references through selects while the collector runs", () => {
+  it("strings made by a select sender, held only by its select, arrive intact through 20 forced collections on 4 workers", async () => {
+    for (const cap of [0, 2]) {
+      const rt = await start(wasm, 4);
+      const n = 20_000;
+      const call = callWithin(rt, 60, "stringsThroughSelects", n, cap);
+      let done = false;
+      void call.finally(() => (done = true)).catch(() => {});
+      let collections = 0;
+      while (!done && collections < 20) {
+        await rt.collect();
+        collections++;
+      }
+      expect(await call, `capacity ${cap}`).toBe(n);
+      expect(rt.memoryStats().gc.collections).toBeGreaterThan(0);
+      await stop(rt);
+    }
+  }, TEST_TIMEOUT);
 });
 
 describe("misuse fails clearly", () => {

@@ -36,7 +36,7 @@ export function liveThreads(): i32 {
 
 /** Bit i: a pinned thread of worker i was written. */
 let pinnedSeen: u64 = 0;
-/** The failures of the failed groups the last dump showed ("thread N (group G "name") failed: ..."), for deadlock reports. */
+/** The failures of the failed groups this worker's last dump showed, for deadlock reports (per worker, like the dump). */
 let failuresSeen: Array<string> = new Array<string>();
 
 /** The failures the last `writeDump` found in failed groups. */
