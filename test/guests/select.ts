@@ -550,3 +550,16 @@ export function stringsThroughSelects(n: i32, cap: i32): i32 {
   g.join();
   return got;
 }
+
+export function sendWrongType(): i32 {
+  const s = new Select();
+  s.send<f64>(new Channel<i32>(1), 1.5); // fails: the channel carries i32
+  return 0;
+}
+
+export function noSuchCase(): i32 {
+  const s = new Select();
+  s.recv(new Channel<i32>(1));
+  s.disable(3); // fails
+  return 0;
+}

@@ -152,9 +152,11 @@ describe("references through selects while the collector runs", () => {
 describe("misuse fails clearly", () => {
   const runtime = sharedRuntime(() => wasm, 1);
 
-  it("a select with every case disabled, a send case on a closed channel, value<T>() of the wrong type", async () => {
+  it("a select with every case disabled, a send case on a closed channel, a message of the wrong type, a case that does not exist", async () => {
     expect(await failureReason(runtime(), "nothingEnabled")).toBe("Select.wait: no case is enabled (no channel, timeout or default): it would wait forever");
     expect(await failureReason(runtime(), "selectSendOnClosed")).toBe('Channel "closed" send: the channel is closed');
     expect(await failureReason(runtime(), "valueOfWrongType")).toBe("Select.value: case 0 receives another type");
+    expect(await failureReason(runtime(), "sendWrongType")).toBe("Select: send case 0 is on a channel of another message type");
+    expect(await failureReason(runtime(), "noSuchCase")).toBe("Select.disable: no case 3 (it has 1)");
   }, TEST_TIMEOUT);
 });

@@ -50,7 +50,7 @@ import { CASE_MARK, N_MARK, N_INDEX, N_DONE, N_THREAD, N_QUEUE, N_VALUE, NODE_SI
 // @ts-ignore: decorator
 @inline const K_DEFAULT: u8 = 4;
 
-/** The index `wait()` returns... never: every index it returns is a case's. Exported for readers of `chosen`. */
+/** `chosen` before the first wait, and the timeout case of a select that has none. */
 // @ts-ignore: decorator
 @inline export const NO_CASE: i32 = -1;
 
@@ -134,7 +134,7 @@ export class Select {
   setValue<T>(k: i32, value: T): void {
     const c = this.caseAt(k, "setValue");
     if (c.kind != K_SEND) failCurrent("Select.setValue: case " + k.toString() + " is not a send case");
-    if (c.type != typeCode<T>()) failCurrent("Select.send: case " + k.toString() + " is on a channel of another message type");
+    if (c.type != typeCode<T>()) failCurrent("Select: send case " + k.toString() + " is on a channel of another message type");
     c.bits = toBits<T>(value);
     if (isReference<T>()) c.keep = changetype<Object>(changetype<usize>(value));
   }
