@@ -215,6 +215,23 @@ export const benchmarks = [
       { variant: "vthreads", workers: 2, kind: "vthreads", module: "./vthreads/channel.js", export: "blocking", guest: "channel" },
       { variant: "vthreads-polling", workers: 1, kind: "vthreads", module: "./vthreads/channel.js", export: "polling", guest: "channel" },
       { variant: "vthreads-polling", workers: 2, kind: "vthreads", module: "./vthreads/channel.js", export: "polling", guest: "channel" },
+      { variant: "go-js-wasm", workers: 1, kind: "baseline", module: "./baselines/go.js", export: "goChannel" },
+    ],
+  },
+  {
+    name: "select-pingpong",
+    unit: "ns/hand-off",
+    threadsAtOnce: () => 3,
+    description: "channel-pingpong with every receive through a 2-way select (its channel, and a quit channel that stays empty)",
+    params: { n: 200_000 },
+    quickParams: { n: 20_000 },
+    // the issue's target: at most 2x the plain channel ping-pong on one worker (in the same invocation)
+    compareWith: { benchmark: "channel-pingpong", variant: "vthreads", workers: 1, what: "the plain channel ping-pong", target: 2 },
+    variants: [
+      { variant: "vthreads", workers: 1, kind: "vthreads", module: "./vthreads/select.js", export: "blocking", guest: "select" },
+      { variant: "vthreads", workers: 2, kind: "vthreads", module: "./vthreads/select.js", export: "blocking", guest: "select" },
+      // the peer: Go's select ping-pong on Go's js/wasm target, in Node (SKIPPED without `go`)
+      { variant: "go-js-wasm", workers: 1, kind: "baseline", module: "./baselines/go.js", export: "goSelect" },
     ],
   },
   {

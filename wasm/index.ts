@@ -4,7 +4,7 @@
 // its worker runs other threads meanwhile, and the thread may resume on another worker.
 //
 // Cancellation: a cancelled thread ends at its next blocking call (sleep, lock, acquire, send, next/recv, get,
-// join, wait, yieldNow, checkpoint); its stack is discarded, what it holds is released, and its future completes
+// join, wait (a select's too), yieldNow, checkpoint); its stack is discarded, what it holds is released, and its future completes
 // as cancelled. AssemblyScript has no exceptions, so nothing after that call runs in the thread; what must happen
 // anyway goes in a cleanup (`onExit`), which runs however the thread ends.
 
@@ -15,6 +15,8 @@ export { yieldNow, sleep, checkpoint, now, threadId, cancelled, currentWorker } 
 export { Mutex, MutexGuard } from "./sync/mutex";
 export { Semaphore } from "./sync/semaphore";
 export { Channel, UNBOUNDED } from "./sync/channel";
+export { Select } from "./sync/select";
+export { Timer, after, ticker } from "./sync/timer";
 export { Event } from "./sync/event";
 export { WaitGroup } from "./sync/waitgroup";
 export { Once } from "./sync/once";

@@ -2,7 +2,7 @@
 // The JSON is written by the runtime in Wasm (wasm/debug/dump.ts).
 
 export interface DumpWait {
-  /** sleep, mutex, semaphore, channel send, channel receive, future, join, children, event, wait group, host call */
+  /** sleep, mutex, semaphore, channel send, channel receive, select, future, join, children, event, wait group, host call */
   kind: string;
   /** sleep: until when (ms since the epoch) */
   until?: number;
@@ -23,6 +23,8 @@ export interface DumpWait {
   /** host call: the host function's name, and since when it has been waited for (ms on the shared clock) */
   function?: string;
   since?: number;
+  /** select: its enabled cases ("receive on channel \"jobs\"", "send on a channel", "timeout") */
+  cases?: string[];
 }
 
 export interface DumpThread {
@@ -52,6 +54,8 @@ export interface DumpGroup {
   cancelled: boolean;
   failed: boolean;
   timedOut: boolean;
+  /** a failed group's failures, in order (the first cancelled the rest); shown even when no thread of it is left */
+  failures?: { thread: number; message: string }[];
   threads: DumpThread[];
 }
 
@@ -81,6 +85,7 @@ export function renderDump(dump: Dump): string {
     const limit = g.maxConcurrency > 0 ? `, max ${g.maxConcurrency} at once` : "";
     lines.push(`${"  ".repeat(depth)}group ${g.id}${g.name ? ` "${g.name}"` : ""}: ${g.live} live${limit}` +
       (flags.length ? ` [${flags.join(", ")}]` : ""));
+    for (const f of g.failures ?? []) lines.push(`${"  ".repeat(depth + 1)}thread ${f.thread} failed: ${f.message}`);
     for (const t of g.threads) thread(t, depth + 1);
   };
   for (const t of dump.roots) thread(t, 0);
@@ -109,6 +114,7 @@ function describeState(t: DumpThread, now: number): string {
     case "future": return `waiting for the result of thread ${on.thread}`;
     case "join": return `joining group ${on.group}`;
     case "event": return `waiting on event${named}`;
+    case "select": return `waiting in a select: ${(on.cases ?? []).join(", ") || "no case"}`;
     case "host call":
       return `waiting on host call ${on.function ?? "?"} for ${Math.max(0, now - (on.since ?? now)).toFixed(1)} ms`;
     default: return `waiting on ${on.kind}`;

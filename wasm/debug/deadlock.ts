@@ -15,7 +15,7 @@ import { workerIdle } from "../scheduler/pin";
 import { ROOTS_LOCK, ROOTS_HEAD, HOST_CALLS_PENDING, DEADLOCK_CLAIM, WORKERS_BOOTED } from "../memory/layout";
 import { lock, unlock } from "../memory/spinlock";
 import { heapFree } from "../memory/heap";
-import { liveThreads, writeDump } from "./dump";
+import { liveThreads, writeDump, dumpedFailures } from "./dump";
 
 /** True when threads are alive but none can make progress (this worker is about to idle). */
 export function deadlockSuspected(): bool {
@@ -41,6 +41,13 @@ export function breakDeadlock(): i32 {
   if (!deadlockSuspected()) { atomic.store<i32>(DEADLOCK_CLAIM, 0); return 0; }
   const block = writeDump();
   let message = HEADLINE;
+  // A thread that failed may be the one that would have sent, unlocked or set what the others wait for: name it.
+  const failures = dumpedFailures();
+  if (failures.length > 0) {
+    message += failures.length == 1 ? "; a thread failed before, which may be why: " : "; threads failed before, which may be why: ";
+    for (let i = 0; i < failures.length && i < 3; i++) message += (i > 0 ? "; " : "") + unchecked(failures[i]);
+    if (failures.length > 3) message += "; and " + (failures.length - 3).toString() + " more (in the dump)";
+  }
   if (block != 0) {
     message += "\n@dump " + String.UTF8.decodeUnsafe(block + 8, load<u32>(block));
     heapFree(block);

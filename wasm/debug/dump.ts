@@ -10,7 +10,7 @@
 import { T_STATE, T_ID, T_FLAGS, T_OWNED, T_SIB_NEXT, T_WAIT_KIND, T_WAIT_OBJ, T_SINCE, T_SLOT, T_CANCEL,
          ST_RUNNING, ST_RUNNABLE, ST_PENDING, ST_PARKING, ST_PARKED, ST_NOTIFIED, F_EXITING, F_PINNED, F_WORKER_SHIFT }
   from "../scheduler/thread";
-import { W_SLEEP, W_MUTEX, W_SEMAPHORE, W_SEND, W_RECV, W_FUTURE, W_JOIN, W_EVENT, W_WAITGROUP, W_HOST, W_EXIT }
+import { W_SLEEP, W_MUTEX, W_SEMAPHORE, W_SEND, W_RECV, W_FUTURE, W_JOIN, W_EVENT, W_WAITGROUP, W_HOST, W_EXIT, W_SELECT }
   from "../scheduler/waitq";
 import { ROOTS_LOCK, ROOTS_HEAD, GROUPS_LOCK, GROUPS_HEAD, WORKERS_BOOTED, WORKER_STATS, WS_LIVE, MAX_WORKERS }
   from "../memory/layout";
@@ -20,6 +20,7 @@ import { FutureBase } from "../groups/future";
 import { MutexCore } from "../sync/mutex";
 import { Semaphore } from "../sync/semaphore";
 import { Channel } from "../sync/channel";
+import { Select } from "../sync/select";
 import { Event } from "../sync/event";
 import { now } from "../scheduler/clock";
 import { JsonWriter } from "./json";
@@ -35,10 +36,18 @@ export function liveThreads(): i32 {
 
 /** Bit i: a pinned thread of worker i was written. */
 let pinnedSeen: u64 = 0; // per worker
+/** The failures of the failed groups this worker's last dump showed, for deadlock reports (per worker, like the dump). */
+let failuresSeen: Array<string> = new Array<string>();
+
+/** The failures the last `writeDump` found in failed groups. */
+export function dumpedFailures(): Array<string> {
+  return failuresSeen;
+}
 
 /** Writes the dump; returns the writer's block ({length, capacity, UTF-8 bytes}), 0 when out of memory. */
 export function writeDump(): usize {
   const w = new JsonWriter();
+  failuresSeen = new Array<string>();
   w.open("{");
   w.key("time"); w.num(now());
   w.key("workers"); w.int(atomic.load<u32>(WORKERS_BOOTED));
@@ -95,6 +104,21 @@ function writeGroup(w: JsonWriter, g: usize, path: string): void {
   w.key("cancelled"); w.bool(group.cancelled);
   w.key("failed"); w.bool(group.failed);
   w.key("timedOut"); w.bool(group.timedOut);
+  // @ts-ignore: private access (the group's lock is held)
+  const failures = group.failureList;
+  if (failures != null && failures.length > 0) {
+    w.key("failures"); w.begin("[");
+    for (let i = 0; i < failures.length; i++) {
+      const f = unchecked(failures[i]);
+      w.begin("{");
+      w.key("thread"); w.int(f.thread);
+      w.key("message"); w.str(f.message);
+      w.close("}");
+      failuresSeen.push("thread " + f.thread.toString() + " of group " + group.id.toString() +
+        (group.name.length > 0 ? " \"" + group.name + "\"" : "") + " failed: " + f.message);
+    }
+    w.close("]");
+  }
   w.key("threads"); w.begin("[");
   // @ts-ignore
   let c = group.children;
@@ -136,7 +160,8 @@ function writeThread(w: JsonWriter, t: usize, path: string): void {
   w.key("groups"); w.begin("[");
   let g = load<usize>(t, T_OWNED);
   while (g != 0) {
-    if (changetype<ThreadGroup>(g).running > 0) writeGroup(w, g, here);
+    // A failed group is shown even once its threads are gone: its failure may be why this thread waits.
+    if (changetype<ThreadGroup>(g).running > 0 || changetype<ThreadGroup>(g).failed) writeGroup(w, g, here);
     // @ts-ignore: private access
     g = changetype<usize>(changetype<ThreadGroup>(g).ownerNext);
   }
@@ -196,6 +221,13 @@ function writeWait(w: JsonWriter, t: usize): void {
       break;
     }
     case W_WAITGROUP: { w.str("wait group"); break; }
+    case W_SELECT: {
+      w.str("select");
+      w.key("cases"); w.begin("[");
+      changetype<Select>(obj).describeCases(w);
+      w.close("]");
+      break;
+    }
     case W_HOST: {
       w.str("host call");
       w.key("function"); w.str(changetype<string>(load<usize>(obj, R_NAME)));

@@ -7,7 +7,10 @@
 import { TIMER_LOCK, TIMER_HEAP, TIMER_LEN, TIMER_CAP } from "../memory/layout";
 import { lock, unlock } from "../memory/spinlock";
 import { heapAlloc, heapRealloc } from "../memory/heap";
-import { T_TIMER, T_WAKE, T_WAIT_LOCK, T_WAIT_QUEUE } from "./thread";
+import { T_TIMER, T_WAKE, T_WAIT_LOCK, T_WAIT_QUEUE, T_WAIT_OBJ, T_WAIT_KIND } from "./thread";
+import { W_SELECT } from "./waitq";
+import { claimSelect, S_TIMEOUT_CASE } from "../sync/waiter";
+import { timerChannelSlot, timerChannelFired } from "../sync/timer";
 import { unpark } from "./park";
 import { groupTimerSlot, groupDeadlinePassed } from "../groups/group";
 
@@ -16,6 +19,9 @@ import { groupTimerSlot, groupDeadlinePassed } from "../groups/group";
 /** Low bit of a target: it is a group, not a thread. */
 // @ts-ignore: decorator
 @inline export const GROUP_TARGET: usize = 1;
+/** Second bit of a target: it is a timer channel (sync/timer.ts: `after`, `ticker`). */
+// @ts-ignore: decorator
+@inline export const CHANNEL_TARGET: usize = 2;
 
 // @ts-ignore: decorator
 @inline function entryAt(heap: usize, i: usize): usize { return heap + i * ENTRY; }
@@ -23,7 +29,9 @@ import { groupTimerSlot, groupDeadlinePassed } from "../groups/group";
 /** Where `target` keeps 1 + its index in the heap. */
 // @ts-ignore: decorator
 @inline function slotOf(target: usize): usize {
-  return target & GROUP_TARGET ? groupTimerSlot(target & ~GROUP_TARGET) : target + T_TIMER;
+  if (target & GROUP_TARGET) return groupTimerSlot(target & ~GROUP_TARGET);
+  if (target & CHANNEL_TARGET) return timerChannelSlot(target & ~CHANNEL_TARGET);
+  return target + T_TIMER;
 }
 
 /** Earlier deadline first; equal deadlines in insertion order. */
@@ -137,6 +145,21 @@ export function fireDue(now: f64): i32 {
     if (target & GROUP_TARGET) {
       unlock(TIMER_LOCK);
       groupDeadlinePassed(target & ~GROUP_TARGET);
+    } else if (target & CHANNEL_TARGET) {
+      unlock(TIMER_LOCK);
+      timerChannelFired(target & ~CHANNEL_TARGET, now);
+    } else if (load<i32>(target, T_WAIT_KIND) == W_SELECT) {
+      // A select's timeout: it completes the select only if no channel (or canceller) has claimed it first. The
+      // timer lock is held, so the select, which takes its timer out under it (before it stops being W_SELECT),
+      // is still in this wait.
+      const won = claimSelect(target, load<i32>(load<usize>(target, T_WAIT_OBJ), S_TIMEOUT_CASE) + 1);
+      if (won) {
+        store<i32>(target, 1 /* WAKE_GRANTED */, T_WAKE);
+        atomic.store<usize>(target + T_WAIT_QUEUE, 0);
+        atomic.store<usize>(target + T_WAIT_LOCK, 0);
+      }
+      unlock(TIMER_LOCK);
+      if (won) unpark(target);
     } else {
       // The sleeper no longer waits anywhere: a canceller that comes now finds nothing to undo.
       store<i32>(target, 1 /* WAKE_GRANTED */, T_WAKE);

@@ -14,6 +14,7 @@ import { prepareToPark, park, unpark } from "./park";
 import { unlock, tryLock } from "../memory/spinlock";
 import { removeTimerLocked } from "./timers";
 import { publish } from "../memory/sharing";
+import { claimSelect, SELECT_CANCELLED } from "../sync/waiter";
 
 // What a thread waits on (its waitKind), for dumps.
 // @ts-ignore: decorator
@@ -40,6 +41,9 @@ import { publish } from "../memory/sharing";
 @inline export const W_HOST: i32 = 10;
 // @ts-ignore: decorator
 @inline export const W_EXIT: i32 = 11;
+/** In a select (sync/select.ts): its case nodes wait in the channels' queues, the thread itself in none. */
+// @ts-ignore: decorator
+@inline export const W_SELECT: i32 = 12;
 
 // Why a waiting thread was woken (its `wake` field).
 // @ts-ignore: decorator
@@ -57,6 +61,13 @@ import { publish } from "../memory/sharing";
 /** The pseudo-queue of sleeping threads: the timer heap (scheduler/timers.ts), guarded by TIMER_LOCK. */
 // @ts-ignore: decorator
 @inline export const SLEEP_QUEUE: usize = 1;
+
+/**
+ * The pseudo-queue of a thread waiting in a select: its waitLock is the select's lock and its waitObj the select,
+ * whose `done` word a canceller claims (sync/waiter.ts) instead of unlinking the thread.
+ */
+// @ts-ignore: decorator
+@inline export const SELECT_QUEUE: usize = 2;
 
 // @ts-ignore: decorator
 @inline export function qEmpty(q: usize): bool {
@@ -170,10 +181,15 @@ export function cancelThread(t: usize, heldLock: usize): bool {
   let woke = false;
   if (atomic.load<usize>(t + T_WAIT_LOCK) == l) {
     const q = atomic.load<usize>(t + T_WAIT_QUEUE);
-    if (q == SLEEP_QUEUE) removeTimerLocked(t);
-    else qUnlink(q, t);
-    forget(t, WAKE_CANCELLED);
-    woke = true;
+    if (q == SELECT_QUEUE) {
+      // The select is completed by whoever claims it first; if a channel or its timer did, it is already waking.
+      woke = claimSelect(t, SELECT_CANCELLED);
+    } else {
+      if (q == SLEEP_QUEUE) removeTimerLocked(t);
+      else qUnlink(q, t);
+      woke = true;
+    }
+    if (woke) forget(t, WAKE_CANCELLED);
   }
   if (!mine) unlock(l);
   if (woke) unpark(t);
