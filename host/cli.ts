@@ -3,8 +3,7 @@
 
 import { parseArgs } from "node:util";
 import path from "node:path";
-import { build } from "./toolchain/build.js";
-import { BuildError } from "./toolchain/errors.js";
+import { build, BuildError } from "./toolchain.js"; // light: the compiler and binaryen load with the first build()
 import { Runtime } from "./index.js"; // the package entry: it installs the Node platform
 import { DeadlockError } from "./runtime/errors.js";
 import { renderDump, type Dump } from "./runtime/dump.js";

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { build } from "../../dist/host/index.js";
+import { build } from "../../dist/host/toolchain.js";
 // @ts-expect-error: plain JS module without types
 import { startServer as startBenchServer } from "../../bench/web/server.js";
 

@@ -3,7 +3,8 @@
 import path from "node:path";
 import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Runtime, build, engineHasJspi, ModuleError, ThreadFailure, BuildError } from "../../dist/host/index.js";
+import { Runtime, engineHasJspi, ModuleError, ThreadFailure } from "../../dist/host/index.js";
+import { build, BuildError } from "../../dist/host/toolchain.js";
 import { REPO_ROOT, TEST_TIMEOUT, closeAll, rejectionOf, stop, until } from "./helpers.js";
 
 let modules: { asyncify: string; jspi: string };
