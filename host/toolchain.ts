@@ -19,7 +19,7 @@ export function toolchainPackages(): Record<string, string> {
 
 /** The npm command that installs the toolchain's packages into a project. */
 export function toolchainInstallCommand(): string {
-  return `npm install --save-dev ${Object.entries(toolchainPackages()).map(([name, version]) => `${name}@${version}`).join(" ")}`;
+  return `npm install --save-dev --save-exact ${Object.entries(toolchainPackages()).map(([name, version]) => `${name}@${version}`).join(" ")}`;
 }
 
 let loaded: Promise<typeof import("./toolchain/build.js")> | undefined;
