@@ -61,7 +61,7 @@ describe("vthreads init", () => {
       (e: { code: number; stderr: string }) => e,
     );
     expect(failed?.code).toBe(1);
-    expect(failed?.stderr).toMatch(/my-app is not empty \(.*package\.json/);
+    expect(failed?.stderr).toMatch(/my-app is not empty \(\.gitignore, .*\): init writes a new project into an empty or new folder/);
     expect(await readFile(path.join(app, "package.json"), "utf8")).toBe(before);
   });
 
