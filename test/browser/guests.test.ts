@@ -141,8 +141,8 @@ for (const browserName of BROWSERS) describe(`guests in ${TITLE[browserName]}`, 
       }
 
       if (backend === "jspi") {
-      const JSPI_LIMIT = JSPI_LIMITS[browserName];
-      it(`jspi: a thread beyond the browser's limit of threads with a stack (${JSPI_LIMIT}) fails naming it; the tab lives and the runtime answers the next call`, async () => {
+        const JSPI_LIMIT = JSPI_LIMITS[browserName];
+        it(`jspi: a thread beyond the browser's limit of threads with a stack (${JSPI_LIMIT}) fails naming it; the tab lives and the runtime answers the next call`, async () => {
           // Without the limit the renderer dies (V8 cannot map another stack) at 21,000-22,000 stacks in Chromium 156;
           // Firefox ESR 153's content process at 16,000-16,500.
           // As a string: vitest would rewrite an import() inside a function it compiles.
