@@ -7,7 +7,7 @@ import { createServer } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, waitInPage } from "../browser/support.js";
-import { npmInstall, packRepo, sh, tempDir, type Packed } from "./support.js";
+import { REPO_ROOT, npmInstall, packRepo, sh, tempDir, type Packed } from "./support.js";
 
 let dir: string;
 let packed: Packed;
@@ -75,6 +75,16 @@ describe("vthreads init", () => {
     const start = await sh("npm", ["start"], app);
     expect(start.stdout).toContain("1² + ... + 1000² = 333833500n on 4 workers");
   }, 300_000);
+
+  it("the guest's tsconfig lets TypeScript (an editor) read app.ts as AssemblyScript with \"vthreads\" resolved", async () => {
+    // TypeScript reports the guest library's own AssemblyScript-only constructs (asc builtins, decorators); what the
+    // editor shows for the user's file is what counts: none. With a wrong path it would say "vthreads" has no
+    // ThreadGroup, and without asc's types that i32 is unknown.
+    const tsc = path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
+    const out = await sh("node", [tsc, "-p", "src/guest", "--noEmit"], app).then((r) => r.stdout, (e: { stdout: string }) => e.stdout);
+    expect(out.split("\n").filter((line) => line.startsWith("src/guest/"))).toEqual([]);
+    expect(out).not.toMatch(/TS2307|TS5083/); // cannot find module / cannot read the extended config
+  }, 120_000);
 
   it("npm run dev serves the page with the isolation headers, and the page runs the guest in Chromium", async () => {
     const port = await freePort();
