@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The test suite, on both backends and the supported Node releases: every test file on Asyncify with this Node
 # (20, the machine's); the runtime tests (test/runtime) again on JSPI with Node 25 (scripts/node25.sh); and on Node 24
-# LTS (scripts/node24.sh) everything but the browser tests on Asyncify, then test/runtime on JSPI (on by default
-# there). Extra arguments go to every vitest run.
+# LTS (scripts/node24.sh) everything but the browser tests on Asyncify. Not JSPI on Node 24: its V8 (13.6) has
+# WebAssembly.Suspending without a flag, but two runtime tests fail there (README, "Use it in your project").
+# Extra arguments go to every vitest run.
 # With VTHREADS_REPORT_DIR set, each run also writes a JSON report there (asyncify.json, jspi.json,
-# node24-asyncify.json, node24-jspi.json), for CI. VTHREADS_NODE24=0 leaves the Node 24 runs out.
+# node24-asyncify.json), for CI. VTHREADS_NODE24=0 leaves the Node 24 run out.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,8 +30,5 @@ if [ "${VTHREADS_NODE24:-1}" != "0" ]; then
   echo "== vthreads tests but the browser's on the Asyncify backend ($("$node24" --version), LTS)"
   # shellcheck disable=SC2046
   "$node24" node_modules/vitest/vitest.mjs run test/runtime test/toolchain test/package $(report node24-asyncify) "$@" || status=$?
-  echo "== vthreads runtime tests on the JSPI backend ($("$node24" --version), LTS)"
-  # shellcheck disable=SC2046
-  VTHREADS_BACKEND=jspi "$node24" node_modules/vitest/vitest.mjs run test/runtime $(report node24-jspi) "$@" || status=$?
 fi
 exit "$status"

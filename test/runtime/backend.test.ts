@@ -49,7 +49,7 @@ describe("choosing the backend", () => {
     if (!JSPI) {
       const err = await rejectionOf(Runtime.start(modules.asyncify, { workers: 1, backend: "jspi" }));
       expect(err).toBeInstanceOf(ModuleError);
-      expect(err.message).toMatch(/backend "jspi": this engine has no JSPI \(it needs Node 24 or later, Chromium 137 or later, or Firefox 153 or later\)/);
+      expect(err.message).toMatch(/backend "jspi": this engine has no JSPI \(it needs Node 25 or later, Chromium 137 or later, or Firefox 153 or later\)/);
       return;
     }
     const rt = await Runtime.start(modules.asyncify, { workers: 2, backend: "jspi" }); // finds basics.jspi.wasm beside it
