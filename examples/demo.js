@@ -2,7 +2,7 @@
 // several workers that share one memory: once to completion, once with a page that fails.
 import os from "node:os";
 import { pathToFileURL, fileURLToPath } from "node:url";
-import { build } from "vthreads";
+import { build } from "vthreads/toolchain";
 import { startPageServer } from "./page-server.js";
 
 const out = await build({ entry: fileURLToPath(new URL("./demo.ts", import.meta.url)), outDir: "build/examples" });

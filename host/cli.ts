@@ -1,21 +1,24 @@
 #!/usr/bin/env node
-// The `vthreads` command line: `vthreads build <entry.ts>` and `vthreads run <module.wasm> <export> [args...]`.
+// The `vthreads` command line: `vthreads build <entry.ts>`, `vthreads run <module.wasm> <export> [args...]` and
+// `vthreads init [dir]`.
 
 import { parseArgs } from "node:util";
 import path from "node:path";
-import { build } from "./toolchain/build.js";
-import { BuildError } from "./toolchain/errors.js";
+import { build, BuildError } from "./toolchain.js"; // light: the compiler and binaryen load with the first build()
 import { Runtime } from "./index.js"; // the package entry: it installs the Node platform
 import { DeadlockError } from "./runtime/errors.js";
 import { renderDump, type Dump } from "./runtime/dump.js";
 
 const USAGE = `usage: vthreads build <entry.ts> [-o <outdir>] [--name <name>] [-O <0-4>]
        vthreads run <module.wasm> <export> [args...] [--workers <n>] [--dump-after <ms>] [--host-module <file>]
+       vthreads init [dir]
 
 build: compiles an AssemblyScript guest together with the vthreads runtime into one WebAssembly module
 (<outdir>/<name>.wasm) and writes typed ESM bindings for its exports (<name>.js, <name>.d.ts).
 run: calls one export of a built module and prints its result (arguments are parsed as JSON, else taken as
 strings); a deadlock prints the thread dump.
+init: writes a new project into dir (default: the current folder, which must be empty): a guest, a Node host, a
+Vite page with the isolation headers and a vitest test; then \`npm install && npm test\`.
 
 options:
   -o, --out-dir <dir>   build: output folder (default: build)
@@ -54,6 +57,7 @@ export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = positionals;
   if (command === "build") return buildCommand(rest, values);
   if (command === "run") return runCommand(rest, values);
+  if (command === "init") return initCommand(rest);
   console.error(command ? `vthreads: unknown command "${command}"\n\n${USAGE}` : USAGE);
   return 2;
 }
@@ -76,6 +80,25 @@ async function buildCommand(args: string[], values: { "out-dir"?: string; name?:
     return 0;
   } catch (e) {
     console.error(e instanceof BuildError ? `vthreads: ${e.message}` : e);
+    return 1;
+  }
+}
+
+async function initCommand(args: string[]): Promise<number> {
+  if (args.length > 1) {
+    console.error(USAGE);
+    return 2;
+  }
+  const dir = args[0] ?? ".";
+  const { init } = await import("./init.js");
+  try {
+    const files = await init(dir);
+    console.log(`wrote ${files.length} files into ${dir}: ${files.join(", ")}`);
+    const cd = path.resolve(dir) === process.cwd() ? "" : `cd ${dir} && `;
+    console.log(`next: ${cd}npm install && npm test   (npm start: the Node host, npm run dev: the page)`);
+    return 0;
+  } catch (e) {
+    console.error(`vthreads: init: ${(e as Error).message}`);
     return 1;
   }
 }

@@ -1,4 +1,5 @@
-// vthreads, the host API for Node: build guest modules and run them on worker_threads that share one memory.
+// vthreads, the host API for Node: run guest modules on worker_threads that share one memory. Building them is
+// "vthreads/toolchain" (toolchain.ts).
 // (Browsers get browser.ts through the package's "browser" export condition: the same Runtime on Web Workers.)
 
 import { installPlatform } from "./runtime/platform.js";
@@ -17,5 +18,5 @@ export { engineHasJspi, type Backend, type BackendOption } from "./runtime/backe
 export { NODE_JSPI_STACK_LIMIT as DEFAULT_JSPI_STACK_LIMIT } from "./platform/node.js";
 export type { MemoryStats, SchedulerStats } from "./runtime/stats.js";
 export type { ExportSignature } from "./toolchain/types.js";
-export { build, type BuildOptions, type BuildResult } from "./toolchain/build.js";
-export { BuildError } from "./toolchain/errors.js";
+// The toolchain (build, BuildError) is its own entry, "vthreads/toolchain" (toolchain.ts): importing the runtime loads
+// no compiler and no binaryen.

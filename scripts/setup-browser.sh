@@ -1,34 +1,40 @@
 #!/usr/bin/env bash
-# Installs what the browser tests need: Chromium from Debian (/usr/bin/chromium), driven by playwright-core.
-# Never downloads a browser of its own (no `npx playwright install`). Idempotent: does nothing when it is there.
+# Installs what the browser tests need: Chromium (driven by playwright-core) and Firefox ESR (driven by
+# puppeteer-core over WebDriver BiDi), both from Debian. Never downloads a browser of its own (no `npx playwright
+# install`, no puppeteer browser download). Idempotent: does nothing when they are there.
 # Needs root (or sudo) and Debian/Ubuntu's apt; works without a terminal (CI=true, no stdin).
 set -euo pipefail
 
 CHROMIUM="${VTHREADS_CHROMIUM:-/usr/bin/chromium}"
-if [ -x "$CHROMIUM" ]; then
-  echo "chromium: $("$CHROMIUM" --version 2>/dev/null | head -n 1) at $CHROMIUM"
-  exit 0
-fi
+FIREFOX="${VTHREADS_FIREFOX:-/usr/bin/firefox-esr}"
 
-if ! command -v apt-get >/dev/null 2>&1; then
-  echo "setup-browser: $CHROMIUM is missing and this system has no apt-get; install Chromium and set VTHREADS_CHROMIUM to its path" >&2
-  exit 1
-fi
+missing=()
+[ -x "$CHROMIUM" ] || missing+=(chromium)
+[ -x "$FIREFOX" ] || missing+=(firefox-esr)
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-  if command -v sudo >/dev/null 2>&1; then SUDO="sudo -n"; else
-    echo "setup-browser: installing chromium needs root: run as root, or: sudo apt-get install -y chromium" >&2
+if [ "${#missing[@]}" -gt 0 ]; then
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "setup-browser: ${missing[*]} missing and this system has no apt-get; install them and set VTHREADS_CHROMIUM / VTHREADS_FIREFOX to their paths" >&2
     exit 1
   fi
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then SUDO="sudo -n"; else
+      echo "setup-browser: installing ${missing[*]} needs root: run as root, or: sudo apt-get install -y ${missing[*]}" >&2
+      exit 1
+    fi
+  fi
+  echo "setup-browser: installing Debian's ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -q < /dev/null
+  $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}" < /dev/null
 fi
 
-echo "setup-browser: installing Debian's chromium package"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -q < /dev/null
-$SUDO apt-get install -y -q --no-install-recommends chromium < /dev/null
-if [ ! -x "$CHROMIUM" ]; then
-  echo "setup-browser: installed the chromium package, but $CHROMIUM is still missing (set VTHREADS_CHROMIUM to its path)" >&2
-  exit 1
-fi
+for b in "$CHROMIUM" "$FIREFOX"; do
+  if [ ! -x "$b" ]; then
+    echo "setup-browser: $b is still missing after the install (set VTHREADS_CHROMIUM / VTHREADS_FIREFOX to the browser's path)" >&2
+    exit 1
+  fi
+done
 echo "chromium: $("$CHROMIUM" --version 2>/dev/null | head -n 1) at $CHROMIUM"
+echo "firefox: $("$FIREFOX" --version 2>/dev/null | head -n 1) at $FIREFOX"

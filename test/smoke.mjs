@@ -1,4 +1,5 @@
-import { build, Runtime } from "../dist/host/index.js";
+import { Runtime } from "../dist/host/index.js";
+import { build } from "../dist/host/toolchain.js";
 const out = await build({ entry: "test/guests/basics.ts", outDir: "build/test" });
 console.log(out.manifest.exports.map((e) => e.name));
 const rt = await Runtime.start(out.wasmPath, { workers: Number(process.argv[2] ?? 1) });

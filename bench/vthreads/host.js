@@ -1,18 +1,21 @@
-// Access to the vthreads host API (dist/host/index.js, produced by `npm run build`). Imported lazily so
+// Access to the vthreads host API (dist/host/index.js and the toolchain, dist/host/toolchain.js, produced by
+// `npm run build`). Imported lazily so
 // that the JS baselines run even when the runtime is not built.
 import { fileURLToPath, pathToFileURL } from "node:url";
 import path from "node:path";
 
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 const hostEntry = path.join(repoRoot, "dist", "host", "index.js");
+const toolchainEntry = path.join(repoRoot, "dist", "host", "toolchain.js");
 
 let hostPromise = null;
 
 /** The host module ({ build, Runtime }); throws a clear error when the runtime is not built. */
 export function loadHost() {
   if (hostPromise === null) {
-    hostPromise = import(pathToFileURL(hostEntry).href).then(
-      (mod) => {
+    hostPromise = Promise.all([import(pathToFileURL(hostEntry).href), import(pathToFileURL(toolchainEntry).href)]).then(
+      ([runtime, toolchain]) => {
+        const mod = { ...runtime, build: toolchain.build };
         if (typeof mod.build !== "function" || typeof mod.Runtime?.start !== "function") {
           throw new Error(`${hostEntry} does not export build() and Runtime.start()`);
         }

@@ -46,7 +46,7 @@ async function newestUnder(dir) {
  * Returns the .wasm URL paths by guest (the JSPI build is next to it).
  */
 export async function buildWebGuests(names = WEB_GUESTS, { log = console.log } = {}) {
-  const hostEntry = path.join(REPO_ROOT, "dist", "host", "index.js");
+  const hostEntry = path.join(REPO_ROOT, "dist", "host", "toolchain.js");
   if (!(await stat(hostEntry).catch(() => null))) throw new Error(`${hostEntry} is missing: run \`npm run build\` first`);
   const inputs = Math.max(
     await newestUnder(path.join(REPO_ROOT, "wasm")),

@@ -14,9 +14,21 @@ import { checkCrossOriginIsolation } from "./isolation.js";
  */
 export const BROWSER_JSPI_STACK_LIMIT = 18_000;
 
+/**
+ * A Firefox ESR 153 content process (Linux) died between 16,000 and 16,500 suspended JSPI stacks (vm.max_map_count
+ * 65,530: about four mappings each). 14,000 leaves room for the page's own mappings.
+ */
+export const FIREFOX_JSPI_STACK_LIMIT = 14_000;
+
+/** The JSPI stack limit of the engine this runs in: SpiderMonkey's in Firefox, V8's elsewhere. */
+function engineJspiStackLimit(): number {
+  const userAgent = (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent ?? "";
+  return /\bFirefox\//.test(userAgent) ? FIREFOX_JSPI_STACK_LIMIT : BROWSER_JSPI_STACK_LIMIT;
+}
+
 export const browserPlatform: Platform = {
   name: "browser",
-  jspiStackLimit: BROWSER_JSPI_STACK_LIMIT,
+  jspiStackLimit: engineJspiStackLimit(),
   startWorker: startWebWorker,
   async compileLocation(source) {
     // A string is a URL relative to the page (or to the worker script, when the Runtime runs in a worker).

@@ -44,7 +44,7 @@ export async function chooseBackend(source: ModuleSource, option: unknown, platf
     throw new TypeError(`Runtime.start: backend must be "asyncify", "jspi" or "auto", got ${JSON.stringify(option)}`);
   }
   if (requested === "jspi" && !engineHasJspi()) {
-    throw new ModuleError(`backend "jspi": this engine has no JSPI (it needs Node 25 or later, or Chromium 137 or later)`);
+    throw new ModuleError(`backend "jspi": this engine has no JSPI (it needs Node 25 or later, Chromium 137 or later, or Firefox 153 or later)`);
   }
   const isLocation = typeof source === "string" || source instanceof URL;
   if (!isLocation) {

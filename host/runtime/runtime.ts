@@ -98,11 +98,11 @@ export class Runtime {
     const platform = currentPlatform();
     const workers = options.workers ?? (await platform.defaultWorkers());
     if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS) {
-      throw new RangeError(`Runtime.start: workers must be an integer from 1 to ${MAX_WORKERS}, got ${String(workers)}`);
+      throw new RangeError(`Runtime.start: workers must be an integer from 1 to ${MAX_WORKERS}, got ${describeOption(workers)}`);
     }
     const sliceMs = options.sliceMs ?? 5;
     if (!(typeof sliceMs === "number" && sliceMs > 0)) {
-      throw new RangeError(`Runtime.start: sliceMs must be a positive number, got ${String(sliceMs)}`);
+      throw new RangeError(`Runtime.start: sliceMs must be a positive number, got ${describeOption(sliceMs)}`);
     }
     await platform.checkSharedMemory();
     const hostModule = options.hostModule === undefined ? undefined : platform.hostModuleUrl(options.hostModule);
@@ -113,11 +113,11 @@ export class Runtime {
       shared: true,
     });
     if (options.gc !== undefined && typeof options.gc !== "boolean") {
-      throw new TypeError(`Runtime.start: gc must be a boolean, got ${String(options.gc)}`);
+      throw new TypeError(`Runtime.start: gc must be a boolean, got ${describeOption(options.gc)}`);
     }
     const jspiStackLimit = options.jspiStackLimit ?? platform.jspiStackLimit;
     if (!Number.isInteger(jspiStackLimit) || jspiStackLimit < 1) {
-      throw new RangeError(`Runtime.start: jspiStackLimit must be a positive integer, got ${String(options.jspiStackLimit)}`);
+      throw new RangeError(`Runtime.start: jspiStackLimit must be a positive integer, got ${describeOption(options.jspiStackLimit)}`);
     }
     Atomics.store(new Int32Array(memory.buffer, 0, 1024), JSPI_STACK_LIMIT >> 2, jspiStackLimit);
     // Read by the allocator from the first allocation on; the workers' boot leaves it alone.
@@ -393,6 +393,11 @@ export class Runtime {
 }
 
 /** The error a failed or cancelled root call rejects with. */
+/** An option's bad value as the message shows it: a string is called one, so `"4"` is not mistaken for 4. */
+function describeOption(value: unknown): string {
+  return typeof value === "string" ? `the string ${JSON.stringify(value)}` : String(value);
+}
+
 function callError(name: string, thread: number, reason: string, cancelled: boolean): Error {
   const where = thread ? `thread ${thread} (root of "${name}")` : `call "${name}"`;
   if (cancelled) return new CancelledError(`${where} was cancelled`, name, thread);

@@ -13,9 +13,9 @@ export async function compileSource(source: ModuleSource, platform: Platform): P
   if (source === null || source === undefined) throw new TypeError("Runtime.start: a module source is required");
   if (typeof source === "string" || source instanceof URL) return platform.compileLocation(source);
   if (isResponse(source)) return compileResponse(source, source.url || "the given Response");
-  if (source instanceof ArrayBuffer) return compileBytes(new Uint8Array(source), "the given bytes");
+  if (source instanceof ArrayBuffer) return compileBytes(new Uint8Array(source), "the given buffer");
   if (ArrayBuffer.isView(source)) {
-    return compileBytes(new Uint8Array(source.buffer, source.byteOffset, source.byteLength), "the given bytes");
+    return compileBytes(new Uint8Array(source.buffer, source.byteOffset, source.byteLength), "the given buffer");
   }
   throw new TypeError(`Runtime.start: expected a path, URL, bytes or WebAssembly.Module, got ${typeof source} (a fetch Response works too)`);
 }

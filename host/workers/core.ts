@@ -523,9 +523,13 @@ const DEADLOCK_CONFIRM_MS = 25;
 function wasmFrames(error: Error): string {
   const names = (error.stack ?? "")
     .split("\n")
-    // "at f (wasm://wasm/<hash>:wasm-function[12]:0x..)"; a module compiled from a fetch (compileStreaming in
+    // V8: "at f (wasm://wasm/<hash>:wasm-function[12]:0x..)"; a module compiled from a fetch (compileStreaming in
     // browsers) names its URL instead: "at f (http://host/app.wasm:wasm-function[12]:0x..)".
-    .map((line) => /^\s*at (.+?) \((?:wasm:\/\/|[^()]*:wasm-function\[)/.exec(line)?.[1])
+    // SpiderMonkey (Firefox): "f@http://host/app.wasm:wasm-function[12]:0x..".
+    .map((line) => {
+      const m = /^\s*at (.+?) \((?:wasm:\/\/|[^()]*:wasm-function\[)/.exec(line) ?? /^([^@\s]+)@[^@]*:wasm-function\[/.exec(line);
+      return m?.[1];
+    })
     .filter((name): name is string => !!name)
     .slice(0, 3)
     .map((name) => name.replace(/^~lib\/vthreads\//, "vthreads/"));
@@ -534,7 +538,10 @@ function wasmFrames(error: Error): string {
 
 function describe(error: unknown): string {
   if (error instanceof GuestAbort) return error.message;
-  if (error instanceof RangeError && /call stack/i.test(error.message)) return `stack overflow: ${error.message}`;
+  // V8: RangeError "Maximum call stack size exceeded"; SpiderMonkey: InternalError "too much recursion".
+  if (error instanceof Error && /call stack|too much recursion/i.test(error.message) && !(error instanceof WebAssembly.RuntimeError)) {
+    return `stack overflow: ${error.message}`;
+  }
   if (error instanceof WebAssembly.RuntimeError) return `trap: ${error.message}${wasmFrames(error)}`;
   if (error instanceof Error) return error.message;
   return String(error);

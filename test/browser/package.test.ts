@@ -53,14 +53,17 @@ describe("the package's entries", () => {
     expect(pkg.exports["."].types).toBe("./dist/host/index.d.ts");
   });
 
-  it("both entries export the same runtime API; only Node's has the toolchain", async () => {
+  it("both entries export the same runtime API; neither has the toolchain, which is vthreads/toolchain", async () => {
     const node = await import(path.join(REPO_ROOT, "dist", "host", "index.js"));
+    const toolchain = await import(path.join(REPO_ROOT, "dist", "host", "toolchain.js"));
     const browserTypes = await readFile(path.join(REPO_ROOT, "dist", "host", "browser.d.ts"), "utf8");
     for (const name of ["Runtime", "ThreadFailure", "RuntimeClosedError", "ModuleError", "CrossOriginIsolationError"]) {
       expect(typeof node[name]).toBe("function");
       expect(browserTypes).toContain(name);
     }
-    expect(typeof node.build).toBe("function");
+    expect(node.build).toBeUndefined();
     expect(browserTypes).not.toMatch(/\bbuild\b/);
+    expect(typeof toolchain.build).toBe("function");
+    expect(typeof toolchain.BuildError).toBe("function");
   });
 });

@@ -1,12 +1,14 @@
-// Shared by the browser tests: Debian's Chromium driven by playwright-core (never a downloaded browser), the
-// benchmark page's dev server (bench/web/server.js, COOP/COEP on by default), and guests built for the browser.
+// Shared by the browser tests: Debian's Chromium driven by playwright-core and Debian's Firefox ESR driven by
+// puppeteer-core over WebDriver BiDi (never a downloaded browser), the benchmark page's dev server
+// (bench/web/server.js, COOP/COEP on by default), and guests built for the browser.
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { build } from "../../dist/host/index.js";
+import puppeteer, { type Browser as PuppeteerBrowser, type Page as PuppeteerPage } from "puppeteer-core";
+import { build } from "../../dist/host/toolchain.js";
 // @ts-expect-error: plain JS module without types
 import { startServer as startBenchServer } from "../../bench/web/server.js";
 
@@ -15,6 +17,10 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export const RESULTS_DIR = path.join(REPO_ROOT, "test-results");
 
 export const CHROMIUM = process.env.VTHREADS_CHROMIUM ?? "/usr/bin/chromium";
+export const FIREFOX = process.env.VTHREADS_FIREFOX ?? "/usr/bin/firefox-esr";
+
+/** The browsers the tests drive. */
+export type BrowserName = "chromium" | "firefox";
 
 /**
  * The network is closed here: background networking, component updates, sync and QUIC would make Chromium wait on
@@ -41,6 +47,86 @@ export function requireChromium(): void {
         "(as root: apt-get install -y chromium), or point VTHREADS_CHROMIUM at a Chromium binary. " +
         "No browser is downloaded (no `npx playwright install`).",
     );
+  }
+}
+
+/** Fails (never skips) with the way to install it when Debian's firefox-esr is not there. */
+export function requireFirefox(): void {
+  if (!existsSync(FIREFOX)) {
+    throw new Error(
+      `the Firefox browser tests need Firefox ESR at ${FIREFOX}, which is missing. Install it with \`scripts/setup-browser.sh\` ` +
+        "(as root: apt-get install -y firefox-esr), or point VTHREADS_FIREFOX at a Firefox binary. No browser is downloaded.",
+    );
+  }
+}
+
+/** What the tests need of a page in either browser: run a function (with one JSON argument) or an expression in it. */
+export interface ScriptablePage {
+  evaluate<R, A = undefined>(fn: string | ((arg: A) => R | Promise<R>), arg?: A): Promise<R>;
+  goto(url: string): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/** A Firefox tab, as puppeteer drives it over WebDriver BiDi; `errors` collects console errors and uncaught exceptions. */
+export interface FirefoxPage extends ScriptablePage {
+  page: PuppeteerPage;
+  errors: string[];
+}
+
+export interface Firefox {
+  browser: PuppeteerBrowser;
+  newPage(): Promise<FirefoxPage>;
+  close(): Promise<void>;
+}
+
+/** Debian's Firefox ESR, headless, with a fresh profile, over WebDriver BiDi (puppeteer-core; no CDP in Firefox). */
+export async function launchFirefox(): Promise<Firefox> {
+  requireFirefox();
+  const browser = await puppeteer.launch({
+    browser: "firefox",
+    executablePath: FIREFOX,
+    headless: true,
+    protocol: "webDriverBiDi",
+    // Closed network, as for Chromium: no update checks, telemetry or captive-portal probes to wait on.
+    extraPrefsFirefox: {
+      "app.update.enabled": false,
+      "network.captive-portal-service.enabled": false,
+      "datareporting.policy.dataSubmissionEnabled": false,
+      "toolkit.telemetry.enabled": false,
+    },
+  });
+  return {
+    browser,
+    async newPage() {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(`pageerror: ${(e as Error).message ?? String(e)}`));
+      page.on("console", (m) => {
+        if (m.type() === "error") errors.push(`console: ${m.text()}`);
+      });
+      return {
+        page,
+        errors,
+        evaluate: <R, A>(fn: string | ((arg: A) => R | Promise<R>), arg?: A) =>
+          (arg === undefined ? page.evaluate(fn as string) : page.evaluate(fn as (a: A) => R, arg)) as Promise<R>,
+        goto: (url: string) => page.goto(url),
+        close: () => page.close(),
+      };
+    },
+    async close() {
+      await browser.close();
+    },
+  };
+}
+
+/** Polls `fn` in a page of either browser until it returns a truthy value or `seconds` pass (then fails with `what`). */
+export async function pollInPage<T>(page: ScriptablePage, fn: () => T, seconds: number, what: string): Promise<T> {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const value = (await page.evaluate(fn)) as T;
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${seconds} s`);
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
@@ -103,7 +189,7 @@ export async function waitInPage<T>(page: Page, fn: () => T, seconds: number, wh
   return (await handle.jsonValue()) as T;
 }
 
-/** The guests fixture page (test/browser/fixtures/guests.html) with the given guests built, open in Chromium. */
+/** The guests fixture page (test/browser/fixtures/guests.html) with the given guests built, open in a browser. */
 export interface FixturePage {
   browser: Browser;
   server: Server;
@@ -126,6 +212,40 @@ export async function openFixturePage(guests: string[]): Promise<FixturePage> {
     async close() {
       await page.evaluate(() => (window as unknown as { guests: { closeAll(): Promise<void> } }).guests.closeAll()).catch(() => {});
       await browser.close();
+      await server.close();
+    },
+  };
+}
+
+/** The same fixture page in either browser, seen through what both drivers do alike (ScriptablePage). */
+export interface AnyFixturePage {
+  browserName: BrowserName;
+  page: ScriptablePage;
+  errors: string[];
+  close(): Promise<void>;
+}
+
+export async function openFixturePageIn(browserName: BrowserName, guests: string[]): Promise<AnyFixturePage> {
+  if (browserName === "chromium") {
+    const fixture = await openFixturePage(guests);
+    const page: ScriptablePage = {
+      evaluate: <R, A>(fn: string | ((arg: A) => R | Promise<R>), arg?: A) => fixture.page.evaluate(fn as (a: A) => R, arg as A) as Promise<R>,
+      goto: (url: string) => fixture.page.goto(url),
+      close: () => fixture.page.close(),
+    };
+    return { browserName, page, errors: fixture.errors, close: () => fixture.close() };
+  }
+  for (const guest of guests) await buildBrowserGuest(guest);
+  const server = await startServer();
+  const firefox = await launchFirefox();
+  const page = await firefox.newPage();
+  await page.goto(`${server.url}/test/browser/fixtures/guests.html`);
+  await pollInPage(page, () => (window as unknown as { guestsReady?: boolean }).guestsReady === true, 30, "the fixture page to load");
+  return {
+    browserName, page, errors: page.errors,
+    async close() {
+      await page.evaluate(() => (window as unknown as { guests: { closeAll(): Promise<void> } }).guests.closeAll()).catch(() => {});
+      await firefox.close();
       await server.close();
     },
   };

@@ -3,7 +3,8 @@
 import path from "node:path";
 import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Runtime, build, engineHasJspi, ModuleError, ThreadFailure, BuildError } from "../../dist/host/index.js";
+import { Runtime, engineHasJspi, ModuleError, ThreadFailure } from "../../dist/host/index.js";
+import { build, BuildError } from "../../dist/host/toolchain.js";
 import { REPO_ROOT, TEST_TIMEOUT, closeAll, rejectionOf, stop, until } from "./helpers.js";
 
 let modules: { asyncify: string; jspi: string };
@@ -48,7 +49,7 @@ describe("choosing the backend", () => {
     if (!JSPI) {
       const err = await rejectionOf(Runtime.start(modules.asyncify, { workers: 1, backend: "jspi" }));
       expect(err).toBeInstanceOf(ModuleError);
-      expect(err.message).toMatch(/backend "jspi": this engine has no JSPI \(it needs Node 25 or later, or Chromium 137 or later\)/);
+      expect(err.message).toMatch(/backend "jspi": this engine has no JSPI \(it needs Node 25 or later, Chromium 137 or later, or Firefox 153 or later\)/);
       return;
     }
     const rt = await Runtime.start(modules.asyncify, { workers: 2, backend: "jspi" }); // finds basics.jspi.wasm beside it

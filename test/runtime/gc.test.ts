@@ -63,7 +63,7 @@ describe("garbage collection", () => {
   }, TEST_TIMEOUT);
 
   it("Runtime.start checks the gc option; collect() after close() rejects", async () => {
-    await expect(start(wasm, 1, { gc: "no" as unknown as boolean })).rejects.toThrow(/gc must be a boolean, got no/);
+    await expect(start(wasm, 1, { gc: "no" as unknown as boolean })).rejects.toThrow(/gc must be a boolean, got the string "no"/);
     const rt = await start(wasm, 1, { gc: false });
     expect(rt.memoryStats().gc.enabled).toBe(false);
     await rt.call("makeGarbage", 200_000, 7); // far past the 8 MiB trigger: nothing collects on its own

@@ -5,7 +5,8 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, afterAll } from "vitest";
-import { build, Runtime, ThreadFailure, type RuntimeOptions, type Backend } from "../../dist/host/index.js";
+import { Runtime, ThreadFailure, type RuntimeOptions, type Backend } from "../../dist/host/index.js";
+import { build } from "../../dist/host/toolchain.js";
 
 /**
  * The backend the suite runs on: `npm test` runs it once on Asyncify (this Node) and once on JSPI (Node 25, from

@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Runtime } from "../../dist/host/index.js";
-import { BuildError, CancelledError, ThreadFailure, build, renderDump } from "../../dist/host/index.js";
+import { CancelledError, ThreadFailure, renderDump } from "../../dist/host/index.js";
+import { BuildError, build } from "../../dist/host/toolchain.js";
 import { startPageServer, type PageServer } from "../../examples/page-server.js";
 import { REPO_ROOT, TEST_TIMEOUT, buildGuest, callWithin, closeAll, rejectionOf, start, stop, until } from "./helpers.js";
 

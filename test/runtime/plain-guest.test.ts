@@ -4,7 +4,7 @@
 // absence for a module built without the runtime.)
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { build } from "../../dist/host/index.js";
+import { build } from "../../dist/host/toolchain.js";
 import { REPO_ROOT, TEST_TIMEOUT, callWithin, withRuntime } from "./helpers.js";
 
 describe("a guest that never blocks", () => {

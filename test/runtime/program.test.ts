@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   BACKEND, REPO_ROOT, TEST_TIMEOUT, buildGuest, callWithin, closeAll, rejectionOf, sharedRuntime, start, withRuntime,
 } from "./helpers.js";
-import { build, Runtime } from "../../dist/host/index.js";
+import { Runtime } from "../../dist/host/index.js";
+import { build } from "../../dist/host/toolchain.js";
 
 const HOST_MODULE = path.join(REPO_ROOT, "test", "guests", "program-host.mjs");
 
