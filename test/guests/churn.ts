@@ -81,3 +81,10 @@ export function churn(n: i32, kind: i32): i32 {
 export function collectJs(): i32 {
   return callHost("collectJs", HostArgs.of()).i32();
 }
+
+/** A root call that fails after its child ended. */
+export function failsAfter(kind: i32): i32 {
+  churn(1, kind);
+  abort("root failure");
+  return 0;
+}

@@ -31,7 +31,7 @@ export function spawnRoot(entry: (frame: usize) => void, frame: usize): u32 {
   return id;
 }
 
-/** Called by the scheduler when a root thread ends. */
+/** Called by the scheduler when a root thread ends (already counted out of the live threads: scheduler/finish.ts). */
 export function completeRoot(t: usize): void {
   const frame = load<usize>(t, T_FUTURE);
   const flags = load<u32>(t, T_FLAGS);

@@ -1,7 +1,8 @@
 // The last step of a thread (scheduler/exit.ts decides when): its outcome goes to whoever waits (its future and
 // group, or the host for a root call), and its record goes back to the allocator.
 
-import { T_STATE, T_FLAGS, T_GROUP, T_FUTURE, ST_DONE, F_ROOT, F_FAILED, F_CANCELLED, freeThread } from "./thread";
+import { T_STATE, T_FLAGS, T_GROUP, T_FUTURE, ST_DONE, F_ROOT, F_FAILED, F_CANCELLED, threadGone } from "./thread";
+import { heapFree } from "../memory/heap";
 import { completeFuture, OUTCOME_DONE, OUTCOME_FAILED, OUTCOME_CANCELLED } from "../groups/future";
 import { childExited, childFailed } from "../groups/group";
 import { completeRoot } from "../host/roots";
@@ -10,6 +11,7 @@ import { unregisterRoot } from "./registry";
 export function finishThread(t: usize): void {
   const flags = load<u32>(t, T_FLAGS);
   store<i32>(t, ST_DONE, T_STATE); // for anyone debugging a freed record; nothing waits on it
+  threadGone(); // before anyone learns it ended: the stats then read what the waker expects
   if (flags & F_ROOT) {
     unregisterRoot(t);
     completeRoot(t);
@@ -23,5 +25,5 @@ export function finishThread(t: usize): void {
     completeFuture(load<usize>(t, T_FUTURE), outcome);
     if (group != 0) childExited(group, t);
   }
-  freeThread(t);
+  heapFree(t);
 }
