@@ -11,6 +11,7 @@ import { readMemoryStats, readSchedulerStats, type MemoryStats, type SchedulerSt
 import { JSPI_STACK_LIMIT, MAX_WORKERS, WORKER_STATS, WORKER_STATS_STRIDE, WS_IDLE, GC_DISABLED, GC_STATE, GC_COUNT, WAKE_EPOCH }
   from "./layout.js";
 import { validateArgs } from "../bindings/marshal.js";
+import { normalizeGrants, type AllowOptions } from "./grants.js";
 import type { WorkerHandle } from "../workers/handle.js";
 import { currentPlatform } from "./platform.js";
 import type { FromWorker } from "../workers/protocol.js";
@@ -52,6 +53,13 @@ export interface RuntimeOptions {
    * RuntimeBrokenError) instead of the process running out of memory. Default: Node's own limit. Ignored in browsers.
    */
   workerHeapMb?: number;
+  /**
+   * What the guest may reach through the built-in host functions, Deno-style: `{ read: [...], write: [...], net:
+   * [...] }`, each a list (paths: a directory grants everything below it; origins: "https://host:port") or `true`
+   * for everything. Nothing by default: `readFile`, `writeFile` and `fetch` fail the thread with a message naming
+   * the grant they need. Paths are checked as written and as resolved through symlinks. See host/runtime/grants.ts.
+   */
+  allow?: AllowOptions;
 }
 
 export interface CallOptions {
@@ -127,6 +135,7 @@ export class Runtime {
       throw new RangeError(`Runtime.start: jspiStackLimit must be a positive integer, got ${String(options.jspiStackLimit)}`);
     }
     Atomics.store(new Int32Array(memory.buffer, 0, 1024), JSPI_STACK_LIMIT >> 2, jspiStackLimit);
+    const grants = normalizeGrants(options.allow);
     const heapMb = options.workerHeapMb;
     if (heapMb !== undefined && !(typeof heapMb === "number" && heapMb > 0 && Number.isFinite(heapMb))) {
       throw new RangeError(`Runtime.start: workerHeapMb must be a positive number of MiB, got ${String(heapMb)}`);
@@ -155,7 +164,7 @@ export class Runtime {
       },
     };
     const handles = await Promise.all(Array.from({ length: workers }, (_, i) => platform.startWorker(i, events, { heapMb })));
-    handles.forEach((h, index) => h.post({ type: "init", module, memory, manifest, index, workers, sliceMs, hostModule, backend }));
+    handles.forEach((h, index) => h.post({ type: "init", module, memory, manifest, index, workers, sliceMs, hostModule, backend, grants }));
     await started;
     if (startError) {
       await Promise.all(handles.map((h) => h.terminate()));

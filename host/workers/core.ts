@@ -9,6 +9,7 @@ import { readString, writeString } from "../bindings/strings.js";
 import { lowerArgs, liftResult, type MarshalContext } from "../bindings/marshal.js";
 import { HostCalls, type HostFunction } from "./host-calls.js";
 import { builtinHostFunctions, type FileFunctions } from "./builtins.js";
+import type { Grants } from "../runtime/grants.js";
 import { JspiLoop, RUN_BUSY, type JspiExports } from "./jspi-loop.js";
 import { engineHasJspi } from "../runtime/backend.js";
 import { syncFunctionsOf, syncImports, type SyncHostFunction } from "./sync-host.js";
@@ -47,8 +48,8 @@ export interface WorkerHost {
   post(message: FromWorker): void;
   /** Runs `fn` soon, after pending messages (setImmediate in Node, a MessageChannel post in browsers). */
   soon(fn: () => void): void;
-  /** File access for the built-in host functions (Node); browsers have none. */
-  files?: FileFunctions;
+  /** File access for the built-in host functions, within the runtime's grants (Node); browsers have none. */
+  files?: (grants: Grants) => FileFunctions;
   /**
    * Takes a message already sent to this worker without going through the event loop, if the platform can
    * (Node: receiveMessageOnPort). A pinned worker uses it to serve cancellations and dumps during the pin.
@@ -145,7 +146,7 @@ export class WorkerCore {
       this.memory = message.memory;
       this.manifest = message.manifest;
       this.sliceMs = message.sliceMs;
-      const functions = builtinHostFunctions(this.host.files ?? null);
+      const functions = builtinHostFunctions(this.host.files?.(message.grants) ?? null, message.grants);
       let syncFunctions = new Map<string, SyncHostFunction>();
       if (message.hostModule) {
         const mod = await importHostModule(message.hostModule);
