@@ -314,23 +314,22 @@ export class WorkerCore {
     const u32 = new Uint32Array(this.memory.buffer);
     const id = u32[(frame + L.FRAME_CALL_ID) >> 2];
     this.rootThreads.delete(id);
+    // The frame is freed before the result goes out: memory stats read when the call has settled do not count it.
+    let result: FromWorker;
     if (Atomics.load(u32, (frame + L.FRAME_STATUS) >> 2) === L.STATUS_CANCELLED) {
-      this.host.post({ type: "result", id, ok: false, thread, cancelled: true, reason: "cancelled" });
+      result = { type: "result", id, ok: false, thread, cancelled: true, reason: "cancelled" };
     } else if (message !== 0) {
-      this.host.post({ type: "result", id, ok: false, thread, reason: readString(this.memory, message) });
+      result = { type: "result", id, ok: false, thread, reason: readString(this.memory, message) };
     } else {
       const sig = this.manifest.exports[u32[(frame + L.FRAME_EXPORT_INDEX) >> 2]];
-      let value: unknown;
       try {
-        value = liftResult(this.marshal, sig, frame);
+        result = { type: "result", id, ok: true, value: liftResult(this.marshal, sig, frame), thread };
       } catch (e) {
-        this.host.post({ type: "result", id, ok: false, thread, reason: `cannot read the result: ${describe(e)}` });
-        this.exports.__vt_free(frame);
-        return;
+        result = { type: "result", id, ok: false, thread, reason: `cannot read the result: ${describe(e)}` };
       }
-      this.host.post({ type: "result", id, ok: true, value, thread });
     }
     this.exports.__vt_free(frame);
+    this.host.post(result);
   }
 
   /** Runs virtual threads until none is runnable, then sleeps until work or the next timer is due. */

@@ -111,6 +111,7 @@ export class JspiLoop {
       let over = false;
       try {
         over = this.after(t);
+        if (over) this.stackGone();
       } catch (error) {
         this.breakSlice(error);
         return resumed;
@@ -121,11 +122,7 @@ export class JspiLoop {
       // kept ~2 mappings per cancelled thread until the process died. Resumed with a rejection, the import throws
       // UNWIND through the thread's Wasm frames (AssemblyScript has no catch: no Wasm code runs on the way) and the
       // stack's promising call rejects with it (`start`).
-      if (over) {
-        this.stackGone();
-        return Promise.reject(UNWIND);
-      }
-      return resumed;
+      return over ? Promise.reject(UNWIND) : resumed;
     });
     this.doneImport = new api.Suspending((t: number, spare: number) => {
       // On the stack whose thread `t` has just returned: settle it, and keep the stack (and `spare`, the thread's

@@ -64,6 +64,21 @@ describe(`a worker that dies (${BACKEND})`, () => {
     await within(closing, 30, "close()");
   });
 
+  it("a collection asked for while a worker dies settles, done or with the RuntimeBrokenError, 20 times", async () => {
+    for (let i = 0; i < 20; i++) {
+      const rt = await Runtime.start(wasm, { backend: BACKEND, workers: 2, hostModule: HOST });
+      try {
+        const hanging = rt.call("hang", 3);
+        const killer = rt.call("kill", 0);
+        const collected = await within(rt.collect().then(() => null, (e: Error) => e), 30, `collect() in round ${i}`);
+        if (collected !== null) expectBroken(collected, /exited with code 3/, `round ${i}, collect()`);
+        for (const call of [killer, hanging]) expectBroken(await rejectionOf(call, 30), /exited with code 3/, `round ${i}`);
+      } finally {
+        await within(rt.close(), 30, `close() in round ${i}`);
+      }
+    }
+  }, 300_000);
+
   it("workerHeapMb is checked", async () => {
     await expect(Runtime.start(wasm, { backend: BACKEND, workers: 1, workerHeapMb: -1 })).rejects.toThrow(
       "workerHeapMb must be a positive number of MiB, got -1",

@@ -158,6 +158,11 @@ export function freeThread(t: usize): void {
   heapFree(t);
 }
 
+/** Frees the record of a thread already counted out (`threadGone`, scheduler/finish.ts). */
+export function freeThreadRecord(t: usize): void {
+  heapFree(t);
+}
+
 /**
  * One thread fewer in `schedulerStats().liveThreads`. A finishing thread counts itself out before it wakes whoever
  * waits for it (scheduler/finish.ts), so that a root call settled after its children ended reads 0 at once.
