@@ -26,10 +26,12 @@ options:
   --workers <n>         run: number of workers (default: the machine's cores)
   --dump-after <ms>     run: print the thread dump after that many milliseconds if the call is still running
   --host-module <file>  run: an ES module whose exported functions the guest calls with callHost
-  --allow-read[=<paths>]    run: files and directories the guest may read (comma-separated; alone: all).
-  --allow-write[=<paths>]   run: ... may write. Without these, readFile/writeFile fail the thread
-  --allow-net[=<origins>]   run: origins the guest may fetch (http://host:port, comma-separated; alone: all);
-                            without it, fetch fails the thread
+  --allow-read[=<paths>]
+                        run: files and directories the guest may read (comma-separated; alone: all)
+  --allow-write[=<paths>]
+                        run: files and directories the guest may write (nothing is granted by default)
+  --allow-net[=<origins>]
+                        run: origins the guest may fetch, as scheme://host[:port] (comma-separated; alone: all)
   -h, --help            show this help`;
 
 export async function main(argv: string[]): Promise<number> {
