@@ -11,7 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Runtime } from "../../dist/host/index.js";
 import { BuildError, CancelledError, ThreadFailure, build, renderDump } from "../../dist/host/index.js";
 import { startPageServer, type PageServer } from "../../examples/page-server.js";
-import { REPO_ROOT, TEST_TIMEOUT, buildGuest, callWithin, closeAll, rejectionOf, start, stop, until } from "./helpers.js";
+import { REPO_ROOT, TEST_TIMEOUT, buildGuest, callWithin, closeAll, rejectionOf, start, stop, until, workersIdle } from "./helpers.js";
 
 const HOST_MODULE = path.join(REPO_ROOT, "test", "guests", "io-host.mjs");
 const HOST_CALLS_PENDING = 1024 + 120; // wasm/memory/layout.ts
@@ -156,11 +156,13 @@ for (const workers of [1, 2]) {
       // A collection the earlier tests' garbage requested would otherwise run during the measured call, and the
       // collector's first one allocates its mark stack (256 KiB, kept): CI saw exactly that once.
       await rt.collect();
+      await until(() => workersIdle(rt), 10, "the workers to idle");
       const before = rt.memoryStats().heapBytes;
       expect(await callWithin(rt, 20, "typedAddMany", 10_000)).toBe(50_005_000);
-      // On JSPI the worker that ran the call keeps its stack idle until it finds nothing else to run, with a 16 KiB
-      // shadow stack on the heap: the heap is back once that worker is idle (liveThreads reads 0 a moment earlier).
-      await until(() => rt.memoryStats().heapBytes - before < 1024, 10, "the heap to be back where it was"); // ~224 bytes per call through callHost
+      // On JSPI the worker that ran the call keeps its stack until it finds nothing else to run, with a 16 KiB
+      // shadow stack on the heap: measure once the workers are idle.
+      await until(() => rt.schedulerStats().liveThreads === 0 && workersIdle(rt), 10, "the call's thread to end and the workers to idle");
+      expect(rt.memoryStats().heapBytes - before).toBeLessThan(1024); // ~224 bytes per call through callHost
     }, TEST_TIMEOUT);
 
     it("the dump shows a thread waiting on a host call with the function's name and since when", async () => {
