@@ -270,10 +270,11 @@ export const benchmarks = [
     quickParams: { n: 1_000, cap: 64, delayMs: 1 },
     variants: [
       { variant: "async-await", workers: 1, kind: "baseline", module: "./baselines/io-fanout.js", export: "asyncAwait" },
-      { variant: "vthreads", workers: 1, kind: "vthreads", module: "./vthreads/io-fanout.js", guest: "io-fanout" },
-      { variant: "vthreads", workers: 2, kind: "vthreads", module: "./vthreads/io-fanout.js", guest: "io-fanout" },
+      // The guest fetches from the local page server (its port is picked at run time): grant the network.
+      { variant: "vthreads", workers: 1, kind: "vthreads", module: "./vthreads/io-fanout.js", guest: "io-fanout", runtime: { allow: { net: true } } },
+      { variant: "vthreads", workers: 2, kind: "vthreads", module: "./vthreads/io-fanout.js", guest: "io-fanout", runtime: { allow: { net: true } } },
       { variant: "async-await-n25", workers: 1, kind: "baseline", module: "./baselines/io-fanout.js", export: "asyncAwait", node: 25 },
-      ...node25Twins({ variant: "vthreads", workers: 1, kind: "vthreads", module: "./vthreads/io-fanout.js", guest: "io-fanout" }),
+      ...node25Twins({ variant: "vthreads", workers: 1, kind: "vthreads", module: "./vthreads/io-fanout.js", guest: "io-fanout", runtime: { allow: { net: true } } }),
     ],
   },
   {

@@ -10,7 +10,7 @@ const out = await build({ entry: fileURLToPath(new URL("./demo.ts", import.meta.
 const { load } = await import(pathToFileURL(out.bindingsPath).href);
 const workers = Math.max(2, os.availableParallelism());
 const server = await startPageServer({ slowEvery: 10, slowMs: 60, delayMs: 5 });
-const app = await load({ workers });
+const app = await load({ workers, allow: { net: [server.url] } }); // the guest may fetch from this server only
 const N = 300;
 console.log(`vthreads demo: ${workers} workers, one shared memory; pages served by ${server.url}` +
   ` (5 ms each, every 10th 60 ms)\n`);

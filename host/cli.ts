@@ -8,9 +8,11 @@ import { build, BuildError } from "./toolchain.js"; // light: the compiler and b
 import { Runtime } from "./index.js"; // the package entry: it installs the Node platform
 import { DeadlockError } from "./runtime/errors.js";
 import { renderDump, type Dump } from "./runtime/dump.js";
+import type { AllowOptions } from "./runtime/grants.js";
 
 const USAGE = `usage: vthreads build <entry.ts> [-o <outdir>] [--name <name>] [-O <0-4>]
        vthreads run <module.wasm> <export> [args...] [--workers <n>] [--dump-after <ms>] [--host-module <file>]
+                    [--allow-read[=<paths>]] [--allow-write[=<paths>]] [--allow-net[=<origins>]]
        vthreads init [dir]
 
 build: compiles an AssemblyScript guest together with the vthreads runtime into one WebAssembly module
@@ -27,13 +29,19 @@ options:
   --workers <n>         run: number of workers (default: the machine's cores)
   --dump-after <ms>     run: print the thread dump after that many milliseconds if the call is still running
   --host-module <file>  run: an ES module whose exported functions the guest calls with callHost
+  --allow-read[=<paths>]
+                        run: files and directories the guest may read (comma-separated; alone: all)
+  --allow-write[=<paths>]
+                        run: files and directories the guest may write (nothing is granted by default)
+  --allow-net[=<origins>]
+                        run: origins the guest may fetch, as scheme://host[:port] (comma-separated; alone: all)
   -h, --help            show this help`;
 
 export async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
+      args: argv.map(bareGrant),
       allowPositionals: true,
       options: {
         "out-dir": { type: "string", short: "o" },
@@ -42,6 +50,9 @@ export async function main(argv: string[]): Promise<number> {
         workers: { type: "string" },
         "dump-after": { type: "string" },
         "host-module": { type: "string" },
+        "allow-read": { type: "string", multiple: true },
+        "allow-write": { type: "string", multiple: true },
+        "allow-net": { type: "string", multiple: true },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -103,7 +114,28 @@ async function initCommand(args: string[]): Promise<number> {
   }
 }
 
-async function runCommand(args: string[], values: { workers?: string; "dump-after"?: string; "host-module"?: string }): Promise<number> {
+/** Deno's form: `--allow-read` alone grants everything; parseArgs wants a value, so it gets an empty one. */
+function bareGrant(arg: string): string {
+  return /^--allow-(read|write|net)$/.test(arg) ? `${arg}=` : arg;
+}
+
+type GrantFlags = { "allow-read"?: string[]; "allow-write"?: string[]; "allow-net"?: string[] };
+
+/** RuntimeOptions.allow from the --allow-* flags: an empty value is everything, else comma-separated lists. */
+function grantsOf(values: GrantFlags): AllowOptions {
+  const allow: AllowOptions = {};
+  for (const kind of ["read", "write", "net"] as const) {
+    const given = values[`allow-${kind}`];
+    if (given === undefined) continue;
+    allow[kind] = given.includes("") ? true : given.flatMap((v) => v.split(",")).filter((v) => v !== "");
+  }
+  return allow;
+}
+
+async function runCommand(
+  args: string[],
+  values: { workers?: string; "dump-after"?: string; "host-module"?: string } & GrantFlags,
+): Promise<number> {
   const [wasm, name, ...rawArgs] = args;
   if (!wasm || !name) {
     console.error(USAGE);
@@ -124,7 +156,7 @@ async function runCommand(args: string[], values: { workers?: string; "dump-afte
   });
   let rt: Runtime;
   try {
-    rt = await Runtime.start(wasm, { workers, hostModule: values["host-module"] });
+    rt = await Runtime.start(wasm, { workers, hostModule: values["host-module"], allow: grantsOf(values) });
   } catch (e) {
     console.error(`vthreads: ${(e as Error).message}`);
     return 1;

@@ -8,7 +8,7 @@ import { nodePlatform } from "./platform/node.js";
 installPlatform(nodePlatform);
 
 export { Runtime, type RuntimeOptions, type CallOptions, type CloseOptions } from "./runtime/runtime.js";
-export { ThreadFailure, RuntimeClosedError, CancelledError, DeadlockError } from "./runtime/errors.js";
+export { ThreadFailure, RuntimeClosedError, RuntimeBrokenError, CancelledError, DeadlockError } from "./runtime/errors.js";
 export { renderDump, type Dump, type DumpThread, type DumpGroup, type DumpWait } from "./runtime/dump.js";
 export { ModuleError, type Manifest } from "./runtime/manifest.js";
 export { CrossOriginIsolationError } from "./platform/isolation.js";

@@ -21,6 +21,26 @@ export class RuntimeClosedError extends Error {
   override name = "RuntimeClosedError";
 }
 
+/**
+ * A worker died under the runtime (its host function ran it out of memory or called `process.exit`, its host module
+ * threw outside a call, the platform terminated it) or the scheduler itself failed in one. Every call in flight
+ * rejects with it, and so does every later call: the runtime refuses to go on, because nothing shows that the dead
+ * worker left the shared memory consistent (it may have died holding a spin lock, mid-switch, mid-collection, and its
+ * threads' stacks died with it). `close()` still settles; start a new runtime.
+ */
+export class RuntimeBrokenError extends RuntimeClosedError {
+  override name = "RuntimeBrokenError";
+  constructor(
+    message: string,
+    /** The worker that died or failed. */
+    readonly worker: number,
+    /** What happened to it: "died: it exited with code 3", "died: Error [ERR_WORKER_OUT_OF_MEMORY]: ...", "failed: ...". */
+    readonly reason: string,
+  ) {
+    super(message);
+  }
+}
+
 /** A root call was cancelled (its AbortSignal fired) before it finished. */
 export class CancelledError extends Error {
   override name = "CancelledError";

@@ -6,8 +6,11 @@ import type { WorkerEvents, WorkerHandle } from "../workers/handle.js";
 
 export interface Platform {
   readonly name: "node" | "browser";
-  /** Starts worker `index` (a worker_threads Worker or a module Web Worker) running host/workers/core.ts. */
-  startWorker(index: number, events: WorkerEvents): Promise<WorkerHandle>;
+  /**
+   * Starts worker `index` (a worker_threads Worker or a module Web Worker) running host/workers/core.ts. `limits.heapMb`:
+   * RuntimeOptions.workerHeapMb (Node only).
+   */
+  startWorker(index: number, events: WorkerEvents, limits: WorkerLimits): Promise<WorkerHandle>;
   /** Compiles a module named by a path or URL (Node: a file or fetch; browsers: fetch + compileStreaming). */
   compileLocation(source: string | URL): Promise<WebAssembly.Module>;
   /** The worker count when none is given: the machine's cores. */
@@ -21,6 +24,10 @@ export interface Platform {
    * dies (V8 aborts when Linux refuses another memory mapping; vm.max_map_count is 65,530 by default).
    */
   readonly jspiStackLimit: number;
+}
+
+export interface WorkerLimits {
+  heapMb?: number;
 }
 
 let installed: Platform | null = null;

@@ -4,13 +4,14 @@
 import type { ModuleSource } from "./source.js";
 import { ModuleError, type Manifest } from "./manifest.js";
 import { chooseBackend, type Backend, type BackendOption } from "./backend.js";
-import { ThreadFailure, RuntimeClosedError, CancelledError, DeadlockError } from "./errors.js";
+import { ThreadFailure, RuntimeClosedError, RuntimeBrokenError, CancelledError, DeadlockError } from "./errors.js";
 import { DEFAULT_GROUP } from "./layout.js";
 import type { Dump } from "./dump.js";
 import { readMemoryStats, readSchedulerStats, type MemoryStats, type SchedulerStats } from "./stats.js";
 import { JSPI_STACK_LIMIT, MAX_WORKERS, WORKER_STATS, WORKER_STATS_STRIDE, WS_IDLE, GC_DISABLED, GC_STATE, GC_COUNT, WAKE_EPOCH }
   from "./layout.js";
 import { validateArgs } from "../bindings/marshal.js";
+import { normalizeGrants, type AllowOptions } from "./grants.js";
 import type { WorkerHandle } from "../workers/handle.js";
 import { currentPlatform } from "./platform.js";
 import type { FromWorker } from "../workers/protocol.js";
@@ -46,6 +47,19 @@ export interface RuntimeOptions {
    * the limit fails with a message that says so. Several runtimes in one process share that budget.
    */
   jspiStackLimit?: number;
+  /**
+   * Node: the most MiB of JS heap each worker may use (worker_threads' `maxOldGenerationSizeMb`; the shared Wasm
+   * memory does not count). A host function that runs past it kills its worker, and the runtime breaks (see
+   * RuntimeBrokenError) instead of the process running out of memory. Default: Node's own limit. Ignored in browsers.
+   */
+  workerHeapMb?: number;
+  /**
+   * What the guest may reach through the built-in host functions, Deno-style: `{ read: [...], write: [...], net:
+   * [...] }`, each a list (paths: a directory grants everything below it; origins: "https://host:port") or `true`
+   * for everything. Nothing by default: `readFile`, `writeFile` and `fetch` fail the thread with a message naming
+   * the grant they need. Paths are checked as written and as resolved through symlinks. See host/runtime/grants.ts.
+   */
+  allow?: AllowOptions;
 }
 
 export interface CallOptions {
@@ -76,7 +90,8 @@ export class Runtime {
   private nextCallId = 1;
   private nextWorker = 0;
   private closed = false;
-  private broken: string | null = null;
+  /** Why the runtime broke (a worker died or failed), or null. */
+  private broken: { worker: number; reason: string } | null = null;
   private closing: Promise<void> | null = null;
   private idle: (() => void) | null = null;
   /** Dumps asked of a worker and not answered yet: settled with its JSON (null: out of memory), or failed. */
@@ -120,6 +135,11 @@ export class Runtime {
       throw new RangeError(`Runtime.start: jspiStackLimit must be a positive integer, got ${describeOption(options.jspiStackLimit)}`);
     }
     Atomics.store(new Int32Array(memory.buffer, 0, 1024), JSPI_STACK_LIMIT >> 2, jspiStackLimit);
+    const grants = normalizeGrants(options.allow);
+    const heapMb = options.workerHeapMb;
+    if (heapMb !== undefined && !(typeof heapMb === "number" && heapMb > 0 && Number.isFinite(heapMb))) {
+      throw new RangeError(`Runtime.start: workerHeapMb must be a positive number of MiB, got ${String(heapMb)}`);
+    }
     // Read by the allocator from the first allocation on; the workers' boot leaves it alone.
     if (options.gc === false) Atomics.store(new Int32Array(memory.buffer, 0, 1024), GC_DISABLED >> 2, 1);
 
@@ -143,8 +163,8 @@ export class Runtime {
         settleStart();
       },
     };
-    const handles = await Promise.all(Array.from({ length: workers }, (_, i) => platform.startWorker(i, events)));
-    handles.forEach((h, index) => h.post({ type: "init", module, memory, manifest, index, workers, sliceMs, hostModule, backend }));
+    const handles = await Promise.all(Array.from({ length: workers }, (_, i) => platform.startWorker(i, events, { heapMb })));
+    handles.forEach((h, index) => h.post({ type: "init", module, memory, manifest, index, workers, sliceMs, hostModule, backend, grants }));
     await started;
     if (startError) {
       await Promise.all(handles.map((h) => h.terminate()));
@@ -172,7 +192,7 @@ export class Runtime {
    */
   callWith(name: string, args: unknown[], options: CallOptions = {}): Promise<unknown> {
     if (this.closed) return Promise.reject(new RuntimeClosedError(`cannot call "${name}": the runtime is closed`));
-    if (this.broken) return Promise.reject(new RuntimeClosedError(`cannot call "${name}": ${this.broken}`));
+    if (this.broken) return Promise.reject(this.brokenError(`cannot call "${name}"`));
     const exportIndex = this.manifest.exports.findIndex((e) => e.name === name);
     if (exportIndex < 0) {
       const known = this.manifest.exports.map((e) => e.name).join(", ") || "(none)";
@@ -212,7 +232,7 @@ export class Runtime {
    */
   dump(): Promise<Dump> {
     if (this.closed && !this.closing) return Promise.reject(new RuntimeClosedError("cannot dump: the runtime is closed"));
-    if (this.broken) return Promise.reject(new RuntimeClosedError(`cannot dump: ${this.broken}`));
+    if (this.broken) return Promise.reject(this.brokenError("cannot dump"));
     const id = this.nextDumpId++;
     const worker = this.workers[this.pickWorker()];
     return new Promise((resolve, reject) => {
@@ -255,7 +275,7 @@ export class Runtime {
    */
   async collect(): Promise<void> {
     if (this.closed) throw new RuntimeClosedError("cannot collect: the runtime is closed");
-    if (this.broken) throw new RuntimeClosedError(`cannot collect: ${this.broken}`);
+    if (this.broken) throw this.brokenError("cannot collect");
     const header = new Int32Array(this.memory.buffer, 0, 1024);
     const count = () => Atomics.load(header, GC_COUNT >> 2);
     const request = () => {
@@ -273,7 +293,7 @@ export class Runtime {
       // A collection that began after this call: the second one if one was running already.
       const target = running ? before + 2 : before + 1;
       while (count() - target < 0) {
-        if (this.broken) throw new RuntimeClosedError(`collection lost: ${this.broken}`);
+        if (this.broken) throw this.brokenError("collection lost");
         const seen = count();
         if (Atomics.load(header, GC_STATE >> 2) === 0) request(); // the one before ours has just finished
         const waited = Atomics.waitAsync(header, GC_COUNT >> 2, seen, 50);
@@ -361,7 +381,7 @@ export class Runtime {
         return;
       }
       case "fatal":
-        this.breakDown(`worker ${index} failed: ${message.message}`);
+        this.breakDown(index, `failed: ${message.message}`);
         return;
       default:
         return;
@@ -369,16 +389,31 @@ export class Runtime {
   }
 
   private onWorkerDied(index: number, reason: string): void {
-    this.breakDown(`worker ${index} died: ${reason}`);
+    this.breakDown(index, `died: ${reason}`);
   }
 
-  /** The runtime cannot go on: reject every call in flight and refuse new ones. */
-  private breakDown(reason: string): void {
-    this.broken ??= reason;
-    for (const call of this.pending.values()) call.reject(new RuntimeClosedError(`call "${call.name}" lost: ${reason}`));
+  /**
+   * Worker `index` died or failed: the runtime cannot go on (RuntimeBrokenError says why). Every call in flight
+   * rejects, whichever worker runs its threads (they may wait on the dead worker's threads, or it may have died
+   * holding a lock they need), and every later call is refused.
+   */
+  private breakDown(index: number, reason: string): void {
+    this.broken ??= { worker: index, reason };
+    for (const call of this.pending.values()) call.reject(this.brokenError(`call "${call.name}" lost`));
     this.pending.clear();
-    this.failDumps(`cannot dump: ${reason}`);
+    for (const { fail } of this.dumps.values()) fail(this.brokenError("cannot dump"));
+    this.dumps.clear();
     this.settled();
+  }
+
+  private brokenError(what: string): RuntimeBrokenError {
+    const { worker, reason } = this.broken!;
+    return new RuntimeBrokenError(
+      `${what}: the runtime is broken: worker ${worker} ${reason}. A dead or failed worker may leave the shared ` +
+        "memory half-updated, so the runtime refuses further calls: close it and start a new one",
+      worker,
+      reason,
+    );
   }
 
   /** No call in flight: let the process exit even if nobody calls close(), and let close() proceed. */

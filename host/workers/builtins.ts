@@ -2,6 +2,10 @@
 // clock, random numbers, and files where the platform has them. They run in the worker like user host functions.
 
 import type { HostFunction } from "./host-calls.js";
+import { checkNet, type Grants } from "../runtime/grants.js";
+
+/** Redirects fetch follows, each checked against the network grants like the first request. */
+const MAX_REDIRECTS = 20;
 
 /** File access, supplied by the Node worker (node-worker.ts); browsers have none. */
 export interface FileFunctions {
@@ -9,7 +13,11 @@ export interface FileFunctions {
   writeFile(path: string, data: Uint8Array | string, signal: AbortSignal): Promise<void>;
 }
 
-export function builtinHostFunctions(files: FileFunctions | null): Map<string, HostFunction> {
+/**
+ * The built-in host functions. `files`: checked against `grants` itself (node-files.ts); fetch is checked here, and
+ * so is every redirect it follows (a granted origin must not be able to send the guest anywhere else).
+ */
+export function builtinHostFunctions(files: FileFunctions | null, grants: Grants): Map<string, HostFunction> {
   const noFiles = (): never => {
     throw new Error("files are not available here: vthreads provides readFile/writeFile on Node only");
   };
@@ -21,13 +29,31 @@ export function builtinHostFunctions(files: FileFunctions | null): Map<string, H
         if (colon > 0) headers.push([line.slice(0, colon).trim(), line.slice(colon + 1).trim()]);
       }
       let response: Response;
-      try {
-        response = await fetch(url, { method, headers, body: hasBody ? (body as Uint8Array<ArrayBuffer>) : undefined, signal });
-      } catch (e) {
-        // undici says only "fetch failed"; the cause says why (ECONNREFUSED, ...).
-        const cause = (e as { cause?: { message?: string; code?: string } }).cause;
-        const why = cause ? `: ${cause.code ?? cause.message}` : "";
-        throw new Error(`fetch ${method} ${url} failed: ${(e as Error).message}${why}`);
+      let target = url;
+      let verb = method;
+      let payload = hasBody ? (body as Uint8Array<ArrayBuffer>) : undefined;
+      for (let redirects = 0; ; redirects++) {
+        checkNet(grants, target, verb);
+        try {
+          response = await fetch(target, { method: verb, headers, body: payload, signal, redirect: grants.net === true ? "follow" : "manual" });
+        } catch (e) {
+          // undici says only "fetch failed"; the cause says why (ECONNREFUSED, ...).
+          const cause = (e as { cause?: { message?: string; code?: string } }).cause;
+          const why = cause ? `: ${cause.code ?? cause.message}` : "";
+          throw new Error(`fetch ${verb} ${target} failed: ${(e as Error).message}${why}`);
+        }
+        if (response.type === "opaqueredirect") { // a browser hides where a manual redirect goes: it cannot be checked
+          throw new Error(`fetch ${verb} ${target} was redirected, and a browser does not say where: a redirect cannot be checked against the network grants (allow.net: true follows redirects)`);
+        }
+        const location = response.headers.get("location");
+        if (grants.net === true || ![301, 302, 303, 307, 308].includes(response.status) || location === null) break;
+        if (redirects === MAX_REDIRECTS) throw new Error(`fetch ${method} ${url} failed: more than ${MAX_REDIRECTS} redirects`);
+        await response.body?.cancel();
+        target = new URL(location, target).href;
+        if (response.status === 303 || ((response.status === 301 || response.status === 302) && verb === "POST")) {
+          verb = "GET"; // as fetch's own redirect handling does
+          payload = undefined;
+        }
       }
       const bytes = new Uint8Array(await response.arrayBuffer());
       const lines: string[] = [];

@@ -9,6 +9,7 @@ import { readString, writeString } from "../bindings/strings.js";
 import { lowerArgs, liftResult, type MarshalContext } from "../bindings/marshal.js";
 import { HostCalls, type HostFunction } from "./host-calls.js";
 import { builtinHostFunctions, type FileFunctions } from "./builtins.js";
+import type { Grants } from "../runtime/grants.js";
 import { JspiLoop, RUN_BUSY, type JspiExports } from "./jspi-loop.js";
 import { engineHasJspi } from "../runtime/backend.js";
 import { syncFunctionsOf, syncImports, type SyncHostFunction } from "./sync-host.js";
@@ -49,8 +50,8 @@ export interface WorkerHost {
   post(message: FromWorker): void;
   /** Runs `fn` soon, after pending messages (setImmediate in Node, a MessageChannel post in browsers). */
   soon(fn: () => void): void;
-  /** File access for the built-in host functions (Node); browsers have none. */
-  files?: FileFunctions;
+  /** File access for the built-in host functions, within the runtime's grants (Node); browsers have none. */
+  files?: (grants: Grants) => FileFunctions;
   /**
    * Takes a message already sent to this worker without going through the event loop, if the platform can
    * (Node: receiveMessageOnPort). A pinned worker uses it to serve cancellations and dumps during the pin.
@@ -147,7 +148,7 @@ export class WorkerCore {
       this.memory = message.memory;
       this.manifest = message.manifest;
       this.sliceMs = message.sliceMs;
-      const functions = builtinHostFunctions(this.host.files ?? null);
+      const functions = builtinHostFunctions(this.host.files?.(message.grants) ?? null, message.grants);
       let syncFunctions = new Map<string, SyncHostFunction>();
       if (message.hostModule) {
         const mod = await importHostModule(message.hostModule);
@@ -326,23 +327,22 @@ export class WorkerCore {
     const u32 = new Uint32Array(this.memory.buffer);
     const id = u32[(frame + L.FRAME_CALL_ID) >> 2];
     this.rootThreads.delete(id);
+    // The frame is freed before the result goes out: memory stats read when the call has settled do not count it.
+    let result: FromWorker;
     if (Atomics.load(u32, (frame + L.FRAME_STATUS) >> 2) === L.STATUS_CANCELLED) {
-      this.host.post({ type: "result", id, ok: false, thread, cancelled: true, reason: "cancelled" });
+      result = { type: "result", id, ok: false, thread, cancelled: true, reason: "cancelled" };
     } else if (message !== 0) {
-      this.host.post({ type: "result", id, ok: false, thread, reason: readString(this.memory, message) });
+      result = { type: "result", id, ok: false, thread, reason: readString(this.memory, message) };
     } else {
       const sig = this.manifest.exports[u32[(frame + L.FRAME_EXPORT_INDEX) >> 2]];
-      let value: unknown;
       try {
-        value = liftResult(this.marshal, sig, frame);
+        result = { type: "result", id, ok: true, value: liftResult(this.marshal, sig, frame), thread };
       } catch (e) {
-        this.host.post({ type: "result", id, ok: false, thread, reason: `cannot read the result: ${describe(e)}` });
-        this.exports.__vt_free(frame);
-        return;
+        result = { type: "result", id, ok: false, thread, reason: `cannot read the result: ${describe(e)}` };
       }
-      this.host.post({ type: "result", id, ok: true, value, thread });
     }
     this.exports.__vt_free(frame);
+    this.host.post(result);
   }
 
   /** Runs virtual threads until none is runnable, then sleeps until work or the next timer is due. */

@@ -57,6 +57,12 @@ const IDLE_STACKS = 16;
 const STACK_ENDS = 0;
 const STACK_TRIMMED = 1;
 
+/**
+ * What resumes the stack of a thread that is over (failed or cancelled while suspending): thrown out of its
+ * `jspi_suspend` import, it unwinds the stack's frames so that the engine frees the stack.
+ */
+const UNWIND = Symbol("vthreads: unwind an ended thread's stack");
+
 interface JspiApi {
   Suspending: new (fn: (...args: never[]) => unknown) => unknown;
   promising: (fn: unknown) => (...args: number[]) => Promise<unknown>;
@@ -102,15 +108,21 @@ export class JspiLoop {
     this.suspendImport = new api.Suspending((t: number, block: number) => {
       const resumed = new Promise<void>((resolve) => (this.resumers[this.resumerIndex(block)] = resolve));
       // On the suspending thread's stack, before it suspends: its shadow stack is saved, the worker's is current.
+      let over = false;
       try {
-        // Over: it failed or was cancelled while suspending; its stack is dropped, never resumed.
-        if (this.after(t)) this.stackGone();
+        over = this.after(t);
+        if (over) this.stackGone();
       } catch (error) {
         this.breakSlice(error);
         return resumed;
       }
       this.next(true);
-      return resumed;
+      // Over: it failed or was cancelled while suspending. Its stack must still end: V8 frees an engine stack only
+      // when its promising call settles, never a suspended one (not even when nothing references it), so dropping it
+      // kept ~2 mappings per cancelled thread until the process died. Resumed with a rejection, the import throws
+      // UNWIND through the thread's Wasm frames (AssemblyScript has no catch: no Wasm code runs on the way) and the
+      // stack's promising call rejects with it (`start`).
+      return over ? Promise.reject(UNWIND) : resumed;
     });
     this.doneImport = new api.Suspending((t: number, spare: number) => {
       // On the stack whose thread `t` has just returned: settle it, and keep the stack (and `spare`, the thread's
@@ -243,7 +255,11 @@ export class JspiLoop {
       this.failed(error);
       return false;
     }
-    done.catch((error: unknown) => this.trapped(error)); // an ending stack says so itself (stackEndImport)
+    // An ending stack says so itself (stackEndImport); a stack unwound after its thread ended (UNWIND) is already
+    // counted out, and the chain goes on elsewhere.
+    done.catch((error: unknown) => {
+      if (error !== UNWIND) this.trapped(error);
+    });
     return true;
   }
 

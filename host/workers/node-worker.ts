@@ -10,7 +10,7 @@ if (!port) throw new Error("vthreads: node-worker.js must run in a worker thread
 const core = new WorkerCore({
   post: (m) => port.postMessage(m),
   soon: (fn) => setImmediate(fn),
-  files: nodeFiles,
+  files: nodeFiles, // checked against the runtime's grants (node-files.ts)
   poll: () => receiveMessageOnPort(port)?.message as ToWorker | undefined,
 });
 port.on("message", (m: ToWorker) => core.onMessage(m));

@@ -2,6 +2,7 @@
 
 import type { FromWorker } from "./protocol.js";
 import type { WorkerEvents, WorkerHandle } from "./handle.js";
+import type { WorkerLimits } from "../runtime/platform.js";
 
 export type { WorkerEvents, WorkerHandle } from "./handle.js";
 
@@ -17,17 +18,20 @@ function workerExecArgv(): string[] | undefined {
   return process.execArgv.filter((f) => !f.startsWith("--input-type") && process.allowedNodeEnvironmentFlags.has(f.split("=")[0]));
 }
 
-export async function startNodeWorker(index: number, events: WorkerEvents): Promise<WorkerHandle> {
+export async function startNodeWorker(index: number, events: WorkerEvents, limits: WorkerLimits = {}): Promise<WorkerHandle> {
   const { Worker } = await import("node:worker_threads");
   const worker = new Worker(new URL("./node-worker.js", import.meta.url), {
-    resourceLimits: { stackSizeMb: WORKER_STACK_MB },
+    resourceLimits: { stackSizeMb: WORKER_STACK_MB, maxOldGenerationSizeMb: limits.heapMb },
     execArgv: workerExecArgv(),
   });
   let terminating = false;
   worker.on("message", (m: FromWorker) => events.message(index, m));
-  worker.on("error", (e: Error) => events.died(index, e.message));
+  // An uncaught error (a host module's, or running out of heap: ERR_WORKER_OUT_OF_MEMORY) comes first, then the exit.
+  worker.on("error", (e: Error & { code?: string }) => {
+    if (!terminating) events.died(index, `${e.name}${e.code ? ` [${e.code}]` : ""}: ${e.message}`);
+  });
   worker.on("exit", (code: number) => {
-    if (!terminating) events.died(index, `worker ${index} exited with code ${code}`);
+    if (!terminating) events.died(index, `it exited with code ${code}`);
   });
   return {
     post: (m) => worker.postMessage(m),

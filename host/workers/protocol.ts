@@ -1,6 +1,7 @@
 // Messages between the main thread (host/runtime) and the workers (host/workers/core.ts).
 
 import type { Manifest } from "../runtime/manifest.js";
+import type { Grants } from "../runtime/grants.js";
 
 export interface InitMessage {
   type: "init";
@@ -16,6 +17,8 @@ export interface InitMessage {
   hostModule?: string;
   /** The stack switching the module was built for (its manifest says the same). */
   backend: "asyncify" | "jspi";
+  /** What the built-in host functions may reach (RuntimeOptions.allow). */
+  grants: Grants;
 }
 export interface CallMessage {
   type: "call";

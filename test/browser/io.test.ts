@@ -23,7 +23,7 @@ interface Outcome {
 
 function ioGuest(workers: number) {
   const loaded = page.evaluate(
-    ([w]) => (window as never as { guests: { load(g: string, w: number, o: object): Promise<number> } }).guests.load("io", w, { hostModule: "/test/guests/io-host.mjs" }),
+    ([w]) => (window as never as { guests: { load(g: string, w: number, o: object): Promise<number> } }).guests.load("io", w, { hostModule: "/test/guests/io-host.mjs", allow: { net: [location.origin] } }),
     [workers] as const,
   );
   return async (name: string, ...args: unknown[]): Promise<Outcome> => {

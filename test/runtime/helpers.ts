@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { beforeAll, afterAll } from "vitest";
 import { Runtime, ThreadFailure, type RuntimeOptions, type Backend } from "../../dist/host/index.js";
 import { build } from "../../dist/host/toolchain.js";
+import { WORKER_STATS, WORKER_STATS_STRIDE, WS_IDLE } from "../../dist/host/runtime/layout.js";
 
 /**
  * The backend the suite runs on: `npm test` runs it once on Asyncify (this Node) and once on JSPI (Node 25, from
@@ -88,6 +89,17 @@ export async function failureReason(rt: Runtime, name: string, ...args: unknown[
   const e = await rejectionOf(rt.call(name, ...args));
   if (!(e instanceof ThreadFailure)) throw new Error(`expected a ThreadFailure from ${name}, got ${e.name}: ${e.message}`);
   return e.reason;
+}
+
+/**
+ * Whether every worker is asleep with nothing to run. A worker on JSPI keeps the stacks of finished threads for reuse
+ * (with their 16 KiB shadow stacks on the heap) until it finds nothing to run, a moment after a call settles: heap
+ * measurements wait for this as well as for liveThreads 0.
+ */
+export function workersIdle(rt: Runtime): boolean {
+  const stats = new Int32Array(rt.memory.buffer, WORKER_STATS, (rt.workerCount * WORKER_STATS_STRIDE) >> 2);
+  for (let i = 0; i < rt.workerCount; i++) if (Atomics.load(stats, (i * WORKER_STATS_STRIDE + WS_IDLE) >> 2) !== 1) return false;
+  return true;
 }
 
 /** Closes every runtime `start` opened and nobody stopped. */

@@ -9,7 +9,7 @@
 // here. The last test collects: then nothing at all is left.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Runtime } from "../../dist/host/index.js";
-import { TEST_TIMEOUT, buildGuest, callWithin, closeAll, start, stop, until } from "./helpers.js";
+import { TEST_TIMEOUT, buildGuest, callWithin, closeAll, start, stop, until, workersIdle } from "./helpers.js";
 
 let wasm: string;
 let rt: Runtime;
@@ -22,8 +22,8 @@ afterAll(async () => {
   await closeAll();
 });
 
-/** Waits until no thread is alive (a root's record is freed just after its result is posted). */
-const settled = () => until(() => rt.schedulerStats().liveThreads === 0, 5, "liveThreads to return to 0");
+/** Waits until no thread is alive and every worker is idle (on JSPI, an idle worker has given its spare stacks back). */
+const settled = () => until(() => rt.schedulerStats().liveThreads === 0 && workersIdle(rt), 5, "liveThreads to return to 0 and the workers to idle");
 const heap = () => rt.memoryStats().heapBytes;
 
 /** Runs holdAll(n); returns heapBytes measured while all n holders are parked (4 frames deep, stacks saved). */

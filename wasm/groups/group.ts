@@ -13,7 +13,7 @@
 
 import { T_NEXT, T_SIB_NEXT, T_SIB_PREV, T_STATE, T_GROUP, T_OWNED, T_CTX, T_CANCEL, T_ID, T_FLAGS, T_FUTURE,
          T_WAIT_KIND, T_WAIT_OBJ, T_WAIT_LOCK, T_WAIT_QUEUE, T_WAKE, ST_PENDING, ST_RUNNABLE, ST_PARKING, ST_RUNNING,
-         F_FAILED, newThread, freeThread } from "../scheduler/thread";
+         F_FAILED, newThread, freeThread, freeThreadRecord } from "../scheduler/thread";
 import { current } from "../scheduler/local";
 import { waitIn, qPush, qTakeAll, unparkAll, cancelThread, W_JOIN, W_EXIT, WAKE_GRANTED, WAKE_NONE } from "../scheduler/waitq";
 import { failCurrent, exitCancelled, requireThread } from "../scheduler/fail";
@@ -341,6 +341,9 @@ export function childExited(g: usize, t: usize): void {
   if (prev == 0) group.children = next;
   else store<usize>(prev, next, T_SIB_NEXT);
   if (next != 0) store<usize>(next, prev, T_SIB_PREV);
+  // Nothing reaches the record now: free it before `live` drops, so that whoever sees the group drained (a joiner,
+  // and in the end the host, told that the root call settled) sees the heap without it.
+  freeThreadRecord(t);
   let cancelSiblings = false;
   if (failed) { // the failure is already recorded (childFailed)
     // @ts-ignore

@@ -2,7 +2,7 @@
 // through `spawnRoot`; when it ends, the worker that ran it tells the host through the `root_done` import.
 // Frame layout: docs/abi.md.
 
-import { newThread, threadId, T_FUTURE, T_ARG, T_FLAGS, F_ROOT, F_FAILED, F_CANCELLED, T_SIB_NEXT } from "../scheduler/thread";
+import { newThread, freeThreadRecord, threadId, T_FUTURE, T_ARG, T_FLAGS, F_ROOT, F_FAILED, F_CANCELLED, T_SIB_NEXT } from "../scheduler/thread";
 import { registerRoot } from "../scheduler/registry";
 import { cancelThread } from "../scheduler/waitq";
 import { ROOTS_LOCK, ROOTS_HEAD } from "../memory/layout";
@@ -31,14 +31,20 @@ export function spawnRoot(entry: (frame: usize) => void, frame: usize): u32 {
   return id;
 }
 
-/** Called by the scheduler when a root thread ends. */
+/**
+ * Called by the scheduler when a root thread ends (already counted out of the live threads: scheduler/finish.ts).
+ * Frees its record, then tells the host: stats read when the call has settled no longer count the root.
+ */
 export function completeRoot(t: usize): void {
   const frame = load<usize>(t, T_FUTURE);
   const flags = load<u32>(t, T_FLAGS);
   const failed = (flags & F_FAILED) != 0;
   const status = failed ? STATUS_FAILED : flags & F_CANCELLED ? STATUS_CANCELLED : STATUS_OK;
+  const message = failed ? <usize>load<u64>(t, T_ARG) : 0; // no collection runs before rootDone has read it
+  const id = threadId(t);
   atomic.store<u32>(frame + 4, status);
-  rootDone(frame, failed ? <usize>load<u64>(t, T_ARG) : 0, threadId(t));
+  freeThreadRecord(t);
+  rootDone(frame, message, id);
 }
 
 /** Cancels the live root thread with id `id`; false when there is none. */

@@ -154,7 +154,20 @@ export function newThread(kind: u32, fn: usize, arg: u64, group: usize, future: 
 }
 
 export function freeThread(t: usize): void {
+  threadGone();
   heapFree(t);
+}
+
+/** Frees the record of a thread already counted out (`threadGone`, scheduler/finish.ts). */
+export function freeThreadRecord(t: usize): void {
+  heapFree(t);
+}
+
+/**
+ * One thread fewer in `schedulerStats().liveThreads`. A finishing thread counts itself out before it wakes whoever
+ * waits for it (scheduler/finish.ts), so that a root call settled after its children ended reads 0 at once.
+ */
+export function threadGone(): void {
   store<i32>(stats, load<i32>(stats, WS_LIVE) - 1, WS_LIVE);
 }
 
