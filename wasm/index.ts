@@ -20,6 +20,7 @@ export { WaitGroup } from "./sync/waitgroup";
 export { Once } from "./sync/once";
 export { ContextVar } from "./context/var";
 export { onExit, Cleanup } from "./scheduler/cleanup";
+export { Closure, callClosure } from "./closure";
 export { callHost, tryCallHost, HostArgs, HostValue } from "./io/call";
 export { callbackIndex } from "./io/sync";
 export {

@@ -1,0 +1,48 @@
+// Capturing closures. AssemblyScript has none (AS100 "Not implemented: Closures"), so the toolchain's closure
+// transform (host/toolchain/closures.ts) lifts every arrow function that captures a local, a parameter or `this`
+// into an environment class that extends `Closure`, holding the captured values, plus a non-capturing function that
+// reads them from it.
+//
+// The value the guest gets is the environment object itself, typed as a function `(self: Closure) => R`: its first
+// two fields are laid out like a function object's (`Function#_index`, `Function#_env`), so calling it through the
+// function type calls the lifted function, and `self` (its `_env`) is the environment. A static function object
+// has `_env` 0; a closure's `_env` points to itself: that is how the runtime tells them apart. One allocation per
+// closure, collected like any guest object (the collector traces its captured references by its runtime class).
+//
+// The API functions that take `(fn, arg)` (spawn, spawnBackground, withTimeout, onExit) default `A` to `Closure` and
+// `arg` to null: called with a closure alone, they pass the closure as its own argument. `Once.call` takes one too.
+
+/** The environment of a capturing closure; a closure's type is `(self: Closure) => R`. */
+// @ts-ignore: decorator
+@global export class Closure {
+  /** The lifted function's table index (where `Function#_index` is). */
+  index: u32 = 0;
+  /** This object's own address (where `Function#_env` is): non-zero marks a closure. */
+  self: usize = 0;
+}
+
+/** Byte offset of `Function#_env` in a function object, and of `Closure#self`. */
+// @ts-ignore: decorator
+@inline export const CLOSURE_ENV_OFFSET: usize = offsetof<Closure>("self");
+
+/**
+ * Makes `env` the closure of `fn`, a non-capturing function that takes the environment as its first parameter.
+ * Called by the code the transform generates, never by hand.
+ */
+// @ts-ignore: decorator
+@global export function __vt_closureOf<F>(fn: F, env: Closure): F {
+  env.index = load<u32>(changetype<usize>(fn)); // a function object's first field is its table index
+  env.self = changetype<usize>(env);
+  return changetype<F>(env);
+}
+
+/** The environment of `fn` if it is a capturing closure, else 0 (a plain function). */
+// @ts-ignore: decorator
+@inline export function closureEnv<F>(fn: F): usize {
+  return load<usize>(changetype<usize>(fn), CLOSURE_ENV_OFFSET);
+}
+
+/** Calls a closure (or a plain function of the same type, with a null environment). */
+export function callClosure<R>(fn: (self: Closure) => R): R {
+  return fn(changetype<Closure>(closureEnv(fn)));
+}
