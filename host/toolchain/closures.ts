@@ -396,8 +396,9 @@ class SourceTransform {
           const loopUpdate = a.inIncrementor && decl.forStatement && contains((decl.forStatement as any).body.range, closure.range);
           if (loopUpdate) continue;
           this.parser.errorRelated(DiagnosticCode.User_defined_0, at, a.range,
-            `closure captures '${decl.name}', which is assigned after its declaration. Closures capture values when ` +
-            `they are created, so a captured variable must not change: copy it into a new const (const ${decl.name}2 = ${decl.name};) and capture that`);
+            `closure captures '${decl.name}', which is assigned after its declaration (at ${where(a.range)}). ` +
+            `Closures capture values when they are created, so a captured variable must not change: copy it into ` +
+            `a new const (const ${decl.name}2 = ${decl.name};) and capture that`);
           break;
         }
       }
@@ -428,6 +429,12 @@ function lookup(scope: Scope | null, name: string): Decl | null {
 function enclosingClass(frame: Frame): ClassDeclaration | null {
   for (let f: Frame | null = frame; f; f = f.parent) if (f.kind === "method") return f.classDecl;
   return null;
+}
+
+/** file:line:column of a range's start. */
+function where(range: Range): string {
+  const source = range.source as any;
+  return `${source.normalizedPath}:${source.lineAt(range.start)}:${source.columnAt()}`;
 }
 
 function contains(outer: Range, inner: Range): boolean {

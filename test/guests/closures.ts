@@ -3,6 +3,10 @@
 // another worker than the one that created it.
 import { ThreadGroup, Future, Mutex, Once, Closure, callClosure, onExit, spawnBackground, withTimeout, sleep,
          yieldNow, threadId } from "vthreads";
+import { xorshift } from "./xorshift";
+
+/** Read by closures: a module-level constant is not captured (it is not a local of any function). */
+const GREETING = "hi";
 
 function fetchPage(url: string): i32 {
   sleep(1);
@@ -55,7 +59,7 @@ export function kinds(a: i32, b: f64): string {
   const fa = g.spawn((): i32 => { yieldNow(); return a * 2; });
   const fb = g.spawn((): f64 => { yieldNow(); return b / 2; });
   const fbig = g.spawn((): i64 => { yieldNow(); return big + 1; });
-  const fs = g.spawn((): string => { yieldNow(); return s + "!"; });
+  const fs = g.spawn((): string => { yieldNow(); return GREETING + s + "!"; });
   const farr = g.spawn((): i32 => { yieldNow(); return arr[0] + arr[1] + arr[2]; });
   const fsmall = g.spawn((): u8 => { yieldNow(); return small; });
   g.join();
@@ -193,17 +197,60 @@ export function oldAndPlain(x: i32): i32 {
   return a.get() + b.get() + c.get();
 }
 
+// Static cells (one for all workers, unlike module-level variables): the host releases the holding thread.
+const RELEASE = memory.data(4);
+const SEEN = memory.data(4);
+
+class Box { constructor(public v: i32) {} }
+
 /**
- * The closure's environment is the last reference to a large buffer: while the thread sleeps, the buffer is live;
- * after the thread ended (and the future was read), nothing holds it. The host collects in between.
+ * Spawns a background closure whose environment is the only reference to a large structure (an array of `count`
+ * objects), and returns: the closure waits until `release()`, then sums the structure into SEEN. The host collects
+ * before and after.
  */
-export function holdLarge(bytes: i32, ms: i32): i32 {
-  const big = new Uint8Array(bytes);
-  big[bytes - 1] = 7;
+export function startHolding(count: i32): void {
+  atomic.store<i32>(RELEASE, 0);
+  atomic.store<i32>(SEEN, -1);
+  const big = new Array<Box>(count);
+  for (let i = 0; i < count; i++) big[i] = new Box(i & 7);
+  spawnBackground(() => {
+    while (atomic.load<i32>(RELEASE) == 0) sleep(1);
+    let sum = 0;
+    for (let i = 0; i < big.length; i++) sum += big[i].v;
+    atomic.store<i32>(SEEN, sum);
+  });
+}
+
+export function release(): void { atomic.store<i32>(RELEASE, 1); }
+export function seen(): i32 { return atomic.load<i32>(SEEN); }
+
+/**
+ * Many closures at once, each capturing an integer, a string and an object and parking a pseudo-random number of
+ * times (sleep or yield) before and between reads; returns how many saw their own values every time.
+ */
+export function stress(n: i32, seed: u32): i32 {
   const g = new ThreadGroup();
-  const f = g.spawn((): i32 => { sleep(ms); return <i32>big[big.length - 1]; });
+  const fs = new Array<Future<i32>>();
+  let r = seed == 0 ? 1 : seed;
+  for (let i = 0; i < n; i++) {
+    r = xorshift(r);
+    const parks = <i32>(r % 7);
+    const k = i;
+    const name = "t" + i.toString();
+    const box = new Box(i * 3);
+    fs.push(g.spawn((): i32 => {
+      let ok = 1;
+      for (let p = 0; p < parks; p++) {
+        if ((p & 1) == 0) yieldNow(); else sleep(0);
+        if (k * 3 != box.v || name != "t" + k.toString()) ok = 0;
+      }
+      return ok;
+    }));
+  }
   g.join();
-  return f.get();
+  let ok = 0;
+  for (let i = 0; i < n; i++) ok += fs[i].get();
+  return ok;
 }
 
 /** A closure's thread migrates: reads its captures before and after parking, returns whether they agree. */
