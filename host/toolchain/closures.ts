@@ -255,7 +255,8 @@ class SourceTransform {
     }
     // Everything else: walk the children that are expressions or statements.
     for (const key of Object.keys(node)) {
-      if (NOT_EXPRESSIONS.has(key)) continue;
+      // A switch case's `label` is its expression; elsewhere a label is a name.
+      if (NOT_EXPRESSIONS.has(key) && !(key === "label" && node.kind === NodeKind.SwitchCase)) continue;
       const value = (node as any)[key];
       if (value instanceof Node && !(value instanceof TypeNode)) {
         (node as any)[key] = this.walk(value, scope);

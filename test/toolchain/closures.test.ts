@@ -77,6 +77,17 @@ describe("what the transform lifts", () => {
     expect(out).toMatch(/g\.spawn\(__vt_closure_\d+\(__vt_this, k, false \? \(__vt_site: __vt_site_\d+, __vt_this: C\) => __vt_this\.n \+ k : null\)\)/);
   });
 
+  it("names in a switch case's expression are captured too", () => {
+    const { out, errors } = transformed([
+      "export function f(limit: i32): void {",
+      "  const g = new ThreadGroup();",
+      "  g.spawn((): i32 => { switch (g.size) { case limit: return 1; default: return 0; } });",
+      "}",
+    ].join("\n"));
+    expect(errors).toEqual([]);
+    expect(out).toMatch(/g\.spawn\(__vt_closure_\d+\(g, limit, false \?/);
+  });
+
   it("a for loop's own variable, updated only by the loop, may be captured in the body", () => {
     const { errors } = transformed([
       "export function f(n: i32): void {",
