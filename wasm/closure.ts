@@ -15,10 +15,11 @@
 /** The environment of a capturing closure; a closure's type is `(self: Closure) => R`. */
 // @ts-ignore: decorator
 @global export class Closure {
+  // Both set by __vt_closureOf (a new object is zeroed: no initializers to store twice).
   /** The lifted function's table index (where `Function#_index` is). */
-  index: u32 = 0;
+  index: u32;
   /** This object's own address (where `Function#_env` is): non-zero marks a closure. */
-  self: usize = 0;
+  self: usize;
 }
 
 /** Byte offset of `Function#_env` in a function object, and of `Closure#self`. */
@@ -40,6 +41,19 @@
 // @ts-ignore: decorator
 @inline export function closureEnv<F>(fn: F): usize {
   return load<usize>(changetype<usize>(fn), CLOSURE_ENV_OFFSET);
+}
+
+/**
+ * The argument an API function taking `(fn, arg = null)` passes to `fn`: `arg`, or, when `fn` is a closure given
+ * alone, the closure itself (its environment). For `spawn`-like functions: `<A = Closure, R = void>(fn: (arg: A) =>
+ * R, arg: A = changetype<A>(0))`, then `arg = closureArg(fn, arg)`.
+ */
+// @ts-ignore: decorator
+@inline export function closureArg<F, A>(fn: F, arg: A): A {
+  if (isReference<A>()) {
+    if (changetype<usize>(arg) == 0) return changetype<A>(closureEnv(fn));
+  }
+  return arg;
 }
 
 /** Calls a closure (or a plain function of the same type, with a null environment). */

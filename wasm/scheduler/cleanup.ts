@@ -13,7 +13,7 @@ import { freeStack } from "./stacks";
 import { failCurrent, requireThread } from "./fail";
 import { toBits } from "../groups/bits";
 import * as runqueue from "./runqueue";
-import { Closure, closureEnv } from "../closure";
+import { Closure, closureArg } from "../closure";
 
 export class Cleanup {
   fn: usize = 0;
@@ -51,7 +51,7 @@ export class Cleanup {
 export function onExit<A = Closure>(fn: (arg: A) => void, arg: A = changetype<A>(0)): Cleanup {
   if (isFloat<A>() || sizeof<A>() != 4) ERROR("onExit: the argument must be a reference or a 32-bit integer");
   // A capturing closure given alone is its own argument (wasm/closure.ts); as `ref` it stays reachable.
-  if (isReference<A>()) if (changetype<usize>(arg) == 0) arg = changetype<A>(closureEnv(fn));
+  arg = closureArg(fn, arg);
   requireThread("onExit");
   const t = current;
   const c = new Cleanup();
