@@ -51,9 +51,24 @@
 // @ts-ignore: decorator
 @inline export function closureArg<F, A>(fn: F, arg: A): A {
   if (isReference<A>()) {
-    if (changetype<usize>(arg) == 0) return changetype<A>(closureEnv(fn));
+    const env = closureEnv(fn);
+    if (env != 0) {
+      const given = changetype<usize>(arg);
+      // Another object would be read as this closure's captured values.
+      if (given != 0 && given != env) throw new Error("a capturing closure takes no argument: pass it alone");
+      return changetype<A>(env);
+    }
   }
   return arg;
+}
+
+/**
+ * The lifted function was called with an object that is not its environment (a closure called through its type
+ * with another argument than itself): fail rather than read another object as the captured values.
+ */
+// @ts-ignore: decorator
+@global export function __vt_closureMisuse(): void {
+  throw new Error("a capturing closure was called with another object than itself: call it with callClosure(f)");
 }
 
 /** Calls a closure (or a plain function of the same type, with a null environment). */

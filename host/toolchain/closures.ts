@@ -366,6 +366,7 @@ class SourceTransform {
       `function __vt_closure_${n}<${[...tps, "__vt_R = void"].join(", ")}>(${names.map((x, i) => `${x}: ${tps[i]}, `).join("")}` +
         `__vt_phantom: ((${phantomParams}) => __vt_R) | null): (self: Closure) => __vt_R {`,
       `  return __vt_closureOf<(self: Closure) => __vt_R>((__vt_e: Closure): __vt_R => {`,
+      `    if (!(__vt_e instanceof ${envType})) __vt_closureMisuse();`,
       `    const __vt_env = changetype<${envType}>(__vt_e);`,
       ...names.map((x) => `    const ${x} = __vt_env.${x};`),
       `    __vt_body__;`,

@@ -272,3 +272,19 @@ export function migrate(n: i32): i32 {
   for (let i = 0; i < n; i++) ok += fs[i].get();
   return ok;
 }
+
+/** Misuse fails the thread with a message instead of reading another object as captured values. */
+export function misuseSpawnArg(x: i32): i32 {
+  const g = new ThreadGroup();
+  const a = () => x + 1;
+  const b = () => x + 2;
+  g.spawn(a, changetype<Closure>(b)); // another closure's environment as the argument
+  g.join();
+  return 0;
+}
+
+export function misuseDirectCall(x: i32): i32 {
+  const a = () => x + 1;
+  const other = new Closure();
+  return a(other); // called through its type with an object that is not its environment
+}

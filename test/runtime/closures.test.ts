@@ -3,7 +3,7 @@
 // The compile errors the transform reports are in test/toolchain/closures.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { TEST_TIMEOUT, buildGuest, callWithin, closeAll, sharedRuntime, withRuntime } from "./helpers.js";
+import { TEST_TIMEOUT, buildGuest, callWithin, closeAll, failureReason, sharedRuntime, withRuntime } from "./helpers.js";
 
 let wasm: string;
 beforeAll(async () => {
@@ -49,6 +49,11 @@ for (const workers of [1, 4]) {
 
     it("spawn(fn, arg) still works beside closures; a non-capturing arrow function needs no argument", async () => {
       expect(await callWithin(rt(), 60, "oldAndPlain", 1)).toBe(11);
+    }, TEST_TIMEOUT);
+
+    it("a closure given an argument, or called with another object than itself, fails the thread saying so", async () => {
+      expect(await failureReason(rt(), "misuseSpawnArg", 1)).toContain("a capturing closure takes no argument: pass it alone");
+      expect(await failureReason(rt(), "misuseDirectCall", 1)).toContain("a capturing closure was called with another object than itself");
     }, TEST_TIMEOUT);
 
     it("closures keep their captures across parking (and, on 4 workers, across workers)", async () => {
