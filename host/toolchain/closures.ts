@@ -4,11 +4,13 @@
 //
 //   g.spawn(() => fetchPage(url))
 // becomes
-//   g.spawn(__vt_closure_1(url, false ? () => fetchPage(url) : null))
-// plus, at the top of the same file,
+//   g.spawn(__vt_closure_1(url, false ? (__vt_site: __vt_site_1) => fetchPage(url) : null))
+// plus, at the end of the same file (simplified names),
+//   class __vt_site_1 {}
 //   class __vt_env_1<C0> extends Closure { constructor(public url: C0) { super(); } }
-//   function __vt_closure_1<C0, R = void>(url: C0, __vt_phantom: (() => R) | null): (self: Closure) => R {
+//   function __vt_closure_1<C0, R = void>(url: C0, __vt_phantom: ((s: __vt_site_1) => R) | null): (self: Closure) => R {
 //     return __vt_closureOf<(self: Closure) => R>((__vt_e: Closure): R => {
+//       if (!(__vt_e instanceof __vt_env_1<C0>)) __vt_closureMisuse();
 //       const __vt_env = changetype<__vt_env_1<C0>>(__vt_e);
 //       const url = __vt_env.url;
 //       return fetchPage(url);                  // the user's own body node: its source ranges are unchanged
@@ -18,7 +20,8 @@
 // Types come from the compiler, not from this transform: the captured values' types are inferred from the call's
 // arguments, and the result type R from the "phantom" argument, the original arrow function in the dead branch of a
 // constant `false ? ... : null`. The resolver infers R from it (an arrow function's expression body has a type in
-// the caller's scope), and the compiler never compiles it (a constant condition compiles only the taken branch).
+// the caller's scope: see `patchResolver`), and the compiler never compiles it (a constant condition compiles only
+// the taken branch). Its first parameter's type is a class of its own: see `lift`.
 // The runtime side (the environment's layout, how the API functions take a closure) is in wasm/closure.ts.
 //
 // Semantics: values are captured when the closure is created (objects by reference). So that nothing is silently a
