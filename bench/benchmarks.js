@@ -113,6 +113,20 @@ export const benchmarks = [
     ],
   },
   {
+    name: "spawn-flat-closure",
+    unit: "ns/spawn",
+    threadsAtOnce: (p, workers) => 1 + workers,
+    description: "spawn-flat with a capturing closure per child (g.spawn(() => x)) instead of spawn(fn, arg)",
+    params: { n: 1_000_000 },
+    quickParams: { n: 100_000 },
+    // the target: a closure spawn costs at most 1.3x spawn(fn, arg) (spawn-flat, in the same invocation)
+    compareWith: { benchmark: "spawn-flat", variant: "vthreads", workers: 1, what: "spawn(fn, arg)", target: 1.3 },
+    variants: [
+      { variant: "async-await", workers: 1, kind: "baseline", module: "./baselines/spawn-flat.js", export: "asyncAwait" },
+      { variant: "vthreads", workers: 1, kind: "vthreads", module: "./vthreads/spawn-flat-closure.js", guest: "spawn-flat" },
+    ],
+  },
+  {
     name: "parked-bytes",
     unit: "bytes",
     threadsAtOnce: (p) => p.n + 3, // the waiters, the gate, parkAll's root and a parkedCount poll

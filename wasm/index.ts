@@ -23,6 +23,7 @@ export { Once } from "./sync/once";
 export { AtomicI32, AtomicI64, AtomicBool } from "./sync/atomic";
 export { ContextVar } from "./context/var";
 export { onExit, Cleanup } from "./scheduler/cleanup";
+export { Closure, callClosure } from "./closure";
 export { callHost, tryCallHost, HostArgs, HostValue } from "./io/call";
 export { callbackIndex } from "./io/sync";
 export {

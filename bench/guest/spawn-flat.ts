@@ -16,3 +16,21 @@ export function spawnFlat(n: i32): i64 {
   for (let i = 0; i < n; i++) sum += futures[i].get();
   return sum;
 }
+
+/**
+ * The same with a capturing closure (host/toolchain/closures.ts): each child captures its own `x`, so every spawn
+ * also allocates the closure's environment. Compared with spawnFlat in the same run (spawn-flat-closure).
+ */
+export function spawnFlatClosure(n: i32): i64 {
+  if (n < 0) abort("spawnFlatClosure: bad argument");
+  const g = new ThreadGroup();
+  const futures = new StaticArray<Future<i64>>(n);
+  for (let i = 0; i < n; i++) {
+    const x = <i64>i;
+    futures[i] = g.spawn(() => x);
+  }
+  g.join();
+  let sum: i64 = 0;
+  for (let i = 0; i < n; i++) sum += futures[i].get();
+  return sum;
+}

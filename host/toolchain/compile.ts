@@ -4,6 +4,7 @@ import path from "node:path";
 import asc from "assemblyscript/asc";
 import { BuildError } from "./errors.js";
 import { patchStd } from "./std-patches.js";
+import { closureTransform } from "./closures.js";
 
 export interface CompileInput {
   /** The generated entry file (absolute path). */
@@ -44,6 +45,7 @@ export async function compileAssemblyScript(input: CompileInput): Promise<Uint8A
     writeFile: (name: string, contents: Uint8Array | string) => {
       if (name.endsWith(".wasm") && typeof contents !== "string") binary = contents;
     },
+    transforms: [closureTransform as never], // capturing arrow functions (closures.ts)
   });
   if (result.error || !binary) {
     throw new BuildError(`the guest does not compile:\n${stripColors(errors).trim() || String(result.error)}`, stripColors(errors));

@@ -4,6 +4,7 @@ import { stat, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import asc from "assemblyscript/asc";
+import { closureTransform } from "./closures.js";
 import { BuildError } from "./errors.js";
 import { ARRAY_ELEMENT_TYPES, SUPPORTED_TYPES_TEXT, isTypedArrayType, type ExportSignature } from "./types.js";
 
@@ -139,7 +140,7 @@ export async function readGuestInterface(entryPath: string, options: ReadSignatu
     reportDiagnostic: (d: AsDiagnostic) => {
       if (d.category === AS_ENUMS.DiagnosticCategory.Error) errors.push(formatDiagnostic(d, program));
     },
-    transforms: [Pass1Transform as never],
+    transforms: [Pass1Transform as never, closureTransform as never], // closures: as in pass 2 (compile.ts)
   });
 
   const diagnostics = stderr.join("").trim();

@@ -5,6 +5,7 @@
 import { DEFAULT_GROUP } from "../memory/layout";
 import { ThreadGroup } from "./group";
 import { Future } from "./future";
+import { Closure } from "../closure";
 
 /** Creates the default group; once, at boot, by the first worker. Returns it (the caller pins it). */
 export function createDefaultGroup(): usize {
@@ -19,7 +20,7 @@ export function defaultGroup(): ThreadGroup {
 }
 
 /** Spawns `fn(arg)` into the default group: it may outlive the caller, and the runtime waits for it at close. */
-export function spawnBackground<A, R>(fn: (arg: A) => R, arg: A): Future<R> {
+export function spawnBackground<A = Closure, R = void>(fn: (arg: A) => R, arg: A = changetype<A>(0)): Future<R> {
   return defaultGroup().spawn<A, R>(fn, arg);
 }
 
@@ -28,7 +29,7 @@ export function spawnBackground<A, R>(fn: (arg: A) => R, arg: A): Future<R> {
  * future tells how it ended: `cancelled` when the deadline passed first, otherwise `get()` has the result. Fails
  * the caller if `fn` failed.
  */
-export function withTimeout<A, R>(ms: f64, fn: (arg: A) => R, arg: A): Future<R> {
+export function withTimeout<A = Closure, R = void>(ms: f64, fn: (arg: A) => R, arg: A = changetype<A>(0)): Future<R> {
   const group = new ThreadGroup(0, "timeout");
   group.cancelAfter(ms);
   const future = group.spawn<A, R>(fn, arg);

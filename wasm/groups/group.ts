@@ -11,6 +11,7 @@
 // Every change to the group's lists happens under its spin lock. Lock order: a group's lock, then the lock of a queue
 // a child waits in (cancellation), or the registry's lock.
 
+import { Closure, closureArg } from "../closure";
 import { T_NEXT, T_SIB_NEXT, T_SIB_PREV, T_STATE, T_GROUP, T_OWNED, T_CTX, T_CANCEL, T_ID, T_FLAGS, T_FUTURE,
          T_WAIT_KIND, T_WAIT_OBJ, T_WAIT_LOCK, T_WAIT_QUEUE, T_WAKE, ST_PENDING, ST_RUNNABLE, ST_PARKING, ST_RUNNING,
          F_FAILED, newThread, freeThread, freeThreadRecord } from "../scheduler/thread";
@@ -98,7 +99,8 @@ export class ThreadGroup {
    * spawner's context variables. Fails the caller if the group has failed or was joined; returns an already
    * cancelled future if the group was cancelled. Never blocks, even at `maxConcurrency`.
    */
-  spawn<A, R>(fn: (arg: A) => R, arg: A): Future<R> {
+  spawn<A = Closure, R = void>(fn: (arg: A) => R, arg: A = changetype<A>(0)): Future<R> {
+    arg = closureArg(fn, arg); // a capturing closure given alone is its own argument (wasm/closure.ts)
     const parent = current;
     if (parent != 0 && atomic.load<i32>(parent + T_CANCEL) > 0) exitCancelled();
     const future = new Future<R>();

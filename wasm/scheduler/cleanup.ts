@@ -13,6 +13,7 @@ import { freeStack } from "./stacks";
 import { failCurrent, requireThread } from "./fail";
 import { toBits } from "../groups/bits";
 import * as runqueue from "./runqueue";
+import { Closure, closureArg } from "../closure";
 
 export class Cleanup {
   fn: usize = 0;
@@ -47,8 +48,10 @@ export class Cleanup {
  * Registers `fn(arg)` to run when the calling thread ends, unless `run()` or `dismiss()` comes first. `A` is a
  * reference or a 32-bit integer.
  */
-export function onExit<A>(fn: (arg: A) => void, arg: A): Cleanup {
+export function onExit<A = Closure>(fn: (arg: A) => void, arg: A = changetype<A>(0)): Cleanup {
   if (isFloat<A>() || sizeof<A>() != 4) ERROR("onExit: the argument must be a reference or a 32-bit integer");
+  // A capturing closure given alone is its own argument (wasm/closure.ts); as `ref` it stays reachable.
+  arg = closureArg(fn, arg);
   requireThread("onExit");
   const t = current;
   const c = new Cleanup();

@@ -4,6 +4,7 @@
 // releases the lock like any held mutex.
 
 import { Mutex } from "./mutex";
+import { Closure, closureEnv } from "../closure";
 
 export class Once {
   private ran: i32 = 0;
@@ -17,11 +18,16 @@ export class Once {
     return atomic.load<i32>(changetype<usize>(this) + offsetof<Once>("ran")) != 0;
   }
 
-  call(fn: () => void): void {
+  /** Runs `fn` (a function of no arguments, or a capturing closure) unless it has run. */
+  call<F>(fn: F): void {
+    if (!isFunction<F>()) ERROR("Once.call: expects a function");
     if (this.done) return;
     const guard = this.gate.lockEvenIfPoisoned(); // poisoned = an earlier runner did not finish: try again
     if (!guard.value) {
-      fn();
+      // @ts-ignore: F is a function type
+      if (lengthof<F>() == 0) fn();
+      // @ts-ignore: a closure (wasm/closure.ts) takes itself
+      else fn(changetype<Closure>(closureEnv(fn)));
       guard.value = true;
       guard.clearPoison();
       atomic.store<i32>(changetype<usize>(this) + offsetof<Once>("ran"), 1);
