@@ -33,6 +33,7 @@ export function backendStatus(backend, threads, engine) {
 const NODE_ONLY = {
   worker_threads: "needs Node's worker_threads (the Node suite runs it: npm run bench)",
   "parked-bytes/async-await": "needs --expose-gc and process.memoryUsage() (Node only)",
+  "go-js-wasm": "runs Go's js/wasm build in a Node child process (the Node suite runs it: npm run bench)",
 };
 
 /** Benchmarks whose vthreads variant only makes sense on the worker counts the registry gives (one worker). */
