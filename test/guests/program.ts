@@ -100,8 +100,10 @@ export function migrateAndRead(value: i64): string {
   marker = value;
   const first = workerId();
   let migrated = false;
-  for (let i = 0; i < 20000 && !migrated; i++) {
-    yieldNow();
+  // Yields keep a thread on its worker unless another steals it; a sleep ends on whichever worker fires its timer.
+  for (let i = 0; i < 4000 && !migrated; i++) {
+    if (i & 1) sleep(1);
+    else yieldNow();
     migrated = workerId() != first;
   }
   const readBack = marker;

@@ -90,7 +90,11 @@ describe("out of memory with a collector", () => {
       const failure = (await rejectionOf(rt.call("exhaust"), 120)) as ThreadFailure;
       expect(failure.name).toBe("ThreadFailure");
       expect(failure.reason).toMatch(/out of memory/);
-      // Its arrays are garbage now: after a collection, a call that needs 1 GiB gets it.
+      // Its arrays are garbage now: after collections, a call that needs 1 GiB gets it. Two collections: the roots
+      // are conservative, and once in a full CI run (2026-12-06) a single one right after the failure left the arrays
+      // alive (a stale word; see the closing note of that session), which a second one, after other work, does not.
+      await rt.collect();
+      expect(await callWithin(rt, 60, "churn", 20, 20, 8)).toBe(0);
       await rt.collect();
       expect(await callWithin(rt, 120, "allocateMb", 1024)).toBe(64);
       expect(await callWithin(rt, 60, "churn", 100, 20, 9)).toBe(0);

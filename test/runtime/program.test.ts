@@ -82,7 +82,7 @@ describe.runIf(BACKEND === "asyncify")("migration", () => {
     const rt = await start(wasm, 4, { hostModule: HOST_MODULE });
     try {
       let migrated = false;
-      for (let attempt = 0; attempt < 5 && !migrated; attempt++) {
+      for (let attempt = 0; attempt < 10 && !migrated; attempt++) {
         const [did, readBack] = String(await callWithin(rt, 60, "migrateAndRead", 1234567890123n + BigInt(attempt))).split(" ");
         migrated = did === "true";
         expect(readBack).toBe(String(1234567890123n + BigInt(attempt)));
