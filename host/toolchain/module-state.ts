@@ -99,7 +99,6 @@ export function shareModuleState(mod: binaryen.Module, options: ModuleStateOptio
   const close = text.lastIndexOf(")");
   text = `${text.slice(0, close)}${fields.join("\n")}\n)\n`;
 
-  if (process.env.VTHREADS_DUMP_STATE) dumpText(process.env.VTHREADS_DUMP_STATE, text);
   let out: binaryen.Module;
   try {
     out = binaryen.parseText(text);
@@ -283,9 +282,4 @@ function escapeBytes(bytes: Uint8Array): string {
   let s = "";
   for (const b of bytes) s += `\\${b.toString(16).padStart(2, "0")}`;
   return s;
-}
-
-import { writeFileSync } from "node:fs";
-function dumpText(file: string, text: string): void {
-  writeFileSync(file, text);
 }
