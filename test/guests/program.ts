@@ -351,3 +351,41 @@ export function symbolRegistry(threads: i32): i32 {
   for (let i = 0; i < threads; i++) same += fs[i].get();
   return same;
 }
+
+// --- std's other per-worker scratch (std-audit.ts): trigonometric reduction of large arguments (rempio2_y0/y1,
+// res128_hi), sincos's results, pow's log_tail, Date's _month/_day. Each thread must get what one thread alone gets.
+
+function stdScratch(seed: i32, rounds: i32, yielding: bool): f64 {
+  let acc: f64 = 0;
+  for (let i = 0; i < rounds; i++) {
+    const x = 1.0e10 + <f64>(seed * 7919 + i) * 0.37; // large: the slow argument reduction
+    acc += Math.sin(x) + Math.cos(x * 1.5) + Mathf.sin(<f32>(x * 1e-6));
+    NativeMath.sincos(x * 0.5);
+    acc += NativeMath.sincos_sin * 3 + NativeMath.sincos_cos;
+    acc += Math.pow(1.0 + <f64>i * 0.001, 1.7);
+    const d = new Date(<i64>(seed * 86_400_000) * 37 + <i64>i * 3_600_000);
+    acc += <f64>(d.getUTCFullYear() * 400 + d.getUTCMonth() * 31 + d.getUTCDate());
+    if (yielding && (i & 15) == 0) yieldNow();
+  }
+  return acc;
+}
+
+function stdScratchThread(seed: i32): f64 {
+  return stdScratch(seed, STD_ROUNDS, true);
+}
+
+let STD_ROUNDS: i32 = 0;
+
+/** `threads` threads run the std scratch workload at once; returns how many got exactly the one-thread result. */
+export function stdScratchFromThreads(threads: i32, rounds: i32): i32 {
+  STD_ROUNDS = rounds;
+  const expected = new Array<f64>();
+  for (let i = 0; i < threads; i++) expected.push(stdScratch(i + 1, rounds, false)); // before any thread runs
+  const g = new ThreadGroup();
+  const fs = new Array<Future<f64>>();
+  for (let i = 0; i < threads; i++) fs.push(g.spawn<i32, f64>(stdScratchThread, i + 1));
+  g.join();
+  let same = 0;
+  for (let i = 0; i < threads; i++) if (fs[i].get() == expected[i]) same++;
+  return same;
+}

@@ -69,6 +69,14 @@ describe("std on many workers", () => {
     });
   }, 180_000);
 
+  for (const workers of [1, 4]) {
+    it(`trigonometry of large arguments, sincos, pow and Date from 8 threads give each thread its one-thread result (${workers} worker(s))`, async () => {
+      await withRuntime(wasm, workers, async (rt) => {
+        expect(await callWithin(rt, 120, "stdScratchFromThreads", 8, 5_000)).toBe(8);
+      });
+    }, TEST_TIMEOUT);
+  }
+
   it("Math.random seeded by the program gives the same sequence on 1 and on 4 workers", async () => {
     const one = await withRuntime(wasm, 1, (rt) => callWithin(rt, 60, "seeded", 42n, 500));
     const four = await withRuntime(wasm, 4, (rt) => callWithin(rt, 60, "seeded", 42n, 500));
