@@ -7,30 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 // @ts-expect-error: plain JS module without types
 import { buildWebGuests } from "../../bench/web/server.js";
-import { RESULTS_DIR, launchChromium, startServer, waitInPage, type Browser, type Server } from "./support.js";
+import {
+  RESULTS_DIR, countMainThreadWaits, launchChromium, mainThreadWaits, startServer, waitInPage,
+  type BenchRow as Row, type BenchState, type Browser, type Server,
+} from "./support.js";
 
-interface Row {
-  benchmark: string;
-  variant: string;
-  backend: string;
-  workers: number;
-  status: string;
-  median?: number;
-  ratio?: number;
-  unit: string;
-  error?: string;
-  reason?: string;
-  /** threadsAtOnce of the benchmark (vthreads rows). */
-  threads?: number;
-}
-interface BenchState {
-  state: string;
-  error: string | null;
-  firstResultMs: number | null;
-  machine: { crossOriginIsolated: boolean; hardwareConcurrency: number; jspiInBrowser: boolean; jspiStackLimit: number };
-  backendsRun: string[];
-  results: Row[];
-}
 /** `window.demoState` of bench/web/app.js. */
 interface DemoState {
   peakLiveThreads: number;
@@ -48,16 +29,7 @@ beforeAll(async () => {
   server = await startServer();
   browser = await launchChromium();
   ({ page, errors: pageErrors } = await browser.newPage());
-  // Record any Atomics.wait on the page's main thread (it would block the page; Chromium also forbids it there).
-  await page.addInitScript(() => {
-    const w = window as unknown as { mainThreadWaits: number };
-    w.mainThreadWaits = 0;
-    const wait = Atomics.wait;
-    Atomics.wait = function (...args: Parameters<typeof Atomics.wait>) {
-      w.mainThreadWaits++;
-      return wait.apply(Atomics, args);
-    } as typeof Atomics.wait;
-  });
+  await page.addInitScript(countMainThreadWaits);
   await page.goto(`${server.url}/bench/web/?suite=quick`);
   await waitInPage(page, () => ["done", "error"].includes((window as unknown as { vthreadsBench?: BenchState }).vthreadsBench?.state ?? ""), 300, "the quick suite to finish");
   bench = await page.evaluate(() => (window as unknown as { vthreadsBenchJson(): BenchState }).vthreadsBenchJson());
@@ -221,7 +193,7 @@ describe("the benchmark page in Chromium", () => {
   }, 100_000);
 
   it("the main thread never called Atomics.wait", async () => {
-    expect(await page.evaluate(() => (window as unknown as { mainThreadWaits: number }).mainThreadWaits)).toBe(0);
+    expect(await page.evaluate(mainThreadWaits)).toBe(0);
   });
 
   it("left a screenshot of the page in test-results/", async () => {

@@ -4,26 +4,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error: plain JS module without types
 import { buildWebGuests } from "../../bench/web/server.js";
-import { launchFirefox, pollInPage, startServer, type Firefox, type FirefoxPage, type Server } from "./support.js";
-
-interface Row {
-  benchmark: string;
-  variant: string;
-  backend: string;
-  workers: number;
-  status: string;
-  median?: number;
-  error?: string;
-  reason?: string;
-  threads?: number;
-}
-interface BenchState {
-  state: string;
-  error: string | null;
-  machine: { crossOriginIsolated: boolean; hardwareConcurrency: number; jspiInBrowser: boolean; jspiStackLimit: number };
-  backendsRun: string[];
-  results: Row[];
-}
+import {
+  countMainThreadWaits, launchFirefox, mainThreadWaits, pollInPage, startServer,
+  type BenchState, type Firefox, type FirefoxPage, type Server,
+} from "./support.js";
 
 let firefox: Firefox;
 let server: Server;
@@ -35,16 +19,7 @@ beforeAll(async () => {
   server = await startServer();
   firefox = await launchFirefox();
   page = await firefox.newPage();
-  // Count any Atomics.wait on the page's main thread: it would block the page.
-  await page.page.evaluateOnNewDocument(() => {
-    const w = window as unknown as { mainThreadWaits: number };
-    w.mainThreadWaits = 0;
-    const wait = Atomics.wait;
-    Atomics.wait = function (...args: Parameters<typeof Atomics.wait>) {
-      w.mainThreadWaits++;
-      return wait.apply(Atomics, args);
-    } as typeof Atomics.wait;
-  });
+  await page.page.evaluateOnNewDocument(countMainThreadWaits);
   await page.goto(`${server.url}/bench/web/?suite=quick`);
   await pollInPage(page, () => ["done", "error"].includes((window as unknown as { vthreadsBench?: BenchState }).vthreadsBench?.state ?? ""), 400, "the quick suite to finish");
   bench = await page.evaluate(() => (window as unknown as { vthreadsBenchJson(): BenchState }).vthreadsBenchJson());
@@ -60,7 +35,7 @@ describe("the benchmark page in Firefox", () => {
     expect(bench.machine.crossOriginIsolated).toBe(true);
     expect(bench.error).toBeNull();
     expect(bench.state).toBe("done");
-    expect(await page.evaluate(() => (window as unknown as { mainThreadWaits: number }).mainThreadWaits)).toBe(0);
+    expect(await page.evaluate(mainThreadWaits)).toBe(0);
     // Open (see the report of issue 16): Firefox logs "uncaught exception: undefined" from a worker when some JSPI
     // runtimes of the page close (pingpong-cross onwards, about one per JSPI row); every result is right, and a
     // runtime closed by hand, with or without a dump in flight, logs nothing. Any other error fails here.

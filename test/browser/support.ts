@@ -250,3 +250,50 @@ export async function openFixturePageIn(browserName: BrowserName, guests: string
     },
   };
 }
+
+// --- the benchmark page (bench/web): what its tests read, in Chromium and in Firefox
+
+/** A row of the page's results (`window.vthreadsBenchJson()`). */
+export interface BenchRow {
+  benchmark: string;
+  variant: string;
+  backend: string;
+  workers: number;
+  status: string;
+  median?: number;
+  ratio?: number;
+  unit: string;
+  error?: string;
+  reason?: string;
+  /** threadsAtOnce of the benchmark (vthreads rows). */
+  threads?: number;
+}
+
+/** `window.vthreadsBenchJson()` of bench/web/app.js. */
+export interface BenchState {
+  state: string;
+  error: string | null;
+  firstResultMs: number | null;
+  machine: { crossOriginIsolated: boolean; hardwareConcurrency: number; jspiInBrowser: boolean; jspiStackLimit: number };
+  backendsRun: string[];
+  results: BenchRow[];
+}
+
+/**
+ * Runs in the page before its own scripts (addInitScript / evaluateOnNewDocument): counts every Atomics.wait on the
+ * main thread in `window.mainThreadWaits` (a wait there would block the page; Chromium also forbids it).
+ */
+export function countMainThreadWaits(): void {
+  const w = window as unknown as { mainThreadWaits: number };
+  w.mainThreadWaits = 0;
+  const wait = Atomics.wait;
+  Atomics.wait = function (...args: Parameters<typeof Atomics.wait>) {
+    w.mainThreadWaits++;
+    return wait.apply(Atomics, args);
+  } as typeof Atomics.wait;
+}
+
+/** What countMainThreadWaits counted so far (run with the page's evaluate). */
+export function mainThreadWaits(): number {
+  return (window as unknown as { mainThreadWaits: number }).mainThreadWaits;
+}
