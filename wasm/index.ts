@@ -9,7 +9,8 @@
 // anyway goes in a cleanup (`onExit`), which runs however the thread ends.
 
 export { ThreadGroup } from "./groups/group";
-export { Future, Failure } from "./groups/future";
+export { Future } from "./groups/future";
+export { Failure } from "./scheduler/outcome";
 export { spawnBackground, withTimeout } from "./groups/background";
 export { yieldNow, sleep, checkpoint, now, threadId, cancelled, currentWorker } from "./scheduler/api";
 export { Mutex, MutexGuard } from "./sync/mutex";

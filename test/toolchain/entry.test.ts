@@ -18,7 +18,7 @@ describe("generateEntry", () => {
 
   it("re-exports the runtime and imports spawnRoot and the guest through relative POSIX paths", () => {
     expect(src).toContain(`export * from "../../node_modules/vthreads/wasm/host/exports";`);
-    expect(src).toContain(`import { spawnRoot } from "../../node_modules/vthreads/wasm/host/roots";`);
+    expect(src).toContain(`import { spawnRoot } from "../../node_modules/vthreads/wasm/driver/roots";`);
     expect(src).toContain(`from "../src/main";`);
     const same = generateEntry(sigs, { guestEntry: "/p/main.ts", runtimeDir: "/p/wasm", entryDir: "/p" });
     expect(same).toContain(`export * from "./wasm/host/exports";`);
@@ -28,7 +28,7 @@ describe("generateEntry", () => {
   it("imports the runtime by package name when given one", () => {
     const src = generateEntry(sigs, { guestEntry: "/p/main.ts", runtimeDir: "vthreads", entryDir: "/tmp/work" });
     expect(src).toContain(`export * from "vthreads/host/exports";`);
-    expect(src).toContain(`import { spawnRoot } from "vthreads/host/roots";`);
+    expect(src).toContain(`import { spawnRoot } from "vthreads/driver/roots";`);
     expect(src).toContain(`from "../../p/main";`);
   });
 

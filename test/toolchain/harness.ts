@@ -28,8 +28,8 @@ export async function writeFiles(dir: string, files: Record<string, string>): Pr
  */
 export const STUB_VTHREADS_PACKAGE: Record<string, string> = {
   "pkgs/vthreads/package.json": JSON.stringify({ name: "vthreads", ascMain: "index.ts" }),
-  "pkgs/vthreads/index.ts": `export { ThreadGroup, sleep } from "./host/roots";`,
-  "pkgs/vthreads/host/roots.ts": [
+  "pkgs/vthreads/index.ts": `export { ThreadGroup, sleep } from "./driver/roots";`,
+  "pkgs/vthreads/driver/roots.ts": [
     "let sleeps: u32 = 0; // module state: must exist once, whichever way the runtime is imported",
     "export function sleepCount(): u32 { return sleeps; }",
     "export function sleep(ms: i32): void { sleeps++; }",
@@ -41,7 +41,7 @@ export const STUB_VTHREADS_PACKAGE: Record<string, string> = {
     "}",
   ].join("\n"),
   "pkgs/vthreads/host/exports.ts": [
-    `import { sleepCount } from "./roots";`,
+    `import { sleepCount } from "../driver/roots";`,
     "export function __vt_string(units: u32): usize { return __new(<usize>units << 1, idof<string>()); }",
     "export function __vt_alloc(size: usize): usize { return heap.alloc(size); }",
     "export function __vt_sleeps(): u32 { return sleepCount(); }",

@@ -12,7 +12,7 @@
 import { current } from "../scheduler/local";
 import { T_CTX } from "../scheduler/thread";
 import { requireThread } from "../scheduler/fail";
-import { toBits, fromBits } from "../groups/bits";
+import { toBits, fromBits } from "../scheduler/bits";
 
 class ContextEntry {
   constructor(

@@ -11,8 +11,8 @@ import { recordFailure } from "../scheduler/fail";
 import { runnableCount } from "../scheduler/runqueue";
 import { hasTimers } from "../scheduler/timers";
 import { workerIndex } from "../scheduler/local";
-import { workerIdle } from "../scheduler/pin";
-import { ROOTS_LOCK, ROOTS_HEAD, HOST_CALLS_PENDING, DEADLOCK_CLAIM, WORKERS_BOOTED } from "../memory/layout";
+import { ROOTS_LOCK, ROOTS_HEAD, HOST_CALLS_PENDING, DEADLOCK_CLAIM, WORKERS_BOOTED, WORKER_STATS, WS_IDLE, WS_SWITCHES,
+         PIN_WAITS, MAX_WORKERS } from "../memory/layout";
 import { lock, unlock } from "../memory/spinlock";
 import { heapFree } from "../memory/heap";
 import { liveThreads, writeDump, dumpedFailures } from "./dump";
@@ -26,6 +26,44 @@ export function deadlockSuspected(): bool {
     if (i != workerIndex && !workerIdle(i)) return false; // a pinned worker with a woken thread is not idle
   }
   return true;
+}
+
+/**
+ * Like `deadlockSuspected`, for an idle pinned worker (driver/pin.ts): its own host calls (`ownHostCalls` of them)
+ * cannot settle while it is pinned.
+ */
+export function pinnedWorkerStuck(ownHostCalls: i32): bool {
+  if (liveThreads() <= 0 || runnableCount() != 0 || hasTimers()) return false;
+  if (atomic.load<i32>(HOST_CALLS_PENDING) != ownHostCalls) return false; // another worker's call may settle
+  const workers = atomic.load<u32>(WORKERS_BOOTED);
+  for (let i: u32 = 0; i < workers && i < MAX_WORKERS; i++) {
+    if (i != workerIndex && !workerIdle(i)) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether worker `i` waits for work, for the deadlock checks (here and debug/deadlock.ts): its host side says so
+ * (WS_IDLE), and, if it is pinned, the thread its innermost pinned wait waits for has not been woken.
+ *
+ * A woken pinned thread is in no run queue: until its worker wakes up (which may take a while on a busy machine)
+ * and resumes it, its state is the only sign of pending work. Without this check an idle worker that had just
+ * woken it (a timer it fired, a future it completed) saw every worker idle and nothing runnable, and, as that
+ * resume counted no switch, confirmed the "deadlock" while pins nested on another worker had work to do.
+ * (A stale slot may name a thread that has resumed, even ended, since: a resume counts as a switch, so the
+ * confirmation sees it.)
+ */
+export function workerIdle(i: u32): bool {
+  if (atomic.load<i32>(WORKER_STATS + <usize>i * 64 + WS_IDLE) == 0) return false;
+  const t = atomic.load<usize>(PIN_WAITS + (<usize>i << alignof<usize>()));
+  return t == 0 || atomic.load<i32>(t + T_STATE) == ST_PARKED;
+}
+
+export function totalSwitches(): i64 {
+  let n: i64 = 0;
+  const workers = atomic.load<u32>(WORKERS_BOOTED);
+  for (let i: u32 = 0; i < workers && i < MAX_WORKERS; i++) n += load<i64>(WORKER_STATS + <usize>i * 64 + WS_SWITCHES);
+  return n;
 }
 
 // @ts-ignore: decorator

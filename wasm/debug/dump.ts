@@ -7,16 +7,14 @@
 // The dump walks the registries under their locks (scheduler/registry.ts, each group's lock), so every record it
 // reads stays allocated while it reads it; the states it reports are a snapshot that may be stale at once.
 
-import { T_STATE, T_ID, T_FLAGS, T_OWNED, T_SIB_NEXT, T_WAIT_KIND, T_WAIT_OBJ, T_SINCE, T_SLOT, T_CANCEL,
-         ST_RUNNING, ST_RUNNABLE, ST_PENDING, ST_PARKING, ST_PARKED, ST_NOTIFIED, F_EXITING, F_PINNED, F_WORKER_SHIFT }
-  from "../scheduler/thread";
-import { W_SLEEP, W_MUTEX, W_SEMAPHORE, W_SEND, W_RECV, W_FUTURE, W_JOIN, W_EVENT, W_WAITGROUP, W_HOST, W_EXIT, W_SELECT }
-  from "../scheduler/waitq";
-import { ROOTS_LOCK, ROOTS_HEAD, GROUPS_LOCK, GROUPS_HEAD, WORKERS_BOOTED, WORKER_STATS, WS_LIVE, MAX_WORKERS }
-  from "../memory/layout";
+import { T_STATE, T_ID, T_FLAGS, T_OWNED, T_SIB_NEXT, T_WAIT_KIND, T_WAIT_OBJ, T_SINCE, T_SLOT, T_CANCEL, ST_RUNNING,
+         ST_RUNNABLE, ST_PENDING, ST_PARKING, ST_PARKED, ST_NOTIFIED, F_EXITING, F_PINNED, F_WORKER_SHIFT } from "../scheduler/thread";
+import { W_SLEEP, W_MUTEX, W_SEMAPHORE, W_SEND, W_RECV, W_FUTURE, W_JOIN, W_EVENT, W_WAITGROUP, W_HOST, W_EXIT,
+         W_SELECT } from "../scheduler/thread";
+import { ROOTS_LOCK, ROOTS_HEAD, GROUPS_LOCK, GROUPS_HEAD, WORKERS_BOOTED, WORKER_STATS, WS_LIVE, MAX_WORKERS } from "../memory/layout";
 import { lock, unlock } from "../memory/spinlock";
 import { ThreadGroup } from "../groups/group";
-import { FutureBase } from "../groups/future";
+import { FutureBase } from "../scheduler/outcome";
 import { MutexCore } from "../sync/mutex";
 import { Semaphore } from "../sync/semaphore";
 import { Channel } from "../sync/channel";
@@ -76,7 +74,7 @@ export function writeDump(): usize {
   unlock(GROUPS_LOCK);
   for (let i = 0; i < orphans.length; i++) writeGroup(w, orphans[i], "");
   w.close("]");
-  // Workers waiting for a pinned thread (scheduler/pin.ts): every pinned thread's worker, once.
+  // Workers waiting for a pinned thread (driver/pin.ts): every pinned thread's worker, once.
   w.key("pinnedWorkers"); w.begin("[");
   for (let i: u32 = 0; i < MAX_WORKERS; i++) if (pinnedSeen & (<u64>1 << i)) w.int(i);
   w.close("]");
@@ -224,7 +222,8 @@ function writeWait(w: JsonWriter, t: usize): void {
     case W_SELECT: {
       w.str("select");
       w.key("cases"); w.begin("[");
-      changetype<Select>(obj).describeCases(w);
+      const cases = changetype<Select>(obj).describeCases();
+      for (let i = 0; i < cases.length; i++) w.str(unchecked(cases[i]));
       w.close("]");
       break;
     }

@@ -16,7 +16,9 @@ import { T_NEXT, T_SIB_NEXT, T_SIB_PREV, T_STATE, T_GROUP, T_OWNED, T_CTX, T_CAN
          T_WAIT_KIND, T_WAIT_OBJ, T_WAIT_LOCK, T_WAIT_QUEUE, T_WAKE, ST_PENDING, ST_RUNNABLE, ST_PARKING, ST_RUNNING,
          F_FAILED, newThread, freeThread, freeThreadRecord } from "../scheduler/thread";
 import { current } from "../scheduler/local";
-import { waitIn, qPush, qTakeAll, unparkAll, cancelThread, W_JOIN, W_EXIT, WAKE_GRANTED, WAKE_NONE } from "../scheduler/waitq";
+import { waitIn, qTakeAll, unparkAll, cancelThread } from "../scheduler/waitq";
+import { qPush } from "../scheduler/queue";
+import { W_JOIN, W_EXIT, WAKE_GRANTED, WAKE_NONE } from "../scheduler/thread";
 import { failCurrent, exitCancelled, requireThread } from "../scheduler/fail";
 import { callKind } from "../scheduler/enter";
 import { registerGroup, unregisterGroup } from "../scheduler/registry";
@@ -25,8 +27,9 @@ import { now } from "../scheduler/clock";
 import { NEXT_GROUP_ID } from "../memory/layout";
 import { lock, unlock } from "../memory/spinlock";
 import { syncMemoryView } from "../memory/view";
-import { Future, FutureBase, Failure } from "./future";
-import { toBits } from "./bits";
+import { Future } from "./future";
+import { FutureBase, Failure } from "../scheduler/outcome";
+import { toBits } from "../scheduler/bits";
 import * as runqueue from "../scheduler/runqueue";
 
 // Group states (bits).
@@ -317,7 +320,7 @@ export function cancelGroup(g: usize, timedOut: bool): void {
 
 /** Called by the scheduler when a child of `g` finishes (thread `t`, its future already holding the outcome). */
 /**
- * A child failed: its failure goes into the group before its future completes (scheduler/finish.ts), so that a
+ * A child failed: its failure goes into the group before its future completes (driver/finish.ts), so that a
  * thread that sees the future done also sees the group failed (and a spawn into it refused), on any worker.
  */
 export function childFailed(g: usize, t: usize): void {
@@ -435,12 +438,12 @@ export function disown(g: usize): void {
 }
 
 /** Where the timer heap keeps 1 + the index of the group's deadline. */
-export function groupTimerSlot(g: usize): usize {
-  return g + offsetof<ThreadGroup>("timer");
-}
+/** Where the timer heap keeps 1 + the group's index in it (scheduler/timers.ts, through scheduler/hooks.ts). */
+// @ts-ignore: decorator
+@inline export const GROUP_TIMER_SLOT: usize = offsetof<ThreadGroup>("timer");
 
-/** The group's deadline has passed. */
-export function groupDeadlinePassed(g: usize): void {
+/** The group's deadline has passed (the timer heap's hook). */
+export function groupDeadlinePassed(g: usize, now: f64): void {
   cancelGroup(g, true);
 }
 

@@ -6,19 +6,23 @@ import { heapInit, heapAlloc, heapAllocManaged, heapFree, heapAttachWorker } fro
 import { gcAttachWorker, mutatorEnter, mutatorLeave } from "../memory/gc";
 import { pin, unpin } from "../memory/pins";
 import { setWorkerIndex, setScratch, setJspi } from "../scheduler/local";
-import { jspiAttachWorker, jspiNext, jspiEnter, jspiAfter, jspiFireTimers, jspiAbandonStack, jspiUseWorkerStack } from "../scheduler/jspi";
+import { jspiSwitch, jspiAttachWorker, jspiNext, jspiEnter, jspiAfter, jspiFireTimers, jspiAbandonStack, jspiUseWorkerStack } from "../driver/jspi";
 import { setWorkerCount } from "../memory/sharing";
 import { allocScratch } from "../scheduler/stacks";
-import { runSlice, failRunning } from "../scheduler/loop";
+import { runSlice, failRunning } from "../driver/loop";
 import { attachWorker, runnableCount } from "../scheduler/runqueue";
 import { nextDeadline } from "../scheduler/timers";
 import { writeDump } from "../debug/dump";
 import { deadlockSuspected, breakDeadlock } from "../debug/deadlock";
-import { cancelRoot } from "./roots";
+import { cancelRoot } from "../driver/roots";
 import { cancelGroup } from "../groups/group";
 import { createDefaultGroup, defaultGroup } from "../groups/background";
 import { settleHostCall, dropHostCall } from "../io/settle";
-import { reenter, runNested, takePinnedExit, getHostFrames, setHostFrames } from "../scheduler/pin";
+import { reenter, runNested, takePinnedExit, suspendPinned } from "../driver/pin";
+import { hostFrames, setHostFrames } from "../scheduler/local";
+import { registerSuspendHooks, registerTimerTargets } from "../scheduler/hooks";
+import { groupDeadlinePassed, GROUP_TIMER_SLOT } from "../groups/group";
+import { timerChannelFired, TIMER_CHANNEL_SLOT } from "../sync/timer";
 import { releaseStdLockAfterTrap } from "./program";
 
 // Running the guest's top-level code once per runtime, and the std lock (host/program.ts).
@@ -50,6 +54,9 @@ export function __vt_boot(workerIndex: u32, workers: u32, backendJspi: bool): us
   }
   const stats = WORKER_STATS + <usize>workerIndex * 64;
   setWorkerIndex(workerIndex, stats);
+  // The scheduler core's calls into the layers above it (scheduler/hooks.ts), set before any thread can run.
+  registerSuspendHooks(suspendPinned, jspiSwitch);
+  registerTimerTargets(groupDeadlinePassed, GROUP_TIMER_SLOT, timerChannelFired, TIMER_CHANNEL_SLOT);
   setWorkerCount(workers);
   // From here this worker touches the heap: a collection must wait for it (and it for a collection in progress).
   if (!gcAttachWorker(workerIndex)) abort("vthreads: out of memory for the worker's globals block");
@@ -82,7 +89,7 @@ export function __vt_run(sliceMs: f64): i32 {
   return status;
 }
 
-// The JSPI backend's loop (host/workers/jspi-loop.ts) drives these; see scheduler/jspi.ts.
+// The JSPI backend's loop (host/workers/jspi-loop.ts) drives these; see driver/jspi.ts.
 
 /** The next thread to run here, made current: a suspended one as `resumer << 1 | 1`, a new one as its record; 0 when none is runnable. */
 export function __vt_jspi_next(): usize {
@@ -226,7 +233,7 @@ export function __vt_host_drop(rec: usize): void {
   dropHostCall(rec);
 }
 
-// Synchronous host functions that call back into the guest (scheduler/pin.ts, host/workers/sync-host.ts).
+// Synchronous host functions that call back into the guest (driver/pin.ts, host/workers/sync-host.ts).
 
 /** A synchronous host function calls the guest's function at table index `fn`, of type (i32) => i32. */
 export function __vt_reenter(fn: u32, arg: i32): i32 {
@@ -235,7 +242,7 @@ export function __vt_reenter(fn: u32, arg: i32): i32 {
 
 /** Host frames on the running thread's stack; the host restores the count when a callback threw. */
 export function __vt_host_frames(): i32 {
-  return getHostFrames();
+  return hostFrames;
 }
 
 export function __vt_set_host_frames(n: i32): void {

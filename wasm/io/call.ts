@@ -8,7 +8,8 @@
 
 import { current, workerIndex } from "../scheduler/local";
 import { T_CANCEL } from "../scheduler/thread";
-import { waitIn, W_HOST, WAKE_GRANTED } from "../scheduler/waitq";
+import { waitIn } from "../scheduler/waitq";
+import { W_HOST, WAKE_GRANTED } from "../scheduler/thread";
 import { failCurrent, exitCancelled, requireThread } from "../scheduler/fail";
 import { heapAlloc, heapFree } from "../memory/heap";
 import { lock, unlock } from "../memory/spinlock";

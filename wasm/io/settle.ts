@@ -1,7 +1,8 @@
 // The worker's JS side of a host call, once the JS function has settled or been aborted (host/workers/host-calls.ts
 // calls these through host/exports.ts).
 
-import { qTake, WAKE_GRANTED } from "../scheduler/waitq";
+import { qTake } from "../scheduler/waitq";
+import { WAKE_GRANTED } from "../scheduler/thread";
 import { unpark } from "../scheduler/park";
 import { lock, unlock } from "../memory/spinlock";
 import { HOST_CALLS_PENDING } from "../memory/layout";

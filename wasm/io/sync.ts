@@ -7,7 +7,7 @@
 // A `host_sync` import is an ordinary Wasm import: the JS function runs synchronously, on the calling thread's
 // stack, with numbers only (i32, i64 as bigint, f32/f64). It calls back with `guest.call(index, arg)`, which runs
 // the guest function of type (i32) => i32 at that table index. While a callback runs, the thread has a JS frame on
-// its stack and cannot be unwound: if it blocks, it is pinned to its worker (scheduler/pin.ts).
+// its stack and cannot be unwound: if it blocks, it is pinned to its worker (driver/pin.ts).
 
 /** The table index of a guest function, for a synchronous host function to call back: `guest.call(index, arg)`. */
 export function callbackIndex<F>(fn: F): i32 {

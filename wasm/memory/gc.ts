@@ -192,7 +192,7 @@ function collect(): void {
     if (i == workerIndex) continue;
     const state = workerRecord(i) + WR_STATE;
     while (atomic.load<u32>(state) == MS_ACTIVE) {
-      if (atomic.load<i32>(PINNED_WORKERS) != 0) { // a worker pinned meanwhile (scheduler/pin.ts): not now
+      if (atomic.load<i32>(PINNED_WORKERS) != 0) { // a worker pinned meanwhile (driver/pin.ts): not now
         atomic.store<u32>(GC_STATE, GC_REQUESTED);
         atomic.notify(GC_STATE);
         return;

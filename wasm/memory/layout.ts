@@ -74,7 +74,7 @@
 @inline export const JSPI_STACK_LIMIT: usize = HEADER + 80;
 
 // --- statistics (read by the host, never needed for correctness)
-/** Workers inside a pinned wait (scheduler/pin.ts): no collection starts while it is non-zero. */
+/** Workers inside a pinned wait (driver/pin.ts): no collection starts while it is non-zero. */
 // @ts-ignore: decorator
 @inline export const PINNED_WORKERS: usize = HEADER + 72;
 // @ts-ignore: decorator
@@ -180,7 +180,7 @@
 // @ts-ignore: decorator
 @inline export const WS_LIVE: usize = 40; // i32: threads spawned minus threads finished by this worker
 // @ts-ignore: decorator
-@inline export const WS_PINS: usize = 44; // u32: pinned waits this worker has done (scheduler/pin.ts)
+@inline export const WS_PINS: usize = 44; // u32: pinned waits this worker has done (driver/pin.ts)
 // @ts-ignore: decorator
 @inline export const WS_STEALS: usize = 48; // u64: successful steals from other workers' run queues
 // @ts-ignore: decorator
@@ -262,7 +262,7 @@
 // @ts-ignore: decorator
 @inline export const GC_END: usize = 3584;
 
-// --- pinned waits (scheduler/pin.ts)
+// --- pinned waits (driver/pin.ts)
 /**
  * Worker i's innermost pinned wait: the thread it waits for (a usize at PIN_WAITS + 4 * i), 0 when
  * the worker is not pinned. The deadlock checks read it, for a woken pinned thread is in no run queue.

@@ -11,7 +11,7 @@ import { current } from "./local";
 import { ROOT_KIND } from "./enter";
 import { freeStack } from "./stacks";
 import { failCurrent, requireThread } from "./fail";
-import { toBits } from "../groups/bits";
+import { toBits } from "./bits";
 import * as runqueue from "./runqueue";
 import { Closure, closureArg } from "../closure";
 

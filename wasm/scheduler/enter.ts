@@ -5,7 +5,7 @@
 // frame of the thread's stack. `enter` is inlined into the scheduler loop, which Asyncify leaves uninstrumented.
 
 import { T_KIND, T_FN, T_ARG, T_FUTURE, T_FLAGS, F_ROOT } from "./thread";
-import { FutureBase } from "../groups/future";
+import { FutureBase } from "./outcome";
 
 // Argument kinds (high nibble) and result kinds (low nibble).
 // @ts-ignore: decorator

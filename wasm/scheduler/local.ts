@@ -17,8 +17,16 @@ export let rewinding: bool = false; // per worker
 export let unwinding: bool = false; // per worker
 /** Why the thread unwound (one of the REASON_* values in scheduler/suspend.ts). */
 export let suspendReason: i32 = 0; // per worker
-/** This instance runs the JSPI backend (scheduler/jspi.ts): threads switch on JSPI stacks, not with Asyncify. */
+/** This instance runs the JSPI backend (driver/jspi.ts): threads switch on JSPI stacks, not with Asyncify. */
 export let jspi: bool = false; // per worker
+/** JS frames (host function calls that called back) on the current thread's stack. Per worker. */
+export let hostFrames: i32 = 0; // per worker
+
+/** A host frame is on the stack: the thread cannot leave it (driver/pin.ts). */
+// @ts-ignore: decorator
+@inline export function pinned(): bool {
+  return hostFrames > 0;
+}
 
 export function setCurrent(t: usize): void { current = t; }
 export function setWorkerIndex(i: u32, statsBlock: usize): void { workerIndex = i; stats = statsBlock; }
@@ -26,4 +34,5 @@ export function setScratch(p: usize): void { scratch = p; }
 export function setRewinding(v: bool): void { rewinding = v; }
 export function setUnwinding(v: bool): void { unwinding = v; }
 export function setSuspendReason(r: i32): void { suspendReason = r; }
+export function setHostFrames(n: i32): void { hostFrames = n; }
 export function setJspi(v: bool): void { jspi = v; }

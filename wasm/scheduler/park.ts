@@ -9,7 +9,7 @@ import { current } from "./local";
 import { __vt_suspend, REASON_PARK } from "./suspend";
 import * as runqueue from "./runqueue";
 import { cas, publish } from "../memory/sharing";
-import { wakePinned } from "./pin";
+import { WAKE_EPOCH } from "../memory/layout";
 
 /** Step 1 of blocking: mark the running thread PARKING (before publishing it anywhere). */
 export function prepareToPark(): usize {
@@ -39,7 +39,7 @@ export function unpark(t: usize): void {
   while (true) {
     const s = atomic.load<i32>(t + T_STATE);
     if (s == ST_PARKED) {
-      // A pinned thread waits on its worker's native stack, not in a queue (scheduler/pin.ts). Read the flag before
+      // A pinned thread waits on its worker's native stack, not in a queue (driver/pin.ts). Read the flag before
       // waking it: once RUNNABLE, its worker may resume it and clear the flag at once, and queueing it then would
       // run it twice. (F_PINNED is set before PARKED, and this park is ours to end: the flag read here is its own.)
       const pinned = (load<u32>(t, T_FLAGS) & F_PINNED) != 0;
@@ -54,4 +54,14 @@ export function unpark(t: usize): void {
       return;
     }
   }
+}
+
+/**
+ * Wakes a pinned thread that `unpark` has just made RUNNABLE (it must not go to a run queue): its worker waits for
+ * it on the native stack (driver/pin.ts), on the state word or, running a nested loop, as an idle worker.
+ */
+function wakePinned(t: usize): void {
+  atomic.notify(t + T_STATE); // a pin beyond the nesting bound waits on the state word
+  atomic.add<i32>(WAKE_EPOCH, 1); // a nested loop sleeps as an idle worker: wake every sleeper, it is among them
+  atomic.notify(WAKE_EPOCH);
 }

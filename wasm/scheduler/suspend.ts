@@ -1,14 +1,13 @@
 // The one place a virtual thread leaves its stack: Asyncify's unwind and rewind primitives (or, in a JSPI build,
-// a JSPI suspension: scheduler/jspi.ts).
+// a JSPI suspension: driver/jspi.ts, reached through scheduler/hooks.ts).
 //
 // Binaryen's Asyncify pass turns these `asyncify.*` imports into direct calls to the functions it generates, so a
 // switch never goes through JS. `suspend` calls start_unwind/stop_rewind, so Asyncify leaves it uninstrumented and
 // instruments every caller. It must never be inlined into a caller (that caller would then be taken for runtime
 // code and silently not instrumented); the toolchain marks it no-inline by name, `__vt_suspend`.
 
-import { scratch, rewinding, jspi, setRewinding, setUnwinding, setSuspendReason } from "./local";
-import { jspiSwitch } from "./jspi";
-import { pinned, suspendPinned } from "./pin";
+import { scratch, rewinding, jspi, pinned, setRewinding, setUnwinding, setSuspendReason } from "./local";
+import { suspendPinned, jspiSwitch } from "./hooks";
 
 // @ts-ignore: decorator
 @external("asyncify", "start_unwind")
@@ -45,12 +44,12 @@ export function __vt_suspend(reason: i32): void {
     return;
   }
   // A JS frame on the stack (a host function's callback): Asyncify cannot unwind it, and a JSPI suspension would
-  // fail with a SuspendError. The thread is pinned instead (scheduler/pin.ts).
+  // fail with a SuspendError. The thread is pinned instead (driver/pin.ts).
   if (pinned()) {
     suspendPinned(reason);
     return;
   }
-  if (jspi) { // the JSPI backend: the engine keeps the stack (scheduler/jspi.ts)
+  if (jspi) { // the JSPI backend: the engine keeps the stack (driver/jspi.ts)
     jspiSwitch(reason);
     return;
   }

@@ -15,7 +15,7 @@
 //  48   sibNext    link in its group's list of children (or the list of root threads)
 //  52   sibPrev
 //  56   cancel     1 once the thread is cancelled (level-triggered: it stays set); -1 while it runs cleanups
-//  60   waitKind   what it is blocked on (W_* in scheduler/waitq.ts), for cancellation and dumps
+//  60   waitKind   what it is blocked on (W_* below), for cancellation and dumps
 //  64   waitObj    the object it is blocked on (a mutex, a channel, a group...)
 //  68   waitLock   the spin lock guarding the queue it waits in, 0 when it waits in none
 //  72   waitQueue  the queue {head, tail} it is linked in, 0 when none
@@ -26,7 +26,7 @@
 //  92   timer      1 + its index in the timer heap while it sleeps, else 0
 //  96   since      when its sleep ends (ms on the shared clock), for dumps (a host call keeps its start in its record)
 // 104   slot       a value handed over by whoever wakes it (a received message, a permit count)
-// 112   wake       why it was woken: WAKE_* in scheduler/waitq.ts
+// 112   wake       why it was woken: WAKE_* below
 // 116   cleanups   functions to run when it ends (scheduler/cleanup.ts), newest first
 //
 // 120 bytes: with the allocator's 4-byte block header, 124, which takes a block of the 128-byte size class.
@@ -125,13 +125,55 @@ import { stats } from "./local";
 /** The thread's code has ended and it runs its cleanups (shielded from cancellation meanwhile). */
 // @ts-ignore: decorator
 @inline export const F_CLEANING: u32 = 16;
-/** The thread waits pinned: a JS frame on its stack, its worker waits for it (scheduler/pin.ts). */
+/** The thread waits pinned: a JS frame on its stack, its worker waits for it (driver/pin.ts). */
 // @ts-ignore: decorator
 @inline export const F_PINNED: u32 = 32;
 // @ts-ignore: decorator
 @inline export const F_WORKER_SHIFT: u32 = 8;
 // @ts-ignore: decorator
 @inline export const F_NEVER_RAN: u32 = 0xff << 8;
+
+// What a thread waits on (its waitKind), for dumps.
+// @ts-ignore: decorator
+@inline export const W_NONE: i32 = 0;
+// @ts-ignore: decorator
+@inline export const W_SLEEP: i32 = 1;
+// @ts-ignore: decorator
+@inline export const W_MUTEX: i32 = 2;
+// @ts-ignore: decorator
+@inline export const W_SEMAPHORE: i32 = 3;
+// @ts-ignore: decorator
+@inline export const W_SEND: i32 = 4;
+// @ts-ignore: decorator
+@inline export const W_RECV: i32 = 5;
+// @ts-ignore: decorator
+@inline export const W_FUTURE: i32 = 6;
+// @ts-ignore: decorator
+@inline export const W_JOIN: i32 = 7;
+// @ts-ignore: decorator
+@inline export const W_EVENT: i32 = 8;
+// @ts-ignore: decorator
+@inline export const W_WAITGROUP: i32 = 9;
+// @ts-ignore: decorator
+@inline export const W_HOST: i32 = 10;
+// @ts-ignore: decorator
+@inline export const W_EXIT: i32 = 11;
+/** In a select (sync/select.ts): its case nodes wait in the channels' queues, the thread itself in none. */
+// @ts-ignore: decorator
+@inline export const W_SELECT: i32 = 12;
+
+// Why a waiting thread was woken (its `wake` field).
+// @ts-ignore: decorator
+@inline export const WAKE_NONE: i32 = 0;
+/** It got what it waited for (the lock, the permits, a message...). */
+// @ts-ignore: decorator
+@inline export const WAKE_GRANTED: i32 = 1;
+/** It was cancelled: taken out of the queue without getting anything. */
+// @ts-ignore: decorator
+@inline export const WAKE_CANCELLED: i32 = 2;
+/** The object was closed (a channel). */
+// @ts-ignore: decorator
+@inline export const WAKE_CLOSED: i32 = 3;
 
 /** Allocates a runnable thread record; 0 when out of memory. */
 export function newThread(kind: u32, fn: usize, arg: u64, group: usize, future: usize, flags: u32): usize {
@@ -158,14 +200,14 @@ export function freeThread(t: usize): void {
   heapFree(t);
 }
 
-/** Frees the record of a thread already counted out (`threadGone`, scheduler/finish.ts). */
+/** Frees the record of a thread already counted out (`threadGone`, driver/finish.ts). */
 export function freeThreadRecord(t: usize): void {
   heapFree(t);
 }
 
 /**
  * One thread fewer in `schedulerStats().liveThreads`. A finishing thread counts itself out before it wakes whoever
- * waits for it (scheduler/finish.ts), so that a root call settled after its children ended reads 0 at once.
+ * waits for it (driver/finish.ts), so that a root call settled after its children ended reads 0 at once.
  */
 export function threadGone(): void {
   store<i32>(stats, load<i32>(stats, WS_LIVE) - 1, WS_LIVE);

@@ -7,12 +7,10 @@
 import { TIMER_LOCK, TIMER_HEAP, TIMER_LEN, TIMER_CAP } from "../memory/layout";
 import { lock, unlock } from "../memory/spinlock";
 import { heapAlloc, heapRealloc } from "../memory/heap";
-import { T_TIMER, T_WAKE, T_WAIT_LOCK, T_WAIT_QUEUE, T_WAIT_OBJ, T_WAIT_KIND } from "./thread";
-import { W_SELECT } from "./waitq";
-import { claimSelect, S_TIMEOUT_CASE } from "../sync/waiter";
-import { timerChannelSlot, timerChannelFired } from "../sync/timer";
+import { T_TIMER, T_WAKE, T_WAIT_LOCK, T_WAIT_QUEUE, T_WAIT_OBJ, T_WAIT_KIND, W_SELECT, WAKE_GRANTED } from "./thread";
+import { claimSelect, S_TIMEOUT_CASE } from "./waiter";
 import { unpark } from "./park";
-import { groupTimerSlot, groupDeadlinePassed } from "../groups/group";
+import { groupTimerSlot, groupDeadlinePassed, timerChannelSlot, timerChannelFired } from "./hooks";
 
 // @ts-ignore: decorator
 @inline const ENTRY: usize = 16; // deadline f64, target usize, sequence u32
@@ -144,7 +142,7 @@ export function fireDue(now: f64): i32 {
     removeTimerLocked(target);
     if (target & GROUP_TARGET) {
       unlock(TIMER_LOCK);
-      groupDeadlinePassed(target & ~GROUP_TARGET);
+      groupDeadlinePassed(target & ~GROUP_TARGET, now);
     } else if (target & CHANNEL_TARGET) {
       unlock(TIMER_LOCK);
       timerChannelFired(target & ~CHANNEL_TARGET, now);
@@ -154,7 +152,7 @@ export function fireDue(now: f64): i32 {
       // is still in this wait.
       const won = claimSelect(target, load<i32>(load<usize>(target, T_WAIT_OBJ), S_TIMEOUT_CASE) + 1);
       if (won) {
-        store<i32>(target, 1 /* WAKE_GRANTED */, T_WAKE);
+        store<i32>(target, WAKE_GRANTED, T_WAKE);
         atomic.store<usize>(target + T_WAIT_QUEUE, 0);
         atomic.store<usize>(target + T_WAIT_LOCK, 0);
       }
@@ -162,7 +160,7 @@ export function fireDue(now: f64): i32 {
       if (won) unpark(target);
     } else {
       // The sleeper no longer waits anywhere: a canceller that comes now finds nothing to undo.
-      store<i32>(target, 1 /* WAKE_GRANTED */, T_WAKE);
+      store<i32>(target, WAKE_GRANTED, T_WAKE);
       atomic.store<usize>(target + T_WAIT_QUEUE, 0);
       atomic.store<usize>(target + T_WAIT_LOCK, 0);
       unlock(TIMER_LOCK);

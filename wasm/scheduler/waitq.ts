@@ -7,56 +7,15 @@
 // where it waits, the canceller reads where it waits after setting the flag (both with sequentially consistent
 // atomics), so one of them always sees the other: no cancellation is lost.
 
-import { T_NEXT, T_PREV, T_CANCEL, T_WAIT_KIND, T_WAIT_OBJ, T_WAIT_LOCK, T_WAIT_QUEUE, T_WAKE, T_STATE, ST_RUNNING }
-  from "./thread";
+import { T_NEXT, T_CANCEL, T_WAIT_KIND, T_WAIT_OBJ, T_WAIT_LOCK, T_WAIT_QUEUE, T_WAKE, T_STATE, ST_RUNNING, W_NONE,
+         WAKE_NONE, WAKE_CANCELLED } from "./thread";
+import { qPush, qUnlink } from "./queue";
 import { current } from "./local";
 import { prepareToPark, park, unpark } from "./park";
 import { unlock, tryLock } from "../memory/spinlock";
 import { removeTimerLocked } from "./timers";
 import { publish } from "../memory/sharing";
-import { claimSelect, SELECT_CANCELLED } from "../sync/waiter";
-
-// What a thread waits on (its waitKind), for dumps.
-// @ts-ignore: decorator
-@inline export const W_NONE: i32 = 0;
-// @ts-ignore: decorator
-@inline export const W_SLEEP: i32 = 1;
-// @ts-ignore: decorator
-@inline export const W_MUTEX: i32 = 2;
-// @ts-ignore: decorator
-@inline export const W_SEMAPHORE: i32 = 3;
-// @ts-ignore: decorator
-@inline export const W_SEND: i32 = 4;
-// @ts-ignore: decorator
-@inline export const W_RECV: i32 = 5;
-// @ts-ignore: decorator
-@inline export const W_FUTURE: i32 = 6;
-// @ts-ignore: decorator
-@inline export const W_JOIN: i32 = 7;
-// @ts-ignore: decorator
-@inline export const W_EVENT: i32 = 8;
-// @ts-ignore: decorator
-@inline export const W_WAITGROUP: i32 = 9;
-// @ts-ignore: decorator
-@inline export const W_HOST: i32 = 10;
-// @ts-ignore: decorator
-@inline export const W_EXIT: i32 = 11;
-/** In a select (sync/select.ts): its case nodes wait in the channels' queues, the thread itself in none. */
-// @ts-ignore: decorator
-@inline export const W_SELECT: i32 = 12;
-
-// Why a waiting thread was woken (its `wake` field).
-// @ts-ignore: decorator
-@inline export const WAKE_NONE: i32 = 0;
-/** It got what it waited for (the lock, the permits, a message...). */
-// @ts-ignore: decorator
-@inline export const WAKE_GRANTED: i32 = 1;
-/** It was cancelled: taken out of the queue without getting anything. */
-// @ts-ignore: decorator
-@inline export const WAKE_CANCELLED: i32 = 2;
-/** The object was closed (a channel). */
-// @ts-ignore: decorator
-@inline export const WAKE_CLOSED: i32 = 3;
+import { claimSelect, SELECT_CANCELLED } from "./waiter";
 
 /** The pseudo-queue of sleeping threads: the timer heap (scheduler/timers.ts), guarded by TIMER_LOCK. */
 // @ts-ignore: decorator
@@ -64,36 +23,10 @@ import { claimSelect, SELECT_CANCELLED } from "../sync/waiter";
 
 /**
  * The pseudo-queue of a thread waiting in a select: its waitLock is the select's lock and its waitObj the select,
- * whose `done` word a canceller claims (sync/waiter.ts) instead of unlinking the thread.
+ * whose `done` word a canceller claims (scheduler/waiter.ts) instead of unlinking the thread.
  */
 // @ts-ignore: decorator
 @inline export const SELECT_QUEUE: usize = 2;
-
-// @ts-ignore: decorator
-@inline export function qEmpty(q: usize): bool {
-  return load<usize>(q) == 0;
-}
-
-/** Appends `t` at the tail (the lock held). */
-export function qPush(q: usize, t: usize): void {
-  const tail = load<usize>(q, 4);
-  store<usize>(t, 0, T_NEXT);
-  store<usize>(t, tail, T_PREV);
-  if (tail == 0) store<usize>(q, t);
-  else store<usize>(tail, t, T_NEXT);
-  store<usize>(q, t, 4);
-}
-
-/** Takes `t` out of the queue, wherever it is (the lock held). */
-export function qUnlink(q: usize, t: usize): void {
-  const next = load<usize>(t, T_NEXT), prev = load<usize>(t, T_PREV);
-  if (prev == 0) store<usize>(q, next);
-  else store<usize>(prev, next, T_NEXT);
-  if (next == 0) store<usize>(q, prev, 4);
-  else store<usize>(next, prev, T_PREV);
-  store<usize>(t, 0, T_NEXT);
-  store<usize>(t, 0, T_PREV);
-}
 
 /**
  * Takes the first waiter out (the lock held) and records why it wakes; returns it, or 0 when the queue is empty.

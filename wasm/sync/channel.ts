@@ -11,17 +11,18 @@
 //
 // A waiting sender keeps its message in its thread record (or its select case); a receiver that arrives takes it
 // from there (and a waiting receiver gets its message written into its record), so a message is handed over
-// exactly once. Queue entries are taken with `takeWaiter` (sync/waiter.ts), which claims a select case before
+// exactly once. Queue entries are taken with `takeWaiter` (scheduler/waiter.ts), which claims a select case before
 // handing it anything.
 
 import { current } from "../scheduler/local";
 import { T_CANCEL, T_SLOT, T_NEXT } from "../scheduler/thread";
-import { waitIn, W_SEND, W_RECV, WAKE_GRANTED, WAKE_CLOSED } from "../scheduler/waitq";
+import { waitIn } from "../scheduler/waitq";
+import { W_SEND, W_RECV, WAKE_GRANTED, WAKE_CLOSED } from "../scheduler/thread";
 import { unpark } from "../scheduler/park";
 import { failCurrent, exitCancelled, requireThread } from "../scheduler/fail";
 import { lock, unlock } from "../memory/spinlock";
-import { toBits, fromBits } from "../groups/bits";
-import { takeWaiter, complete, offered } from "./waiter";
+import { toBits, fromBits } from "../scheduler/bits";
+import { takeWaiter, complete, offered } from "../scheduler/waiter";
 
 /** Capacity of a channel whose sends never wait. */
 // @ts-ignore: decorator

@@ -2,7 +2,8 @@
 
 import { current } from "../scheduler/local";
 import { T_CANCEL } from "../scheduler/thread";
-import { waitIn, qTakeAll, unparkAll, W_EVENT, WAKE_GRANTED } from "../scheduler/waitq";
+import { waitIn, qTakeAll, unparkAll } from "../scheduler/waitq";
+import { W_EVENT, WAKE_GRANTED } from "../scheduler/thread";
 import { exitCancelled, requireThread } from "../scheduler/fail";
 import { lock, unlock } from "../memory/spinlock";
 

@@ -11,7 +11,9 @@
 
 import { current } from "../scheduler/local";
 import { T_CANCEL, T_HELD, T_ID } from "../scheduler/thread";
-import { waitIn, qTake, qEmpty, W_MUTEX, WAKE_GRANTED } from "../scheduler/waitq";
+import { waitIn, qTake } from "../scheduler/waitq";
+import { qEmpty } from "../scheduler/queue";
+import { W_MUTEX, WAKE_GRANTED } from "../scheduler/thread";
 import { unpark } from "../scheduler/park";
 import { failCurrent, exitCancelled, requireThread } from "../scheduler/fail";
 import { lock, unlock } from "../memory/spinlock";

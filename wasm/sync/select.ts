@@ -18,15 +18,16 @@
 //
 // How (after Go's runtime/select.go): the select locks the channels of its enabled cases in address order and looks
 // for a ready case in a random order. If none is, it links one case node per channel into that channel's wait
-// queue (sync/waiter.ts), all pointing at this select's `done` word, and parks. Whatever completes it (a send or
+// queue (scheduler/waiter.ts), all pointing at this select's `done` word, and parks. Whatever completes it (a send or
 // receive on one of the channels, possibly by another select; the timer; a canceller) claims `done` with one
 // compare-and-swap, so exactly one case completes and no message is taken by a select that does not deliver it.
 // The woken select takes its other nodes out of their queues (those a losing claimer has not already dropped).
 
 import { current } from "../scheduler/local";
-import { T_CANCEL, T_SLOT, T_WAKE, T_WAIT_KIND, T_WAIT_OBJ, T_WAIT_LOCK, T_WAIT_QUEUE, T_TIMER, T_STATE, ST_RUNNING }
-  from "../scheduler/thread";
-import { qPush, qUnlink, W_NONE, W_SELECT, SELECT_QUEUE, WAKE_NONE, WAKE_GRANTED, WAKE_CANCELLED } from "../scheduler/waitq";
+import { T_CANCEL, T_SLOT, T_WAKE, T_WAIT_KIND, T_WAIT_OBJ, T_WAIT_LOCK, T_WAIT_QUEUE, T_TIMER, T_STATE, ST_RUNNING } from "../scheduler/thread";
+import { qPush, qUnlink } from "../scheduler/queue";
+import { W_NONE, W_SELECT, WAKE_NONE, WAKE_GRANTED, WAKE_CANCELLED } from "../scheduler/thread";
+import { SELECT_QUEUE } from "../scheduler/waitq";
 import { prepareToPark, park, unpark } from "../scheduler/park";
 import { failCurrent, exitCancelled, requireThread } from "../scheduler/fail";
 import { addTimerLocked, removeTimerLocked } from "../scheduler/timers";
@@ -34,11 +35,10 @@ import { now } from "../scheduler/clock";
 import { TIMER_LOCK } from "../memory/layout";
 import { lock, unlock } from "../memory/spinlock";
 import { publish } from "../memory/sharing";
-import { toBits, fromBits } from "../groups/bits";
+import { toBits, fromBits } from "../scheduler/bits";
 import { ChannelCore, typeCode } from "./channel";
-import { JsonWriter } from "../debug/json";
 import { CASE_MARK, N_MARK, N_INDEX, N_DONE, N_THREAD, N_QUEUE, N_VALUE, NODE_SIZE, NODE_LINKS_MATCH, S_DONE, S_LOCK,
-         S_TIMEOUT_CASE, SELECT_CANCELLED } from "./waiter";
+         S_TIMEOUT_CASE, SELECT_CANCELLED } from "../scheduler/waiter";
 
 // Case kinds.
 // @ts-ignore: decorator
@@ -81,7 +81,7 @@ let random: u32 = 0x9e3779b9;
 }
 
 export class Select {
-  // The select record others touch: at fixed offsets (sync/waiter.ts S_*), checked in the constructor.
+  // The select record others touch: at fixed offsets (scheduler/waiter.ts S_*), checked in the constructor.
   private done: i32 = 0;
   private lockWord: i32 = 0;
   private timeoutCase: i32 = NO_CASE;
@@ -98,7 +98,7 @@ export class Select {
   private pollOrder: StaticArray<i32> = new StaticArray<i32>(0);
   private pollCount: i32 = 0;
   private dirty: bool = true;
-  /** One 48-byte node per case (sync/waiter.ts), linked into channel queues only while `wait` blocks. */
+  /** One 48-byte node per case (scheduler/waiter.ts), linked into channel queues only while `wait` blocks. */
   private nodes: StaticArray<u64> = new StaticArray<u64>(0);
   private waiting: usize = 0;
   // The last wait's outcome.
@@ -370,17 +370,19 @@ export class Select {
     return this.finished(k);
   }
 
-  /** For dumps: one string per enabled case ("receive on \"jobs\"", "send on channel", "timeout"). */
-  describeCases(w: JsonWriter): void {
+  /** For dumps (debug/dump.ts): one string per enabled case ("receive on \"jobs\"", "send on channel", "timeout"). */
+  describeCases(): Array<string> {
+    const out = new Array<string>();
     const cases = this.cases;
     for (let k = 0; k < cases.length; k++) {
       const c = unchecked(cases[k]);
       if (!c.enabled) continue;
-      if (c.kind == K_TIMEOUT) { w.str("timeout"); continue; }
+      if (c.kind == K_TIMEOUT) { out.push("timeout"); continue; }
       if (c.kind == K_DEFAULT) continue;
       const name = changetype<ChannelCore>(c.chan).name;
-      w.str((c.kind == K_SEND ? "send on " : "receive on ") + (name.length > 0 ? "channel \"" + name + "\"" : "a channel"));
+      out.push((c.kind == K_SEND ? "send on " : "receive on ") + (name.length > 0 ? "channel \"" + name + "\"" : "a channel"));
     }
+    return out;
   }
 
   // --- internals ---

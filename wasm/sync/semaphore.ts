@@ -7,7 +7,9 @@
 
 import { current } from "../scheduler/local";
 import { T_CANCEL, T_PERMITS, T_SLOT, T_NEXT, T_ID } from "../scheduler/thread";
-import { waitIn, qTake, qEmpty, W_SEMAPHORE, WAKE_GRANTED } from "../scheduler/waitq";
+import { waitIn, qTake } from "../scheduler/waitq";
+import { qEmpty } from "../scheduler/queue";
+import { W_SEMAPHORE, WAKE_GRANTED } from "../scheduler/thread";
 import { unpark } from "../scheduler/park";
 import { failCurrent, exitCancelled, requireThread } from "../scheduler/fail";
 import { lock, unlock } from "../memory/spinlock";

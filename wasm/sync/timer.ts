@@ -16,7 +16,7 @@ import { addTimerLocked, removeTimerLocked, CHANNEL_TARGET } from "../scheduler/
 import { unpark } from "../scheduler/park";
 import { failCurrent } from "../scheduler/fail";
 import { now as clockNow } from "../scheduler/clock";
-import { toBits } from "../groups/bits";
+import { toBits } from "../scheduler/bits";
 
 export class Timer extends Channel<f64> {
   private timerSlot: u32 = 0;
@@ -74,10 +74,9 @@ export function ticker(ms: f64): Timer {
   return new Timer(ms, ms, "ticker");
 }
 
-/** Where the timer heap keeps 1 + the timer channel's index (scheduler/timers.ts). */
-export function timerChannelSlot(ch: usize): usize {
-  return ch + offsetof<Timer>("timerSlot");
-}
+/** Where the timer heap keeps 1 + the timer channel's index (scheduler/timers.ts, through scheduler/hooks.ts). */
+// @ts-ignore: decorator
+@inline export const TIMER_CHANNEL_SLOT: usize = offsetof<Timer>("timerSlot");
 
 /** The timer of channel `ch` fired (already out of the heap, TIMER_LOCK free): send the time, re-arm a ticker. */
 export function timerChannelFired(ch: usize, time: f64): void {

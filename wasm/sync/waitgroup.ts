@@ -3,7 +3,8 @@
 
 import { current } from "../scheduler/local";
 import { T_CANCEL } from "../scheduler/thread";
-import { waitIn, qTakeAll, unparkAll, W_WAITGROUP, WAKE_GRANTED } from "../scheduler/waitq";
+import { waitIn, qTakeAll, unparkAll } from "../scheduler/waitq";
+import { W_WAITGROUP, WAKE_GRANTED } from "../scheduler/thread";
 import { failCurrent, exitCancelled, requireThread } from "../scheduler/fail";
 import { lock, unlock } from "../memory/spinlock";
 

@@ -35,22 +35,22 @@
 // deadlock error (debug/deadlock.ts). For those checks, a pinned worker is idle only while the thread its innermost
 // pin waits for is still parked (PIN_WAITS, workerIdle), and resuming a pinned thread counts as a switch.
 
-import { T_STATE, T_FLAGS, T_WAIT_KIND, T_WAIT_OBJ, T_CANCEL, ST_PARKING, ST_PARKED, ST_RUNNING, F_PINNED }
-  from "./thread";
-import { current, setCurrent, stats, workerIndex, jspi } from "./local";
+import { T_STATE, T_FLAGS, T_WAIT_KIND, T_WAIT_OBJ, T_CANCEL, ST_PARKING, ST_PARKED, ST_RUNNING, F_PINNED, W_HOST }
+  from "../scheduler/thread";
+import { current, setCurrent, stats, workerIndex, jspi, hostFrames, setHostFrames } from "../scheduler/local";
+import { REASON_PARK, REASON_EXIT } from "../scheduler/suspend";
 import { runThread } from "./loop";
-import { W_HOST, cancelThread } from "./waitq";
-import { recordFailure } from "./fail";
+import { cancelThread } from "../scheduler/waitq";
+import { recordFailure } from "../scheduler/fail";
 import { exitThread } from "./exit";
-import { now } from "./clock";
-import * as runqueue from "./runqueue";
-import * as timers from "./timers";
+import { now } from "../scheduler/clock";
+import * as runqueue from "../scheduler/runqueue";
+import * as timers from "../scheduler/timers";
 import { cas, publish } from "../memory/sharing";
-import { WAKE_EPOCH, SLEEPERS, WORKER_STATS, WS_IDLE, WS_PINS, WS_SWITCHES, WORKERS_BOOTED, HOST_CALLS_PENDING,
-         PINNED_WORKERS, PIN_WAITS, MAX_WORKERS } from "../memory/layout";
+import { WAKE_EPOCH, SLEEPERS, WORKER_STATS, WS_IDLE, WS_PINS, WS_SWITCHES, PINNED_WORKERS, PIN_WAITS }
+  from "../memory/layout";
 import { R_OWNER } from "../io/record";
-import { liveThreads } from "../debug/dump";
-import { breakDeadlock } from "../debug/deadlock";
+import { breakDeadlock, pinnedWorkerStuck, totalSwitches } from "../debug/deadlock";
 
 /** Runs one runnable thread through the host (which catches a trap and fails that thread): 1 if it ran one. */
 // @ts-ignore: decorator
@@ -80,26 +80,16 @@ declare function hostPoll(): void;
 // @ts-ignore: decorator
 @inline const IDLE_PINNED: i32 = 2;
 
-/** JS frames (host function calls that called back) on the current thread's stack. Per worker. */
-let hostFrames: i32 = 0;
 /** Pinned waits in progress on this worker (each one's frames below the next). */
-let pinNest: i32 = 0;
+let pinNest: i32 = 0; // per worker
 /** The thread that trapped out of a callback because it failed or was cancelled (REASON_EXIT while pinned). */
-let exiting: usize = 0;
-
-// @ts-ignore: decorator
-@inline export function pinned(): bool {
-  return hostFrames > 0;
-}
-
-export function getHostFrames(): i32 { return hostFrames; }
-export function setHostFrames(n: i32): void { hostFrames = n; }
+let exiting: usize = 0; // per worker
 
 /** `__vt_reenter`: a synchronous host function calls guest function `fn` (a table index) with `arg`. */
 export function reenter(fn: u32, arg: i32): i32 {
-  hostFrames++;
+  setHostFrames(hostFrames + 1);
   const result = call_indirect<i32>(fn, arg);
-  hostFrames--;
+  setHostFrames(hostFrames - 1);
   return result;
 }
 
@@ -122,10 +112,10 @@ export function reenter(fn: u32, arg: i32): i32 {
 @lazy const DEADLOCK_PINNED = "deadlock: a pinned thread waits and nothing can wake it (no runnable thread, no " +
   "pending timer or host call)";
 
-/** `__vt_suspend` with `hostFrames > 0` (reasons: scheduler/suspend.ts: 1 yield, 2 park, 3 exit). */
+/** `__vt_suspend` with `hostFrames > 0` (scheduler/suspend.ts). */
 export function suspendPinned(reason: i32): void {
-  if (reason == 2) pinnedPark(current);
-  else if (reason == 3) {
+  if (reason == REASON_PARK) pinnedPark(current);
+  else if (reason == REASON_EXIT) {
     exiting = current;
     abort(PINNED_EXIT); // out through the host function: the failure (or cancellation) is already recorded
   }
@@ -147,7 +137,7 @@ function pinnedPark(t: usize): void {
   store<u32>(stats, load<u32>(stats, WS_PINS) + 1, WS_PINS);
   if (cas<i32>(t + T_STATE, ST_PARKING, ST_PARKED) == ST_PARKING) {
     const saved = hostFrames;
-    hostFrames = 0; // the nested threads have none of this thread's frames on their stacks
+    setHostFrames(0); // the nested threads have none of this thread's frames on their stacks
     pinNest++;
     atomic.add<i32>(PINNED_WORKERS, pinNest == 1 ? 1 : 0);
     // Published before this worker can look idle: the deadlock checks (workerIdle) find the thread it waits for.
@@ -163,19 +153,12 @@ function pinnedPark(t: usize): void {
     store<u64>(stats, load<u64>(stats, WS_SWITCHES) + 1, WS_SWITCHES);
     if (pinNest == 1) atomic.sub<i32>(PINNED_WORKERS, 1);
     pinNest--;
-    hostFrames = saved;
+    setHostFrames(saved);
     setCurrent(t);
   }
   // Woken (RUNNABLE), or NOTIFIED before it could park: it runs on, here.
   store<u32>(t, load<u32>(t, T_FLAGS) & ~F_PINNED, T_FLAGS);
   publish<i32>(t + T_STATE, ST_RUNNING);
-}
-
-/** Wakes a pinned thread that `unpark` has just made RUNNABLE (it must not go to a run queue). */
-export function wakePinned(t: usize): void {
-  atomic.notify(t + T_STATE); // a pin beyond the nesting bound waits on the state word
-  atomic.add<i32>(WAKE_EPOCH, 1); // a nested loop sleeps as an idle worker: wake every sleeper, it is among them
-  atomic.notify(WAKE_EPOCH);
 }
 
 /** Fails the pinned thread `t` (parked on this worker) and wakes it; its blocking call then ends it. */
@@ -206,7 +189,7 @@ function waitPinned(t: usize): void {
     if (nested && runqueue.runnableCount() != 0) continue;
     let timeout = timers.nextDeadline() - time;
     if (timeout > RECHECK_MS) timeout = RECHECK_MS;
-    const deadlocked = stuck();
+    const deadlocked = pinnedWorkerStuck(hostPending());
     // Beyond the bound this worker runs nothing: threads left runnable with no switch anywhere wait for it in vain.
     if (deadlocked || (!nested && runqueue.runnableCount() != 0)) {
       const switches = totalSwitches();
@@ -224,41 +207,6 @@ function waitPinned(t: usize): void {
     }
     sleep(t, nested, timeout);
   }
-}
-
-/** Like debug/deadlock.ts deadlockSuspected, for an idle pinned worker: its own host calls cannot settle. */
-function stuck(): bool {
-  if (liveThreads() <= 0 || runqueue.runnableCount() != 0 || timers.hasTimers()) return false;
-  if (atomic.load<i32>(HOST_CALLS_PENDING) != hostPending()) return false; // another worker's call may settle
-  const workers = atomic.load<u32>(WORKERS_BOOTED);
-  for (let i: u32 = 0; i < workers && i < MAX_WORKERS; i++) {
-    if (i != workerIndex && !workerIdle(i)) return false;
-  }
-  return true;
-}
-
-/**
- * Whether worker `i` waits for work, for the deadlock checks (here and debug/deadlock.ts): its host side says so
- * (WS_IDLE), and, if it is pinned, the thread its innermost pinned wait waits for has not been woken.
- *
- * A woken pinned thread is in no run queue: until its worker wakes up (which may take a while on a busy machine)
- * and resumes it, its state is the only sign of pending work. Without this check an idle worker that had just
- * woken it (a timer it fired, a future it completed) saw every worker idle and nothing runnable, and, as that
- * resume counted no switch, confirmed the "deadlock" while pins nested on another worker had work to do.
- * (A stale slot may name a thread that has resumed, even ended, since: a resume counts as a switch, so the
- * confirmation sees it.)
- */
-export function workerIdle(i: u32): bool {
-  if (atomic.load<i32>(WORKER_STATS + <usize>i * 64 + WS_IDLE) == 0) return false;
-  const t = atomic.load<usize>(PIN_WAITS + (<usize>i << alignof<usize>()));
-  return t == 0 || atomic.load<i32>(t + T_STATE) == ST_PARKED;
-}
-
-function totalSwitches(): i64 {
-  let n: i64 = 0;
-  const workers = atomic.load<u32>(WORKERS_BOOTED);
-  for (let i: u32 = 0; i < workers && i < MAX_WORKERS; i++) n += load<i64>(WORKER_STATS + <usize>i * 64 + WS_SWITCHES);
-  return n;
 }
 
 /** Sleeps until woken, work arrives (nested) or `timeoutMs` passes. */

@@ -3,12 +3,12 @@
 // children (cancelling them first if it ended abnormally): only then does it finish, so no child outlives its
 // parent. While it waits, it is queued in the group like a joiner and shows in dumps as exiting.
 
-import { T_FLAGS, T_STATE, T_OWNED, T_CANCEL, F_EXITING, F_FAILED, F_CANCELLED, ST_RUNNING } from "./thread";
-import { freeStack } from "./stacks";
-import { parked } from "./park";
-import { recordFailure } from "./fail";
+import { T_FLAGS, T_STATE, T_OWNED, T_CANCEL, F_EXITING, F_FAILED, F_CANCELLED, ST_RUNNING } from "../scheduler/thread";
+import { freeStack } from "../scheduler/stacks";
+import { parked } from "../scheduler/park";
+import { recordFailure } from "../scheduler/fail";
 import { finishThread } from "./finish";
-import { startCleanups } from "./cleanup";
+import { startCleanups } from "../scheduler/cleanup";
 import { releaseHeld } from "../sync/held";
 import { cancelGroup, exitWaitFor, nextOwned, unjoinedFailure, disown, EXIT_DRAINED, EXIT_WAITING } from "../groups/group";
 

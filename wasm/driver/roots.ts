@@ -32,7 +32,7 @@ export function spawnRoot(entry: (frame: usize) => void, frame: usize): u32 {
 }
 
 /**
- * Called by the scheduler when a root thread ends (already counted out of the live threads: scheduler/finish.ts).
+ * Called by the scheduler when a root thread ends (already counted out of the live threads: driver/finish.ts).
  * Frees its record, then tells the host: stats read when the call has settled no longer count the root.
  */
 export function completeRoot(t: usize): void {

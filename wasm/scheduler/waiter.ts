@@ -17,8 +17,8 @@
 //  24 value    for a send case: the message, as 64 bits
 //  44 prev     (= T_PREV)
 
-import { T_NEXT, T_PREV, T_SLOT, T_WAKE, T_WAIT_QUEUE, T_WAIT_LOCK, T_WAIT_OBJ } from "../scheduler/thread";
-import { qUnlink } from "../scheduler/waitq";
+import { T_NEXT, T_PREV, T_SLOT, T_WAKE, T_WAIT_QUEUE, T_WAIT_LOCK, T_WAIT_OBJ } from "./thread";
+import { qUnlink } from "./queue";
 import { cas, publish } from "../memory/sharing";
 
 // @ts-ignore: decorator

@@ -1,11 +1,11 @@
-// The last step of a thread (scheduler/exit.ts decides when): its outcome goes to whoever waits (its future and
+// The last step of a thread (driver/exit.ts decides when): its outcome goes to whoever waits (its future and
 // group, or the host for a root call), and its record goes back to the allocator.
 
-import { T_STATE, T_FLAGS, T_GROUP, T_FUTURE, ST_DONE, F_ROOT, F_FAILED, F_CANCELLED, threadGone, freeThreadRecord } from "./thread";
-import { completeFuture, OUTCOME_DONE, OUTCOME_FAILED, OUTCOME_CANCELLED } from "../groups/future";
+import { T_STATE, T_FLAGS, T_GROUP, T_FUTURE, ST_DONE, F_ROOT, F_FAILED, F_CANCELLED, threadGone, freeThreadRecord } from "../scheduler/thread";
+import { completeFuture, OUTCOME_DONE, OUTCOME_FAILED, OUTCOME_CANCELLED } from "../scheduler/outcome";
 import { childExited, childFailed } from "../groups/group";
-import { completeRoot } from "../host/roots";
-import { unregisterRoot } from "./registry";
+import { completeRoot } from "./roots";
+import { unregisterRoot } from "../scheduler/registry";
 
 export function finishThread(t: usize): void {
   const flags = load<u32>(t, T_FLAGS);

@@ -13,19 +13,19 @@
 //    on a shadow stack of its own. The toolchain turns the `vt_shadow` imports below into accesses to the stack
 //    pointer and to the limit its overflow check compares with (host/toolchain/postprocess.ts).
 
-import { T_STACK, T_STATE, ST_RUNNABLE } from "./thread";
-import { current, setCurrent, setSuspendReason, suspendReason } from "./local";
-import { REASON_EXIT, REASON_YIELD } from "./suspend";
-import { enter, storeResult } from "./enter";
+import { T_STACK, T_STATE, ST_RUNNABLE } from "../scheduler/thread";
+import { current, setCurrent, setSuspendReason, suspendReason } from "../scheduler/local";
+import { REASON_EXIT, REASON_YIELD } from "../scheduler/suspend";
+import { enter, storeResult } from "../scheduler/enter";
 import { startRunning } from "./loop";
-import { parked } from "./park";
+import { parked } from "../scheduler/park";
 import { exitThread } from "./exit";
-import { recordFailure } from "./fail";
-import { now } from "./clock";
+import { recordFailure } from "../scheduler/fail";
+import { now } from "../scheduler/clock";
 import { heapAlloc, heapCapacity, heapFree, setNoScan, setScanShadow, SMALL_LIMIT } from "../memory/heap";
 import { gcPending, safepoint } from "../memory/gc";
-import * as runqueue from "./runqueue";
-import * as timers from "./timers";
+import * as runqueue from "../scheduler/runqueue";
+import * as timers from "../scheduler/timers";
 
 // @ts-ignore: decorator
 @external("vthreads", "jspi_suspend")

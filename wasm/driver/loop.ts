@@ -2,21 +2,21 @@
 // unwinds, decide where it goes next. Switching never leaves Wasm.
 
 import { WS_SWITCHES, WS_MIGRATIONS } from "../memory/layout";
-import { T_STATE, T_FLAGS, T_STACK, T_CANCEL, ST_RUNNING, ST_RUNNABLE, F_WORKER_SHIFT, F_NEVER_RAN, F_EXITING, F_CANCELLED,
-         threadFlags } from "./thread";
-import { enter, storeResult } from "./enter";
-import { workerIndex, stats, unwinding, suspendReason, scratch, rewinding, current,
-         setCurrent, setRewinding, setUnwinding } from "./local";
-import { asyncify_start_rewind, asyncify_stop_unwind, asyncify_stop_rewind, REASON_EXIT, REASON_YIELD } from "./suspend";
-import { saveStack, hasSavedStack, scratchIntact, scratchUsed, SCRATCH_SIZE } from "./stacks";
-import { parked } from "./park";
-import { recordFailure } from "./fail";
+import { T_STATE, T_FLAGS, T_STACK, T_CANCEL, ST_RUNNING, ST_RUNNABLE, F_WORKER_SHIFT, F_NEVER_RAN, F_EXITING,
+         F_CANCELLED, threadFlags } from "../scheduler/thread";
+import { enter, storeResult } from "../scheduler/enter";
+import { workerIndex, stats, unwinding, suspendReason, scratch, rewinding, current, setCurrent, setRewinding,
+         setUnwinding } from "../scheduler/local";
+import { asyncify_start_rewind, asyncify_stop_unwind, asyncify_stop_rewind, REASON_EXIT, REASON_YIELD } from "../scheduler/suspend";
+import { saveStack, hasSavedStack, scratchIntact, scratchUsed, SCRATCH_SIZE } from "../scheduler/stacks";
+import { parked } from "../scheduler/park";
+import { recordFailure } from "../scheduler/fail";
 import { exitThread } from "./exit";
-import { now } from "./clock";
+import { now } from "../scheduler/clock";
 import { syncMemoryView } from "../memory/view";
 import { gcPending, safepoint } from "../memory/gc";
-import * as runqueue from "./runqueue";
-import * as timers from "./timers";
+import * as runqueue from "../scheduler/runqueue";
+import * as timers from "../scheduler/timers";
 
 // @ts-ignore: decorator
 @inline export const RUN_IDLE: i32 = 0;
