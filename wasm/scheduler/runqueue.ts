@@ -148,9 +148,19 @@ function overflow(t: usize): void {
   pushGlobal(first, t, <i32>n + 1);
 }
 
+/**
+ * The next thread for this worker. Every GLOBAL_EVERY pops it looks at the global queue first (no thread starves
+ * there behind a busy deque). On the JSPI backend a thread whose stack lives on this worker (the inbox, the home
+ * queue) can run only here, so those queues are looked at too: the inbox every INBOX_EVERY pops, both before
+ * stealing.
+ */
 // @ts-ignore: decorator
 @inline export function pop(): usize {
-  if (jspi) return popJspi();
+  if (jspi && --untilInbox == 0) {
+    untilInbox = INBOX_EVERY;
+    const t = popInbox();
+    if (t != 0) return t;
+  }
   if (--untilGlobal == 0) {
     untilGlobal = GLOBAL_EVERY;
     const t = popGlobal();
@@ -158,6 +168,12 @@ function overflow(t: usize): void {
   }
   const t = dequePop(mine);
   if (t != 0) return t;
+  if (jspi) {
+    const h = homePop();
+    if (h != 0) return h;
+    const x = popInbox();
+    if (x != 0) return x;
+  }
   return popElsewhere();
 }
 
@@ -259,26 +275,6 @@ function homePop(): usize {
   const t = listTake(q);
   if (t != 0) store<i32>(q, load<i32>(q, Q_LEN) - 1, Q_LEN);
   return t;
-}
-
-function popJspi(): usize {
-  if (--untilInbox == 0) {
-    untilInbox = INBOX_EVERY;
-    const t = popInbox();
-    if (t != 0) return t;
-  }
-  if (--untilGlobal == 0) {
-    untilGlobal = GLOBAL_EVERY;
-    const t = popGlobal();
-    if (t != 0) return t;
-  }
-  const t = dequePop(mine);
-  if (t != 0) return t;
-  const h = homePop();
-  if (h != 0) return h;
-  const x = popInbox();
-  if (x != 0) return x;
-  return popElsewhere();
 }
 
 /** Appends the linked threads first..last (`count` of them) to the global queue and wakes a sleeping worker. */
