@@ -21,7 +21,7 @@ afterAll(async () => {
 const MiB = 1 << 20;
 /**
  * The heap bound. On JSPI each of the 2,000 threads parked at once also holds its shadow stack, the largest small
- * block (wasm/scheduler/jspi.ts), where Asyncify keeps only the saved frames: 31 MiB more live data. The collector
+ * block (wasm/driver/jspi.ts), where Asyncify keeps only the saved frames: 31 MiB more live data. The collector
  * lets the heap grow by as much as is live before it collects again (memory/gc.ts), so twice that: the heap peaks
  * at ~110 MiB there.
  */

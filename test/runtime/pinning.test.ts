@@ -127,7 +127,7 @@ for (const workers of [1, 4]) {
     }, TEST_TIMEOUT);
 
     // On 4 workers this stress used to end about one run in three with a DeadlockError while pins nested on one
-    // worker: a woken pinned thread, in no run queue, went unseen by the deadlock checks (scheduler/pin.ts,
+    // worker: a woken pinned thread, in no run queue, went unseen by the deadlock checks (driver/pin.ts,
     // workerIdle). The seeds include ones that failed then; VTHREADS_STRESS_SEEDS=a,b,... runs others.
     needsNestedLoop("stress: seeded random blocking callbacks (sleep, yield, futures) from 300 threads (8 at once), no lost wake-up", async () => {
       for (const seed of STRESS_SEEDS) {

@@ -85,7 +85,7 @@ describe("sleep", () => {
   }
 
   // The scheduler reads the clock (due timers, end of slice) at an interval that adapts to how long switches take
-  // (wasm/scheduler/loop.ts). With a fixed interval of 64 switches, a sleep(10) beside two threads that compute 5 ms
+  // (wasm/driver/loop.ts). With a fixed interval of 64 switches, a sleep(10) beside two threads that compute 5 ms
   // per turn lasted 64 turns (~320 ms). Counted in turns, not wall time, so load cannot skew it.
   it("a due sleeper wakes within a few turns of threads that compute 5 ms between yields, not 64 turns later (1 worker)", async () => {
     await withRuntime(wasm, 1, async (rt) => {

@@ -1,5 +1,5 @@
 // `schedulerStats()` read right after a root call settled no longer counts that call's threads: the root's record is
-// freed before the worker reports the result (wasm/host/roots.ts). It used to read 1 in 13-47% of calls, a false
+// freed before the worker reports the result (wasm/driver/roots.ts). It used to read 1 in 13-47% of calls, a false
 // leak alarm for a user who checks after each call.
 import path from "node:path";
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
