@@ -1,12 +1,12 @@
 // Every value Wasm and JS must agree on (shared-memory addresses, record offsets, state words, value tags) is defined
-// once, in wasm/memory/layout.ts, and mirrored in host/runtime/layout.ts. This checks that the mirror is complete and
+// once, in wasm/memory/layout.ts, and mirrored in host/abi/layout.ts. This checks that the mirror is complete and
 // exact, and that no other file keeps a copy of its own.
 import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import * as host from "../../host/runtime/layout.js";
+import * as host from "../../host/abi/layout.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const read = (file: string) => readFileSync(path.join(ROOT, file), "utf8");
@@ -21,6 +21,8 @@ const PENDING_WASM_COPIES: Record<string, string[]> = {
   "wasm/scheduler/loop.ts": ["RUN_IDLE", "RUN_BUSY"],
   "wasm/scheduler/jspi.ts": ["STACK_TRIMMED", "SHADOW_RESUMER"],
   "wasm/scheduler/pin.ts": ["DEADLOCK_CONFIRM_MS", "IDLE_PINNED"],
+  "wasm/scheduler/suspend.ts": ["REASON_YIELD", "REASON_PARK", "REASON_EXIT"],
+  "wasm/scheduler/waitq.ts": ["WAKE_NONE", "WAKE_GRANTED", "WAKE_CANCELLED", "WAKE_CLOSED"],
 };
 
 /** The `@inline export const NAME: type = expression;` constants of the Wasm layout, evaluated in order. */
@@ -74,20 +76,20 @@ describe("shared constants", () => {
     expect(wasm.R_ARGS).toBe(56);
   });
 
-  it("every value of wasm/memory/layout.ts has a mirror in host/runtime/layout.ts, with the same value", () => {
+  it("every value of wasm/memory/layout.ts has a mirror in host/abi/layout.ts, with the same value", () => {
     const missing = Object.keys(wasm).filter((name) => !(name in mirror));
-    expect(missing, "names host/runtime/layout.ts lacks").toEqual([]);
+    expect(missing, "names host/abi/layout.ts lacks").toEqual([]);
     for (const name of Object.keys(wasm)) expect({ name, value: mirror[name] }).toEqual({ name, value: wasm[name] });
   });
 
-  it("host/runtime/layout.ts defines nothing the Wasm layout does not", () => {
+  it("host/abi/layout.ts defines nothing the Wasm layout does not", () => {
     expect(Object.keys(mirror).filter((name) => !(name in wasm))).toEqual([]);
   });
 
   it("no other host file keeps its own copy of a layout value", () => {
     const copies: string[] = [];
     for (const file of tsFiles("host")) {
-      if (file === "host/runtime/layout.ts") continue;
+      if (file === "host/abi/layout.ts") continue;
       for (const name of constants(file, read(file)).keys()) if (name in wasm) copies.push(`${file}: ${name}`);
     }
     expect(copies).toEqual([]);

@@ -425,7 +425,8 @@
 // @ts-ignore: decorator
 @inline export const DUMP_TEXT: usize = 8;
 
-// --- the scheduler and its host loop (wasm/scheduler/: the lead moves these definitions here this session)
+// --- the scheduler: what its host loop and its cycle-prone files share (wasm/scheduler/ still has copies of these,
+// checked equal by test/toolchain/layout.test.ts until its files import them from here)
 // What a slice returns (`__vt_run`, and the JSPI loop's slices): nothing runnable here, or time is up.
 // @ts-ignore: decorator
 @inline export const RUN_IDLE: i32 = 0;
@@ -434,6 +435,28 @@
 /** An idle worker confirms a suspected deadlock when nothing has run anywhere for this long (debug/deadlock.ts). */
 // @ts-ignore: decorator
 @inline export const DEADLOCK_CONFIRM_MS: i32 = 25;
+// Why a thread suspends (`__vt_suspend(reason)`, scheduler/suspend.ts).
+/** The thread wants to run again later: put it at the back of the run queue. */
+// @ts-ignore: decorator
+@inline export const REASON_YIELD: i32 = 1;
+/** The thread set itself PARKING and published itself where a waker will find it. */
+// @ts-ignore: decorator
+@inline export const REASON_PARK: i32 = 2;
+/** The thread failed: discard its stack and finish it (the failure is already recorded). */
+// @ts-ignore: decorator
+@inline export const REASON_EXIT: i32 = 3;
+// Why a waiting thread was woken (its `wake` field; scheduler/waitq.ts).
+// @ts-ignore: decorator
+@inline export const WAKE_NONE: i32 = 0;
+/** It got what it waited for (the lock, the permits, a message...). */
+// @ts-ignore: decorator
+@inline export const WAKE_GRANTED: i32 = 1;
+/** It was cancelled: taken out of the queue without getting anything. */
+// @ts-ignore: decorator
+@inline export const WAKE_CANCELLED: i32 = 2;
+/** The object was closed (a channel). */
+// @ts-ignore: decorator
+@inline export const WAKE_CLOSED: i32 = 3;
 // JSPI (scheduler/jspi.ts): what `jspi_done` answers instead of a thread to end the engine stack; where a thread's
 // shadow-stack block keeps the host's resumer index.
 // @ts-ignore: decorator
