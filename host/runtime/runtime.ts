@@ -96,8 +96,6 @@ export class Runtime {
   /** Dumps asked of a worker and not answered yet: settled with its JSON (null: out of memory), or failed. */
   private readonly dumps = new Map<number, { settle: (json: string | null) => void; fail: (e: Error) => void }>();
   private nextDumpId = 1;
-  /** The shared header and counters, read directly (statistics, collections, idle workers, background work). */
-  private readonly shared: SharedState;
 
   private constructor(
     readonly manifest: Manifest,
@@ -107,9 +105,9 @@ export class Runtime {
     readonly backend: Backend,
     /** Why that backend (for "auto", what it picked and why). */
     readonly backendReason: string,
-  ) {
-    this.shared = new SharedState(memory);
-  }
+    /** The shared header and counters, read directly (statistics, collections, idle workers, background work). */
+    private readonly shared: SharedState,
+  ) {}
 
   /** Starts `options.workers` workers running the module built by `vthreads build`. */
   static async start(source: ModuleSource, options: RuntimeOptions = {}): Promise<Runtime> {
@@ -174,7 +172,7 @@ export class Runtime {
       await Promise.all(handles.map((h) => h.terminate()));
       throw new ModuleError(startError);
     }
-    runtime = new Runtime(manifest, memory, handles, backend, reason);
+    runtime = new Runtime(manifest, memory, handles, backend, reason, shared);
     for (const { index, message } of early) runtime.onMessage(index, message);
     runtime.setKeepAlive(false);
     return runtime;
