@@ -79,7 +79,8 @@ export async function instantiate(
   }
   hostCalls = new HostCalls(memory, exports, functions, shared, index);
   const marshal: MarshalContext = { memory, exports, typeIds: typeIds(exports) };
-  return { index, memory, shared, manifest: message.manifest, sliceMs: message.sliceMs, raw, exports, jspi, marshal, hostCalls };
+  const { manifest, sliceMs } = message;
+  return { index, memory, shared, manifest, sliceMs, raw, exports, jspi, marshal, hostCalls };
 }
 
 /**

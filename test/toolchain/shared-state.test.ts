@@ -14,8 +14,9 @@ const counterAt = (worker: number, field: number) => L.WORKER_STATS + worker * L
 
 describe("SharedState", () => {
   it("sums every booted worker's 64-bit switch counter, beyond 32 bits, and ignores workers that did not boot", () => {
+    const perWorker = fc.array(fc.bigInt({ min: 0n, max: 1n << 45n }), { minLength: 1, maxLength: L.MAX_WORKERS });
     fc.assert(
-      fc.property(fc.array(fc.bigInt({ min: 0n, max: 1n << 45n }), { minLength: 1, maxLength: L.MAX_WORKERS }), fc.nat(), (counts, extra) => {
+      fc.property(perWorker, fc.nat(), (counts, extra) => {
         const { shared, view } = fresh();
         const booted = Math.max(1, counts.length - (extra % counts.length));
         counts.forEach((n, i) => view.setBigInt64(counterAt(i, L.WS_SWITCHES), n, true));
