@@ -10,11 +10,12 @@ installPlatform(browserPlatform);
 export { Runtime, type RuntimeOptions, type CallOptions, type CloseOptions } from "./runtime/runtime.js";
 export { ThreadFailure, RuntimeClosedError, RuntimeBrokenError, CancelledError, DeadlockError } from "./runtime/errors.js";
 export { renderDump, type Dump, type DumpThread, type DumpGroup, type DumpWait } from "./runtime/dump.js";
-export { ModuleError, type Manifest } from "./runtime/manifest.js";
+export { ModuleError, type Manifest } from "./abi/manifest.js";
 export { CrossOriginIsolationError, REQUIRED_HEADERS } from "./platform/isolation.js";
 export type { ModuleSource } from "./runtime/source.js";
-export { engineHasJspi, type Backend, type BackendOption } from "./runtime/backend.js";
+export type { Backend, BackendOption } from "./runtime/backend.js";
+export { engineHasJspi } from "./workers/jspi-loop.js";
 /** RuntimeOptions.jspiStackLimit's default in this browser (18,000; 14,000 in Firefox). */
 export const DEFAULT_JSPI_STACK_LIMIT: number = browserPlatform.jspiStackLimit;
 export type { MemoryStats, SchedulerStats } from "./runtime/stats.js";
-export type { ExportSignature } from "./toolchain/types.js";
+export type { ExportSignature } from "./abi/types.js";

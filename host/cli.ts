@@ -8,7 +8,7 @@ import { build, BuildError } from "./toolchain.js"; // light: the compiler and b
 import { Runtime } from "./index.js"; // the package entry: it installs the Node platform
 import { DeadlockError } from "./runtime/errors.js";
 import { renderDump, type Dump } from "./runtime/dump.js";
-import type { AllowOptions } from "./runtime/grants.js";
+import type { AllowOptions } from "./workers/grants.js";
 
 const USAGE = `usage: vthreads build <entry.ts> [-o <outdir>] [--name <name>] [-O <0-4>]
        vthreads run <module.wasm> <export> [args...] [--workers <n>] [--dump-after <ms>] [--host-module <file>]

@@ -9,7 +9,7 @@ import type { BuildOptions, BuildResult } from "./toolchain/build.js";
 
 export { BuildError };
 export type { BuildOptions, BuildResult };
-export type { ExportSignature } from "./toolchain/types.js";
+export type { ExportSignature } from "./abi/types.js";
 
 /** The toolchain's packages, as package.json's peerDependencies pin them (the one place their versions are written). */
 export function toolchainPackages(): Record<string, string> {

@@ -58,7 +58,7 @@ async function main() {
   await loadHost();
   const wasmPath = o.noBuild ? path.join(repoRoot, "build", "bench", o.guest, `${o.guest}.wasm`) : await buildGuest(o.guest);
   const { WorkerCore } = await dist("workers/core.js");
-  const { readManifest } = await dist("runtime/manifest.js");
+  const { readManifest } = await dist("abi/manifest.js");
   const module = await WebAssembly.compile(await readFile(wasmPath));
   const manifest = readManifest(module);
   const exportIndex = manifest.exports.findIndex((e) => e.name === o.export);

@@ -3,8 +3,11 @@
 import {
   TYPED_ARRAYS, arrayElementType, elementSize, isNumberType, isTypedArrayType, typeIdName,
   type ExportSignature,
-} from "../toolchain/types.js";
-import { FRAME_SLOTS, SLOT_SIZE } from "../runtime/layout.js";
+} from "../abi/types.js";
+import {
+  FRAME_SLOTS, SLOT_SIZE, OBJECT_RT_SIZE_BACK, VIEW_BUFFER, VIEW_DATA_START, VIEW_BYTE_LENGTH, ARRAY_LENGTH, TYPED_ARRAY_SIZE,
+  ARRAY_SIZE,
+} from "../abi/layout.js";
 
 export interface MarshalContext {
   /** The instance's (shared) memory. */
@@ -20,12 +23,6 @@ export interface MarshalContext {
   /** Runtime ids by mangled name (see typeIdName), e.g. { ArrayBuffer: 1, String: 2, Array_i32: 5 }. */
   typeIds: Record<string, number>;
 }
-
-// Managed object header: rtSize (payload bytes) sits just before the payload.
-const RT_SIZE_OFFSET = -4;
-// ArrayBufferView / Array<T> fields.
-const BUFFER = 0, DATA_START = 4, BYTE_LENGTH = 8, ARRAY_LENGTH = 12;
-const TYPED_ARRAY_SIZE = 12, ARRAY_SIZE = 16;
 
 const INT_RANGES: Record<string, [number, number]> = {
   i8: [-0x80, 0x7f], u8: [0, 0xff], i16: [-0x8000, 0x7fff], u16: [0, 0xffff],
@@ -206,9 +203,9 @@ function lowerArray(ctx: MarshalContext, type: string, element: string, values: 
 }
 
 function writeViewHeader(view: DataView, header: number, buffer: number, byteLength: number): void {
-  view.setUint32(header + BUFFER, buffer, true);
-  view.setUint32(header + DATA_START, buffer, true);
-  view.setInt32(header + BYTE_LENGTH, byteLength, true);
+  view.setUint32(header + VIEW_BUFFER, buffer, true);
+  view.setUint32(header + VIEW_DATA_START, buffer, true);
+  view.setInt32(header + VIEW_BYTE_LENGTH, byteLength, true);
 }
 
 function writeScalar(view: DataView, type: string, at: number, value: unknown): void {
@@ -252,7 +249,7 @@ function liftRef(ctx: MarshalContext, type: string, ptr: number): unknown {
 /** The String at `ptr` (e.g. a failure message). fromCharCode, not TextDecoder: it keeps lone surrogates. */
 export function liftString(ctx: MarshalContext, ptr: number): string {
   const view = dataView(ctx);
-  const length = view.getUint32(ptr + RT_SIZE_OFFSET, true) >>> 1;
+  const length = view.getUint32(ptr - OBJECT_RT_SIZE_BACK, true) >>> 1;
   const units = new Uint16Array(ctx.memory.buffer, ptr, length);
   const CHUNK = 8192; // stays well below engines' argument count limits
   let out = "";
@@ -264,8 +261,8 @@ export function liftString(ctx: MarshalContext, ptr: number): string {
 
 function liftTypedArray(ctx: MarshalContext, type: string, ptr: number): ArrayBufferView {
   const view = dataView(ctx);
-  const dataStart = view.getUint32(ptr + DATA_START, true);
-  const byteLength = view.getInt32(ptr + BYTE_LENGTH, true);
+  const dataStart = view.getUint32(ptr + VIEW_DATA_START, true);
+  const byteLength = view.getInt32(ptr + VIEW_BYTE_LENGTH, true);
   // A copy, on a plain ArrayBuffer: the memory will be reused, and the value may be posted between threads.
   const bytes = new Uint8Array(ctx.memory.buffer, dataStart, byteLength).slice();
   const Ctor = (globalThis as unknown as Record<string, new (buffer: ArrayBuffer) => ArrayBufferView>)[jsTypedArrayName(type)]!;
@@ -274,7 +271,7 @@ function liftTypedArray(ctx: MarshalContext, type: string, ptr: number): ArrayBu
 
 function liftArray(ctx: MarshalContext, element: string, ptr: number): unknown[] {
   const view = dataView(ctx);
-  const dataStart = view.getUint32(ptr + DATA_START, true);
+  const dataStart = view.getUint32(ptr + VIEW_DATA_START, true);
   const length = view.getInt32(ptr + ARRAY_LENGTH, true);
   const size = elementSize(element);
   const out = new Array<unknown>(length);

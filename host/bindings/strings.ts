@@ -1,9 +1,11 @@
-// AssemblyScript strings in shared memory: UTF-16 code units, byte length in the object header at ptr - 4.
+// AssemblyScript strings in shared memory: UTF-16 code units, their byte length in the object's header (rtSize).
+
+import { OBJECT_RT_SIZE_BACK } from "../abi/layout.js";
 
 /** Reads the String at `ptr`. Copies out of the shared buffer first (TextDecoder rejects shared views). */
 export function readString(memory: WebAssembly.Memory, ptr: number): string {
   if (ptr === 0) return "";
-  const bytes = new Uint32Array(memory.buffer, ptr - 4, 1)[0];
+  const bytes = new Uint32Array(memory.buffer, ptr - OBJECT_RT_SIZE_BACK, 1)[0];
   const units = new Uint16Array(bytes >>> 1);
   units.set(new Uint16Array(memory.buffer, ptr, bytes >>> 1));
   let out = "";

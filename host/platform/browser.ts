@@ -3,8 +3,8 @@
 
 import type { Platform } from "../runtime/platform.js";
 import { compileResponse } from "../runtime/source.js";
-import { ModuleError } from "../runtime/manifest.js";
-import { MAX_WORKERS } from "../runtime/layout.js";
+import { ModuleError } from "../abi/manifest.js";
+import { MAX_WORKERS } from "../abi/layout.js";
 import { startWebWorker } from "../workers/web-pool.js";
 import { checkCrossOriginIsolation } from "./isolation.js";
 

@@ -4,10 +4,10 @@ import { readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { ModuleError } from "../runtime/manifest.js";
+import { ModuleError } from "../abi/manifest.js";
 import type { Platform } from "../runtime/platform.js";
 import { compileBytes, compileResponse } from "../runtime/source.js";
-import { MAX_WORKERS } from "../runtime/layout.js";
+import { MAX_WORKERS } from "../abi/layout.js";
 import { startNodeWorker } from "../workers/pool.js";
 
 /** Node 25 died at 30,000-33,000 suspended JSPI stacks (two mappings each): bench/README.md "JSPI or Asyncify". */

@@ -6,7 +6,8 @@
 // and a process holds only tens of thousands. JSPI is picked when only a JSPI build is at hand. bench/README.md has the
 // measurements behind this ("JSPI or Asyncify").
 
-import { ModuleError, readManifest, type Manifest } from "./manifest.js";
+import { engineHasJspi } from "../workers/jspi-loop.js";
+import { ModuleError, readManifest, type Manifest } from "../abi/manifest.js";
 import { compileSource, type ModuleSource } from "./source.js";
 import type { Platform } from "./platform.js";
 
@@ -19,12 +20,6 @@ export interface ChosenBackend {
   reason: string;
   module: WebAssembly.Module;
   manifest: Manifest;
-}
-
-/** Whether this engine has JSPI (WebAssembly.Suspending and WebAssembly.promising). */
-export function engineHasJspi(): boolean {
-  const wasm = WebAssembly as unknown as Record<string, unknown>;
-  return typeof wasm.Suspending === "function" && typeof wasm.promising === "function";
 }
 
 const JSPI_SUFFIX = ".jspi.wasm";

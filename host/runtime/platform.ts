@@ -2,7 +2,7 @@
 // path or URL is read, how many cores there are, and whether shared memory is allowed at all. The package's entry
 // files (index.ts for Node, browser.ts for browsers) install one, so the browser bundle never imports node: modules.
 
-import type { WorkerEvents, WorkerHandle } from "../workers/handle.js";
+import type { WorkerEvents, WorkerHandle, WorkerLimits } from "../workers/handle.js";
 
 export interface Platform {
   readonly name: "node" | "browser";
@@ -24,10 +24,6 @@ export interface Platform {
    * dies (V8 aborts when Linux refuses another memory mapping; vm.max_map_count is 65,530 by default).
    */
   readonly jspiStackLimit: number;
-}
-
-export interface WorkerLimits {
-  heapMb?: number;
 }
 
 let installed: Platform | null = null;

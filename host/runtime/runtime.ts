@@ -2,16 +2,15 @@
 // `call` runs a guest export as a root virtual thread on whichever worker gets to it first.
 
 import type { ModuleSource } from "./source.js";
-import { ModuleError, type Manifest } from "./manifest.js";
+import { ModuleError, type Manifest } from "../abi/manifest.js";
 import { chooseBackend, type Backend, type BackendOption } from "./backend.js";
 import { ThreadFailure, RuntimeClosedError, RuntimeBrokenError, CancelledError, DeadlockError } from "./errors.js";
-import { DEFAULT_GROUP } from "./layout.js";
 import type { Dump } from "./dump.js";
 import { readMemoryStats, readSchedulerStats, type MemoryStats, type SchedulerStats } from "./stats.js";
-import { JSPI_STACK_LIMIT, MAX_WORKERS, WORKER_STATS, WORKER_STATS_STRIDE, WS_IDLE, GC_DISABLED, GC_STATE, GC_COUNT, WAKE_EPOCH }
-  from "./layout.js";
+import { MAX_WORKERS, IDLE_WAITING, GC_IDLE, GC_COLLECTING } from "../abi/layout.js";
+import { SharedState } from "../abi/shared-state.js";
 import { validateArgs } from "../bindings/marshal.js";
-import { normalizeGrants, type AllowOptions } from "./grants.js";
+import { normalizeGrants, type AllowOptions } from "../workers/grants.js";
 import type { WorkerHandle } from "../workers/handle.js";
 import { currentPlatform } from "./platform.js";
 import type { FromWorker } from "../workers/protocol.js";
@@ -57,7 +56,7 @@ export interface RuntimeOptions {
    * What the guest may reach through the built-in host functions, Deno-style: `{ read: [...], write: [...], net:
    * [...] }`, each a list (paths: a directory grants everything below it; origins: "https://host:port") or `true`
    * for everything. Nothing by default: `readFile`, `writeFile` and `fetch` fail the thread with a message naming
-   * the grant they need. Paths are checked as written and as resolved through symlinks. See host/runtime/grants.ts.
+   * the grant they need. Paths are checked as written and as resolved through symlinks. See host/workers/grants.ts.
    */
   allow?: AllowOptions;
 }
@@ -106,6 +105,8 @@ export class Runtime {
     readonly backend: Backend,
     /** Why that backend (for "auto", what it picked and why). */
     readonly backendReason: string,
+    /** The shared header and counters, read directly (statistics, collections, idle workers, background work). */
+    private readonly shared: SharedState,
   ) {}
 
   /** Starts `options.workers` workers running the module built by `vthreads build`. */
@@ -134,14 +135,15 @@ export class Runtime {
     if (!Number.isInteger(jspiStackLimit) || jspiStackLimit < 1) {
       throw new RangeError(`Runtime.start: jspiStackLimit must be a positive integer, got ${describeOption(options.jspiStackLimit)}`);
     }
-    Atomics.store(new Int32Array(memory.buffer, 0, 1024), JSPI_STACK_LIMIT >> 2, jspiStackLimit);
+    const shared = new SharedState(memory);
+    shared.setJspiStackLimit(jspiStackLimit);
     const grants = normalizeGrants(options.allow);
     const heapMb = options.workerHeapMb;
     if (heapMb !== undefined && !(typeof heapMb === "number" && heapMb > 0 && Number.isFinite(heapMb))) {
       throw new RangeError(`Runtime.start: workerHeapMb must be a positive number of MiB, got ${String(heapMb)}`);
     }
     // Read by the allocator from the first allocation on; the workers' boot leaves it alone.
-    if (options.gc === false) Atomics.store(new Int32Array(memory.buffer, 0, 1024), GC_DISABLED >> 2, 1);
+    if (options.gc === false) shared.disableGc();
 
     let runtime: Runtime | null = null;
     const early: { index: number; message: FromWorker }[] = [];
@@ -170,7 +172,7 @@ export class Runtime {
       await Promise.all(handles.map((h) => h.terminate()));
       throw new ModuleError(startError);
     }
-    runtime = new Runtime(manifest, memory, handles, backend, reason);
+    runtime = new Runtime(manifest, memory, handles, backend, reason, shared);
     for (const { index, message } of early) runtime.onMessage(index, message);
     runtime.setKeepAlive(false);
     return runtime;
@@ -253,10 +255,9 @@ export class Runtime {
    */
   private pickWorker(): number {
     const n = this.workers.length;
-    const flags = new Int32Array(this.memory.buffer, 0, (WORKER_STATS + n * WORKER_STATS_STRIDE) >> 2);
     for (let k = 0; k < n; k++) {
       const i = (this.nextWorker + k) % n;
-      if (Atomics.load(flags, (WORKER_STATS + i * WORKER_STATS_STRIDE + WS_IDLE) >> 2) === 1) {
+      if (this.shared.idle(i) === IDLE_WAITING) {
         this.nextWorker = i + 1;
         return i;
       }
@@ -266,7 +267,7 @@ export class Runtime {
 
   /** Bytes in use on the shared heap, read directly from shared memory. */
   memoryStats(): MemoryStats {
-    return readMemoryStats(this.memory, this.workers.length);
+    return readMemoryStats(this.shared, this.workers.length);
   }
 
   /**
@@ -276,29 +277,25 @@ export class Runtime {
   async collect(): Promise<void> {
     if (this.closed) throw new RuntimeClosedError("cannot collect: the runtime is closed");
     if (this.broken) throw this.brokenError("cannot collect");
-    const header = new Int32Array(this.memory.buffer, 0, 1024);
-    const count = () => Atomics.load(header, GC_COUNT >> 2);
+    const shared = this.shared;
     const request = () => {
-      Atomics.compareExchange(header, GC_STATE >> 2, 0, 1);
+      shared.requestCollection();
       // Idle workers sleep on the wake word; the one that wakes runs the collection at its first scheduling point.
-      Atomics.add(header, WAKE_EPOCH >> 2, 1);
-      Atomics.notify(header, WAKE_EPOCH >> 2);
+      shared.wakeWorkers();
     };
-    const before = count();
-    const running = Atomics.load(header, GC_STATE >> 2) === 2;
+    const before = shared.gcCount();
+    const running = shared.gcState() === GC_COLLECTING;
     // Atomics.waitAsync alone does not keep the process alive; the workers do while we wait.
     this.setKeepAlive(true);
     try {
       request();
       // A collection that began after this call: the second one if one was running already.
       const target = running ? before + 2 : before + 1;
-      while (count() - target < 0) {
+      while (shared.gcCount() - target < 0) {
         if (this.broken) throw this.brokenError("collection lost");
-        const seen = count();
-        if (Atomics.load(header, GC_STATE >> 2) === 0) request(); // the one before ours has just finished
-        const waited = Atomics.waitAsync(header, GC_COUNT >> 2, seen, 50);
-        if (waited.async) await waited.value;
-        else await new Promise((r) => setTimeout(r, 0));
+        const seen = shared.gcCount();
+        if (shared.gcState() === GC_IDLE) request(); // the one before ours has just finished
+        await shared.waitForGcCount(seen, 50);
       }
     } finally {
       if (this.pending.size === 0) this.setKeepAlive(false);
@@ -307,7 +304,7 @@ export class Runtime {
 
   /** Scheduler counters, read directly from shared memory. */
   schedulerStats(): SchedulerStats {
-    return readSchedulerStats(this.memory, this.workers.length);
+    return readSchedulerStats(this.shared, this.workers.length);
   }
 
   /**
@@ -339,10 +336,8 @@ export class Runtime {
 
   /** Waits until the background group has no live thread (the wasm side notifies its count at zero). */
   private async joinBackground(cancelAfterMs: number | undefined): Promise<void> {
-    const header = new Int32Array(this.memory.buffer, 0, 4096 >> 2);
-    const group = Atomics.load(header, DEFAULT_GROUP >> 2);
-    if (group === 0) return;
-    const live = new Int32Array(this.memory.buffer, group + 4, 1); // ThreadGroup.live, at offset 4
+    const live = this.shared.backgroundLive();
+    if (live === null) return;
     const deadline = cancelAfterMs === undefined ? Infinity : performance.now() + cancelAfterMs;
     let cancelled = false;
     this.setKeepAlive(true);

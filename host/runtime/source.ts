@@ -1,7 +1,7 @@
 // Where a runtime's module comes from: a path or URL (read by the platform), a fetch Response, bytes, or an already
 // compiled WebAssembly.Module. Shared by Node and browsers; nothing here imports a node: module.
 
-import { ModuleError } from "./manifest.js";
+import { ModuleError } from "../abi/manifest.js";
 import type { Platform } from "./platform.js";
 
 export type ModuleSource = string | URL | Response | ArrayBuffer | ArrayBufferView | WebAssembly.Module;

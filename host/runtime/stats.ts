@@ -1,6 +1,7 @@
 // Statistics read straight from shared memory (no message round trip): what the scheduler and heap are doing.
 
-import * as L from "./layout.js";
+import * as L from "../abi/layout.js";
+import type { SharedState, CounterType } from "../abi/shared-state.js";
 
 export interface MemoryStats {
   /**
@@ -66,72 +67,53 @@ export interface SchedulerStats {
   sleeping: number;
 }
 
-export function readMemoryStats(memory: WebAssembly.Memory, workers: number): MemoryStats {
-  const u32 = new Uint32Array(memory.buffer);
-  const view = new DataView(memory.buffer);
-  const freed = Number(view.getBigUint64(L.GC_FREED_BYTES, true));
-  const f64 = (at: number) => view.getFloat64(at, true);
+/** Bytes in use on the shared heap, read from shared memory. */
+export function readMemoryStats(shared: SharedState, workers: number): MemoryStats {
+  const freed = shared.u64(L.GC_FREED_BYTES);
   return {
-    heapBytes: Atomics.load(u32, L.HEAP_IN_USE >> 2) + sumWorkers(memory, workers, L.WS_HEAP_IN_USE, "i64") - freed,
-    heapReserved: Atomics.load(u32, L.HEAP_TOP >> 2) - Atomics.load(u32, L.HEAP_START >> 2),
-    heapFreePages: Atomics.load(u32, L.GC_PAGES_FREE >> 2) * 65536,
-    memoryBytes: memory.buffer.byteLength,
+    heapBytes: shared.u32(L.HEAP_IN_USE) + sumWorkers(shared, workers, L.WS_HEAP_IN_USE, "i64") - freed,
+    heapReserved: shared.u32(L.HEAP_TOP) - shared.u32(L.HEAP_START),
+    heapFreePages: shared.u32(L.GC_PAGES_FREE) * L.PAGE_SIZE,
+    memoryBytes: shared.memory.buffer.byteLength,
     gc: {
-      collections: Atomics.load(u32, L.GC_COUNT >> 2),
-      skipped: Atomics.load(u32, L.GC_SKIPPED >> 2),
-      lastPauseMs: f64(L.GC_PAUSE_LAST_MS),
-      maxPauseMs: f64(L.GC_PAUSE_MAX_MS),
-      totalPauseMs: f64(L.GC_PAUSE_TOTAL_MS),
-      maxSafepointWaitMs: f64(L.GC_SAFEPOINT_MAX_MS),
-      liveBytesAfterLast: Atomics.load(u32, L.GC_LIVE_BYTES >> 2),
-      liveObjectsAfterLast: Atomics.load(u32, L.GC_LIVE_OBJECTS >> 2),
-      liveManagedBytesAfterLast: Atomics.load(u32, L.GC_LIVE_MANAGED_BYTES >> 2),
-      allocatedSinceLast: Atomics.load(u32, L.GC_ALLOCATED >> 2),
-      nextTriggerBytes: Atomics.load(u32, L.GC_TRIGGER >> 2),
-      pinned: Atomics.load(u32, L.GC_PIN_COUNT >> 2),
-      enabled: Atomics.load(u32, L.GC_DISABLED >> 2) === 0,
+      collections: shared.u32(L.GC_COUNT),
+      skipped: shared.u32(L.GC_SKIPPED),
+      lastPauseMs: shared.f64(L.GC_PAUSE_LAST_MS),
+      maxPauseMs: shared.f64(L.GC_PAUSE_MAX_MS),
+      totalPauseMs: shared.f64(L.GC_PAUSE_TOTAL_MS),
+      maxSafepointWaitMs: shared.f64(L.GC_SAFEPOINT_MAX_MS),
+      liveBytesAfterLast: shared.u32(L.GC_LIVE_BYTES),
+      liveObjectsAfterLast: shared.u32(L.GC_LIVE_OBJECTS),
+      liveManagedBytesAfterLast: shared.u32(L.GC_LIVE_MANAGED_BYTES),
+      allocatedSinceLast: shared.u32(L.GC_ALLOCATED),
+      nextTriggerBytes: shared.u32(L.GC_TRIGGER),
+      pinned: shared.u32(L.GC_PIN_COUNT),
+      enabled: shared.gcEnabled(),
     },
   };
 }
 
-export function readSchedulerStats(memory: WebAssembly.Memory, workers: number): SchedulerStats {
-  const u32 = new Uint32Array(memory.buffer);
+/** Scheduler counters, read from shared memory. */
+export function readSchedulerStats(shared: SharedState, workers: number): SchedulerStats {
   return {
-    liveThreads: sumWorkers(memory, workers, L.WS_LIVE, "i32"),
-    spawned: sumWorkers(memory, workers, L.WS_SPAWNS, "i64"),
-    switches: perWorker(memory, workers, L.WS_SWITCHES, "i64"),
-    migrations: perWorker(memory, workers, L.WS_MIGRATIONS, "i64"),
-    steals: perWorker(memory, workers, L.WS_STEALS, "i64"),
-    wakeups: perWorker(memory, workers, L.WS_WAKEUPS, "i64"),
-    pins: perWorker(memory, workers, L.WS_PINS, "i32"),
-    stackGrowths: Atomics.load(u32, L.STAT_STACK_GROWTHS >> 2),
-    runnable: Atomics.load(u32, L.RUNQ_LEN >> 2) + dequeLengths(u32),
-    sleeping: Atomics.load(u32, L.TIMER_LEN >> 2),
+    liveThreads: sumWorkers(shared, workers, L.WS_LIVE, "i32"),
+    spawned: sumWorkers(shared, workers, L.WS_SPAWNS, "i64"),
+    switches: perWorker(shared, workers, L.WS_SWITCHES, "i64"),
+    migrations: perWorker(shared, workers, L.WS_MIGRATIONS, "i64"),
+    steals: perWorker(shared, workers, L.WS_STEALS, "i64"),
+    wakeups: perWorker(shared, workers, L.WS_WAKEUPS, "i64"),
+    pins: perWorker(shared, workers, L.WS_PINS, "i32"),
+    stackGrowths: shared.u32(L.STAT_STACK_GROWTHS),
+    runnable: shared.u32(L.RUNQ_LEN) + shared.dequeLengths(),
+    sleeping: shared.u32(L.TIMER_LEN),
   };
 }
 
 /** A per-worker counter of every worker (each worker writes its own; values may be momentarily stale). */
-function perWorker(memory: WebAssembly.Memory, workers: number, field: number, type: "i32" | "i64"): number[] {
-  const view = new DataView(memory.buffer);
-  return Array.from({ length: workers }, (_, i) => {
-    const at = L.WORKER_STATS + i * L.WORKER_STATS_STRIDE + field;
-    return type === "i64" ? Number(view.getBigInt64(at, true)) : view.getInt32(at, true);
-  });
+function perWorker(shared: SharedState, workers: number, field: number, type: CounterType): number[] {
+  return Array.from({ length: workers }, (_, i) => shared.counter(i, field, type));
 }
 
-function sumWorkers(memory: WebAssembly.Memory, workers: number, field: number, type: "i32" | "i64"): number {
-  return perWorker(memory, workers, field, type).reduce((a, b) => a + b, 0);
-}
-
-/** Threads in the workers' deques (snapshots: each may be stale by the time it is read). */
-export function dequeLengths(u32: Uint32Array): number {
-  let total = 0;
-  const limit = Atomics.load(u32, L.DEQUE_LIMIT >> 2);
-  for (let i = 0; i < limit; i++) {
-    const d = Atomics.load(u32, (L.DEQUES >> 2) + i);
-    if (d === 0 || d + L.DEQUE_TAIL + 4 > u32.byteLength) continue; // a view older than the memory's last growth
-    const n = (Atomics.load(u32, (d + L.DEQUE_TAIL) >> 2) - Atomics.load(u32, (d + L.DEQUE_HEAD) >> 2)) >>> 0;
-    if (n <= 0x7fffffff) total += n; // head and tail read at different moments can look negative
-  }
-  return total;
+function sumWorkers(shared: SharedState, workers: number, field: number, type: CounterType): number {
+  return perWorker(shared, workers, field, type).reduce((a, b) => a + b, 0);
 }

@@ -1,7 +1,7 @@
 // Generates the typed ESM module users import next to a built .wasm: `load()` starts a Runtime on it and
 // returns one async function per guest export.
 import { BuildError } from "./errors.js";
-import { TYPED_ARRAYS, arrayElementType, isNumberType, isTypedArrayType, type ExportSignature } from "./types.js";
+import { TYPED_ARRAYS, arrayElementType, isNumberType, isTypedArrayType, type ExportSignature } from "../abi/types.js";
 
 export interface BindingsOptions {
   /** The .wasm file, relative to the generated .js (normally just its file name). */

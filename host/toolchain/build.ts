@@ -18,7 +18,7 @@ import { compileAssemblyScript } from "./compile.js";
 import { postprocess, type Backend } from "./postprocess.js";
 import { generateBindings } from "./bindings.js";
 import { BuildError } from "./errors.js";
-import { MANIFEST_ABI, type Manifest } from "../runtime/manifest.js";
+import { MANIFEST_ABI, type Manifest } from "../abi/manifest.js";
 
 export interface BuildOptions {
   /** The guest's entry file (.ts). */

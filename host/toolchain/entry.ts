@@ -2,8 +2,8 @@
 // every guest export in a root-thread trampoline that reads arguments from, and writes the result to, a frame
 // (layout in docs/abi.md).
 import path from "node:path";
-import { isNumberType, isReferenceType, managedTypes, typeIdName, type ExportSignature } from "./types.js";
-import { FRAME_SLOTS, SLOT_SIZE } from "../runtime/layout.js";
+import { isNumberType, isReferenceType, managedTypes, typeIdName, type ExportSignature } from "../abi/types.js";
+import { FRAME_SLOTS, SLOT_SIZE, TAG_I32, TAG_F64, TAG_I64, TAG_BOOL, TAG_STR, TAG_BYTES } from "../abi/layout.js";
 
 export interface EntryOptions {
   /** The guest's entry file (.ts). */
@@ -80,9 +80,6 @@ function hostWrapper(h: ExportSignature): string {
   lines.push(h.result === "void" ? "  __vt_hostResultVoid();" : `  return ${hostResult(h.result, name)};`);
   return `export function ${hostWrapperName(h.name)}(${params}): ${h.result} {\n${lines.join("\n")}\n}`;
 }
-
-// Value tags of wasm/io/record.ts.
-const TAG_I32 = 1, TAG_F64 = 2, TAG_I64 = 3, TAG_BOOL = 4, TAG_STR = 5, TAG_BYTES = 6;
 
 /** "tag, bits" of an argument. */
 function hostArg(type: string, v: string): string {

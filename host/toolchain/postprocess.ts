@@ -17,7 +17,7 @@
 
 import binaryen from "binaryen";
 import { BuildError } from "./errors.js";
-import { MANIFEST_SECTION, type Manifest } from "../runtime/manifest.js";
+import { MANIFEST_SECTION, type Manifest } from "../abi/manifest.js";
 import { hostWrapperName } from "./entry.js";
 import { PROGRAM_MODE, shareModuleState } from "./module-state.js";
 

@@ -6,7 +6,7 @@ import path from "node:path";
 import asc from "assemblyscript/asc";
 import { closureTransform } from "./closures.js";
 import { BuildError } from "./errors.js";
-import { ARRAY_ELEMENT_TYPES, SUPPORTED_TYPES_TEXT, isTypedArrayType, type ExportSignature } from "./types.js";
+import { ARRAY_ELEMENT_TYPES, SUPPORTED_TYPES_TEXT, isTypedArrayType, type ExportSignature } from "../abi/types.js";
 
 // Flags that change how types resolve must match the real build (runtime variant, features).
 const PASS1_FLAGS = ["--runtime", "stub", "--enable", "threads", "--noEmit", "--noColors"];

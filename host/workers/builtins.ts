@@ -2,7 +2,7 @@
 // clock, random numbers, and files where the platform has them. They run in the worker like user host functions.
 
 import type { HostFunction } from "./host-calls.js";
-import { checkNet, type Grants } from "../runtime/grants.js";
+import { checkNet, type Grants } from "./grants.js";
 
 /** Redirects fetch follows, each checked against the network grants like the first request. */
 const MAX_REDIRECTS = 20;

@@ -9,6 +9,11 @@ export interface WorkerHandle {
   keepAlive(alive: boolean): void;
 }
 
+/** What the Runtime limits in each worker (RuntimeOptions.workerHeapMb; Node only). */
+export interface WorkerLimits {
+  heapMb?: number;
+}
+
 export interface WorkerEvents {
   message(index: number, message: FromWorker): void;
   /** The worker died (an uncaught error, or it exited when it should not have). */

@@ -7,7 +7,12 @@
 // Cancellation: a cancelled thread marks its record RS_CANCELLED and bumps this worker's counter in shared memory
 // (WS_HOST_CANCELS); `checkCancels` (called every pump, O(1) when nothing was cancelled) aborts those calls.
 
-import * as L from "../runtime/layout.js";
+import {
+  R_STATE, R_NAME, R_ARGC, R_SINCE, R_RES_TAG, R_RES_BITS, R_ARGS, VALUE_SIZE, VALUE_TAG, VALUE_BITS, BYTES_DATA, LIST_ENTRIES,
+  RS_OK, RS_FAILED, RS_CANCELLED, TAG_VOID, TAG_I32, TAG_F64, TAG_I64, TAG_BOOL, TAG_STR, TAG_BYTES, TAG_LIST,
+  VIEW_DATA_START, VIEW_BYTE_LENGTH, OBJECT_RT_SIZE_BACK,
+} from "../abi/layout.js";
+import type { SharedState } from "../abi/shared-state.js";
 
 /** A host function: any JS function of numbers, bigints, booleans, strings and bytes, sync or async. */
 export type HostFunction = (...args: never[]) => unknown;
@@ -20,13 +25,6 @@ interface HostCallExports {
   __vt_mutator_enter(): void;
   __vt_mutator_leave(): void;
 }
-
-// Record fields and value tags (wasm/io/record.ts).
-const R_STATE = 12, R_NAME = 20, R_ARGC = 28, R_SINCE = 32, R_RES_TAG = 40, R_RES_BITS = 48, R_ARGS = 56, VALUE_SIZE = 16;
-const RS_OK = 1, RS_FAILED = 2, RS_CANCELLED = 3;
-const TAG_VOID = 0, TAG_I32 = 1, TAG_F64 = 2, TAG_I64 = 3, TAG_BOOL = 4, TAG_STR = 5, TAG_BYTES = 6, TAG_LIST = 7;
-// Uint8Array fields (AssemblyScript's ArrayBufferView).
-const DATA_START = 4, BYTE_LENGTH = 8;
 
 class OutOfMemory extends Error {}
 
@@ -49,18 +47,14 @@ export class HostCalls {
   private i32!: Int32Array;
   /** Function names by the address of their String (verified on every use: an address may be reused). */
   private readonly names = new Map<number, string>();
-  private readonly cancelsIndex: number;
 
   constructor(
     private readonly memory: WebAssembly.Memory,
     private readonly exports: HostCallExports,
     private readonly functions: Map<string, HostFunction>,
-    /** Covers the header and the per-worker counters. */
-    private readonly header: Int32Array,
-    workerIndex: number,
-  ) {
-    this.cancelsIndex = (L.WORKER_STATS + workerIndex * L.WORKER_STATS_STRIDE + L.WS_HOST_CANCELS) >> 2;
-  }
+    private readonly shared: SharedState,
+    private readonly workerIndex: number,
+  ) {}
 
   /** Host calls this worker has started that have not settled. */
   get pending(): number {
@@ -90,7 +84,7 @@ export class HostCalls {
     this.view.setFloat64(rec + R_SINCE, performance.timeOrigin + performance.now(), true);
     const call: InFlight = { controller };
     this.inFlight.set(rec, call);
-    Atomics.add(this.header, L.HOST_CALLS_PENDING >> 2, 1);
+    this.shared.hostCallStarted();
     result.then(
       (value) => this.settle(rec, call, RS_OK, value),
       (error) => this.settle(rec, call, RS_FAILED, message(error)),
@@ -100,7 +94,7 @@ export class HostCalls {
 
   /** Aborts the calls whose threads were cancelled. Cheap when none was: one atomic load. */
   checkCancels(): void {
-    const n = Atomics.load(this.header, this.cancelsIndex);
+    const n = this.shared.hostCancels(this.workerIndex);
     if (n === this.seenCancels) return;
     this.seenCancels = n;
     this.views();
@@ -184,9 +178,9 @@ export class HostCalls {
     else throw new TypeError(`host function "${this.nameOf(rec)}" returned an unsupported value (${describe(value)}): ` +
       "return a number, bigint, boolean, string, Uint8Array, an array of those, or nothing");
     const v = this.views();
-    v.setInt32(at, tag, true);
-    if (isFloat) v.setFloat64(at + 8, bits as number, true);
-    else v.setBigUint64(at + 8, BigInt(bits), true);
+    v.setInt32(at + VALUE_TAG, tag, true);
+    if (isFloat) v.setFloat64(at + VALUE_BITS, bits as number, true);
+    else v.setBigUint64(at + VALUE_BITS, BigInt(bits), true);
   }
 
   private allocString(text: string): number {
@@ -199,33 +193,34 @@ export class HostCalls {
 
   private allocBytes(value: ArrayBuffer | ArrayBufferView): number {
     const bytes = value instanceof ArrayBuffer ? new Uint8Array(value) : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-    const ptr = this.exports.__vt_alloc(4 + bytes.length);
+    const ptr = this.exports.__vt_alloc(BYTES_DATA + bytes.length);
     if (ptr === 0) throw new OutOfMemory("out of memory: cannot pass a host call's bytes result");
     const v = this.views();
     v.setUint32(ptr, bytes.length, true);
-    new Uint8Array(v.buffer, ptr + 4, bytes.length).set(bytes);
+    new Uint8Array(v.buffer, ptr + BYTES_DATA, bytes.length).set(bytes);
     return ptr;
   }
 
   private allocList(values: unknown[], rec: number): number {
-    const ptr = this.exports.__vt_alloc(8 + values.length * VALUE_SIZE);
+    const ptr = this.exports.__vt_alloc(LIST_ENTRIES + values.length * VALUE_SIZE);
     if (ptr === 0) throw new OutOfMemory("out of memory: cannot pass a host call's array result");
     this.views().setUint32(ptr, values.length, true);
-    values.forEach((value, i) => this.writeValue(ptr + 8 + i * VALUE_SIZE, value, rec));
+    values.forEach((value, i) => this.writeValue(ptr + LIST_ENTRIES + i * VALUE_SIZE, value, rec));
     return ptr;
   }
 
   private readArg(at: number): unknown {
     const v = this.views();
-    switch (v.getInt32(at, true)) {
-      case TAG_I32: return v.getInt32(at + 8, true);
-      case TAG_F64: return v.getFloat64(at + 8, true);
-      case TAG_I64: return v.getBigInt64(at + 8, true);
-      case TAG_BOOL: return v.getUint32(at + 8, true) !== 0;
-      case TAG_STR: return this.readString(v.getUint32(at + 8, true));
+    const bits = at + VALUE_BITS;
+    switch (v.getInt32(at + VALUE_TAG, true)) {
+      case TAG_I32: return v.getInt32(bits, true);
+      case TAG_F64: return v.getFloat64(bits, true);
+      case TAG_I64: return v.getBigInt64(bits, true);
+      case TAG_BOOL: return v.getUint32(bits, true) !== 0;
+      case TAG_STR: return this.readString(v.getUint32(bits, true));
       case TAG_BYTES: {
-        const arr = v.getUint32(at + 8, true);
-        const start = v.getUint32(arr + DATA_START, true), length = v.getUint32(arr + BYTE_LENGTH, true);
+        const arr = v.getUint32(bits, true);
+        const start = v.getUint32(arr + VIEW_DATA_START, true), length = v.getUint32(arr + VIEW_BYTE_LENGTH, true);
         return new Uint8Array(v.buffer, start, length).slice(); // a copy: the guest's array may change or go away
       }
       default: return undefined;
@@ -234,7 +229,7 @@ export class HostCalls {
 
   private readString(ptr: number): string {
     if (ptr === 0) return "";
-    const units = this.view.getUint32(ptr - 4, true) >>> 1;
+    const units = this.view.getUint32(ptr - OBJECT_RT_SIZE_BACK, true) >>> 1;
     const first = ptr >> 1;
     if (units < 64) {
       let s = "";
@@ -259,7 +254,7 @@ export class HostCalls {
   }
 
   private holds(ptr: number, text: string): boolean {
-    if (this.view.getUint32(ptr - 4, true) !== text.length * 2) return false;
+    if (this.view.getUint32(ptr - OBJECT_RT_SIZE_BACK, true) !== text.length * 2) return false;
     const first = ptr >> 1;
     for (let i = 0; i < text.length; i++) if (this.u16[first + i] !== text.charCodeAt(i)) return false;
     return true;
@@ -279,7 +274,7 @@ export class HostCalls {
    * call's bookkeeping: read the shared growth counter instead, and the buffer only when it moved.
    */
   private views(): DataView {
-    const grown = Atomics.load(this.header, L.GROW_COUNT >> 2);
+    const grown = this.shared.growCount();
     if (grown === this.grownSeen && this.buffer !== null) return this.view;
     this.grownSeen = grown;
     const buffer = this.memory.buffer;

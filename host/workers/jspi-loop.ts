@@ -22,7 +22,8 @@
 // threads are short). Without an idle stack, a new thread starts on a new stack from the slice's own frame or a
 // microtask, never inside another thread's import, where its stack would nest in that one's.
 
-import { JSPI_STACKS, JSPI_STACK_LIMIT } from "../runtime/layout.js";
+import { RUN_IDLE, RUN_BUSY, STACK_ENDS, STACK_TRIMMED, SHADOW_RESUMER } from "../abi/layout.js";
+import type { SharedState } from "../abi/shared-state.js";
 
 /** The Wasm side of the loop (host/exports.ts). */
 export interface JspiExports {
@@ -35,13 +36,6 @@ export interface JspiExports {
   __vt_mutator_leave(): void;
 }
 
-/** Results of a slice, as `__vt_run`'s. */
-export const RUN_IDLE = 0;
-export const RUN_BUSY = 1;
-
-/** Where a thread's shadow-stack block keeps its resumer index (SHADOW_RESUMER in wasm/scheduler/jspi.ts). */
-const SHADOW_RESUMER = 4;
-
 /**
  * Picks between two readings of the clock, for the end of the slice. A reading (`performance.now()`) costs ~50 ns in
  * Node and ~170 ns in Chromium, against ~150 ns for a whole switch.
@@ -53,15 +47,18 @@ const PICKS_PER_CLOCK_READING = 32;
  * to run ends all of them before it sleeps, so an idle runtime holds none (each keeps a 16 KiB shadow stack).
  */
 const IDLE_STACKS = 16;
-/** What `jspi_done` answers instead of a thread (wasm/scheduler/jspi.ts). */
-const STACK_ENDS = 0;
-const STACK_TRIMMED = 1;
 
 /**
  * What resumes the stack of a thread that is over (failed or cancelled while suspending): thrown out of its
  * `jspi_suspend` import, it unwinds the stack's frames so that the engine frees the stack.
  */
 const UNWIND = Symbol("vthreads: unwind an ended thread's stack");
+
+/** Whether this engine has JSPI (WebAssembly.Suspending and WebAssembly.promising). */
+export function engineHasJspi(): boolean {
+  const wasm = WebAssembly as unknown as Record<string, unknown>;
+  return typeof wasm.Suspending === "function" && typeof wasm.promising === "function";
+}
 
 interface JspiApi {
   Suspending: new (fn: (...args: never[]) => unknown) => unknown;
@@ -88,7 +85,7 @@ export class JspiLoop {
   private exports!: JspiExports;
   private enter!: (t: number) => Promise<unknown>;
   /** The shared header, for the runtime-wide count of JSPI stacks. */
-  private header!: Int32Array;
+  private shared!: SharedState;
   private slice: Slice | null = null;
   /** Fails the current thread after a trap or abort ended its stack (the worker's `__vt_fail_current` path). */
   private failRunning: (error: unknown) => void = () => {};
@@ -141,10 +138,10 @@ export class JspiLoop {
     });
   }
 
-  attach(exports: JspiExports, memory: WebAssembly.Memory): void {
+  attach(exports: JspiExports, shared: SharedState): void {
     this.exports = exports;
-    this.memory = memory;
-    this.header = new Int32Array(memory.buffer, 0, 1024);
+    this.memory = shared.memory;
+    this.shared = shared;
     this.enter = (WebAssembly as unknown as JspiApi).promising(exports.__vt_jspi_enter);
   }
 
@@ -170,7 +167,7 @@ export class JspiLoop {
 
   /** An engine stack ended or was dropped. */
   private stackGone(): void {
-    Atomics.sub(this.header, JSPI_STACKS >> 2, 1);
+    this.shared.addJspiStack(-1);
   }
 
   /**
@@ -242,8 +239,8 @@ export class JspiLoop {
   private start(t: number): boolean {
     // Beyond a few tens of thousands of stacks the process dies (V8 cannot allocate a stack segment, or Linux runs
     // out of mappings): refuse the thread with a clear failure instead.
-    const limit = Atomics.load(this.header, JSPI_STACK_LIMIT >> 2);
-    if (Atomics.add(this.header, JSPI_STACKS >> 2, 1) >= limit) { // counted like a stack that failed at once
+    const limit = this.shared.jspiStackLimit();
+    if (this.shared.addJspiStack(1) >= limit) { // counted like a stack that failed at once
       this.failed(new Error(`cannot start the thread: the JSPI backend holds at most ${limit} threads with a stack ` +
         "(RuntimeOptions.jspiStackLimit); the Asyncify backend holds millions"));
       return false;

@@ -1,5 +1,5 @@
 // Files for the built-in host functions, on Node (imported only by node-worker.ts: browsers never load node:fs),
-// checked against the runtime's grants (host/runtime/grants.ts) where the call is made.
+// checked against the runtime's grants (host/workers/grants.ts) where the call is made.
 //
 // A path is checked twice: as written (resolved against the current directory, `..` collapsed, `\` taken as a
 // separator as on Windows, so `data\..\..\etc` cannot pass as one odd file name), against the granted roots as given;
@@ -11,7 +11,7 @@ import { constants, type PathLike } from "node:fs";
 import { lstat, open, realpath } from "node:fs/promises";
 import path from "node:path";
 import type { FileFunctions } from "./builtins.js";
-import { howToGrant, type Grants } from "../runtime/grants.js";
+import { howToGrant, type Grants } from "./grants.js";
 
 const NOFOLLOW = constants.O_NOFOLLOW ?? 0; // not on Windows
 

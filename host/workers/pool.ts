@@ -1,8 +1,7 @@
 // Starting workers in Node: worker_threads running node-worker.js. (Browsers: web-pool.ts.)
 
 import type { FromWorker } from "./protocol.js";
-import type { WorkerEvents, WorkerHandle } from "./handle.js";
-import type { WorkerLimits } from "../runtime/platform.js";
+import type { WorkerEvents, WorkerHandle, WorkerLimits } from "./handle.js";
 
 export type { WorkerEvents, WorkerHandle } from "./handle.js";
 

@@ -1,7 +1,7 @@
 // Messages between the main thread (host/runtime) and the workers (host/workers/core.ts).
 
-import type { Manifest } from "../runtime/manifest.js";
-import type { Grants } from "../runtime/grants.js";
+import type { Manifest } from "../abi/manifest.js";
+import type { Grants } from "./grants.js";
 
 export interface InitMessage {
   type: "init";

@@ -12,8 +12,8 @@ const run = promisify(execFile);
 const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
 const HOOKS = path.join(import.meta.dirname, "register-load-hooks.mjs");
 const COMPILER = /\/node_modules\/(assemblyscript|binaryen|long)\//;
-/** The toolchain's modules; toolchain/types.js is the value-type vocabulary the runtime's marshalling shares (no imports). */
-const TOOLCHAIN = /\/dist\/host\/toolchain(\.js|\/(?!types\.js))/;
+/** The toolchain's modules (the value types the runtime's marshalling shares with it are in abi/types.js). */
+const TOOLCHAIN = /\/dist\/host\/toolchain(\.js|\/)/;
 
 let tmp: string;
 beforeAll(async () => {

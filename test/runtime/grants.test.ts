@@ -1,4 +1,4 @@
-// Guests get only what the host grants (RuntimeOptions.allow, host/runtime/grants.ts): files to read and write,
+// Guests get only what the host grants (RuntimeOptions.allow, host/workers/grants.ts): files to read and write,
 // network origins. Every escape a guest could try is refused with a message naming the grant it would need, and
 // what is granted still works: paths outside the roots, `..`, Windows separators, symlinks out of a root (to a
 // directory, to a file, dangling), a root's name as a prefix of a sibling's, NUL characters, a redirect from a

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { beforeAll, afterAll } from "vitest";
 import { Runtime, ThreadFailure, type RuntimeOptions, type Backend } from "../../dist/host/index.js";
 import { build } from "../../dist/host/toolchain.js";
-import { WORKER_STATS, WORKER_STATS_STRIDE, WS_IDLE } from "../../dist/host/runtime/layout.js";
+import { WORKER_STATS, WORKER_STATS_STRIDE, WS_IDLE } from "../../dist/host/abi/layout.js";
 
 /**
  * The backend the suite runs on: `npm test` runs it once on Asyncify (this Node) and once on JSPI (Node 25, from

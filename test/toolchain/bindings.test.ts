@@ -4,7 +4,7 @@ import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateBindings, tsType } from "../../host/toolchain/bindings.js";
 import { BuildError } from "../../host/toolchain/errors.js";
-import type { ExportSignature } from "../../host/toolchain/types.js";
+import type { ExportSignature } from "../../host/abi/types.js";
 import { makeTempDir, writeFiles } from "./harness.js";
 
 const sigs: ExportSignature[] = [

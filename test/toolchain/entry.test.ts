@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { generateEntry } from "../../host/toolchain/entry.js";
-import type { ExportSignature } from "../../host/toolchain/types.js";
+import type { ExportSignature } from "../../host/abi/types.js";
 import { buildGuest, makeTempDir } from "./harness.js";
 
 const cleanups: (() => Promise<void>)[] = [];

@@ -7,7 +7,7 @@ import asc from "assemblyscript/asc";
 import { readExportSignatures } from "../../host/toolchain/signatures.js";
 import { generateEntry } from "../../host/toolchain/entry.js";
 import { lowerArgs, liftResult, liftString, validateArgs, readTypeIds, type MarshalContext } from "../../host/bindings/marshal.js";
-import type { ExportSignature } from "../../host/toolchain/types.js";
+import type { ExportSignature } from "../../host/abi/types.js";
 
 export async function makeTempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(tmpdir(), "vthreads-test-"));

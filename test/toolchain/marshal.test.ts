@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { validateArgs, lowerString, liftString } from "../../host/bindings/marshal.js";
-import type { ExportSignature } from "../../host/toolchain/types.js";
+import type { ExportSignature } from "../../host/abi/types.js";
 import { buildGuest, makeTempDir, type GuestModule } from "./harness.js";
 
 const sig = (name: string, types: string[], result = "void"): ExportSignature => ({

@@ -5,7 +5,7 @@
 import { newThread, freeThreadRecord, threadId, T_FUTURE, T_ARG, T_FLAGS, F_ROOT, F_FAILED, F_CANCELLED, T_SIB_NEXT } from "../scheduler/thread";
 import { registerRoot } from "../scheduler/registry";
 import { cancelThread } from "../scheduler/waitq";
-import { ROOTS_LOCK, ROOTS_HEAD } from "../memory/layout";
+import { ROOTS_LOCK, ROOTS_HEAD, FRAME_STATUS, STATUS_OK, STATUS_FAILED, STATUS_CANCELLED } from "../memory/layout";
 import { lock, unlock } from "../memory/spinlock";
 import { ROOT_KIND } from "../scheduler/enter";
 import * as runqueue from "../scheduler/runqueue";
@@ -13,13 +13,6 @@ import * as runqueue from "../scheduler/runqueue";
 // @ts-ignore: decorator
 @external("vthreads", "root_done")
 declare function rootDone(frame: usize, message: usize, thread: u32): void;
-
-// @ts-ignore: decorator
-@inline const STATUS_OK: u32 = 1;
-// @ts-ignore: decorator
-@inline const STATUS_FAILED: u32 = 2;
-// @ts-ignore: decorator
-@inline const STATUS_CANCELLED: u32 = 3;
 
 /** Spawns `entry(frame)` as a root virtual thread; returns its id, or 0 when out of memory. */
 export function spawnRoot(entry: (frame: usize) => void, frame: usize): u32 {
@@ -42,7 +35,7 @@ export function completeRoot(t: usize): void {
   const status = failed ? STATUS_FAILED : flags & F_CANCELLED ? STATUS_CANCELLED : STATUS_OK;
   const message = failed ? <usize>load<u64>(t, T_ARG) : 0; // no collection runs before rootDone has read it
   const id = threadId(t);
-  atomic.store<u32>(frame + 4, status);
+  atomic.store<u32>(frame + FRAME_STATUS, status);
   freeThreadRecord(t);
   rootDone(frame, message, id);
 }

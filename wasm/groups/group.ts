@@ -24,7 +24,7 @@ import { callKind } from "../scheduler/enter";
 import { registerGroup, unregisterGroup } from "../scheduler/registry";
 import { addGroupTimer, removeGroupTimer } from "../scheduler/timers";
 import { now } from "../scheduler/clock";
-import { NEXT_GROUP_ID } from "../memory/layout";
+import { NEXT_GROUP_ID, GROUP_LIVE } from "../memory/layout";
 import { lock, unlock } from "../memory/spinlock";
 import { syncMemoryView } from "../memory/view";
 import { Future } from "./future";
@@ -447,6 +447,6 @@ export function groupDeadlinePassed(g: usize, now: f64): void {
   cancelGroup(g, true);
 }
 
-// The host reads a group's live count at offset 4 (the default group, at close).
+// The host reads a group's live count at GROUP_LIVE (the default group, at close).
 // @ts-ignore
-if (offsetof<ThreadGroup>("live") != 4) ERROR("ThreadGroup.live must stay at offset 4");
+if (offsetof<ThreadGroup>("live") != GROUP_LIVE) ERROR("ThreadGroup.live must stay at GROUP_LIVE (memory/layout.ts)");

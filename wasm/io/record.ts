@@ -20,65 +20,12 @@
 // (a String, a Uint8Array), which the JS side copies before the call returns to the guest.
 
 import { heapFree } from "../memory/heap";
+import { R_REFS, VALUE_SIZE, VALUE_TAG, VALUE_BITS, LIST_ENTRIES, OBJECT_OVERHEAD, TAG_STR, TAG_BYTES, TAG_LIST } from "../memory/layout";
 
-// @ts-ignore: decorator
-@inline export const R_LOCK: usize = 0;
-// @ts-ignore: decorator
-@inline export const R_QUEUE: usize = 4;
-// @ts-ignore: decorator
-@inline export const R_STATE: usize = 12;
-// @ts-ignore: decorator
-@inline export const R_REFS: usize = 16;
-// @ts-ignore: decorator
-@inline export const R_NAME: usize = 20;
-// @ts-ignore: decorator
-@inline export const R_OWNER: usize = 24;
-// @ts-ignore: decorator
-@inline export const R_ARGC: usize = 28;
-// @ts-ignore: decorator
-@inline export const R_SINCE: usize = 32;
-// @ts-ignore: decorator
-@inline export const R_RES_TAG: usize = 40;
-// @ts-ignore: decorator
-@inline export const R_RES_BITS: usize = 48;
-// @ts-ignore: decorator
-@inline export const R_ARGS: usize = 56;
-// @ts-ignore: decorator
-@inline export const VALUE_SIZE: usize = 16;
-
-/** The JS function has not settled yet. */
-// @ts-ignore: decorator
-@inline export const RS_PENDING: i32 = 0;
-/** It returned or resolved: the result is in resTag/resBits. */
-// @ts-ignore: decorator
-@inline export const RS_OK: i32 = 1;
-/** It threw or rejected: resBits is the message (a String). */
-// @ts-ignore: decorator
-@inline export const RS_FAILED: i32 = 2;
-/** The calling thread was cancelled first: the JS side aborts the call and drops whatever it settles with. */
-// @ts-ignore: decorator
-@inline export const RS_CANCELLED: i32 = 3;
-
-// Value tags (the same numbers in host/workers/host-calls.ts).
-// @ts-ignore: decorator
-@inline export const TAG_VOID: i32 = 0;
-// @ts-ignore: decorator
-@inline export const TAG_I32: i32 = 1;
-// @ts-ignore: decorator
-@inline export const TAG_F64: i32 = 2;
-// @ts-ignore: decorator
-@inline export const TAG_I64: i32 = 3;
-// @ts-ignore: decorator
-@inline export const TAG_BOOL: i32 = 4;
-// @ts-ignore: decorator
-@inline export const TAG_STR: i32 = 5;
-// @ts-ignore: decorator
-@inline export const TAG_BYTES: i32 = 6;
-// @ts-ignore: decorator
-@inline export const TAG_LIST: i32 = 7;
-/** Guest side only: what `tryCallHost` returns for a rejection (the message String). */
-// @ts-ignore: decorator
-@inline export const TAG_ERROR: i32 = 8;
+// The offsets, states and value tags are defined in memory/layout.ts (the host mirrors them).
+export { R_LOCK, R_QUEUE, R_STATE, R_REFS, R_NAME, R_OWNER, R_ARGC, R_SINCE, R_RES_TAG, R_RES_BITS, R_ARGS, VALUE_SIZE,
+         RS_PENDING, RS_OK, RS_FAILED, RS_CANCELLED, TAG_VOID, TAG_I32, TAG_F64, TAG_I64, TAG_BOOL, TAG_STR, TAG_BYTES,
+         TAG_LIST, TAG_ERROR } from "../memory/layout";
 
 /** Drops one reference; the last one frees the record. */
 export function releaseRecord(rec: usize): void {
@@ -89,13 +36,13 @@ export function releaseRecord(rec: usize): void {
 export function freeValue(tag: i32, bits: u64): void {
   const p = <usize>bits;
   if (p == 0) return;
-  if (tag == TAG_STR) heapFree(p - 16); // __vt_string's block starts 16 bytes before the String
+  if (tag == TAG_STR) heapFree(p - OBJECT_OVERHEAD); // __vt_string's block starts at the String's header
   else if (tag == TAG_BYTES) heapFree(p);
   else if (tag == TAG_LIST) {
     const n = load<u32>(p);
     for (let i: u32 = 0; i < n; i++) {
-      const e = p + 8 + <usize>i * VALUE_SIZE;
-      freeValue(load<i32>(e), load<u64>(e, 8));
+      const e = p + LIST_ENTRIES + <usize>i * VALUE_SIZE;
+      freeValue(load<i32>(e, VALUE_TAG), load<u64>(e, VALUE_BITS));
     }
     heapFree(p);
   }

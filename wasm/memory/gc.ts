@@ -24,6 +24,7 @@ import { PINNED_WORKERS, HEAP_START, HEAP_TOP, HEAP_IN_USE, GC_STATE, GC_COUNT, 
          GC_LIVE_OBJECTS, GC_FREED_BYTES, GC_PAUSE_TOTAL_MS, GC_PAUSE_MAX_MS, GC_PAUSE_LAST_MS, GC_MARK_STACK,
          GC_MARK_CAP, GC_STATIC_END, GC_SKIPPED, GC_SAFEPOINT_MAX_MS, GC_LIVE_MANAGED_BYTES, FREE_LISTS,
          MAX_WORKERS, MEMORY_BASE } from "./layout";
+import { GC_IDLE, GC_REQUESTED, GC_COLLECTING } from "./layout";
 import { HEADER_SIZE, F_ALLOCATED, F_MANAGED, F_MARK, F_SCAN_ASYNCIFY, F_NO_SCAN, F_SCAN_SHADOW, SIZE_MASK, PAGE_SHIFT, PAGE_SIZE,
          FIRST_BLOCK, PK_SMALL, PK_LARGE, PD_MANAGED, PD_VALUE, SMALL_CLASSES, BATCH_MAX, MIN_TRIGGER,
          WR_STATE, WR_CACHE, WR_GLOBALS, WR_FLAGS, classSize, classEntry, blocksPerPage, pageDesc, pushBatch, freePages,
@@ -34,14 +35,6 @@ import { syncMemoryView } from "./view";
 // @ts-ignore: decorator
 @external("vthreads", "now")
 declare function clockNow(): f64;
-
-// GC_STATE values.
-// @ts-ignore: decorator
-@inline export const GC_IDLE: u32 = 0;
-// @ts-ignore: decorator
-@inline export const GC_REQUESTED: u32 = 1;
-// @ts-ignore: decorator
-@inline export const GC_COLLECTING: u32 = 2;
 
 // Mutator states (WR_STATE).
 // @ts-ignore: decorator

@@ -21,6 +21,7 @@
 import { HEAP_TOP, GROW_LOCK, HEAP_IN_USE, HEAP_START, FREE_LISTS, SIZE_CLASSES, GC_PAGE_LOCK, GC_FREE_SPANS,
          GC_PAGE_TABLE, GC_WORKER_RECORDS, GC_ALLOCATED, GC_TRIGGER, GC_STATE, GC_PAGES_USED, GC_PAGES_FREE,
          GC_STATIC_END, GC_DISABLED, MAX_WORKERS } from "./layout";
+import { GC_IDLE, GC_REQUESTED } from "./layout";
 import { lock, unlock } from "./spinlock";
 import { memoryGrew, syncMemoryView } from "./view";
 
@@ -382,7 +383,7 @@ function reportAllocation(): void {
 
 /** Asks every worker to stop at its next scheduling point for a collection (no-op when one is pending). */
 export function requestCollection(): void {
-  atomic.cmpxchg<u32>(GC_STATE, 0, 1);
+  atomic.cmpxchg<u32>(GC_STATE, GC_IDLE, GC_REQUESTED);
 }
 
 /** A raw block with at least `size` payload bytes; returns its payload address, or 0 when out of memory. */

@@ -163,6 +163,9 @@
 // worker's work can decrease (heap in use, live threads) may go negative per worker; only their sum means something.
 // @ts-ignore: decorator
 @inline export const WORKER_STATS: usize = 4096;
+/** Bytes of each worker's counters: worker i's start at WORKER_STATS + WORKER_STATS_STRIDE * i. */
+// @ts-ignore: decorator
+@inline export const WORKER_STATS_STRIDE: usize = 64;
 // @ts-ignore: decorator
 @inline export const MAX_WORKERS: u32 = 64;
 // @ts-ignore: decorator
@@ -185,11 +188,26 @@
 @inline export const WS_STEALS: usize = 48; // u64: successful steals from other workers' run queues
 // @ts-ignore: decorator
 @inline export const WS_WAKEUPS: usize = 56; // u64: sleeping workers this worker woke
+/** WS_IDLE values: running or between slices; waiting for work (the host sets it: new calls go there first); an
+ * idle pinned worker asleep (scheduler/pin.ts; the deadlock checks count it as idle). */
+// @ts-ignore: decorator
+@inline export const IDLE_NO: i32 = 0;
+// @ts-ignore: decorator
+@inline export const IDLE_WAITING: i32 = 1;
+// @ts-ignore: decorator
+@inline export const IDLE_PINNED: i32 = 2;
 
 // --- the collector (memory/heap.ts, memory/gc.ts): addresses 3072..3583 belong to it
-/** 0 = no collection wanted, 1 = requested (workers stop at their next scheduling point), 2 = collecting. */
+/** GC_IDLE, GC_REQUESTED (workers stop at their next scheduling point) or GC_COLLECTING. */
 // @ts-ignore: decorator
 @inline export const GC_STATE: usize = 3072;
+// GC_STATE values (memory/gc.ts; the host requests a collection in Runtime.collect).
+// @ts-ignore: decorator
+@inline export const GC_IDLE: u32 = 0;
+// @ts-ignore: decorator
+@inline export const GC_REQUESTED: u32 = 1;
+// @ts-ignore: decorator
+@inline export const GC_COLLECTING: u32 = 2;
 /** Collections completed (the host waits on it in Runtime.collect). */
 // @ts-ignore: decorator
 @inline export const GC_COUNT: usize = 3076;
@@ -256,6 +274,9 @@
 @inline export const GC_PAGES_USED: usize = 3184;
 // @ts-ignore: decorator
 @inline export const GC_PAGES_FREE: usize = 3188;
+/** Bytes of a heap page (memory/heap.ts; the Wasm page size): GC_PAGES_USED and GC_PAGES_FREE count them. */
+// @ts-ignore: decorator
+@inline export const PAGE_SIZE: usize = 1 << 16;
 /** Bytes of the heap after the last collection that are managed (live guest objects). */
 // @ts-ignore: decorator
 @inline export const GC_LIVE_MANAGED_BYTES: usize = 3192;
@@ -275,6 +296,176 @@
 // @ts-ignore: decorator
 @inline export const LAYOUT_ABI: u32 = 5;
 
+// ---------------------------------------------------------------------------------------------------------------
+// Records in the heap that the host reads or writes: their field offsets and the values of their state words.
+// The host mirrors each one (host/runtime/layout.ts, checked by test/toolchain/layout.test.ts).
+
+// --- a root call's frame (host/roots.ts; the host's worker core writes it, the generated entry reads it; docs/abi.md)
+// @ts-ignore: decorator
+@inline export const FRAME_CALL_ID: usize = 0; // u32: the host's call id
+// @ts-ignore: decorator
+@inline export const FRAME_STATUS: usize = 4; // u32: STATUS_* once the root thread has ended
+// @ts-ignore: decorator
+@inline export const FRAME_EXPORT_INDEX: usize = 8; // u32: the export's index in the manifest
+/** The argument slots, SLOT_SIZE bytes each, then one for the result. */
+// @ts-ignore: decorator
+@inline export const FRAME_SLOTS: usize = 16;
+// @ts-ignore: decorator
+@inline export const SLOT_SIZE: usize = 8;
+// FRAME_STATUS values (0 while the root runs).
+// @ts-ignore: decorator
+@inline export const STATUS_OK: u32 = 1;
+// @ts-ignore: decorator
+@inline export const STATUS_FAILED: u32 = 2;
+// @ts-ignore: decorator
+@inline export const STATUS_CANCELLED: u32 = 3;
+
+// --- a host-call record (io/record.ts draws it; host/workers/host-calls.ts is the JS side)
+// @ts-ignore: decorator
+@inline export const R_LOCK: usize = 0;
+// @ts-ignore: decorator
+@inline export const R_QUEUE: usize = 4;
+// @ts-ignore: decorator
+@inline export const R_STATE: usize = 12;
+// @ts-ignore: decorator
+@inline export const R_REFS: usize = 16;
+// @ts-ignore: decorator
+@inline export const R_NAME: usize = 20;
+// @ts-ignore: decorator
+@inline export const R_OWNER: usize = 24;
+// @ts-ignore: decorator
+@inline export const R_ARGC: usize = 28;
+// @ts-ignore: decorator
+@inline export const R_SINCE: usize = 32;
+// @ts-ignore: decorator
+@inline export const R_RES_TAG: usize = 40;
+// @ts-ignore: decorator
+@inline export const R_RES_BITS: usize = 48;
+// @ts-ignore: decorator
+@inline export const R_ARGS: usize = 56;
+/** A value (an argument, the result, a list entry): {tag i32 at VALUE_TAG, pad, bits u64 at VALUE_BITS}. */
+// @ts-ignore: decorator
+@inline export const VALUE_SIZE: usize = 16;
+// @ts-ignore: decorator
+@inline export const VALUE_TAG: usize = 0;
+// @ts-ignore: decorator
+@inline export const VALUE_BITS: usize = 8;
+/** A bytes value's raw block: {u32 length at 0, the bytes at BYTES_DATA}. */
+// @ts-ignore: decorator
+@inline export const BYTES_DATA: usize = 4;
+/** A list value's raw block: {u32 count at 0, pad, the entries (VALUE_SIZE each) at LIST_ENTRIES}. */
+// @ts-ignore: decorator
+@inline export const LIST_ENTRIES: usize = 8;
+// R_STATE values.
+/** The JS function has not settled yet. */
+// @ts-ignore: decorator
+@inline export const RS_PENDING: i32 = 0;
+/** It returned or resolved: the result is in resTag/resBits. */
+// @ts-ignore: decorator
+@inline export const RS_OK: i32 = 1;
+/** It threw or rejected: resBits is the message (a String). */
+// @ts-ignore: decorator
+@inline export const RS_FAILED: i32 = 2;
+/** The calling thread was cancelled first: the JS side aborts the call and drops whatever it settles with. */
+// @ts-ignore: decorator
+@inline export const RS_CANCELLED: i32 = 3;
+// Value tags.
+// @ts-ignore: decorator
+@inline export const TAG_VOID: i32 = 0;
+// @ts-ignore: decorator
+@inline export const TAG_I32: i32 = 1;
+// @ts-ignore: decorator
+@inline export const TAG_F64: i32 = 2;
+// @ts-ignore: decorator
+@inline export const TAG_I64: i32 = 3;
+// @ts-ignore: decorator
+@inline export const TAG_BOOL: i32 = 4;
+// @ts-ignore: decorator
+@inline export const TAG_STR: i32 = 5;
+// @ts-ignore: decorator
+@inline export const TAG_BYTES: i32 = 6;
+// @ts-ignore: decorator
+@inline export const TAG_LIST: i32 = 7;
+/** Guest side only: what `tryCallHost` returns for a rejection (the message String). */
+// @ts-ignore: decorator
+@inline export const TAG_ERROR: i32 = 8;
+
+// --- a managed object (memory/rt.ts): OBJECT_OVERHEAD header bytes {gcInfo, gcInfo2, rtId, rtSize}, then the
+// payload, whose address is the object's; the host reads a String's byte length at payload - OBJECT_RT_SIZE_BACK
+// @ts-ignore: decorator
+@inline export const OBJECT_OVERHEAD: usize = 16;
+// @ts-ignore: decorator
+@inline export const OBJECT_RT_ID: usize = 8; // u32 class id, from the header's start
+// @ts-ignore: decorator
+@inline export const OBJECT_RT_SIZE: usize = 12; // u32 payload bytes, from the header's start
+// @ts-ignore: decorator
+@inline export const OBJECT_RT_SIZE_BACK: usize = OBJECT_OVERHEAD - OBJECT_RT_SIZE;
+
+// --- AssemblyScript std objects the host makes or reads (bindings/marshal.ts, host-calls.ts): checked below
+// ArrayBufferView (typed arrays) and Array<T>: {buffer, dataStart, byteLength[, length]}
+// @ts-ignore: decorator
+@inline export const VIEW_BUFFER: usize = 0;
+// @ts-ignore: decorator
+@inline export const VIEW_DATA_START: usize = 4;
+// @ts-ignore: decorator
+@inline export const VIEW_BYTE_LENGTH: usize = 8;
+// @ts-ignore: decorator
+@inline export const ARRAY_LENGTH: usize = 12;
+/** Payload bytes of a typed array and of an Array<T>. */
+// @ts-ignore: decorator
+@inline export const TYPED_ARRAY_SIZE: usize = 12;
+// @ts-ignore: decorator
+@inline export const ARRAY_SIZE: usize = 16;
+
+// --- ThreadGroup (groups/group.ts) and the dump block (debug/)
+/** Offset in a ThreadGroup of `live` (i32): the host waits on the default group's at close (checked in group.ts). */
+// @ts-ignore: decorator
+@inline export const GROUP_LIVE: usize = 4;
+/** A dump's raw block (debug/json.ts): {u32 length at 0, u32 capacity, the UTF-8 JSON at DUMP_TEXT}. */
+// @ts-ignore: decorator
+@inline export const DUMP_TEXT: usize = 8;
+
+// --- the scheduler: what its host loop and its cycle-prone files share (wasm/scheduler/ still has copies of these,
+// checked equal by test/toolchain/layout.test.ts until its files import them from here)
+// What a slice returns (`__vt_run`, and the JSPI loop's slices): nothing runnable here, or time is up.
+// @ts-ignore: decorator
+@inline export const RUN_IDLE: i32 = 0;
+// @ts-ignore: decorator
+@inline export const RUN_BUSY: i32 = 1;
+/** An idle worker confirms a suspected deadlock when nothing has run anywhere for this long (debug/deadlock.ts). */
+// @ts-ignore: decorator
+@inline export const DEADLOCK_CONFIRM_MS: i32 = 25;
+// Why a thread suspends (`__vt_suspend(reason)`, scheduler/suspend.ts).
+/** The thread wants to run again later: put it at the back of the run queue. */
+// @ts-ignore: decorator
+@inline export const REASON_YIELD: i32 = 1;
+/** The thread set itself PARKING and published itself where a waker will find it. */
+// @ts-ignore: decorator
+@inline export const REASON_PARK: i32 = 2;
+/** The thread failed: discard its stack and finish it (the failure is already recorded). */
+// @ts-ignore: decorator
+@inline export const REASON_EXIT: i32 = 3;
+// Why a waiting thread was woken (its `wake` field; scheduler/waitq.ts).
+// @ts-ignore: decorator
+@inline export const WAKE_NONE: i32 = 0;
+/** It got what it waited for (the lock, the permits, a message...). */
+// @ts-ignore: decorator
+@inline export const WAKE_GRANTED: i32 = 1;
+/** It was cancelled: taken out of the queue without getting anything. */
+// @ts-ignore: decorator
+@inline export const WAKE_CANCELLED: i32 = 2;
+/** The object was closed (a channel). */
+// @ts-ignore: decorator
+@inline export const WAKE_CLOSED: i32 = 3;
+// JSPI (scheduler/jspi.ts): what `jspi_done` answers instead of a thread to end the engine stack; where a thread's
+// shadow-stack block keeps the host's resumer index.
+// @ts-ignore: decorator
+@inline export const STACK_ENDS: usize = 0;
+// @ts-ignore: decorator
+@inline export const STACK_TRIMMED: usize = 1;
+// @ts-ignore: decorator
+@inline export const SHADOW_RESUMER: usize = 4;
+
 /** Where static data starts: the toolchain passes this as asc's `--memoryBase`. */
 // @ts-ignore: decorator
 @inline export const MEMORY_BASE: usize = 16384;
@@ -282,6 +473,14 @@
 // The header and the worker counters must fit below the static data.
 // @ts-ignore: decorator
 @inline const LAYOUT_FITS: bool = HEADER_END <= DEADLOCK_CLAIM && STD_LOCK < GC_STATE && GC_END <= PIN_WAITS && PIN_WAITS_END <= WORKER_STATS &&
-  WORKER_STATS + <usize>MAX_WORKERS * 64 <= MEMORY_BASE;
+  WORKER_STATS + <usize>MAX_WORKERS * WORKER_STATS_STRIDE <= MEMORY_BASE;
 // @ts-ignore
 if (!LAYOUT_FITS) ERROR("vthreads: the runtime header does not fit below MEMORY_BASE");
+
+// The std object layouts above are AssemblyScript's: the compiler checks them here.
+// @ts-ignore: decorator
+@inline const STD_LAYOUT_MATCHES: bool = offsetof<ArrayBufferView>("buffer") == VIEW_BUFFER &&
+  offsetof<ArrayBufferView>("dataStart") == VIEW_DATA_START && offsetof<ArrayBufferView>("byteLength") == VIEW_BYTE_LENGTH &&
+  offsetof<Int32Array>() == TYPED_ARRAY_SIZE && offsetof<Array<i32>>("length_") == ARRAY_LENGTH && offsetof<Array<i32>>() == ARRAY_SIZE;
+// @ts-ignore
+if (!STD_LAYOUT_MATCHES) ERROR("vthreads: AssemblyScript's std object layout differs from memory/layout.ts");

@@ -11,9 +11,8 @@
 import { heapAlloc, heapAllocManaged, heapFree, heapRealloc, requestCollection } from "vthreads/memory/heap";
 import { gcVisit } from "vthreads/memory/gc";
 import { pin, unpin } from "vthreads/memory/pins";
+import { OBJECT_OVERHEAD, OBJECT_RT_ID, OBJECT_RT_SIZE, OBJECT_RT_SIZE_BACK } from "vthreads/memory/layout";
 
-// @ts-ignore: decorator
-@inline const OBJECT_OVERHEAD: usize = 16; // gcInfo, gcInfo2, rtId, rtSize
 // @ts-ignore: decorator
 @inline const OBJECT_MAXSIZE: usize = (1 << 30) - 4 - OBJECT_OVERHEAD;
 
@@ -59,8 +58,8 @@ export function __new(size: usize, id: u32): usize {
   memory.fill(ptr + OBJECT_OVERHEAD, 0, size);
   store<u32>(ptr, 0, 0); // gcInfo
   store<u32>(ptr, 0, 4); // gcInfo2
-  store<u32>(ptr, id, 8); // rtId
-  store<u32>(ptr, <u32>size, 12); // rtSize
+  store<u32>(ptr, id, OBJECT_RT_ID);
+  store<u32>(ptr, <u32>size, OBJECT_RT_SIZE);
   return ptr + OBJECT_OVERHEAD;
 }
 
@@ -68,11 +67,11 @@ export function __new(size: usize, id: u32): usize {
 @unsafe @global
 export function __renew(oldPtr: usize, size: usize): usize {
   if (size > OBJECT_MAXSIZE) throw new Error(TOO_LARGE);
-  const oldSize = <usize>load<u32>(oldPtr - 4);
+  const oldSize = <usize>load<u32>(oldPtr - OBJECT_RT_SIZE_BACK);
   const moved = heapRealloc(oldPtr - OBJECT_OVERHEAD, OBJECT_OVERHEAD + size);
   if (moved == 0) throw new Error(OUT_OF_MEMORY);
   if (size > oldSize) memory.fill(moved + OBJECT_OVERHEAD + oldSize, 0, size - oldSize); // zeroed, like __new
-  store<u32>(moved, <u32>size, 12);
+  store<u32>(moved, <u32>size, OBJECT_RT_SIZE);
   return moved + OBJECT_OVERHEAD;
 }
 

@@ -1,6 +1,6 @@
 // The manifest a built module carries in its `vthreads` custom section (docs/abi.md), and its checks.
 
-import type { ExportSignature } from "../toolchain/types.js";
+import type { ExportSignature } from "./types.js";
 
 export const MANIFEST_SECTION = "vthreads";
 export const MANIFEST_ABI = 1;
