@@ -18,11 +18,6 @@ const read = (file: string) => readFileSync(path.join(ROOT, file), "utf8");
  */
 const PENDING_WASM_COPIES: Record<string, string[]> = {
   "wasm/memory/heap.ts": ["PAGE_SIZE"],
-  "wasm/scheduler/loop.ts": ["RUN_IDLE", "RUN_BUSY"],
-  "wasm/scheduler/jspi.ts": ["STACK_TRIMMED", "SHADOW_RESUMER"],
-  "wasm/scheduler/pin.ts": ["DEADLOCK_CONFIRM_MS", "IDLE_PINNED"],
-  "wasm/scheduler/suspend.ts": ["REASON_YIELD", "REASON_PARK", "REASON_EXIT"],
-  "wasm/scheduler/waitq.ts": ["WAKE_NONE", "WAKE_GRANTED", "WAKE_CANCELLED", "WAKE_CLOSED"],
 };
 
 /** The `@inline export const NAME: type = expression;` constants of the Wasm layout, evaluated in order. */

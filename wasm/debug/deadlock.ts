@@ -12,7 +12,7 @@ import { runnableCount } from "../scheduler/runqueue";
 import { hasTimers } from "../scheduler/timers";
 import { workerIndex } from "../scheduler/local";
 import { ROOTS_LOCK, ROOTS_HEAD, HOST_CALLS_PENDING, DEADLOCK_CLAIM, WORKERS_BOOTED, WORKER_STATS, WS_IDLE, WS_SWITCHES,
-         PIN_WAITS, MAX_WORKERS } from "../memory/layout";
+         PIN_WAITS, MAX_WORKERS, WORKER_STATS_STRIDE, DUMP_TEXT } from "../memory/layout";
 import { lock, unlock } from "../memory/spinlock";
 import { heapFree } from "../memory/heap";
 import { liveThreads, writeDump, dumpedFailures } from "./dump";
@@ -54,7 +54,7 @@ export function pinnedWorkerStuck(ownHostCalls: i32): bool {
  * confirmation sees it.)
  */
 export function workerIdle(i: u32): bool {
-  if (atomic.load<i32>(WORKER_STATS + <usize>i * 64 + WS_IDLE) == 0) return false;
+  if (atomic.load<i32>(WORKER_STATS + <usize>i * WORKER_STATS_STRIDE + WS_IDLE) == 0) return false;
   const t = atomic.load<usize>(PIN_WAITS + (<usize>i << alignof<usize>()));
   return t == 0 || atomic.load<i32>(t + T_STATE) == ST_PARKED;
 }
@@ -62,7 +62,7 @@ export function workerIdle(i: u32): bool {
 export function totalSwitches(): i64 {
   let n: i64 = 0;
   const workers = atomic.load<u32>(WORKERS_BOOTED);
-  for (let i: u32 = 0; i < workers && i < MAX_WORKERS; i++) n += load<i64>(WORKER_STATS + <usize>i * 64 + WS_SWITCHES);
+  for (let i: u32 = 0; i < workers && i < MAX_WORKERS; i++) n += load<i64>(WORKER_STATS + <usize>i * WORKER_STATS_STRIDE + WS_SWITCHES);
   return n;
 }
 
@@ -87,7 +87,7 @@ export function breakDeadlock(): i32 {
     if (failures.length > 3) message += "; and " + (failures.length - 3).toString() + " more (in the dump)";
   }
   if (block != 0) {
-    message += "\n@dump " + String.UTF8.decodeUnsafe(block + 8, load<u32>(block));
+    message += "\n@dump " + String.UTF8.decodeUnsafe(block + DUMP_TEXT, load<u32>(block));
     heapFree(block);
   }
   let failed = 0;

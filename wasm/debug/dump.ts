@@ -8,10 +8,10 @@
 // reads stays allocated while it reads it; the states it reports are a snapshot that may be stale at once.
 
 import { T_STATE, T_ID, T_FLAGS, T_OWNED, T_SIB_NEXT, T_WAIT_KIND, T_WAIT_OBJ, T_SINCE, T_SLOT, T_CANCEL, ST_RUNNING,
-         ST_RUNNABLE, ST_PENDING, ST_PARKING, ST_PARKED, ST_NOTIFIED, F_EXITING, F_PINNED, F_WORKER_SHIFT } from "../scheduler/thread";
-import { W_SLEEP, W_MUTEX, W_SEMAPHORE, W_SEND, W_RECV, W_FUTURE, W_JOIN, W_EVENT, W_WAITGROUP, W_HOST, W_EXIT,
-         W_SELECT } from "../scheduler/thread";
-import { ROOTS_LOCK, ROOTS_HEAD, GROUPS_LOCK, GROUPS_HEAD, WORKERS_BOOTED, WORKER_STATS, WS_LIVE, MAX_WORKERS } from "../memory/layout";
+         ST_RUNNABLE, ST_PENDING, ST_PARKING, ST_PARKED, ST_NOTIFIED, F_EXITING, F_PINNED, F_WORKER_SHIFT, W_SLEEP,
+         W_MUTEX, W_SEMAPHORE, W_SEND, W_RECV, W_FUTURE, W_JOIN, W_EVENT, W_WAITGROUP, W_HOST, W_EXIT, W_SELECT } from "../scheduler/thread";
+import { ROOTS_LOCK, ROOTS_HEAD, GROUPS_LOCK, GROUPS_HEAD, WORKERS_BOOTED, WORKER_STATS, WS_LIVE, MAX_WORKERS,
+         WORKER_STATS_STRIDE } from "../memory/layout";
 import { lock, unlock } from "../memory/spinlock";
 import { ThreadGroup } from "../groups/group";
 import { FutureBase } from "../scheduler/outcome";
@@ -28,7 +28,7 @@ import { R_NAME, R_SINCE } from "../io/record";
 export function liveThreads(): i32 {
   let n = 0;
   const workers = atomic.load<u32>(WORKERS_BOOTED);
-  for (let i: u32 = 0; i < workers && i < MAX_WORKERS; i++) n += load<i32>(WORKER_STATS + <usize>i * 64 + WS_LIVE);
+  for (let i: u32 = 0; i < workers && i < MAX_WORKERS; i++) n += load<i32>(WORKER_STATS + <usize>i * WORKER_STATS_STRIDE + WS_LIVE);
   return n;
 }
 

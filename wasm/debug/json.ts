@@ -2,6 +2,7 @@
 // the block. Raw memory rather than string concatenation, so a dump of many threads costs linear time.
 
 import { heapAlloc, heapRealloc, heapFree } from "../memory/heap";
+import { DUMP_TEXT } from "../memory/layout";
 
 export class JsonWriter {
   /** The block: {length u32, capacity u32, bytes...}; 0 after running out of memory (the dump is then dropped). */
@@ -9,7 +10,7 @@ export class JsonWriter {
   private first: bool = true;
 
   constructor() {
-    this.block = heapAlloc(8 + 4096);
+    this.block = heapAlloc(DUMP_TEXT + 4096);
     if (this.block != 0) { store<u32>(this.block, 0); store<u32>(this.block, 4096, 4); }
   }
 
@@ -18,13 +19,13 @@ export class JsonWriter {
     if (block == 0) return;
     const len = load<u32>(block), cap = load<u32>(block, 4);
     if (len == cap) {
-      const grown = heapRealloc(block, 8 + <usize>cap * 2);
+      const grown = heapRealloc(block, DUMP_TEXT + <usize>cap * 2);
       if (grown == 0) { heapFree(block); this.block = 0; return; }
       block = grown;
       store<u32>(block, cap * 2, 4);
       this.block = block;
     }
-    store<u8>(block + 8 + len, <u8>b);
+    store<u8>(block + DUMP_TEXT + len, <u8>b);
     store<u32>(block, len + 1);
   }
 

@@ -15,7 +15,7 @@
 
 import { T_STACK, T_STATE, ST_RUNNABLE } from "../scheduler/thread";
 import { current, setCurrent, setSuspendReason, suspendReason } from "../scheduler/local";
-import { REASON_EXIT, REASON_YIELD } from "../scheduler/suspend";
+import { REASON_EXIT, REASON_YIELD, STACK_TRIMMED, SHADOW_RESUMER } from "../memory/layout";
 import { enter, storeResult } from "../scheduler/enter";
 import { startRunning } from "./loop";
 import { parked } from "../scheduler/park";
@@ -45,8 +45,6 @@ declare function jspiDone(t: usize, spare: usize): usize;
 @external("vthreads", "jspi_stack_end")
 declare function jspiStackEnd(why: usize): void;
 
-// @ts-ignore: decorator
-@inline const STACK_TRIMMED: usize = 1;
 
 // @ts-ignore: decorator
 @external("vt_shadow", "get")
@@ -63,8 +61,6 @@ declare function shadowSet(sp: usize, limit: usize): void;
  */
 // @ts-ignore: decorator
 @inline const SHADOW_HEADER: usize = 16;
-// @ts-ignore: decorator
-@inline const SHADOW_RESUMER: usize = 4;
 // @ts-ignore: decorator
 @inline const THREAD_SHADOW_SIZE: usize = SMALL_LIMIT - 16; // the largest small block: 16 KiB would take a 64 KiB page
 // @ts-ignore: decorator

@@ -1,13 +1,13 @@
 // The scheduler loop, run by every worker inside Wasm: pop a runnable thread, start or rewind it, and when it
 // unwinds, decide where it goes next. Switching never leaves Wasm.
 
-import { WS_SWITCHES, WS_MIGRATIONS } from "../memory/layout";
+import { WS_SWITCHES, WS_MIGRATIONS, REASON_EXIT, REASON_YIELD, RUN_IDLE, RUN_BUSY } from "../memory/layout";
 import { T_STATE, T_FLAGS, T_STACK, T_CANCEL, ST_RUNNING, ST_RUNNABLE, F_WORKER_SHIFT, F_NEVER_RAN, F_EXITING,
          F_CANCELLED, threadFlags } from "../scheduler/thread";
 import { enter, storeResult } from "../scheduler/enter";
 import { workerIndex, stats, unwinding, suspendReason, scratch, rewinding, current, setCurrent, setRewinding,
          setUnwinding } from "../scheduler/local";
-import { asyncify_start_rewind, asyncify_stop_unwind, asyncify_stop_rewind, REASON_EXIT, REASON_YIELD } from "../scheduler/suspend";
+import { asyncify_start_rewind, asyncify_stop_unwind, asyncify_stop_rewind } from "../scheduler/suspend";
 import { saveStack, hasSavedStack, scratchIntact, scratchUsed, SCRATCH_SIZE } from "../scheduler/stacks";
 import { parked } from "../scheduler/park";
 import { recordFailure } from "../scheduler/fail";
@@ -18,10 +18,6 @@ import { gcPending, safepoint } from "../memory/gc";
 import * as runqueue from "../scheduler/runqueue";
 import * as timers from "../scheduler/timers";
 
-// @ts-ignore: decorator
-@inline export const RUN_IDLE: i32 = 0;
-// @ts-ignore: decorator
-@inline export const RUN_BUSY: i32 = 1;
 
 // Reading the clock (for due timers and the end of the slice) is a host call, too dear for every switch when
 // switches take tens of nanoseconds, yet a must for every switch when threads run for milliseconds between yields.

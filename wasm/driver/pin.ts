@@ -38,7 +38,8 @@
 import { T_STATE, T_FLAGS, T_WAIT_KIND, T_WAIT_OBJ, T_CANCEL, ST_PARKING, ST_PARKED, ST_RUNNING, F_PINNED, W_HOST }
   from "../scheduler/thread";
 import { current, setCurrent, stats, workerIndex, jspi, hostFrames, setHostFrames } from "../scheduler/local";
-import { REASON_PARK, REASON_EXIT } from "../scheduler/suspend";
+import { REASON_PARK, REASON_EXIT, WAKE_EPOCH, SLEEPERS, WORKER_STATS, WS_IDLE, WS_PINS, WS_SWITCHES, PINNED_WORKERS,
+         PIN_WAITS, DEADLOCK_CONFIRM_MS, IDLE_PINNED, WORKER_STATS_STRIDE } from "../memory/layout";
 import { runThread } from "./loop";
 import { cancelThread } from "../scheduler/waitq";
 import { recordFailure } from "../scheduler/fail";
@@ -47,8 +48,6 @@ import { now } from "../scheduler/clock";
 import * as runqueue from "../scheduler/runqueue";
 import * as timers from "../scheduler/timers";
 import { cas, publish } from "../memory/sharing";
-import { WAKE_EPOCH, SLEEPERS, WORKER_STATS, WS_IDLE, WS_PINS, WS_SWITCHES, PINNED_WORKERS, PIN_WAITS }
-  from "../memory/layout";
 import { R_OWNER } from "../io/record";
 import { breakDeadlock, pinnedWorkerStuck, totalSwitches } from "../debug/deadlock";
 
@@ -70,15 +69,9 @@ declare function hostPoll(): void;
 /** How many pinned waits may nest on one worker with a nested scheduler loop; deeper ones only block. */
 // @ts-ignore: decorator
 @inline export const MAX_PIN_NEST: i32 = 8;
-/** An idle pinned worker's deadlock suspicion is confirmed when nothing has run for this long. */
-// @ts-ignore: decorator
-@inline const DEADLOCK_CONFIRM_MS: f64 = 25;
 /** An idle pinned worker looks again at least this often (another worker may have gone idle meanwhile). */
 // @ts-ignore: decorator
 @inline const RECHECK_MS: f64 = 50;
-/** WS_IDLE while an idle pinned worker sleeps: other workers' deadlock checks count it as idle. */
-// @ts-ignore: decorator
-@inline const IDLE_PINNED: i32 = 2;
 
 /** Pinned waits in progress on this worker (each one's frames below the next). */
 let pinNest: i32 = 0; // per worker
@@ -201,7 +194,7 @@ function waitPinned(t: usize): void {
         continue;
       }
       suspect = switches;
-      if (timeout > DEADLOCK_CONFIRM_MS) timeout = DEADLOCK_CONFIRM_MS;
+      if (timeout > <f64>DEADLOCK_CONFIRM_MS) timeout = <f64>DEADLOCK_CONFIRM_MS;
     } else {
       suspect = -1;
     }
@@ -212,7 +205,7 @@ function waitPinned(t: usize): void {
 /** Sleeps until woken, work arrives (nested) or `timeoutMs` passes. */
 function sleep(t: usize, nested: bool, timeoutMs: f64): void {
   const ns: i64 = timeoutMs <= 0 ? 0 : <i64>(timeoutMs * 1e6);
-  const idle = WORKER_STATS + <usize>workerIndex * 64 + WS_IDLE;
+  const idle = WORKER_STATS + <usize>workerIndex * WORKER_STATS_STRIDE + WS_IDLE;
   if (nested) {
     // The idle protocol of host/workers/core.ts: announce, re-check, wait (a push after the re-check sees us).
     atomic.add<i32>(SLEEPERS, 1);

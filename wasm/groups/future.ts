@@ -6,9 +6,9 @@
 import { current } from "../scheduler/local";
 import { syncMemoryView } from "../memory/view";
 import { lock, unlock } from "../memory/spinlock";
-import { T_CANCEL } from "../scheduler/thread";
+import { T_CANCEL, W_FUTURE } from "../scheduler/thread";
 import { waitIn } from "../scheduler/waitq";
-import { W_FUTURE, WAKE_CANCELLED } from "../scheduler/thread";
+import { WAKE_CANCELLED } from "../memory/layout";
 import { failCurrent, exitCancelled, requireThread } from "../scheduler/fail";
 import { fromBits } from "../scheduler/bits";
 import { FutureBase, Failure, OUTCOME_PENDING, OUTCOME_FAILED, OUTCOME_CANCELLED } from "../scheduler/outcome";

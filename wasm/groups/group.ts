@@ -14,17 +14,16 @@
 import { Closure, closureArg } from "../closure";
 import { T_NEXT, T_SIB_NEXT, T_SIB_PREV, T_STATE, T_GROUP, T_OWNED, T_CTX, T_CANCEL, T_ID, T_FLAGS, T_FUTURE,
          T_WAIT_KIND, T_WAIT_OBJ, T_WAIT_LOCK, T_WAIT_QUEUE, T_WAKE, ST_PENDING, ST_RUNNABLE, ST_PARKING, ST_RUNNING,
-         F_FAILED, newThread, freeThread, freeThreadRecord } from "../scheduler/thread";
+         F_FAILED, newThread, freeThread, freeThreadRecord, W_JOIN, W_EXIT } from "../scheduler/thread";
 import { current } from "../scheduler/local";
 import { waitIn, qTakeAll, unparkAll, cancelThread } from "../scheduler/waitq";
 import { qPush } from "../scheduler/queue";
-import { W_JOIN, W_EXIT, WAKE_GRANTED, WAKE_NONE } from "../scheduler/thread";
+import { WAKE_GRANTED, WAKE_NONE, NEXT_GROUP_ID, GROUP_LIVE } from "../memory/layout";
 import { failCurrent, exitCancelled, requireThread } from "../scheduler/fail";
 import { callKind } from "../scheduler/enter";
 import { registerGroup, unregisterGroup } from "../scheduler/registry";
 import { addGroupTimer, removeGroupTimer } from "../scheduler/timers";
 import { now } from "../scheduler/clock";
-import { NEXT_GROUP_ID, GROUP_LIVE } from "../memory/layout";
 import { lock, unlock } from "../memory/spinlock";
 import { syncMemoryView } from "../memory/view";
 import { Future } from "./future";

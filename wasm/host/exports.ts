@@ -1,11 +1,12 @@
 // What the host calls. The generated entry file re-exports all of this (docs/abi.md).
 
-import { INIT_STATE, ABI_VERSION, LAYOUT_ABI, HEADER, WORKERS_BOOTED, MAX_WORKERS, WORKER_STATS, WS_HEAP_IN_USE }
+import { INIT_STATE, ABI_VERSION, LAYOUT_ABI, HEADER, WORKERS_BOOTED, MAX_WORKERS, WORKER_STATS, WS_HEAP_IN_USE,
+         OBJECT_OVERHEAD, OBJECT_RT_ID, OBJECT_RT_SIZE, WORKER_STATS_STRIDE }
   from "../memory/layout";
 import { heapInit, heapAlloc, heapAllocManaged, heapFree, heapAttachWorker } from "../memory/heap";
 import { gcAttachWorker, mutatorEnter, mutatorLeave } from "../memory/gc";
 import { pin, unpin } from "../memory/pins";
-import { setWorkerIndex, setScratch, setJspi } from "../scheduler/local";
+import { setWorkerIndex, setScratch, setJspi, hostFrames, setHostFrames } from "../scheduler/local";
 import { jspiSwitch, jspiAttachWorker, jspiNext, jspiEnter, jspiAfter, jspiFireTimers, jspiAbandonStack, jspiUseWorkerStack } from "../driver/jspi";
 import { setWorkerCount } from "../memory/sharing";
 import { allocScratch } from "../scheduler/stacks";
@@ -15,13 +16,11 @@ import { nextDeadline } from "../scheduler/timers";
 import { writeDump } from "../debug/dump";
 import { deadlockSuspected, breakDeadlock } from "../debug/deadlock";
 import { cancelRoot } from "../driver/roots";
-import { cancelGroup } from "../groups/group";
+import { cancelGroup, groupDeadlinePassed, GROUP_TIMER_SLOT } from "../groups/group";
 import { createDefaultGroup, defaultGroup } from "../groups/background";
 import { settleHostCall, dropHostCall } from "../io/settle";
 import { reenter, runNested, takePinnedExit, suspendPinned } from "../driver/pin";
-import { hostFrames, setHostFrames } from "../scheduler/local";
 import { registerSuspendHooks, registerTimerTargets } from "../scheduler/hooks";
-import { groupDeadlinePassed, GROUP_TIMER_SLOT } from "../groups/group";
 import { timerChannelFired, TIMER_CHANNEL_SLOT } from "../sync/timer";
 import { releaseStdLockAfterTrap } from "./program";
 
@@ -52,7 +51,7 @@ export function __vt_boot(workerIndex: u32, workers: u32, backendJspi: bool): us
   } else {
     while (atomic.load<i32>(INIT_STATE) != 2) atomic.wait<i32>(INIT_STATE, 1, 1000000);
   }
-  const stats = WORKER_STATS + <usize>workerIndex * 64;
+  const stats = WORKER_STATS + <usize>workerIndex * WORKER_STATS_STRIDE;
   setWorkerIndex(workerIndex, stats);
   // The scheduler core's calls into the layers above it (scheduler/hooks.ts), set before any thread can run.
   registerSuspendHooks(suspendPinned, jspiSwitch);
@@ -178,13 +177,12 @@ export function __vt_free(ptr: usize): void {
 /** A String of `units` UTF-16 code units for the host to fill in; 0 when out of memory (never traps). */
 export function __vt_string(units: u32): usize {
   const bytes = <usize>units << 1;
-  const block = heapAllocManaged(16 + bytes);
+  const block = heapAllocManaged(OBJECT_OVERHEAD + bytes);
   if (block == 0) return 0;
-  store<u32>(block, 0, 0); // gcInfo
-  store<u32>(block, 0, 4); // gcInfo2
-  store<u32>(block, idof<string>(), 8);
-  store<u32>(block, <u32>bytes, 12);
-  return block + 16;
+  memory.fill(block, 0, OBJECT_RT_ID); // gcInfo, gcInfo2
+  store<u32>(block, idof<string>(), OBJECT_RT_ID);
+  store<u32>(block, <u32>bytes, OBJECT_RT_SIZE);
+  return block + OBJECT_OVERHEAD;
 }
 
 /** The thread dump as JSON: a block {length u32, capacity u32, UTF-8 bytes} the host frees; 0 when out of memory. */

@@ -7,13 +7,14 @@
 // call (the JS function's AbortSignal fires).
 
 import { current, workerIndex } from "../scheduler/local";
-import { T_CANCEL } from "../scheduler/thread";
+import { T_CANCEL, W_HOST } from "../scheduler/thread";
 import { waitIn } from "../scheduler/waitq";
-import { W_HOST, WAKE_GRANTED } from "../scheduler/thread";
+import { WAKE_GRANTED, WORKER_STATS, WAKE_EPOCH, WS_HOST_CANCELS, VALUE_TAG, VALUE_BITS, BYTES_DATA, LIST_ENTRIES,
+         WORKER_STATS_STRIDE }
+  from "../memory/layout";
 import { failCurrent, exitCancelled, requireThread } from "../scheduler/fail";
 import { heapAlloc, heapFree } from "../memory/heap";
 import { lock, unlock } from "../memory/spinlock";
-import { WORKER_STATS, WAKE_EPOCH, WS_HOST_CANCELS } from "../memory/layout";
 import {
   R_LOCK, R_QUEUE, R_STATE, R_REFS, R_NAME, R_OWNER, R_ARGC, R_RES_TAG, R_RES_BITS, R_ARGS, VALUE_SIZE,
   RS_PENDING, RS_OK, RS_CANCELLED, TAG_ERROR, TAG_VOID, TAG_I32, TAG_F64, TAG_I64, TAG_BOOL, TAG_STR, TAG_BYTES, TAG_LIST,
@@ -212,8 +213,8 @@ export function hostCallRecord(name: string, argc: i32): usize {
 // @ts-ignore: decorator
 @inline export function hostCallArg(rec: usize, i: i32, tag: i32, bits: u64): void {
   const e = rec + R_ARGS + <usize>i * VALUE_SIZE;
-  store<i32>(e, tag);
-  store<u64>(e, bits, 8);
+  store<i32>(e, tag, VALUE_TAG);
+  store<u64>(e, bits, VALUE_BITS);
 }
 
 /** Step 3: starts the call and blocks until it settles; the raw result is then in lastTag/lastBits. */
@@ -322,7 +323,7 @@ function valueOf(name: string, tag: i32, bits: u64): HostValue {
   if (tag == TAG_BYTES) {
     const n = load<u32>(p);
     const out = new Uint8Array(n);
-    memory.copy(out.dataStart, p + 4, n);
+    memory.copy(out.dataStart, p + BYTES_DATA, n);
     heapFree(p);
     return new HostValue(tag, 0, out, name);
   }
@@ -330,8 +331,8 @@ function valueOf(name: string, tag: i32, bits: u64): HostValue {
     const n = load<u32>(p);
     const list = new Array<HostValue>(n);
     for (let i: u32 = 0; i < n; i++) {
-      const e = p + 8 + <usize>i * VALUE_SIZE;
-      unchecked(list[i] = valueOf(name, load<i32>(e), load<u64>(e, 8)));
+      const e = p + LIST_ENTRIES + <usize>i * VALUE_SIZE;
+      unchecked(list[i] = valueOf(name, load<i32>(e, VALUE_TAG), load<u64>(e, VALUE_BITS)));
     }
     heapFree(p);
     return new HostValue(tag, 0, list, name);
@@ -341,7 +342,7 @@ function valueOf(name: string, tag: i32, bits: u64): HostValue {
 
 /** Tells worker `owner` that one of its calls was cancelled: it aborts the JS side at its next look. */
 function signalCancel(owner: u32): void {
-  atomic.add<i32>(WORKER_STATS + <usize>owner * 64 + WS_HOST_CANCELS, 1);
+  atomic.add<i32>(WORKER_STATS + <usize>owner * WORKER_STATS_STRIDE + WS_HOST_CANCELS, 1);
   // The owner may be idle (waiting on WAKE_EPOCH in its event loop): wake it so it looks now.
   atomic.add<i32>(WAKE_EPOCH, 1);
   atomic.notify(WAKE_EPOCH);

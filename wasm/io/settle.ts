@@ -2,10 +2,9 @@
 // calls these through host/exports.ts).
 
 import { qTake } from "../scheduler/waitq";
-import { WAKE_GRANTED } from "../scheduler/thread";
+import { WAKE_GRANTED, HOST_CALLS_PENDING } from "../memory/layout";
 import { unpark } from "../scheduler/park";
 import { lock, unlock } from "../memory/spinlock";
-import { HOST_CALLS_PENDING } from "../memory/layout";
 import { R_LOCK, R_QUEUE, R_STATE, R_RES_TAG, R_RES_BITS, RS_PENDING, freeValue, releaseRecord } from "./record";
 
 /**

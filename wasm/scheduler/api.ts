@@ -1,13 +1,12 @@
 // The scheduling calls guest code makes: yield, sleep, the clock, the current thread's id.
 
-import { T_ID, T_CANCEL, T_SINCE } from "./thread";
+import { T_ID, T_CANCEL, T_SINCE, W_SLEEP } from "./thread";
 import { current, workerIndex } from "./local";
-import { __vt_suspend, REASON_YIELD } from "./suspend";
+import { __vt_suspend } from "./suspend";
+import { REASON_YIELD, WAKE_CANCELLED, TIMER_LOCK } from "../memory/layout";
 import { failCurrent, exitCancelled, requireThread } from "./fail";
 import { addTimerLocked, nextDeadline } from "./timers";
 import { waitIn, SLEEP_QUEUE } from "./waitq";
-import { W_SLEEP, WAKE_CANCELLED } from "./thread";
-import { TIMER_LOCK } from "../memory/layout";
 import { lock, unlock } from "../memory/spinlock";
 import { othersWaiting } from "./runqueue";
 import { now as clockNow } from "./clock";

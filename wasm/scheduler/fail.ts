@@ -4,7 +4,8 @@
 
 import { T_FLAGS, T_FUTURE, T_ARG, T_ID, F_ROOT, F_FAILED, F_CANCELLED } from "./thread";
 import { current } from "./local";
-import { __vt_suspend, REASON_EXIT } from "./suspend";
+import { __vt_suspend } from "./suspend";
+import { REASON_EXIT } from "../memory/layout";
 import { FutureBase, Failure } from "./outcome";
 
 /** Records that `t` failed with `message` (where its waiter will look: its future, or for a root call its record). */

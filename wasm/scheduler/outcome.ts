@@ -5,7 +5,7 @@
 // Waiters queue under the outcome's spin lock (scheduler/waitq.ts), so a cancelled waiter can be taken out.
 
 import { lock, unlock } from "../memory/spinlock";
-import { WAKE_GRANTED } from "./thread";
+import { WAKE_GRANTED } from "../memory/layout";
 import { qTakeAll, unparkAll } from "./waitq";
 
 // @ts-ignore: decorator

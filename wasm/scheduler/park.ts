@@ -6,10 +6,10 @@
 
 import { T_STATE, T_FLAGS, F_PINNED, ST_RUNNING, ST_RUNNABLE, ST_PARKING, ST_PARKED, ST_NOTIFIED } from "./thread";
 import { current } from "./local";
-import { __vt_suspend, REASON_PARK } from "./suspend";
+import { __vt_suspend } from "./suspend";
+import { REASON_PARK, WAKE_EPOCH } from "../memory/layout";
 import * as runqueue from "./runqueue";
 import { cas, publish } from "../memory/sharing";
-import { WAKE_EPOCH } from "../memory/layout";
 
 /** Step 1 of blocking: mark the running thread PARKING (before publishing it anywhere). */
 export function prepareToPark(): usize {

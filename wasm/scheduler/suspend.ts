@@ -22,15 +22,6 @@ export declare function asyncify_start_rewind(data: usize): void;
 @external("asyncify", "stop_rewind")
 export declare function asyncify_stop_rewind(): void;
 
-/** The thread wants to run again later: put it at the back of the run queue. */
-// @ts-ignore: decorator
-@inline export const REASON_YIELD: i32 = 1;
-/** The thread set itself PARKING and published itself where a waker will find it. */
-// @ts-ignore: decorator
-@inline export const REASON_PARK: i32 = 2;
-/** The thread failed: discard its stack and finish it (the failure is already recorded). */
-// @ts-ignore: decorator
-@inline export const REASON_EXIT: i32 = 3;
 
 /**
  * Suspends the running virtual thread. Returns when the scheduler resumes it (possibly on another worker).

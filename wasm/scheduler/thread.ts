@@ -26,7 +26,7 @@
 //  92   timer      1 + its index in the timer heap while it sleeps, else 0
 //  96   since      when its sleep ends (ms on the shared clock), for dumps (a host call keeps its start in its record)
 // 104   slot       a value handed over by whoever wakes it (a received message, a permit count)
-// 112   wake       why it was woken: WAKE_* below
+// 112   wake       why it was woken: WAKE_* in memory/layout.ts
 // 116   cleanups   functions to run when it ends (scheduler/cleanup.ts), newest first
 //
 // 120 bytes: with the allocator's 4-byte block header, 124, which takes a block of the 128-byte size class.
@@ -162,18 +162,7 @@ import { stats } from "./local";
 // @ts-ignore: decorator
 @inline export const W_SELECT: i32 = 12;
 
-// Why a waiting thread was woken (its `wake` field).
-// @ts-ignore: decorator
-@inline export const WAKE_NONE: i32 = 0;
-/** It got what it waited for (the lock, the permits, a message...). */
-// @ts-ignore: decorator
-@inline export const WAKE_GRANTED: i32 = 1;
-/** It was cancelled: taken out of the queue without getting anything. */
-// @ts-ignore: decorator
-@inline export const WAKE_CANCELLED: i32 = 2;
-/** The object was closed (a channel). */
-// @ts-ignore: decorator
-@inline export const WAKE_CLOSED: i32 = 3;
+// Why a waiting thread was woken (its `wake` field): WAKE_* in memory/layout.ts (the host reads them too).
 
 /** Allocates a runnable thread record; 0 when out of memory. */
 export function newThread(kind: u32, fn: usize, arg: u64, group: usize, future: usize, flags: u32): usize {

@@ -4,10 +4,10 @@
 // Whichever worker passes a scheduling point after a deadline fires it; an idle worker sleeps only until the
 // earliest deadline (host/workers asks `nextDeadline`).
 
-import { TIMER_LOCK, TIMER_HEAP, TIMER_LEN, TIMER_CAP } from "../memory/layout";
+import { TIMER_LOCK, TIMER_HEAP, TIMER_LEN, TIMER_CAP, WAKE_GRANTED } from "../memory/layout";
 import { lock, unlock } from "../memory/spinlock";
 import { heapAlloc, heapRealloc } from "../memory/heap";
-import { T_TIMER, T_WAKE, T_WAIT_LOCK, T_WAIT_QUEUE, T_WAIT_OBJ, T_WAIT_KIND, W_SELECT, WAKE_GRANTED } from "./thread";
+import { T_TIMER, T_WAKE, T_WAIT_LOCK, T_WAIT_QUEUE, T_WAIT_OBJ, T_WAIT_KIND, W_SELECT } from "./thread";
 import { claimSelect, S_TIMEOUT_CASE } from "./waiter";
 import { unpark } from "./park";
 import { groupTimerSlot, groupDeadlinePassed, timerChannelSlot, timerChannelFired } from "./hooks";

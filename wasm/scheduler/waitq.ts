@@ -7,8 +7,8 @@
 // where it waits, the canceller reads where it waits after setting the flag (both with sequentially consistent
 // atomics), so one of them always sees the other: no cancellation is lost.
 
-import { T_NEXT, T_CANCEL, T_WAIT_KIND, T_WAIT_OBJ, T_WAIT_LOCK, T_WAIT_QUEUE, T_WAKE, T_STATE, ST_RUNNING, W_NONE,
-         WAKE_NONE, WAKE_CANCELLED } from "./thread";
+import { T_NEXT, T_CANCEL, T_WAIT_KIND, T_WAIT_OBJ, T_WAIT_LOCK, T_WAIT_QUEUE, T_WAKE, T_STATE, ST_RUNNING, W_NONE } from "./thread";
+import { WAKE_NONE, WAKE_CANCELLED } from "../memory/layout";
 import { qPush, qUnlink } from "./queue";
 import { current } from "./local";
 import { prepareToPark, park, unpark } from "./park";

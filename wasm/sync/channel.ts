@@ -15,9 +15,9 @@
 // handing it anything.
 
 import { current } from "../scheduler/local";
-import { T_CANCEL, T_SLOT, T_NEXT } from "../scheduler/thread";
+import { T_CANCEL, T_SLOT, T_NEXT, W_SEND, W_RECV } from "../scheduler/thread";
 import { waitIn } from "../scheduler/waitq";
-import { W_SEND, W_RECV, WAKE_GRANTED, WAKE_CLOSED } from "../scheduler/thread";
+import { WAKE_GRANTED, WAKE_CLOSED } from "../memory/layout";
 import { unpark } from "../scheduler/park";
 import { failCurrent, exitCancelled, requireThread } from "../scheduler/fail";
 import { lock, unlock } from "../memory/spinlock";

@@ -1,9 +1,9 @@
 // Event: a flag threads can wait for. `set()` wakes every waiter and lets later waiters through until `clear()`.
 
 import { current } from "../scheduler/local";
-import { T_CANCEL } from "../scheduler/thread";
+import { T_CANCEL, W_EVENT } from "../scheduler/thread";
 import { waitIn, qTakeAll, unparkAll } from "../scheduler/waitq";
-import { W_EVENT, WAKE_GRANTED } from "../scheduler/thread";
+import { WAKE_GRANTED } from "../memory/layout";
 import { exitCancelled, requireThread } from "../scheduler/fail";
 import { lock, unlock } from "../memory/spinlock";
 

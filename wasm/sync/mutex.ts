@@ -10,10 +10,10 @@
 // `lockEvenIfPoisoned()` is the way to look at it anyway and `clearPoison()` declares it consistent again.
 
 import { current } from "../scheduler/local";
-import { T_CANCEL, T_HELD, T_ID } from "../scheduler/thread";
+import { T_CANCEL, T_HELD, T_ID, W_MUTEX } from "../scheduler/thread";
 import { waitIn, qTake } from "../scheduler/waitq";
 import { qEmpty } from "../scheduler/queue";
-import { W_MUTEX, WAKE_GRANTED } from "../scheduler/thread";
+import { WAKE_GRANTED } from "../memory/layout";
 import { unpark } from "../scheduler/park";
 import { failCurrent, exitCancelled, requireThread } from "../scheduler/fail";
 import { lock, unlock } from "../memory/spinlock";

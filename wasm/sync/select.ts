@@ -24,15 +24,15 @@
 // The woken select takes its other nodes out of their queues (those a losing claimer has not already dropped).
 
 import { current } from "../scheduler/local";
-import { T_CANCEL, T_SLOT, T_WAKE, T_WAIT_KIND, T_WAIT_OBJ, T_WAIT_LOCK, T_WAIT_QUEUE, T_TIMER, T_STATE, ST_RUNNING } from "../scheduler/thread";
+import { T_CANCEL, T_SLOT, T_WAKE, T_WAIT_KIND, T_WAIT_OBJ, T_WAIT_LOCK, T_WAIT_QUEUE, T_TIMER, T_STATE, ST_RUNNING,
+         W_NONE, W_SELECT } from "../scheduler/thread";
 import { qPush, qUnlink } from "../scheduler/queue";
-import { W_NONE, W_SELECT, WAKE_NONE, WAKE_GRANTED, WAKE_CANCELLED } from "../scheduler/thread";
+import { WAKE_NONE, WAKE_GRANTED, WAKE_CANCELLED, TIMER_LOCK } from "../memory/layout";
 import { SELECT_QUEUE } from "../scheduler/waitq";
 import { prepareToPark, park, unpark } from "../scheduler/park";
 import { failCurrent, exitCancelled, requireThread } from "../scheduler/fail";
 import { addTimerLocked, removeTimerLocked } from "../scheduler/timers";
 import { now } from "../scheduler/clock";
-import { TIMER_LOCK } from "../memory/layout";
 import { lock, unlock } from "../memory/spinlock";
 import { publish } from "../memory/sharing";
 import { toBits, fromBits } from "../scheduler/bits";

@@ -6,10 +6,10 @@
 // by smaller ones behind it (no starvation). A releaser hands permits straight to the waiters it can satisfy.
 
 import { current } from "../scheduler/local";
-import { T_CANCEL, T_PERMITS, T_SLOT, T_NEXT, T_ID } from "../scheduler/thread";
+import { T_CANCEL, T_PERMITS, T_SLOT, T_NEXT, T_ID, W_SEMAPHORE } from "../scheduler/thread";
 import { waitIn, qTake } from "../scheduler/waitq";
 import { qEmpty } from "../scheduler/queue";
-import { W_SEMAPHORE, WAKE_GRANTED } from "../scheduler/thread";
+import { WAKE_GRANTED } from "../memory/layout";
 import { unpark } from "../scheduler/park";
 import { failCurrent, exitCancelled, requireThread } from "../scheduler/fail";
 import { lock, unlock } from "../memory/spinlock";

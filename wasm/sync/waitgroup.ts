@@ -2,9 +2,9 @@
 // the better tool; a WaitGroup counts anything, e.g. work items handed to threads that live on.
 
 import { current } from "../scheduler/local";
-import { T_CANCEL } from "../scheduler/thread";
+import { T_CANCEL, W_WAITGROUP } from "../scheduler/thread";
 import { waitIn, qTakeAll, unparkAll } from "../scheduler/waitq";
-import { W_WAITGROUP, WAKE_GRANTED } from "../scheduler/thread";
+import { WAKE_GRANTED } from "../memory/layout";
 import { failCurrent, exitCancelled, requireThread } from "../scheduler/fail";
 import { lock, unlock } from "../memory/spinlock";
 
