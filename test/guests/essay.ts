@@ -3,7 +3,7 @@
 // part of this repository), in AssemblyScript, as the tests of test/runtime/essay.test.ts. `fetchUrl` stands in for the network with a sleep until host I/O lands;
 // a gauge proves the concurrency limit.
 import { ThreadGroup, Future, Mutex, sleep, onExit } from "vthreads";
-import { xorshift } from "./xorshift";
+import { xorshift } from "../../guest-lib/xorshift";
 
 const CELLS = memory.data(32);
 const IN_FLIGHT: usize = CELLS + 0;

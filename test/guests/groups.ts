@@ -3,7 +3,7 @@
 // variables, background work) and cancellation reaching every kind of wait.
 import { ThreadGroup, Future, Mutex, Semaphore, Channel, Event, ContextVar, yieldNow, sleep, now, threadId, cancelled,
          withTimeout, spawnBackground, checkpoint, onExit } from "vthreads";
-import { xorshift } from "./xorshift";
+import { xorshift } from "../../guest-lib/xorshift";
 
 const CELLS = memory.data(64);
 const STARTED: usize = CELLS + 0;

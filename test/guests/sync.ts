@@ -2,7 +2,7 @@
 // randomised yields (a seed from the host), cancellation and misuse.
 import { ThreadGroup, Future, Mutex, MutexGuard, Semaphore, Channel, Event, WaitGroup, Once, yieldNow, sleep, UNBOUNDED }
   from "vthreads";
-import { xorshift } from "./xorshift";
+import { xorshift } from "../../guest-lib/xorshift";
 
 // Shared cells (static data lives in the shared memory; module-level `let` would be per worker).
 const CELLS = memory.data(64);
