@@ -177,6 +177,21 @@ export async function rejectionOf(promise: Promise<unknown>, seconds = 20): Prom
   return outcome.error;
 }
 
+/**
+ * Forces collections (`rt.collect()`), one after another, while `call` runs: at most `max`. Returns how many ran. For
+ * tests that objects held only by parked threads (or in flight through the runtime) survive collections at any moment.
+ */
+export async function collectDuring(rt: Runtime, call: Promise<unknown>, max: number): Promise<number> {
+  let done = false;
+  void call.finally(() => (done = true)).catch(() => {}); // the caller awaits `call` and sees its failure
+  let collections = 0;
+  while (!done && collections < max) {
+    await rt.collect();
+    collections++;
+  }
+  return collections;
+}
+
 /** "asyncify, 1 worker", "jspi, 4 workers": the backend and worker count, as some describe blocks name them. */
 export const backendAndWorkers = (workers: number): string => `${BACKEND}, ${workers} worker${workers > 1 ? "s" : ""}`;
 

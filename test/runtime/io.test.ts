@@ -12,7 +12,7 @@ import type { Runtime } from "../../dist/host/index.js";
 import { CancelledError, ThreadFailure, renderDump } from "../../dist/host/index.js";
 import { BuildError, build } from "../../dist/host/toolchain.js";
 import { startPageServer, type PageServer } from "../../examples/page-server.js";
-import { REPO_ROOT, TEST_TIMEOUT, callWithin, rejectionOf, start, stop, until, workersIdle, useGuest, sharedRuntime } from "./helpers.js";
+import { REPO_ROOT, TEST_TIMEOUT, callWithin, rejectionOf, start, stop, until, workersIdle, useGuest, sharedRuntime, collectDuring } from "./helpers.js";
 
 const HOST_MODULE = path.join(REPO_ROOT, "test", "guests", "io-host.mjs");
 const HOST_CALLS_PENDING = 1024 + 120; // wasm/memory/layout.ts
@@ -247,13 +247,7 @@ describe("host calls while the collector runs", () => {
     try {
       const n = 2000;
       const call = callWithin(rt, 60, "concurrentEchoes", n);
-      let done = false;
-      void call.finally(() => (done = true)).catch(() => {});
-      let collections = 0;
-      while (!done && collections < 30) {
-        await rt.collect();
-        collections++;
-      }
+      await collectDuring(rt, call, 30);
       expect(await call).toBe(BigInt((n * (n - 1)) / 2)); // each thread checked its own string
       expect(rt.memoryStats().gc.collections).toBeGreaterThan(0);
       await until(() => rt.schedulerStats().liveThreads === 0, 10, "the threads to end");

@@ -3,7 +3,7 @@
 // senders/receivers. Guest: test/guests/select.ts.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { TEST_TIMEOUT, sharedRuntime, failureReason, callWithin, until, start, stop, useGuest } from "./helpers.js";
+import { TEST_TIMEOUT, sharedRuntime, failureReason, callWithin, until, start, stop, useGuest, collectDuring } from "./helpers.js";
 
 const wasm = useGuest("select");
 
@@ -131,13 +131,7 @@ describe("references through selects while the collector runs", () => {
       const rt = await start(wasm(), 4);
       const n = 20_000;
       const call = callWithin(rt, 60, "stringsThroughSelects", n, cap);
-      let done = false;
-      void call.finally(() => (done = true)).catch(() => {});
-      let collections = 0;
-      while (!done && collections < 20) {
-        await rt.collect();
-        collections++;
-      }
+      await collectDuring(rt, call, 20);
       expect(await call, `capacity ${cap}`).toBe(n);
       expect(rt.memoryStats().gc.collections).toBeGreaterThan(0);
       await stop(rt);

@@ -2,7 +2,7 @@
 // thread, works across workers, and fails misuse with a message that names the problem.
 // Guest: test/guests/sync.ts. Stress runs use a fresh random seed per run (printed on failure).
 import { describe, expect, it } from "vitest";
-import { TEST_TIMEOUT, sharedRuntime, failureReason, callWithin, start, stop, useGuest } from "./helpers.js";
+import { TEST_TIMEOUT, sharedRuntime, failureReason, callWithin, start, stop, useGuest, collectDuring } from "./helpers.js";
 
 const wasm = useGuest("sync");
 
@@ -95,13 +95,7 @@ describe("objects through the primitives while the collector runs", () => {
     const rt = await start(wasm(), 4);
     const producers = 8, per = 3000;
     const call = callWithin(rt, 60, "objectFlow", producers, 4, per);
-    let done = false;
-    void call.finally(() => (done = true)).catch(() => {});
-    let collections = 0;
-    while (!done && collections < 20) {
-      await rt.collect();
-      collections++;
-    }
+    await collectDuring(rt, call, 20);
     expect(await call).toBe(producers * Math.ceil(per / 16));
     expect(rt.memoryStats().gc.collections).toBeGreaterThan(0);
     await stop(rt);
