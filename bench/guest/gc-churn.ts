@@ -1,16 +1,12 @@
-// Churn guest (the benchmark's copy of test/guests/gc.ts's churn): thousands of threads each building a small
-// structure, parking (sleep, yield), checking it and dropping it, plus short-lived garbage; 4 workers.
-import { ThreadGroup, Future, yieldNow, sleep } from "vthreads";
+// Churn guest (the churn of test/guests/gc.ts, lighter: no Uint8Array, no child per round): thousands of threads
+// each building a small structure, parking (sleep, yield), checking it and dropping it, plus short-lived garbage;
+// 4 workers. The driver (spawn, seeds, join) is guest-lib/churn.ts, shared with the test guests.
+import { yieldNow, sleep } from "vthreads";
+import { xorshift } from "../../guest-lib/xorshift";
+import { churnRounds, churnSeed, churnThreads } from "../../guest-lib/churn";
 
 class Rec {
   constructor(public id: u32, public name: string, public items: Array<i32>, public next: Rec | null) {}
-}
-
-function xorshift(x: u32): u32 {
-  x ^= x << 13;
-  x ^= x >> 17;
-  x ^= x << 5;
-  return x;
 }
 
 function build(x: u32, n: i32): Rec | null {
@@ -36,8 +32,8 @@ function checksum(r: Rec | null): u64 {
 }
 
 function churner(arg: i64): i32 {
-  let x = <u32>arg | 1;
-  const rounds = <i32>(arg >>> 32);
+  let x = churnSeed(arg);
+  const rounds = churnRounds(arg);
   let bad = 0;
   for (let r = 0; r < rounds; r++) {
     x = xorshift(x);
@@ -53,15 +49,5 @@ function churner(arg: i64): i32 {
 
 /** Returns the number of checksum mismatches (0 expected). */
 export function churn(threads: i32, rounds: i32, seed: i32): i32 {
-  const g = new ThreadGroup();
-  let x = <u32>seed | 1;
-  const futures = new Array<Future<i32>>(0);
-  for (let i = 0; i < threads; i++) {
-    x = xorshift(x);
-    futures.push(g.spawn<i64, i32>(churner, (<i64>rounds << 32) | <i64>x));
-  }
-  g.join();
-  let bad = 0;
-  for (let i = 0; i < threads; i++) bad += futures[i].get();
-  return bad;
+  return churnThreads(threads, rounds, seed, churner);
 }

@@ -1,8 +1,9 @@
 // Guest of test/runtime/allocator.test.ts: many threads on several workers allocating, filling, checking and freeing
 // blocks of mixed sizes at once, so that blocks handed out twice, blocks freed under a live owner, or a memory grown
 // twice for the same need show up as a wrong pattern.
-import { ThreadGroup, Future, yieldNow } from "vthreads";
-import { xorshift } from "./xorshift";
+import { yieldNow } from "vthreads";
+import { xorshift } from "../../guest-lib/xorshift";
+import { churnRounds, churnSeed, churnThreads } from "../../guest-lib/churn";
 
 /** Blocks each thread holds at a time. */
 const HELD = 16;
@@ -18,9 +19,9 @@ function check(block: usize, size: usize, tag: u32): i32 {
 }
 
 /** One thread: `rounds` times, replace a random held block with a new one of random size; yield in between. */
-function churner(seed: i64): i32 {
-  let x = <u32>seed | 1;
-  const rounds = <i32>(seed >>> 32);
+function churner(arg: i64): i32 {
+  let x = churnSeed(arg);
+  const rounds = churnRounds(arg);
   const blocks = new StaticArray<usize>(HELD);
   const sizes = new StaticArray<usize>(HELD);
   const tags = new StaticArray<u32>(HELD);
@@ -54,15 +55,5 @@ function churner(seed: i64): i32 {
 
 /** n threads of `rounds` rounds each; returns how many words were found corrupted (0 when the allocator is right). */
 export function churn(n: i32, rounds: i32, seed: i32): i32 {
-  const g = new ThreadGroup();
-  let x = <u32>seed | 1;
-  const futures = new Array<Future<i32>>(0);
-  for (let i = 0; i < n; i++) {
-    x = xorshift(x);
-    futures.push(g.spawn<i64, i32>(churner, (<i64>rounds << 32) | <i64>x));
-  }
-  g.join();
-  let bad = 0;
-  for (let i = 0; i < n; i++) bad += futures[i].get();
-  return bad;
+  return churnThreads(n, rounds, seed, churner);
 }

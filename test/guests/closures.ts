@@ -3,7 +3,7 @@
 // another worker than the one that created it.
 import { ThreadGroup, Future, Mutex, Once, Closure, callClosure, onExit, spawnBackground, withTimeout, sleep,
          yieldNow, threadId } from "vthreads";
-import { xorshift } from "./xorshift";
+import { xorshift } from "../../guest-lib/xorshift";
 
 /** Read by closures: a module-level constant is not captured (it is not a local of any function). */
 const GREETING = "hi";

@@ -8,7 +8,7 @@
 import { ThreadGroup, yieldNow } from "vthreads";
 import { dequeInit, dequePush, dequePop, dequeSwap, dequeSteal, dequeClaimHalf, dequeClaimed, DEQUE_SIZE } from "vthreads/scheduler/deque";
 import { heapAlloc, heapFree } from "vthreads/memory/heap";
-import { xorshift } from "./xorshift";
+import { xorshift } from "../../guest-lib/xorshift";
 
 // Shared cells (module globals are per worker, so everything the threads share lives in memory).
 const CELLS: usize = memory.data(64);

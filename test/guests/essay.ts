@@ -3,7 +3,8 @@
 // part of this repository), in AssemblyScript, as the tests of test/runtime/essay.test.ts. `fetchUrl` stands in for the network with a sleep until host I/O lands;
 // a gauge proves the concurrency limit.
 import { ThreadGroup, Future, Mutex, sleep, onExit } from "vthreads";
-import { xorshift } from "./xorshift";
+import { xorshift } from "../../guest-lib/xorshift";
+import { raiseMax } from "../../guest-lib/gauge";
 
 const CELLS = memory.data(32);
 const IN_FLIGHT: usize = CELLS + 0;
@@ -17,13 +18,7 @@ function leaveFlight(unused: i32): void {
 
 /** "Downloads" a URL: takes 1 to 8 ms, counts how many downloads are in flight, fails for the failing URL. */
 function fetchUrl(url: string): string {
-  const inFlight = atomic.add<i32>(IN_FLIGHT, 1) + 1;
-  let max = atomic.load<i32>(MAX_IN_FLIGHT);
-  while (inFlight > max) {
-    const seen = atomic.cmpxchg<i32>(MAX_IN_FLIGHT, max, inFlight);
-    if (seen == max) break;
-    max = seen;
-  }
+  raiseMax(MAX_IN_FLIGHT, atomic.add<i32>(IN_FLIGHT, 1) + 1);
   // A cancelled download ends in its sleep, and nothing after it runs: the cleanup keeps the gauge right anyway.
   const leave = onExit<i32>(leaveFlight, 0);
   const n = I32.parseInt(url.substring(url.lastIndexOf("/") + 1));

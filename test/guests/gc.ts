@@ -2,7 +2,8 @@
 // out of memory. Every structure a thread keeps carries a checksum computed when it was built; the thread recomputes
 // it after every park, so an object collected while still reachable (and its memory reused) shows up as a mismatch.
 import { ThreadGroup, Future, yieldNow, sleep, checkpoint } from "vthreads";
-import { xorshift } from "./xorshift";
+import { xorshift } from "../../guest-lib/xorshift";
+import { churnRounds, churnSeed, churnThreads } from "../../guest-lib/churn";
 
 /** A node with references of every kind the collector must follow: an object, a string, an array, a typed array. */
 class Rec {
@@ -66,8 +67,8 @@ const MISMATCHES: usize = memory.data(8);
 
 /** One churning thread: builds a structure, parks, checks it, drops it; `rounds` times. Returns mismatches. */
 function churner(arg: i64): i32 {
-  let x = <u32>arg | 1;
-  const rounds = <i32>(arg >>> 32);
+  let x = churnSeed(arg);
+  const rounds = churnRounds(arg);
   let bad = 0;
   let allocations: u64 = 0;
   for (let r = 0; r < rounds; r++) {
@@ -108,17 +109,7 @@ function builder(x: u32): Rec | null {
 
 /** `threads` churners of `rounds` rounds each; returns total mismatches (0 when the collector is right). */
 export function churn(threads: i32, rounds: i32, seed: i32): i32 {
-  const g = new ThreadGroup();
-  let x = <u32>seed | 1;
-  const futures = new Array<Future<i32>>(0);
-  for (let i = 0; i < threads; i++) {
-    x = xorshift(x);
-    futures.push(g.spawn<i64, i32>(churner, (<i64>rounds << 32) | <i64>x));
-  }
-  g.join();
-  let bad = 0;
-  for (let i = 0; i < threads; i++) bad += futures[i].get();
-  return bad;
+  return churnThreads(threads, rounds, seed, churner);
 }
 
 /** Allocations counted by churners so far (approximate: objects, strings, arrays and their buffers). */

@@ -3,7 +3,8 @@
 // variables, background work) and cancellation reaching every kind of wait.
 import { ThreadGroup, Future, Mutex, Semaphore, Channel, Event, ContextVar, yieldNow, sleep, now, threadId, cancelled,
          withTimeout, spawnBackground, checkpoint, onExit } from "vthreads";
-import { xorshift } from "./xorshift";
+import { xorshift } from "../../guest-lib/xorshift";
+import { raiseMax } from "../../guest-lib/gauge";
 
 const CELLS = memory.data(64);
 const STARTED: usize = CELLS + 0;
@@ -27,13 +28,7 @@ function gauged(i: i32): i32 {
   // Start order: children start in spawn order, so i never drops below an earlier start.
   const last = atomic.xchg<i32>(LAST_STARTED, i);
   if (i < last) atomic.store<i32>(ORDER_BROKEN, 1);
-  const inside = atomic.add<i32>(INSIDE, 1) + 1;
-  let max = atomic.load<i32>(MAX_INSIDE);
-  while (inside > max) {
-    const seen = atomic.cmpxchg<i32>(MAX_INSIDE, max, inside);
-    if (seen == max) break;
-    max = seen;
-  }
+  raiseMax(MAX_INSIDE, atomic.add<i32>(INSIDE, 1) + 1);
   let r = xorshift(<u32>i * 2654435761 + 1);
   for (let k: u32 = 0; k < (r & 7); k++) yieldNow();
   if (r & 8) sleep(<f64>(r & 3));

@@ -4,7 +4,7 @@
 import {
   ThreadGroup, Future, Mutex, yieldNow, sleep, threadId, AtomicI32, AtomicI64, AtomicBool,
 } from "vthreads";
-import { xorshift } from "./xorshift";
+import { xorshift } from "../../guest-lib/xorshift";
 
 // --- the guest: a module-level Mutex and a plain module variable
 

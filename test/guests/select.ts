@@ -1,7 +1,7 @@
 // Guest for test/runtime/select.test.ts: Select over channels (Go's select), tryRecv, the ok-receive, timer
 // channels. State shared by threads travels in objects (module-level variables are not shared across workers).
 import { ThreadGroup, Future, Channel, Select, Timer, after, ticker, now, sleep, yieldNow, UNBOUNDED } from "vthreads";
-import { xorshift } from "./xorshift";
+import { xorshift } from "../../guest-lib/xorshift";
 
 // --- A prime sieve whose filters select between receiving and sending ---------------------------------------
 

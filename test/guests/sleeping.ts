@@ -1,6 +1,6 @@
 // Guest of test/runtime/sleep.test.ts: sleeping threads, how long they sleep, and what runs meanwhile.
 import { ThreadGroup, Future, yieldNow, sleep, now } from "vthreads";
-import { xorshift } from "./xorshift";
+import { xorshift } from "../../guest-lib/xorshift";
 
 const CELLS: usize = memory.data(32);
 /** A shared sequence: each event takes the next number, so the test can see in which order things happened. */

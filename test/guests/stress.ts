@@ -5,7 +5,7 @@
 // stream says. So the test can replay the whole tree in JS (stress.test.ts, `simulate`) and know the exact result
 // and the exact number of threads, whatever the interleaving on however many workers.
 import { ThreadGroup, Future, yieldNow, sleep } from "vthreads";
-import { xorshift } from "./xorshift";
+import { xorshift } from "../../guest-lib/xorshift";
 
 const CELLS: usize = memory.data(16);
 /** Task bodies started / finished (each must happen exactly once per task). */

@@ -2,7 +2,8 @@
 // randomised yields (a seed from the host), cancellation and misuse.
 import { ThreadGroup, Future, Mutex, MutexGuard, Semaphore, Channel, Event, WaitGroup, Once, yieldNow, sleep, UNBOUNDED }
   from "vthreads";
-import { xorshift } from "./xorshift";
+import { xorshift } from "../../guest-lib/xorshift";
+import { raiseMax } from "../../guest-lib/gauge";
 
 // Shared cells (static data lives in the shared memory; module-level `let` would be per worker).
 const CELLS = memory.data(64);
@@ -136,12 +137,7 @@ class PermitJob {
 function limited(job: PermitJob): i32 {
   job.s.acquire();
   const inside = atomic.add<i32>(changetype<usize>(job.gauge) + offsetof<Gauge>("inside"), 1) + 1;
-  let max = atomic.load<i32>(changetype<usize>(job.gauge) + offsetof<Gauge>("max"));
-  while (inside > max) {
-    const seen = atomic.cmpxchg<i32>(changetype<usize>(job.gauge) + offsetof<Gauge>("max"), max, inside);
-    if (seen == max) break;
-    max = seen;
-  }
+  raiseMax(changetype<usize>(job.gauge) + offsetof<Gauge>("max"), inside);
   jitter(job.seed);
   atomic.sub<i32>(changetype<usize>(job.gauge) + offsetof<Gauge>("inside"), 1);
   atomic.add<i32>(changetype<usize>(job.gauge) + offsetof<Gauge>("done"), 1);

@@ -1,19 +1,15 @@
 // The shared allocator under contention: threads on 4 and 8 workers allocate, fill, check and free blocks of mixed
 // sizes (per-worker caches, the shared lists, memory growth) while yielding in between. Every block must keep its
 // contents until its owner frees it, and after all threads are done the bytes in use return to where they were.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_TIMEOUT, buildGuest, callWithin, closeAll, withRuntime } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { TEST_TIMEOUT, callWithin, withRuntime, useGuest } from "./helpers.js";
 
-let wasm: string;
-beforeAll(async () => {
-  wasm = await buildGuest("allocator");
-}, 60_000);
-afterAll(closeAll);
+const wasm = useGuest("allocator");
 
 describe("the shared allocator under contention", () => {
   for (const workers of [4, 8]) {
     it(`${workers} workers: 400 threads x 200 rounds of alloc/fill/check/free, no corrupted word, memory grows, bytes in use come back`, async () => {
-      await withRuntime(wasm, workers, async (rt) => {
+      await withRuntime(wasm(), workers, async (rt) => {
         const memoryBefore = rt.memoryStats().memoryBytes;
         const warm = (await callWithin(rt, 60, "churn", 50, 50, 7)) as number;
         expect(warm).toBe(0);

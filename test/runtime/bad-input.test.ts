@@ -2,16 +2,12 @@
 // built by the toolchain, bad options, calls to missing exports or with wrong arguments, calls after close, and
 // builds of missing or broken guests. Guests: test/guests/inputs.ts and test/guests/invalid/*.ts.
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ModuleError, Runtime, RuntimeClosedError, type Runtime as RuntimeType } from "../../dist/host/index.js";
+import { describe, expect, it } from "vitest";
+import { ModuleError, Runtime, RuntimeClosedError } from "../../dist/host/index.js";
 import { BuildError, build } from "../../dist/host/toolchain.js";
-import { REPO_ROOT, TEST_TIMEOUT, buildGuest, callWithin, closeAll, rejectionOf, start, stop, within } from "./helpers.js";
+import { REPO_ROOT, TEST_TIMEOUT, callWithin, rejectionOf, start, stop, within, useGuest, sharedRuntime } from "./helpers.js";
 
-let wasm: string;
-beforeAll(async () => {
-  wasm = await buildGuest("inputs");
-}, 60_000);
-afterAll(closeAll);
+const wasm = useGuest("inputs");
 
 const WASM_HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
 
@@ -106,7 +102,7 @@ describe("Runtime.start rejects what it cannot run, with the reason", () => {
     [0, "0"], [-1, "-1"], [1.5, "1.5"], ["4", 'the string "4"'], [65, "65"], [Number.NaN, "NaN"], [Number.POSITIVE_INFINITY, "Infinity"],
   ] as const) {
     it(`workers: ${typeof workers === "string" ? JSON.stringify(workers) : String(workers)} is a RangeError naming the option and the value`, async () => {
-      const err = await rejectionOf(Runtime.start(wasm, { workers: workers as number }));
+      const err = await rejectionOf(Runtime.start(wasm(), { workers: workers as number }));
       expect(err).toBeInstanceOf(RangeError);
       expect(err.message).toBe(`Runtime.start: workers must be an integer from 1 to 64, got ${shown}`);
     });
@@ -114,7 +110,7 @@ describe("Runtime.start rejects what it cannot run, with the reason", () => {
 
   for (const sliceMs of [0, -5, Number.NaN, "5"]) {
     it(`sliceMs: ${typeof sliceMs === "string" ? JSON.stringify(sliceMs) : String(sliceMs)} is a RangeError naming the option`, async () => {
-      const err = await rejectionOf(Runtime.start(wasm, { workers: 1, sliceMs: sliceMs as number }));
+      const err = await rejectionOf(Runtime.start(wasm(), { workers: 1, sliceMs: sliceMs as number }));
       expect(err).toBeInstanceOf(RangeError);
       expect(err.message).toContain(`sliceMs must be a positive number, got ${typeof sliceMs === "string" ? 'the string "5"' : String(sliceMs)}`);
     });
@@ -122,27 +118,23 @@ describe("Runtime.start rejects what it cannot run, with the reason", () => {
 });
 
 describe("calls with wrong names or arguments reject before reaching a worker", () => {
-  let rt: RuntimeType;
-  beforeAll(async () => {
-    rt = await start(wasm, 2);
-  }, 60_000);
-  afterAll(() => stop(rt));
+  const rt = sharedRuntime(wasm, 2);
 
   it("a missing export: TypeError listing the exports there are", async () => {
-    const err = await rejectionOf(rt.call("nope", 1));
+    const err = await rejectionOf(rt().call("nope", 1));
     expect(err).toBeInstanceOf(TypeError);
     expect(err.message).toBe('the module has no export "nope" (exports: add, greet, mixed, sleepFor, nothing)');
     // Runtime internals are not callable exports either.
-    expect((await rejectionOf(rt.call("__vt_run", 5))).message).toContain('no export "__vt_run"');
+    expect((await rejectionOf(rt().call("__vt_run", 5))).message).toContain('no export "__vt_run"');
   });
 
   it("too few and too many arguments: TypeError with the expected signature and the count given", async () => {
-    const few = await rejectionOf(rt.call("add", 1));
+    const few = await rejectionOf(rt().call("add", 1));
     expect(few).toBeInstanceOf(TypeError);
     expect(few.message).toBe('export "add" expects 2 arguments (a: i32, b: f64), got 1');
-    const many = await rejectionOf(rt.call("greet", "a", "b"));
+    const many = await rejectionOf(rt().call("greet", "a", "b"));
     expect(many.message).toBe('export "greet" expects 1 argument (name: string), got 2');
-    expect((await rejectionOf(rt.call("nothing", 0))).message).toBe('export "nothing" expects 0 arguments (), got 1');
+    expect((await rejectionOf(rt().call("nothing", 0))).message).toBe('export "nothing" expects 0 arguments (), got 1');
   });
 
   const good = [200, 5n, true, [1, 2], new Int32Array([3]), ["ab"]] as const;
@@ -168,24 +160,24 @@ describe("calls with wrong names or arguments reject before reaching a worker", 
   ];
   for (const c of cases) {
     it(`${c.what}: ${c.error.name} naming the export, the parameter, the type and the value`, async () => {
-      const err = await rejectionOf(rt.call(...c.call));
+      const err = await rejectionOf(rt().call(...c.call));
       expect(err).toBeInstanceOf(c.error);
       expect(err.message).toContain(c.message);
     });
   }
 
   it("none of the rejected calls reached the runtime, and correct calls still work", async () => {
-    expect(rt.schedulerStats().spawned).toBe(0);
-    expect(await callWithin(rt, 20, "mixed", ...good)).toBe(200n + 5n + 1000n + 3n + 30n + 200n);
-    expect(await callWithin(rt, 20, "greet", "wörld")).toBe("hello, wörld");
-    expect(await callWithin(rt, 20, "nothing")).toBeUndefined();
-    expect(rt.schedulerStats().spawned).toBe(3);
+    expect(rt().schedulerStats().spawned).toBe(0);
+    expect(await callWithin(rt(), 20, "mixed", ...good)).toBe(200n + 5n + 1000n + 3n + 30n + 200n);
+    expect(await callWithin(rt(), 20, "greet", "wörld")).toBe("hello, wörld");
+    expect(await callWithin(rt(), 20, "nothing")).toBeUndefined();
+    expect(rt().schedulerStats().spawned).toBe(3);
   });
 });
 
 describe("calls after close", () => {
   it("close() waits for the calls in flight; calls made after it reject with RuntimeClosedError; close() twice is fine", async () => {
-    const rt = await start(wasm, 2);
+    const rt = await start(wasm(), 2);
     const inFlight = rt.call("sleepFor", 50);
     const closing = rt.close();
     const during = await rejectionOf(rt.call("add", 1, 2));

@@ -5,18 +5,14 @@
 // test/guests/boundary.ts, host functions: test/guests/boundary-host.mjs.
 import path from "node:path";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Runtime } from "../../dist/host/index.js";
-import { BACKEND, REPO_ROOT, buildGuest, closeAll, start, stop } from "./helpers.js";
+import { REPO_ROOT, useGuest, sharedRuntime, backendAndWorkers } from "./helpers.js";
 
 const HOST = path.join(REPO_ROOT, "test", "guests", "boundary-host.mjs");
 const RUNS = Number(process.env.VTHREADS_FUZZ_RUNS ?? 60);
 
-let wasm: string;
-beforeAll(async () => {
-  wasm = await buildGuest("boundary");
-}, 120_000);
-afterAll(closeAll);
+const wasm = useGuest("boundary");
 
 const I64_MIN = -(2n ** 63n);
 const I64_MAX = 2n ** 63n - 1n;
@@ -107,21 +103,17 @@ function describeValue(v: unknown): string {
 }
 
 for (const workers of [1, 4]) {
-  describe(`the host boundary, fuzzed (${BACKEND}, ${workers} worker${workers > 1 ? "s" : ""})`, () => {
-    let rt: Runtime;
-    beforeAll(async () => {
-      rt = await start(wasm, workers, { hostModule: HOST });
-    }, 60_000);
-    afterAll(async () => stop(rt));
+  describe(`the host boundary, fuzzed (${backendAndWorkers(workers)})`, () => {
+    const rt = sharedRuntime(wasm, workers, { hostModule: HOST });
 
     for (const [type, arb] of Object.entries(SCALARS)) {
       it(`${type}: through an export, a declared host function${["i32", "i64", "f64", "bool", "string"].includes(type) ? " and callHost" : ""}`, async () => {
         const call = { i32: "call_i32", i64: "call_i64", f64: "call_f64", bool: "call_bool", string: "call_str" }[type];
         await fc.assert(
           fc.asyncProperty(arb, async (v) => {
-            await roundTrip(rt, `echo_${type}`, type, v);
-            await roundTrip(rt, `host_echo_${type}`, type, v);
-            if (call) await roundTrip(rt, call, type, v);
+            await roundTrip(rt(), `echo_${type}`, type, v);
+            await roundTrip(rt(), `host_echo_${type}`, type, v);
+            if (call) await roundTrip(rt(), call, type, v);
           }),
           { numRuns: RUNS },
         );
@@ -132,7 +124,7 @@ for (const workers of [1, 4]) {
       await fc.assert(
         fc.asyncProperty(fc.string({ unit: codeUnit, maxLength: 64 }), async (s) => {
           const units = Array.from({ length: s.length }, (_, i) => s.charCodeAt(i));
-          expect(await rt.call("codeUnits", s)).toEqual(units);
+          expect(await rt().call("codeUnits", s)).toEqual(units);
         }),
         { numRuns: RUNS },
       );
@@ -142,10 +134,10 @@ for (const workers of [1, 4]) {
       it(`${type}: byte for byte through an export${type === "Uint8Array" ? ", a declared host function and callHost" : ""}, empty and large`, async () => {
         await fc.assert(
           fc.asyncProperty(arb, async (v) => {
-            await roundTrip(rt, `echo_${type}`, type, v);
+            await roundTrip(rt(), `echo_${type}`, type, v);
             if (type === "Uint8Array") {
-              await roundTrip(rt, "host_echo_Uint8Array", type, v);
-              await roundTrip(rt, "call_bytes", type, v);
+              await roundTrip(rt(), "host_echo_Uint8Array", type, v);
+              await roundTrip(rt(), "call_bytes", type, v);
             }
           }),
           { numRuns: Math.ceil(RUNS / 2) },
@@ -158,7 +150,7 @@ for (const workers of [1, 4]) {
         const elements = type === "string" ? fc.string({ unit: codeUnit, maxLength: 16 }) : arb;
         await fc.assert(
           fc.asyncProperty(fc.array(elements, { maxLength: 50 }), async (xs) => {
-            const back = (await rt.call(`echo_Array_${type}`, xs)) as unknown[];
+            const back = (await rt().call(`echo_Array_${type}`, xs)) as unknown[];
             const want = xs.map((x) => expected(type, x));
             if (!same(back, want)) throw new Error(`Array<${type}> of ${xs.length} came back different`);
           }),
@@ -170,9 +162,9 @@ for (const workers of [1, 4]) {
     it("huge typed arrays: 8 MiB of random bytes through an export, a declared host function and callHost", async () => {
       const big = new Uint8Array(8 << 20);
       for (let i = 0; i < big.length; i += 65536) crypto.getRandomValues(big.subarray(i, i + 65536));
-      for (const fn of ["echo_Uint8Array", "host_echo_Uint8Array", "call_bytes"]) await roundTrip(rt, fn, "Uint8Array", big);
+      for (const fn of ["echo_Uint8Array", "host_echo_Uint8Array", "call_bytes"]) await roundTrip(rt(), fn, "Uint8Array", big);
       const doubles = new Float64Array(1 << 20).map((_, i) => (i % 3 === 0 ? NaN : i / 7));
-      await roundTrip(rt, "echo_Float64Array", "Float64Array", doubles);
+      await roundTrip(rt(), "echo_Float64Array", "Float64Array", doubles);
     });
 
     it("values a parameter cannot hold are refused with the binding's message, naming type and value", async () => {
@@ -188,14 +180,14 @@ for (const workers of [1, 4]) {
               fc.integer({ min: Number.MIN_SAFE_INTEGER, max: min - 1 }),
             ),
             async (v) => {
-              await expect(rt.call(`echo_${type}`, v)).rejects.toThrow(new RangeError(`${where} (an integer in ${min}..${max}), got number ${v}`));
+              await expect(rt().call(`echo_${type}`, v)).rejects.toThrow(new RangeError(`${where} (an integer in ${min}..${max}), got number ${v}`));
             },
           ),
           { numRuns: 20 },
         );
         await fc.assert(
           fc.asyncProperty(fc.double().filter((d) => !Number.isInteger(d)), async (v) => {
-            await expect(rt.call(`echo_${type}`, v)).rejects.toThrow(new TypeError(`${where} (an integer number), got number ${String(v)}`));
+            await expect(rt().call(`echo_${type}`, v)).rejects.toThrow(new TypeError(`${where} (an integer number), got number ${String(v)}`));
           }),
           { numRuns: 20 },
         );
@@ -203,21 +195,21 @@ for (const workers of [1, 4]) {
       for (const [type, [min, max]] of [["i64", [I64_MIN, I64_MAX]], ["u64", [0n, U64_MAX]]] as const) {
         await fc.assert(
           fc.asyncProperty(fc.oneof(fc.bigInt({ min: max + 1n, max: max * 4n + 4n }), fc.bigInt({ min: min - 2n ** 70n, max: min - 1n })), async (v) => {
-            await expect(rt.call(`echo_${type}`, v)).rejects.toThrow(
+            await expect(rt().call(`echo_${type}`, v)).rejects.toThrow(
               new RangeError(`export "echo_${type}": parameter "x" expects ${type} (in ${min}..${max}), got bigint ${v}n`),
             );
           }),
           { numRuns: 20 },
         );
-        await expect(rt.call(`echo_${type}`, 2 ** 53)).rejects.toThrow(RangeError);
+        await expect(rt().call(`echo_${type}`, 2 ** 53)).rejects.toThrow(RangeError);
       }
       await fc.assert(
         fc.asyncProperty(fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.bigInt()), async (v) => {
-          await expect(rt.call("echo_string", v)).rejects.toThrow(TypeError);
+          await expect(rt().call("echo_string", v)).rejects.toThrow(TypeError);
         }),
         { numRuns: 20 },
       );
-      expect(rt.schedulerStats().liveThreads).toBe(0); // none of them started a thread
+      expect(rt().schedulerStats().liveThreads).toBe(0); // none of them started a thread
     });
   });
 }

@@ -1,19 +1,15 @@
 // Cancellation: level-triggered, reaching every kind of wait, leaving nothing behind; deadlines; cancellation of a
 // root call from the host; deadlock detection with a dump. Guest: test/guests/groups.ts.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Dump } from "../../dist/host/index.js";
 import { CancelledError, DeadlockError, ThreadFailure, renderDump } from "../../dist/host/index.js";
-import { TEST_TIMEOUT, buildGuest, sharedRuntime, callWithin, closeAll, rejectionOf, until } from "./helpers.js";
+import { TEST_TIMEOUT, sharedRuntime, callWithin, rejectionOf, until, useGuest } from "./helpers.js";
 
-let wasm: string;
-beforeAll(async () => {
-  wasm = await buildGuest("groups", "groups-cancel");
-}, 60_000);
-afterAll(closeAll);
+const wasm = useGuest("groups", "groups-cancel");
 
 for (const workers of [1, 4]) {
   describe(`cancellation on ${workers} worker(s)`, () => {
-    const runtime = sharedRuntime(() => wasm, workers);
+    const runtime = sharedRuntime(wasm, workers);
 
     it("cancel() ends 1,000 sleeping children at their sleep; join returns normally; every future says cancelled", async () => {
       expect(await callWithin(runtime(), 30, "cancelSleepers", 1000)).toBe(10_000);
@@ -56,7 +52,7 @@ for (const workers of [1, 4]) {
 }
 
 describe("cancellation from the host", () => {
-  const runtime = sharedRuntime(() => wasm, 2);
+  const runtime = sharedRuntime(wasm, 2);
 
   it("an AbortSignal cancels a call that would sleep for ages: it rejects with CancelledError, its children end, its locks are released", async () => {
     const ac = new AbortController();
@@ -118,7 +114,7 @@ describe("cancellation from the host", () => {
 
 for (const workers of [1, 2]) {
   describe(`deadlock detection on ${workers} worker(s)`, () => {
-    const runtime = sharedRuntime(() => wasm, workers);
+    const runtime = sharedRuntime(wasm, workers);
 
     it("two threads locking two mutexes in opposite orders: the call fails with a DeadlockError whose dump shows who holds what", async () => {
       const e = await rejectionOf(runtime().call("lockOrderDeadlock"), 30);

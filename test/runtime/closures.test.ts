@@ -1,20 +1,16 @@
 // Capturing closures in guest code (host/toolchain/closures.ts, wasm/closure.ts): what they capture, where the
 // runtime takes them, their environments across workers and through the collector. Guest: test/guests/closures.ts.
 // The compile errors the transform reports are in test/toolchain/closures.test.ts.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { TEST_TIMEOUT, buildGuest, callWithin, closeAll, failureReason, sharedRuntime, withRuntime } from "./helpers.js";
+import { TEST_TIMEOUT, callWithin, failureReason, sharedRuntime, withRuntime, useGuest } from "./helpers.js";
 
-let wasm: string;
-beforeAll(async () => {
-  wasm = await buildGuest("closures");
-}, 120_000);
-afterAll(closeAll);
+const wasm = useGuest("closures");
 
 
 for (const workers of [1, 4]) {
   describe(`closures on ${workers} worker(s)`, () => {
-    const rt = sharedRuntime(() => wasm, workers);
+    const rt = sharedRuntime(wasm, workers);
 
     it("the issue's snippet: g.spawn(() => fetchPage(url)) per URL, and g.spawn(() => downloadAndStore(results, url))", async () => {
       // 40 URLs "https://example.com/<i>": 10 of length 21, 30 of length 22; both closures saw every URL once.
@@ -77,7 +73,7 @@ for (const workers of [1, 4]) {
 // the environments do not accumulate: at most two of the five structures may still be live afterwards.
 for (const workers of [1, 4]) {
   it(`closure environments that are the last reference to large structures are collected after their threads end (${workers} worker(s))`, async () => {
-    await withRuntime(wasm, workers, async (rt) => {
+    await withRuntime(wasm(), workers, async (rt) => {
       const count = 100_000;
       const rounds = 5;
       for (let round = 0; round < rounds; round++) {

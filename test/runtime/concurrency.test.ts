@@ -1,13 +1,9 @@
 // Many root calls in flight at once: each gets its own root thread and its own result, whichever worker takes it.
 // Guest: test/guests/basics.ts.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_TIMEOUT, buildGuest, callWithin, closeAll, until, withRuntime } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { TEST_TIMEOUT, callWithin, until, withRuntime, useGuest } from "./helpers.js";
 
-let wasm: string;
-beforeAll(async () => {
-  wasm = await buildGuest("basics");
-}, 60_000);
-afterAll(closeAll);
+const wasm = useGuest("basics");
 
 /** The i-th call of the mix and the result it must give. */
 function callFor(i: number): { name: string; args: unknown[]; expected: (v: unknown) => void } {
@@ -29,7 +25,7 @@ function callFor(i: number): { name: string; args: unknown[]; expected: (v: unkn
 
 describe("concurrent root calls", () => {
   it("100 calls in flight at once on 4 workers (add, greet, fanOut, sleepFor, myId) all return their own correct result", async () => {
-    await withRuntime(wasm, 4, async (rt) => {
+    await withRuntime(wasm(), 4, async (rt) => {
       const calls = Array.from({ length: 100 }, (_, i) => callFor(i));
       const results = await Promise.all(calls.map((c) => callWithin(rt, 30, c.name, ...c.args)));
       results.forEach((v, i) => calls[i]!.expected(v));
@@ -41,7 +37,7 @@ describe("concurrent root calls", () => {
   }, TEST_TIMEOUT);
 
   it("100 concurrent myId() calls get 100 distinct root thread ids", async () => {
-    await withRuntime(wasm, 4, async (rt) => {
+    await withRuntime(wasm(), 4, async (rt) => {
       const ids = (await Promise.all(Array.from({ length: 100 }, () => callWithin(rt, 30, "myId")))) as number[];
       expect(new Set(ids).size).toBe(100);
       for (const id of ids) expect(id).toBeGreaterThan(0);
@@ -50,7 +46,7 @@ describe("concurrent root calls", () => {
   }, TEST_TIMEOUT);
 
   it("5 waves of 100 concurrent calls on 4 workers: every wave correct (state does not leak between calls)", async () => {
-    await withRuntime(wasm, 4, async (rt) => {
+    await withRuntime(wasm(), 4, async (rt) => {
       for (let wave = 0; wave < 5; wave++) {
         const calls = Array.from({ length: 100 }, (_, i) => callFor(i + wave * 100));
         const results = await Promise.all(calls.map((c) => callWithin(rt, 30, c.name, ...c.args)));

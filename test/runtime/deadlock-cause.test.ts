@@ -1,19 +1,15 @@
 // A deadlock caused by a failed child (its parent waits on a channel the child would have fed): the DeadlockError
 // names the failure (thread, message, location) and its dump shows the failed group, even with no thread left in
 // it. Guest: test/guests/deadlock-cause.ts.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DeadlockError, renderDump, type Dump } from "../../dist/host/index.js";
-import { TEST_TIMEOUT, buildGuest, sharedRuntime, closeAll, rejectionOf } from "./helpers.js";
+import { TEST_TIMEOUT, sharedRuntime, rejectionOf, useGuest } from "./helpers.js";
 
-let wasm: string;
-beforeAll(async () => {
-  wasm = await buildGuest("deadlock-cause");
-}, 60_000);
-afterAll(closeAll);
+const wasm = useGuest("deadlock-cause");
 
 for (const workers of [1, 4]) {
   describe(`deadlock reports on ${workers} worker(s)`, () => {
-    const runtime = sharedRuntime(() => wasm, workers);
+    const runtime = sharedRuntime(wasm, workers);
 
     it("a parent blocked on a channel after its child failed: the error names the failure and the dump shows the failed group", async () => {
       const e = (await rejectionOf(runtime().call("recvAfterChildFailed"))) as DeadlockError;

@@ -1,19 +1,15 @@
 // The work-stealing deque (wasm/scheduler/deque.ts) under a direct race: an owner pushes and pops (and claims half
 // when full) while thieves on other workers steal halves into their own deques and from each other. Every item must
 // be taken exactly once. Guest: test/guests/deque.ts.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_TIMEOUT, buildGuest, callWithin, closeAll, withRuntime } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { TEST_TIMEOUT, callWithin, withRuntime, useGuest } from "./helpers.js";
 
-let wasm: string;
-beforeAll(async () => {
-  wasm = await buildGuest("deque");
-}, 60_000);
-afterAll(closeAll);
+const wasm = useGuest("deque");
 
 describe("work-stealing deque", () => {
   for (const [workers, thieves] of [[4, 3], [8, 7]] as const) {
     it(`${workers} workers: owner pushes/pops 200,000 items while ${thieves} thieves steal; each taken exactly once`, async () => {
-      await withRuntime(wasm, workers, async (rt) => {
+      await withRuntime(wasm(), workers, async (rt) => {
         let stolen = 0;
         for (let round = 0; round < 5; round++) {
           const n = 200_000;

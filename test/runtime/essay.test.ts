@@ -1,18 +1,14 @@
 // The design essay's examples as tests: download_all with a Mutex-guarded result store and max_concurrency = 8,
 // the futures variant, and one failing download cancelling the rest. Guest: test/guests/essay.ts.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ThreadFailure } from "../../dist/host/index.js";
-import { TEST_TIMEOUT, buildGuest, sharedRuntime, callWithin, closeAll, rejectionOf, until } from "./helpers.js";
+import { TEST_TIMEOUT, sharedRuntime, callWithin, rejectionOf, until, useGuest } from "./helpers.js";
 
-let wasm: string;
-beforeAll(async () => {
-  wasm = await buildGuest("essay");
-}, 60_000);
-afterAll(closeAll);
+const wasm = useGuest("essay");
 
 for (const workers of [1, 4]) {
   describe(`download_all on ${workers} worker(s)`, () => {
-    const runtime = sharedRuntime(() => wasm, workers);
+    const runtime = sharedRuntime(wasm, workers);
 
     it("300 URLs through ThreadGroup(max_concurrency=8) into Mutex(results): every page stored, never more than 8 in flight", async () => {
       const [pages, maxInFlight, correct] = String(await callWithin(runtime(), 60, "downloadAll", 300, -1)).split(",").map(Number);

@@ -3,20 +3,10 @@
 // holding structures only their saved stacks refer to, and verify a checksum of those structures after every park.
 // An object collected while still reachable would be reused by another thread and fail its checksum.
 // Guest: test/guests/gc.ts.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Runtime } from "../../dist/host/index.js";
-import { BACKEND, buildGuest, callWithin, closeAll, start, stop } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { BACKEND, callWithin, useGuest, sharedRuntime } from "./helpers.js";
 
-let wasm: string;
-let rt: Runtime;
-beforeAll(async () => {
-  wasm = await buildGuest("gc", "gc-churn");
-  rt = await start(wasm, 4);
-}, 60_000);
-afterAll(async () => {
-  await stop(rt);
-  await closeAll();
-});
+const rt = sharedRuntime(useGuest("gc", "gc-churn"), 4);
 
 const MiB = 1 << 20;
 /**
@@ -30,22 +20,22 @@ const HEAP_BOUND = 64 * MiB + (BACKEND === "jspi" ? 2 * 2000 * 16 * 1024 : 0);
 describe("garbage collection under churn", () => {
   it(`10M+ allocations by 4,000 parking threads on 4 workers: no live object is lost, the heap stays under ${HEAP_BOUND / MiB} MiB`, async () => {
     let peakReserved = 0;
-    const watch = setInterval(() => (peakReserved = Math.max(peakReserved, rt.memoryStats().heapReserved)), 5);
+    const watch = setInterval(() => (peakReserved = Math.max(peakReserved, rt().memoryStats().heapReserved)), 5);
     let mismatches: unknown;
     try {
       // Two rounds of 2,000 threads x 100 rounds: thousands of threads parked at once, each holding its structure.
       mismatches = [
-        await callWithin(rt, 240, "churn", 2000, 100, 1),
-        await callWithin(rt, 240, "churn", 2000, 100, 2),
+        await callWithin(rt(), 240, "churn", 2000, 100, 1),
+        await callWithin(rt(), 240, "churn", 2000, 100, 2),
       ];
     } finally {
       clearInterval(watch);
     }
-    const stats = rt.memoryStats();
+    const stats = rt().memoryStats();
     peakReserved = Math.max(peakReserved, stats.heapReserved);
     expect(mismatches).toEqual([0, 0]);
-    expect(await rt.call("mismatchesCounted")).toBe(0);
-    expect(await rt.call("allocationsCounted")).toBeGreaterThanOrEqual(10_000_000);
+    expect(await rt().call("mismatchesCounted")).toBe(0);
+    expect(await rt().call("allocationsCounted")).toBeGreaterThanOrEqual(10_000_000);
     expect(stats.gc.collections).toBeGreaterThan(10);
     expect(stats.gc.skipped).toBe(0);
     // The heap's pages (in use or free for reuse), including 4 workers' 2 MiB scratch stacks.
@@ -54,8 +44,8 @@ describe("garbage collection under churn", () => {
   }, 600_000);
 
   it("after the churn, a collection frees what the finished threads made (but what a few stale words keep)", async () => {
-    await rt.collect();
-    const stats = rt.memoryStats();
+    await rt().collect();
+    const stats = rt().memoryStats();
     // Roots are scanned conservatively: a stale word left in a raw block (a reused record's field, a published global)
     // that happens to point at one of the churn's structures keeps that structure, a few KB each. Measured 12-164 KB
     // over runs on both backends, after more than a gigabyte allocated; a leak would keep a share of the churn.

@@ -1,21 +1,17 @@
 // The garbage collector: bounded heaps, live data in saved stacks at depth, in globals and in futures, out of memory
 // survived, and values crossing the host boundary kept alive while collections run. Guest: test/guests/gc.ts.
 // The churn test (10M allocations on 4 workers) is gc-churn.test.ts.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ThreadFailure } from "../../dist/host/index.js";
-import { TEST_TIMEOUT, buildGuest, callWithin, closeAll, rejectionOf, start, stop, withRuntime } from "./helpers.js";
+import { TEST_TIMEOUT, callWithin, rejectionOf, start, stop, withRuntime, useGuest } from "./helpers.js";
 
-let wasm: string;
-beforeAll(async () => {
-  wasm = await buildGuest("gc");
-}, 60_000);
-afterAll(closeAll);
+const wasm = useGuest("gc");
 
 const MiB = 1 << 20;
 
 describe("garbage collection", () => {
   it("a long loop that never parks, only calls checkpoint(), is collected: its heap stays bounded", async () => {
-    await withRuntime(wasm, 2, async (rt) => {
+    await withRuntime(wasm(), 2, async (rt) => {
       const reserved: number[] = [];
       for (let round = 0; round < 4; round++) {
         // 500,000 iterations x 6+ allocations: ~3 million objects per round, one structure kept throughout.
@@ -33,7 +29,7 @@ describe("garbage collection", () => {
 
   for (const workers of [1, 2]) {
     it(`threads parked 100 frames deep with live data in every frame survive collections (${workers} worker(s))`, async () => {
-      await withRuntime(wasm, workers, async (rt) => {
+      await withRuntime(wasm(), workers, async (rt) => {
         const before = rt.memoryStats().gc.collections;
         expect(await callWithin(rt, 120, "deepStacks", 50, 100, 3)).toBe(0);
         expect(rt.memoryStats().gc.collections).toBeGreaterThan(before);
@@ -42,7 +38,7 @@ describe("garbage collection", () => {
   }
 
   it("collections while threads are parked deep down, forced from the host", async () => {
-    await withRuntime(wasm, 2, async (rt) => {
+    await withRuntime(wasm(), 2, async (rt) => {
       const call = callWithin(rt, 120, "deepStacks", 20, 200, 4);
       for (let i = 0; i < 5; i++) await rt.collect();
       expect(await call).toBe(0);
@@ -50,7 +46,7 @@ describe("garbage collection", () => {
   }, TEST_TIMEOUT);
 
   for (const workers of [1, 4]) it(`an object referenced only from a module-level variable survives; collect() frees what nothing references (${workers} worker(s))`, async () => {
-    await withRuntime(wasm, workers, async (rt) => {
+    await withRuntime(wasm(), workers, async (rt) => {
       expect(await rt.call("keepInGlobal", 5)).toBe(1);
       await rt.call("makeGarbage", 200_000, 6);
       await rt.collect();
@@ -63,8 +59,8 @@ describe("garbage collection", () => {
   }, TEST_TIMEOUT);
 
   it("Runtime.start checks the gc option; collect() after close() rejects", async () => {
-    await expect(start(wasm, 1, { gc: "no" as unknown as boolean })).rejects.toThrow(/gc must be a boolean, got the string "no"/);
-    const rt = await start(wasm, 1, { gc: false });
+    await expect(start(wasm(), 1, { gc: "no" as unknown as boolean })).rejects.toThrow(/gc must be a boolean, got the string "no"/);
+    const rt = await start(wasm(), 1, { gc: false });
     expect(rt.memoryStats().gc.enabled).toBe(false);
     await rt.call("makeGarbage", 200_000, 7); // far past the 8 MiB trigger: nothing collects on its own
     expect(rt.memoryStats().gc.collections).toBe(0);
@@ -75,7 +71,7 @@ describe("garbage collection", () => {
   }, TEST_TIMEOUT);
 
   it("Runtime.collect() runs a collection even when every worker is idle", async () => {
-    await withRuntime(wasm, 2, async (rt) => {
+    await withRuntime(wasm(), 2, async (rt) => {
       await new Promise((r) => setTimeout(r, 50));
       const before = rt.memoryStats().gc.collections;
       await rt.collect();
@@ -86,7 +82,7 @@ describe("garbage collection", () => {
 
 describe("out of memory with a collector", () => {
   it("a thread that keeps everything fails with out of memory; its garbage is collected and the runtime carries on", async () => {
-    await withRuntime(wasm, 2, async (rt) => {
+    await withRuntime(wasm(), 2, async (rt) => {
       const failure = (await rejectionOf(rt.call("exhaust"), 120)) as ThreadFailure;
       expect(failure.name).toBe("ThreadFailure");
       expect(failure.reason).toMatch(/out of memory/);
@@ -102,7 +98,7 @@ describe("out of memory with a collector", () => {
   }, 300_000);
 
   it("a child that runs out of memory fails its group like any failure", async () => {
-    await withRuntime(wasm, 2, async (rt) => {
+    await withRuntime(wasm(), 2, async (rt) => {
       const failure = (await rejectionOf(rt.call("exhaustInGroup"), 120)) as ThreadFailure;
       expect(failure.reason).toMatch(/thread \d+ failed: out of memory/);
       await rt.collect();
@@ -113,7 +109,7 @@ describe("out of memory with a collector", () => {
 
 describe("values crossing the host boundary", () => {
   it("arguments and results stay alive while collections run on other workers", async () => {
-    const rt = await start(wasm, 3);
+    const rt = await start(wasm(), 3);
     try {
       const churn = callWithin(rt, 240, "churn", 500, 40, 11);
       const calls: Promise<unknown>[] = [];

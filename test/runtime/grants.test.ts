@@ -12,9 +12,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Runtime, ThreadFailure } from "../../dist/host/index.js";
-import { BACKEND, REPO_ROOT, buildGuest, closeAll, rejectionOf, start, stop } from "./helpers.js";
+import { BACKEND, REPO_ROOT, rejectionOf, start, stop, backendAndWorkers, useGuest, sharedRuntime } from "./helpers.js";
 
-let wasm: string;
 let base: string; // a temporary directory: granted/, readonly/, secret/, granted2/
 let granted: string;
 let readonly: string;
@@ -38,7 +37,6 @@ async function serve(): Promise<string> {
 }
 
 beforeAll(async () => {
-  wasm = await buildGuest("grants");
   base = await mkdtemp(path.join(tmpdir(), "vthreads-grants-"));
   granted = path.join(base, "granted");
   readonly = path.join(base, "readonly");
@@ -58,10 +56,11 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await closeAll();
   for (const s of servers) await new Promise((r) => s.close(r));
   await rm(base, { recursive: true, force: true });
 });
+// After the hooks above: vitest runs afterAll hooks in reverse, so the runtimes left open close before the servers.
+const wasm = useGuest("grants");
 
 async function reason(rt: Runtime, name: string, ...args: unknown[]): Promise<string> {
   const e = await rejectionOf(rt.call(name, ...args));
@@ -85,13 +84,8 @@ const ESCAPES: [string, () => [string, string]][] = [
 ];
 
 for (const workers of [1, 4]) {
-  describe(`grants (${BACKEND}, ${workers} worker${workers > 1 ? "s" : ""})`, () => {
-    let rt: Runtime;
-    beforeAll(async () => {
-      rt = await start(wasm, workers, { allow: { read: [granted, readonly], write: [granted], net: [allowedOrigin] } });
-    }, 60_000);
-    afterAll(async () => stop(rt));
-    const runtime = () => rt;
+  describe(`grants (${backendAndWorkers(workers)})`, () => {
+    const runtime = sharedRuntime(wasm, workers, () => ({ allow: { read: [granted, readonly], write: [granted], net: [allowedOrigin] } }));
 
     it("granted files are read and written: absolute, relative, with .. inside the root, through a symlink inside", async () => {
       const rt = runtime();
@@ -162,7 +156,7 @@ for (const workers of [1, 4]) {
 
 describe(`default grants (${BACKEND})`, () => {
   it("nothing is granted by default: files and the network are refused, naming the grant", async () => {
-    const rt = await start(wasm, 1);
+    const rt = await start(wasm(), 1);
     try {
       expect(await reason(rt, "read", path.join(granted, "ok.txt"))).toContain(`read access to ${path.join(granted, "ok.txt")} is not granted`);
       expect(await reason(rt, "write", path.join(granted, "nope.txt"), "x")).toContain("write access");
@@ -174,7 +168,7 @@ describe(`default grants (${BACKEND})`, () => {
   });
 
   it("true grants everything of a kind", async () => {
-    const rt = await start(wasm, 1, { allow: { read: true, net: true } });
+    const rt = await start(wasm(), 1, { allow: { read: true, net: true } });
     try {
       expect(await rt.call("read", path.join(secret, "key.txt"))).toBe("SECRET");
       expect(await rt.call("get", `${allowedOrigin}/redirect?to=${encodeURIComponent(`${otherOrigin}/y`)}`)).toBe("200 served /y");
@@ -195,7 +189,7 @@ describe(`default grants (${BACKEND})`, () => {
       ["all", "allow must be an object"],
     ];
     for (const [allow, message] of bad) {
-      await expect(Runtime.start(wasm, { backend: BACKEND, workers: 1, allow: allow as never })).rejects.toThrow(message);
+      await expect(Runtime.start(wasm(), { backend: BACKEND, workers: 1, allow: allow as never })).rejects.toThrow(message);
     }
   });
 });
@@ -204,7 +198,7 @@ describe("vthreads run --allow-read / --allow-write / --allow-net", () => {
   const run = async (...args: string[]) => {
     const cli = path.join(REPO_ROOT, "dist", "host", "cli.js");
     try {
-      const { stdout } = await promisify(execFile)(process.execPath, [cli, "run", wasm, ...args, "--workers", "1"]);
+      const { stdout } = await promisify(execFile)(process.execPath, [cli, "run", wasm(), ...args, "--workers", "1"]);
       return { code: 0, out: stdout.trim() };
     } catch (e) {
       const failed = e as { code: number; stderr: string };

@@ -1,18 +1,14 @@
 // Structured concurrency: ThreadGroup limits, failures, closing, owners that wait for their groups, context
 // variables, background work joined at close. Guest: test/guests/groups.ts.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_TIMEOUT, buildGuest, sharedRuntime, failureReason, callWithin, closeAll, start, stop, within } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { TEST_TIMEOUT, sharedRuntime, failureReason, callWithin, start, stop, within, useGuest } from "./helpers.js";
 
-let wasm: string;
-beforeAll(async () => {
-  wasm = await buildGuest("groups", "groups-structured");
-}, 60_000);
-afterAll(closeAll);
+const wasm = useGuest("groups", "groups-structured");
 
 
 for (const workers of [1, 4]) {
   describe(`thread groups on ${workers} worker(s)`, () => {
-    const runtime = sharedRuntime(() => wasm, workers);
+    const runtime = sharedRuntime(wasm, workers);
 
     it("maxConcurrency 8: 500 spawns never block the spawner, at most 8 run at once, they start in spawn order, all results arrive", async () => {
       const r = (await callWithin(runtime(), 30, "limitedGroup", 500, 8)) as number;
@@ -74,7 +70,7 @@ for (const workers of [1, 4]) {
 
 describe("the background group", () => {
   it("close() waits for background threads spawned by a call that already returned", async () => {
-    const rt = await start(wasm, 2);
+    const rt = await start(wasm(), 2);
     expect(await rt.call("startBackground", 50, 30)).toBe(0);
     const cell = (await rt.call("cellAddress", 2)) as number;
     await within(rt.close(), 30, "close");
@@ -82,7 +78,7 @@ describe("the background group", () => {
   }, TEST_TIMEOUT);
 
   it("close({ cancelBackgroundAfterMs }) cancels background work that would run for a day", async () => {
-    const rt = await start(wasm, 2);
+    const rt = await start(wasm(), 2);
     await rt.call("startBackground", 10, 86_400_000);
     const cell = (await rt.call("cellAddress", 2)) as number;
     await within(rt.close({ cancelBackgroundAfterMs: 50 }), 30, "close");
@@ -90,7 +86,7 @@ describe("the background group", () => {
   }, TEST_TIMEOUT);
 
   it("close() rejects a bad cancelBackgroundAfterMs", async () => {
-    const rt = await start(wasm, 1);
+    const rt = await start(wasm(), 1);
     await expect(rt.close({ cancelBackgroundAfterMs: -1 })).rejects.toThrow("close: cancelBackgroundAfterMs must be a number >= 0, got -1");
     await stop(rt);
   }, TEST_TIMEOUT);

@@ -20,6 +20,26 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 /** Per-test timeout (ms) for tests that start runtimes: vitest's third argument of `it`. */
 export const TEST_TIMEOUT = 60_000;
 
+/** Time for a guest's build in a beforeAll hook: asc and binaryen, slow on a loaded 2-core machine. */
+export const BUILD_TIMEOUT = 120_000;
+
+/**
+ * A test file's guest: builds test/guests/<guest>.ts once before the file's tests (see buildGuest for `outName`), and
+ * closes whatever runtime a test left open after them (closeAll). Call it at the top of the file (or of a describe
+ * block); the getter it returns gives the .wasm path inside tests and hooks.
+ */
+export function useGuest(guest: string, outName = guest): () => string {
+  let wasm: string | undefined;
+  beforeAll(async () => {
+    wasm = await buildGuest(guest, outName);
+  }, BUILD_TIMEOUT);
+  afterAll(closeAll);
+  return () => {
+    if (wasm === undefined) throw new Error(`test/guests/${guest}.ts is not built yet: read its path inside a test or a hook`);
+    return wasm;
+  };
+}
+
 /**
  * Builds test/guests/<guest>.ts into build/test/<outName>/ and returns the .wasm path. `outName` defaults to the
  * guest's name; give each test file its own when two files build the same guest, so parallel runs never write the
@@ -72,13 +92,18 @@ export async function withRuntime<T>(wasm: string, workers: number, fn: (rt: Run
 }
 
 /**
- * Inside a describe block: a runtime started before its tests (on the module `wasm()` names once built) and stopped
- * after them. Returns a getter for it.
+ * Inside a describe block (or at the top of a file, after useGuest): a runtime started before its tests (on the
+ * module `wasm()` names once built) and stopped after them. Returns a getter for it. Give `options` as a function
+ * when they depend on what an earlier hook set up (a server's address, a temporary directory).
  */
-export function sharedRuntime(wasm: () => string, workers: number, options: RuntimeOptions = {}): () => Runtime {
+export function sharedRuntime(
+  wasm: () => string,
+  workers: number,
+  options: RuntimeOptions | (() => RuntimeOptions) = {},
+): () => Runtime {
   let rt: Runtime;
   beforeAll(async () => {
-    rt = await start(wasm(), workers, options);
+    rt = await start(wasm(), workers, typeof options === "function" ? options() : options);
   }, 60_000);
   afterAll(async () => stop(rt));
   return () => rt;
@@ -151,6 +176,24 @@ export async function rejectionOf(promise: Promise<unknown>, seconds = 20): Prom
   if (!(outcome.error instanceof Error)) throw new Error(`expected an Error, got ${String(outcome.error)}`);
   return outcome.error;
 }
+
+/**
+ * Forces collections (`rt.collect()`), one after another, while `call` runs: at most `max`. Returns how many ran. For
+ * tests that objects held only by parked threads (or in flight through the runtime) survive collections at any moment.
+ */
+export async function collectDuring(rt: Runtime, call: Promise<unknown>, max: number): Promise<number> {
+  let done = false;
+  void call.finally(() => (done = true)).catch(() => {}); // the caller awaits `call` and sees its failure
+  let collections = 0;
+  while (!done && collections < max) {
+    await rt.collect();
+    collections++;
+  }
+  return collections;
+}
+
+/** "asyncify, 1 worker", "jspi, 4 workers": the backend and worker count, as some describe blocks name them. */
+export const backendAndWorkers = (workers: number): string => `${BACKEND}, ${workers} worker${workers > 1 ? "s" : ""}`;
 
 /** Sum of a per-worker counter. */
 export const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);

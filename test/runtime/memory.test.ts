@@ -7,37 +7,27 @@
 // (plus one ThreadGroup per call) is all a finished thread may leave behind. A thread record is 48 bytes and a saved
 // stack 4 frames deep is more than 32, so a leak of either pushes the leftover past the 128 bytes per thread allowed
 // here. The last test collects: then nothing at all is left.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Runtime } from "../../dist/host/index.js";
-import { TEST_TIMEOUT, buildGuest, callWithin, closeAll, start, stop, until, workersIdle } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { TEST_TIMEOUT, callWithin, until, workersIdle, useGuest, sharedRuntime } from "./helpers.js";
 
-let wasm: string;
-let rt: Runtime;
-beforeAll(async () => {
-  wasm = await buildGuest("memory");
-  rt = await start(wasm, 2, { gc: false });
-}, 60_000);
-afterAll(async () => {
-  await stop(rt);
-  await closeAll();
-});
+const rt = sharedRuntime(useGuest("memory"), 2, { gc: false });
 
 /** Waits until no thread is alive and every worker is idle (on JSPI, an idle worker has given its spare stacks back). */
-const settled = () => until(() => rt.schedulerStats().liveThreads === 0 && workersIdle(rt), 5, "liveThreads to return to 0 and the workers to idle");
-const heap = () => rt.memoryStats().heapBytes;
+const settled = () => until(() => rt().schedulerStats().liveThreads === 0 && workersIdle(rt()), 5, "liveThreads to return to 0 and the workers to idle");
+const heap = () => rt().memoryStats().heapBytes;
 
 /** Runs holdAll(n); returns heapBytes measured while all n holders are parked (4 frames deep, stacks saved). */
 async function heapWhileParked(n: number): Promise<number> {
-  const call = callWithin(rt, 30, "holdAll", n);
-  await until(() => rt.schedulerStats().runnable === 0, 10, "the run queue to drain");
+  const call = callWithin(rt(), 30, "holdAll", n);
+  await until(() => rt().schedulerStats().runnable === 0, 10, "the run queue to drain");
   for (;;) {
-    if ((await rt.call("heldCount")) === n && rt.schedulerStats().runnable === 0) break;
+    if ((await rt().call("heldCount")) === n && rt().schedulerStats().runnable === 0) break;
     await new Promise((r) => setTimeout(r, 5));
   }
   // A holder counts itself just before it suspends: let the last ones finish unwinding and saving their stacks.
   await new Promise((r) => setTimeout(r, 50));
   const parked = heap();
-  await rt.call("release");
+  await rt().call("release");
   expect(await call).toBe(n);
   return parked;
 }
@@ -47,15 +37,15 @@ const LEFTOVER_BOUND = 128;
 describe("thread records and stacks are recycled", () => {
   it("warm-up: the first threads grow the heap's free lists and the timer heap (not measured)", async () => {
     // The timer heap is sized by the most threads ever asleep at once: make that more than any test below has.
-    expect(await callWithin(rt, 30, "sleepAll", 12_000, 200)).toBe(12_000);
-    expect(await callWithin(rt, 30, "spawnDiscard", 2_000)).toBe(2_000);
+    expect(await callWithin(rt(), 30, "sleepAll", 12_000, 200)).toBe(12_000);
+    expect(await callWithin(rt(), 30, "spawnDiscard", 2_000)).toBe(2_000);
     await heapWhileParked(2_000);
     await settled();
   }, TEST_TIMEOUT);
 
   it(`10,000 threads that each suspended 4 frames deep leave less than ${LEFTOVER_BOUND} bytes each on the heap once finished (only their Futures)`, async () => {
     const before = heap();
-    expect(await callWithin(rt, 30, "spawnDiscard", 10_000)).toBe(10_000);
+    expect(await callWithin(rt(), 30, "spawnDiscard", 10_000)).toBe(10_000);
     await settled();
     const perThread = (heap() - before) / 10_000;
     expect(perThread).toBeLessThan(LEFTOVER_BOUND);
@@ -78,7 +68,7 @@ describe("thread records and stacks are recycled", () => {
     const rounds: number[] = [];
     for (let i = 0; i < 3; i++) {
       const before = heap();
-      await callWithin(rt, 30, "spawnDiscard", 5_000);
+      await callWithin(rt(), 30, "spawnDiscard", 5_000);
       await settled();
       rounds.push(heap() - before);
     }
@@ -88,12 +78,12 @@ describe("thread records and stacks are recycled", () => {
   }, TEST_TIMEOUT);
 
   it("after a collection, finished threads leave nothing behind: their Futures and groups are freed too", async () => {
-    await rt.collect();
+    await rt().collect();
     const before = heap();
-    expect(await callWithin(rt, 30, "spawnDiscard", 10_000)).toBe(10_000);
+    expect(await callWithin(rt(), 30, "spawnDiscard", 10_000)).toBe(10_000);
     await settled();
     expect(heap() - before).toBeGreaterThan(10_000 * 32); // the Futures, until collected
-    await rt.collect();
+    await rt().collect();
     expect(heap()).toBeLessThanOrEqual(before);
   }, TEST_TIMEOUT);
 });

@@ -2,14 +2,10 @@
 // stack (locals of every frame) with it. The guest cannot see which worker runs it, so the runtime's own counter
 // (`schedulerStats().migrations`) shows that moves happened, and the results show that nothing was lost on the way.
 // Guest: test/guests/spawning.ts.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BACKEND, TEST_TIMEOUT, buildGuest, callWithin, closeAll, sum, withRuntime } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { BACKEND, TEST_TIMEOUT, callWithin, sum, withRuntime, useGuest } from "./helpers.js";
 
-let wasm: string;
-beforeAll(async () => {
-  wasm = await buildGuest("spawning", "migration");
-}, 60_000);
-afterAll(closeAll);
+const wasm = useGuest("spawning", "migration");
 
 const lcg = (x: bigint): bigint => BigInt.asIntN(64, x * 6364136223846793005n + 1442695040888963407n);
 
@@ -36,7 +32,7 @@ function expectedMigrate(threads: number, rounds: number): bigint {
 // Asyncify only: a JSPI stack stays on the worker that created it (the stress test checks that none migrates there).
 describe.runIf(BACKEND === "asyncify")("migration between workers", () => {
   it("on 4 workers, 32 threads suspending 200 times each (yields and 1 ms sleeps) migrate, and their 3 frames of locals arrive intact", async () => {
-    await withRuntime(wasm, 4, async (rt) => {
+    await withRuntime(wasm(), 4, async (rt) => {
       const before = sum(rt.schedulerStats().migrations);
       expect(await callWithin(rt, 30, "migrate", 32, 200)).toBe(expectedMigrate(32, 200));
       const stats = rt.schedulerStats();
@@ -47,7 +43,7 @@ describe.runIf(BACKEND === "asyncify")("migration between workers", () => {
   }, TEST_TIMEOUT);
 
   it("on 4 workers, 8 root calls whose own threads migrate return the exact per-seed values", async () => {
-    await withRuntime(wasm, 4, async (rt) => {
+    await withRuntime(wasm(), 4, async (rt) => {
       const before = sum(rt.schedulerStats().migrations);
       const seeds = [3, 17, 99, 1000, 65_535, 123_456, 7, 2 ** 31 - 1];
       const results = await Promise.all(seeds.map((s) => callWithin(rt, 30, "migrateRoot", s, 150)));
@@ -57,7 +53,7 @@ describe.runIf(BACKEND === "asyncify")("migration between workers", () => {
   }, TEST_TIMEOUT);
 
   it("on 1 worker nothing migrates (the counter counts real moves) and the results are the same", async () => {
-    await withRuntime(wasm, 1, async (rt) => {
+    await withRuntime(wasm(), 1, async (rt) => {
       expect(await callWithin(rt, 30, "migrate", 32, 200)).toBe(expectedMigrate(32, 200));
       expect(rt.schedulerStats().migrations).toEqual([0]);
     });

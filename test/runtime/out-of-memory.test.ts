@@ -1,19 +1,15 @@
 // Running out of shared memory fails the allocating thread with a clear message; the worker, the heap and the
 // runtime keep working (a failed allocation must not use up the rest of the memory).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ThreadFailure } from "../../dist/host/index.js";
-import { TEST_TIMEOUT, buildGuest, callWithin, closeAll, rejectionOf, withRuntime } from "./helpers.js";
+import { TEST_TIMEOUT, callWithin, rejectionOf, withRuntime, useGuest } from "./helpers.js";
 
-let wasm: string;
-beforeAll(async () => {
-  wasm = await buildGuest("hog");
-}, 60_000);
-afterAll(closeAll);
+const wasm = useGuest("hog");
 
 describe("out of memory", () => {
   for (const workers of [1, 2]) {
     it(`an allocation past the memory's maximum fails only its thread; later allocations succeed (${workers} worker(s))`, async () => {
-      await withRuntime(wasm, workers, async (rt) => {
+      await withRuntime(wasm(), workers, async (rt) => {
         const failure = (await rejectionOf(rt.call("hog", 1500))) as ThreadFailure;
         expect(failure.name).toBe("ThreadFailure");
         expect(failure.reason).toMatch(/out of memory/);

@@ -2,17 +2,13 @@
 // is pinned to its worker, which waits for it while running the other threads. Guest: test/guests/pinning.ts,
 // host functions: test/guests/pinning-host.mjs.
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CancelledError, DeadlockError, Runtime, ThreadFailure, renderDump } from "../../dist/host/index.js";
-import { BACKEND, REPO_ROOT, TEST_TIMEOUT, buildGuest, callWithin, closeAll, rejectionOf, sharedRuntime, sum, xorshift32 } from "./helpers.js";
+import { BACKEND, REPO_ROOT, TEST_TIMEOUT, callWithin, rejectionOf, sharedRuntime, sum, xorshift32, useGuest } from "./helpers.js";
 
 const HOST_MODULE = path.join(REPO_ROOT, "test", "guests", "pinning-host.mjs");
 
-let wasm: string;
-beforeAll(async () => {
-  wasm = await buildGuest("pinning");
-}, 120_000);
-afterAll(closeAll);
+const wasm = useGuest("pinning");
 
 /** Replays the guest's seeded schedule (test/guests/pinning.ts stress): the exact sums it must return. */
 function stressExpectation(n: number, seed: number): { total: number; plain: number } {
@@ -46,7 +42,7 @@ const needsNestedLoop = it.runIf(ASYNCIFY);
 
 for (const workers of [1, 4]) {
   describe.runIf(ASYNCIFY || workers === 4)(`pinned threads on ${workers} worker(s)`, () => {
-    const rt = sharedRuntime(() => wasm, workers, { hostModule: HOST_MODULE });
+    const rt = sharedRuntime(wasm, workers, { hostModule: HOST_MODULE });
 
     const modes = ["channel recv", "sleep", "mutex", "future"];
     for (let mode = 0; mode < modes.length; mode++) {
@@ -142,7 +138,7 @@ for (const workers of [1, 4]) {
 }
 
 describe.runIf(ASYNCIFY)("pinned threads on one worker", () => {
-  const rt = sharedRuntime(() => wasm, 1, { hostModule: HOST_MODULE });
+  const rt = sharedRuntime(wasm, 1, { hostModule: HOST_MODULE });
 
   it("nests pins up to the bound (8), each running the next in its nested loop", async () => {
     expect(await callWithin(rt(), 20, "nestedPins", 8)).toBe("8,8,0,0,");
@@ -162,7 +158,7 @@ describe.runIf(ASYNCIFY)("pinned threads on one worker", () => {
 });
 
 describe.runIf(ASYNCIFY)("pinned threads on four workers", () => {
-  const rt = sharedRuntime(() => wasm, 4, { hostModule: HOST_MODULE });
+  const rt = sharedRuntime(wasm, 4, { hostModule: HOST_MODULE });
   it("nine nested-looking pins on four workers all complete (the others run the wakers)", async () => {
     const [pinned, ok] = String(await callWithin(rt(), 20, "nestedPins", 9)).split(",");
     expect(pinned).toBe("9");
@@ -171,7 +167,7 @@ describe.runIf(ASYNCIFY)("pinned threads on four workers", () => {
 });
 
 describe.runIf(BACKEND === "jspi")("pinned threads on JSPI", () => {
-  const rt = sharedRuntime(() => wasm, 1, { hostModule: HOST_MODULE });
+  const rt = sharedRuntime(wasm, 1, { hostModule: HOST_MODULE });
   it("a thread that blocks inside a callback is pinned, not a SuspendError; when only its own worker could wake it, it fails clearly and the worker goes on", async () => {
     const e = await failure(rt().call("pinnedDoesNotStopOthers", 1, 400));
     expect(e).toBeInstanceOf(ThreadFailure);
@@ -183,7 +179,7 @@ describe.runIf(BACKEND === "jspi")("pinned threads on JSPI", () => {
 
 describe("synchronous host functions: set-up errors", () => {
   it("a module that imports a sync function the hostModule lacks does not start, naming it", async () => {
-    const e = await rejectionOf(Runtime.start(wasm, { workers: 1 }), 30);
+    const e = await rejectionOf(Runtime.start(wasm(), { workers: 1 }), 30);
     expect(e.message).toMatch(/host_sync\.forEach, but the hostModule exports no synchronous function sync\.forEach/);
   }, TEST_TIMEOUT);
 });

@@ -3,25 +3,21 @@
 // seeing the same variables; objects held only by module variables survive collections. Each behaviour on 1 and
 // on 4 (or more) workers. Guest: test/guests/program.ts (host functions: program-host.mjs).
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
-  BACKEND, REPO_ROOT, TEST_TIMEOUT, buildGuest, callWithin, closeAll, rejectionOf, sharedRuntime, start, withRuntime,
+  BACKEND, REPO_ROOT, TEST_TIMEOUT, callWithin, rejectionOf, sharedRuntime, start, withRuntime, useGuest,
 } from "./helpers.js";
 import { Runtime } from "../../dist/host/index.js";
 import { build } from "../../dist/host/toolchain.js";
 
 const HOST_MODULE = path.join(REPO_ROOT, "test", "guests", "program-host.mjs");
 
-let wasm: string;
-beforeAll(async () => {
-  wasm = await buildGuest("program");
-}, 120_000);
-afterAll(closeAll);
+const wasm = useGuest("program");
 
 describe("module variables are one per program", () => {
   for (const workers of [1, 2, 4, 8]) {
     it(`a module-level Mutex counts 10000, 20000, 30000 over three calls of 100 threads x 100 (${workers} worker(s))`, async () => {
-      await withRuntime(wasm, workers, async (rt) => {
+      await withRuntime(wasm(), workers, async (rt) => {
         const seen: unknown[] = [];
         for (let i = 0; i < 3; i++) seen.push(await callWithin(rt, 60, "run", 100, 100));
         expect(seen).toEqual([10000, 20000, 30000]);
@@ -31,7 +27,7 @@ describe("module variables are one per program", () => {
 
   for (const workers of [1, 4]) {
     describe(`${workers} worker(s)`, () => {
-      const rt = sharedRuntime(() => wasm, workers, { hostModule: HOST_MODULE });
+      const rt = sharedRuntime(wasm, workers, { hostModule: HOST_MODULE });
 
       it("top-level code ran exactly once, and the variables it set are seen by every call", async () => {
         expect(await rt().call("topLevelRuns")).toBe(1);
@@ -63,7 +59,7 @@ describe("module variables are one per program", () => {
 
 describe("std on many workers", () => {
   it("a million float, integer and string conversions from 8 threads on 4 workers are all exact", async () => {
-    await withRuntime(wasm, 4, async (rt) => {
+    await withRuntime(wasm(), 4, async (rt) => {
       // 8 threads x 31,250 rounds x 4 conversions = 1,000,000
       expect(await callWithin(rt, 120, "conversions", 8, 31_250)).toBe(0);
     });
@@ -71,15 +67,15 @@ describe("std on many workers", () => {
 
   for (const workers of [1, 4]) {
     it(`trigonometry of large arguments, sincos, pow and Date from 8 threads give each thread its one-thread result (${workers} worker(s))`, async () => {
-      await withRuntime(wasm, workers, async (rt) => {
+      await withRuntime(wasm(), workers, async (rt) => {
         expect(await callWithin(rt, 120, "stdScratchFromThreads", 8, 5_000)).toBe(8);
       });
     }, TEST_TIMEOUT);
   }
 
   it("Math.random seeded by the program gives the same sequence on 1 and on 4 workers", async () => {
-    const one = await withRuntime(wasm, 1, (rt) => callWithin(rt, 60, "seeded", 42n, 500));
-    const four = await withRuntime(wasm, 4, (rt) => callWithin(rt, 60, "seeded", 42n, 500));
+    const one = await withRuntime(wasm(), 1, (rt) => callWithin(rt, 60, "seeded", 42n, 500));
+    const four = await withRuntime(wasm(), 4, (rt) => callWithin(rt, 60, "seeded", 42n, 500));
     expect(four).toBe(one);
   }, TEST_TIMEOUT);
 });
@@ -87,7 +83,7 @@ describe("std on many workers", () => {
 // A JSPI stack stays on the worker that created it: threads do not migrate there.
 describe.runIf(BACKEND === "asyncify")("migration", () => {
   it("a thread that writes a module variable, migrates to another worker and reads it, sees its own write", async () => {
-    const rt = await start(wasm, 4, { hostModule: HOST_MODULE });
+    const rt = await start(wasm(), 4, { hostModule: HOST_MODULE });
     try {
       let migrated = false;
       for (let attempt = 0; attempt < 10 && !migrated; attempt++) {
@@ -104,7 +100,7 @@ describe.runIf(BACKEND === "asyncify")("migration", () => {
 
 describe("the collector and module variables", () => {
   it("a graph held only by a module variable survives forced collections on 4 workers", async () => {
-    await withRuntime(wasm, 4, async (rt) => {
+    await withRuntime(wasm(), 4, async (rt) => {
       const sum = await callWithin(rt, 60, "buildGraph");
       const before = rt.memoryStats().gc.collections;
       for (let i = 0; i < 3; i++) {
@@ -116,7 +112,7 @@ describe("the collector and module variables", () => {
   }, 120_000);
 
   it("a module-level Map of arrays rewritten by threads on 4 workers while collections run stays intact", async () => {
-    await withRuntime(wasm, 4, async (rt) => {
+    await withRuntime(wasm(), 4, async (rt) => {
       const before = rt.memoryStats().gc.collections;
       for (let i = 0; i < 3; i++) {
         expect(await callWithin(rt, 60, "churnTable", 8)).toBe(64);
@@ -128,14 +124,11 @@ describe("the collector and module variables", () => {
 });
 
 describe("top-level code that fails", () => {
-  let failing: string;
-  beforeAll(async () => {
-    failing = await buildGuest("program-fails");
-  }, 120_000);
+  const failing = useGuest("program-fails");
 
   for (const workers of [1, 4]) {
     it(`fails Runtime.start with the message and the location (${workers} worker(s))`, async () => {
-      const e = await rejectionOf(Runtime.start(failing, { backend: BACKEND, workers }));
+      const e = await rejectionOf(Runtime.start(failing(), { backend: BACKEND, workers }));
       expect(e.message).toMatch(/top-level code failed/);
       expect(e.message).toMatch(/the configuration is missing a name/);
       expect(e.message).toMatch(/program-fails\.ts:\d+:\d+/);

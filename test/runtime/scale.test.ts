@@ -1,13 +1,9 @@
 // Many threads: 10,000 siblings in one group, and trees of nested groups, on 1, 2 and 4 workers, with exact results
 // and every thread accounted for. Guest: test/guests/spawning.ts.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_TIMEOUT, buildGuest, callWithin, closeAll, until, withRuntime } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { TEST_TIMEOUT, callWithin, until, withRuntime, useGuest } from "./helpers.js";
 
-let wasm: string;
-beforeAll(async () => {
-  wasm = await buildGuest("spawning", "scale");
-}, 60_000);
-afterAll(closeAll);
+const wasm = useGuest("spawning", "scale");
 
 /** tree(levels, fan): the sum of every node's label; a node's children are labelled label·fan + i + 1. */
 function expectedTree(levels: number, fan: number, label = 0n): bigint {
@@ -21,7 +17,7 @@ const nodeCount = (levels: number, fan: number): number => (fan ** (levels + 1) 
 describe("10,000 threads", () => {
   for (const workers of [1, 2, 4]) {
     it(`fanOut(10000) on ${workers} worker(s): 10,000 children in one group, each yielding once, sum exactly 99,990,000; none left alive`, async () => {
-      await withRuntime(wasm, workers, async (rt) => {
+      await withRuntime(wasm(), workers, async (rt) => {
         const spawnedBefore = rt.schedulerStats().spawned;
         expect(await callWithin(rt, 30, "fanOut", 10_000)).toBe(10_000n * 9_999n);
         // 10,000 children + the root call's own thread.
@@ -32,7 +28,7 @@ describe("10,000 threads", () => {
     }, TEST_TIMEOUT);
 
     it(`a tree of nested groups, 4 levels × fan-out 10 (11,111 threads) and 12 levels × fan-out 2 (8,191 threads), on ${workers} worker(s): exact label sums, every node started and finished once`, async () => {
-      await withRuntime(wasm, workers, async (rt) => {
+      await withRuntime(wasm(), workers, async (rt) => {
         expect(await callWithin(rt, 30, "tree", 4, 10)).toBe(expectedTree(4, 10));
         expect(await rt.call("treeCounters")).toEqual([nodeCount(4, 10), nodeCount(4, 10)]);
         expect(await callWithin(rt, 30, "tree", 12, 2)).toBe(expectedTree(12, 2));

@@ -1,15 +1,11 @@
 // Select over channels (Go's select) and the channel operations Go programmers expect: tryRecv, the ok-receive,
 // timer channels. Every behaviour on 1 and 4 workers; stress with fast-check-generated mixes of selects and plain
 // senders/receivers. Guest: test/guests/select.ts.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { TEST_TIMEOUT, buildGuest, sharedRuntime, failureReason, callWithin, closeAll, until, start, stop } from "./helpers.js";
+import { TEST_TIMEOUT, sharedRuntime, failureReason, callWithin, until, start, stop, useGuest, collectDuring } from "./helpers.js";
 
-let wasm: string;
-beforeAll(async () => {
-  wasm = await buildGuest("select");
-}, 60_000);
-afterAll(closeAll);
+const wasm = useGuest("select");
 
 const seed = () => (Math.random() * 0xffff_fff0) >>> 0 || 1;
 
@@ -26,7 +22,7 @@ function primeSum(n: number): bigint {
 
 for (const workers of [1, 4]) {
   describe(`select on ${workers} worker(s)`, () => {
-    const runtime = sharedRuntime(() => wasm, workers);
+    const runtime = sharedRuntime(wasm, workers);
 
     it("a prime sieve of 60 filters, each selecting between receiving and sending: rendezvous and buffered", async () => {
       for (const cap of [0, 1, 8]) {
@@ -100,7 +96,7 @@ for (const workers of [1, 4]) {
 describe("randomised: selects and plain senders/receivers race", () => {
   for (const workers of [1, 4]) {
     describe(`on ${workers} worker(s)`, () => {
-      const runtime = sharedRuntime(() => wasm, workers);
+      const runtime = sharedRuntime(wasm, workers);
       it("every message is delivered exactly once, whatever the mix of channels, capacities and roles", async () => {
         await fc.assert(
           fc.asyncProperty(
@@ -132,16 +128,10 @@ describe("randomised: selects and plain senders/receivers race", () => {
 describe("references through selects while the collector runs", () => {
   it("strings made by a select sender, held only by its select, arrive intact through 20 forced collections on 4 workers", async () => {
     for (const cap of [0, 2]) {
-      const rt = await start(wasm, 4);
+      const rt = await start(wasm(), 4);
       const n = 20_000;
       const call = callWithin(rt, 60, "stringsThroughSelects", n, cap);
-      let done = false;
-      void call.finally(() => (done = true)).catch(() => {});
-      let collections = 0;
-      while (!done && collections < 20) {
-        await rt.collect();
-        collections++;
-      }
+      await collectDuring(rt, call, 20);
       expect(await call, `capacity ${cap}`).toBe(n);
       expect(rt.memoryStats().gc.collections).toBeGreaterThan(0);
       await stop(rt);
@@ -150,7 +140,7 @@ describe("references through selects while the collector runs", () => {
 });
 
 describe("misuse fails clearly", () => {
-  const runtime = sharedRuntime(() => wasm, 1);
+  const runtime = sharedRuntime(wasm, 1);
 
   it("a select with every case disabled, a send case on a closed channel, a message of the wrong type, a case that does not exist", async () => {
     expect(await failureReason(runtime(), "nothingEnabled")).toBe("Select.wait: no case is enabled (no channel, timeout or default): it would wait forever");

@@ -1,20 +1,12 @@
 // Values of every kind travel into a spawned thread (its argument) and back (its Future), exactly: sign and width of
 // small integers, 64-bit integers, f32/f64 bit patterns, booleans, references, and void results.
 // Guest: test/guests/spawn-types.ts.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Runtime } from "../../dist/host/index.js";
-import { TEST_TIMEOUT, buildGuest, callWithin, closeAll, start, stop } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { TEST_TIMEOUT, callWithin, useGuest, sharedRuntime } from "./helpers.js";
 
-let rt: Runtime;
-beforeAll(async () => {
-  rt = await start(await buildGuest("spawn-types"), 2);
-}, 60_000);
-afterAll(async () => {
-  await stop(rt);
-  await closeAll();
-});
+const rt = sharedRuntime(useGuest("spawn-types"), 2);
 
-const via = (name: string, ...args: unknown[]) => callWithin(rt, 20, name, ...args);
+const via = (name: string, ...args: unknown[]) => callWithin(rt(), 20, name, ...args);
 
 describe("spawn arguments and Future results of every value type", () => {
   it("i8: the child negates; -128 stays -128 (wraps in 8 bits), 127 → -127, sign survives the 64-bit argument slot", async () => {

@@ -11,9 +11,9 @@ import fs from "node:fs";
 import v8 from "node:v8";
 import vm from "node:vm";
 import path from "node:path";
-import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { describe, it, expect } from "vitest";
 import type { Runtime } from "../../dist/host/index.js";
-import { BACKEND, REPO_ROOT, buildGuest, callWithin, closeAll, start, stop } from "./helpers.js";
+import { BACKEND, REPO_ROOT, callWithin, start, stop, useGuest, backendAndWorkers } from "./helpers.js";
 
 const SOAK = process.env.VTHREADS_SOAK === "1";
 const HOST = path.join(REPO_ROOT, "test", "guests", "churn-host.mjs");
@@ -66,18 +66,14 @@ function expectFlat(what: string, first: number, now: number): void {
   expect(now, `${what}: ${first} after the first batch, ${now} now`).toBeLessThanOrEqual(first * 1.1);
 }
 
-let wasm: string;
-beforeAll(async () => {
-  wasm = await buildGuest("churn");
-}, 120_000);
-afterAll(closeAll);
+const wasm = useGuest("churn");
 
 const linux = process.platform === "linux";
 
 for (const workers of [1, 4]) {
-  describe(`threads ending every way give their stacks back (${BACKEND}, ${workers} worker${workers > 1 ? "s" : ""})`, () => {
+  describe(`threads ending every way give their stacks back (${backendAndWorkers(workers)})`, () => {
     it.runIf(linux)(`${BATCHES * BATCH} cancelled waits in batches of ${BATCH}: mappings, RSS and the heap flat within 10% after the first batch`, async () => {
-      const rt = await start(wasm, workers, { hostModule: HOST });
+      const rt = await start(wasm(), workers, { hostModule: HOST });
       try {
         const batch = async (b: number) => {
           const kind = CANCELLED_WAITS[b % CANCELLED_WAITS.length];
@@ -104,7 +100,7 @@ for (const workers of [1, 4]) {
     }, SOAK ? 3_600_000 : 240_000);
 
     it.runIf(linux)(`threads that trap, fail, or are cancelled in a host call or while pinned leave no stack behind`, async () => {
-      const rt = await start(wasm, workers, { hostModule: HOST });
+      const rt = await start(wasm(), workers, { hostModule: HOST });
       try {
         const kinds = Object.values(KINDS).filter((k) => !CANCELLED_WAITS.includes(k));
         for (const kind of kinds) expect(await callWithin(rt, 300, "churn", 2_000, kind)).toBe(2_000);
@@ -119,7 +115,7 @@ for (const workers of [1, 4]) {
 
     for (const [name, kind] of Object.entries(KINDS)) {
       it(`a thread that ${name} ends, and its parent goes on (100 rounds)`, async () => {
-        const rt = await start(wasm, workers, { hostModule: HOST });
+        const rt = await start(wasm(), workers, { hostModule: HOST });
         try {
           expect(await callWithin(rt, 60, "churn", 100, kind)).toBe(100);
         } finally {

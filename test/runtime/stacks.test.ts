@@ -1,14 +1,10 @@
 // Suspending deep in a call stack and resuming exactly there (every frame's locals intact, nothing re-run), and stack
 // overflow failing only the thread that overflowed. Guest: test/guests/stacks.ts.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ThreadFailure } from "../../dist/host/index.js";
-import { BACKEND, TEST_TIMEOUT, buildGuest, callWithin, closeAll, rejectionOf, sum, until, withRuntime } from "./helpers.js";
+import { BACKEND, TEST_TIMEOUT, callWithin, rejectionOf, sum, until, withRuntime, useGuest } from "./helpers.js";
 
-let wasm: string;
-beforeAll(async () => {
-  wasm = await buildGuest("stacks");
-}, 60_000);
-afterAll(closeAll);
+const wasm = useGuest("stacks");
 
 /** What one `descend(1, depth, yields, seed)` returns (see test/guests/stacks.ts). */
 function expectedDescend(depth: number, yields: number, seed: number): bigint {
@@ -36,7 +32,7 @@ describe("a suspended thread resumes where it left off", () => {
 
   for (const workers of [1, 4]) {
     it(`12 frames deep, 8 threads × 200 suspensions each (yield and sleep(0)), on ${workers} worker(s): every frame's locals survive and no frame or thread body runs twice`, async () => {
-      await withRuntime(wasm, workers, async (rt) => {
+      await withRuntime(wasm(), workers, async (rt) => {
         const threads = 8, depth = 12, yields = 200;
         await rt.call("resetDeepCounters");
         const switchesBefore = sum(rt.schedulerStats().switches);
@@ -52,7 +48,7 @@ describe("a suspended thread resumes where it left off", () => {
   }
 
   it("a root call's own thread suspends 16 frames deep 300 times and returns the exact value, its body entered once", async () => {
-    await withRuntime(wasm, 2, async (rt) => {
+    await withRuntime(wasm(), 2, async (rt) => {
       await rt.call("resetDeepCounters");
       expect(await callWithin(rt, 30, "deepYieldInRoot", 16, 300, 12345)).toBe(expectedDescend(16, 300, 12345));
       expect(await rt.call("deepCounters")).toEqual([1, 0, 16]);
@@ -60,7 +56,7 @@ describe("a suspended thread resumes where it left off", () => {
   }, TEST_TIMEOUT);
 
   it("several root calls suspending deep at the same time on 4 workers do not mix up their stacks", async () => {
-    await withRuntime(wasm, 4, async (rt) => {
+    await withRuntime(wasm(), 4, async (rt) => {
       await rt.call("resetDeepCounters");
       const seeds = Array.from({ length: 12 }, (_, i) => 1000 + i * 77);
       const results = await Promise.all(seeds.map((s, i) => callWithin(rt, 30, "deepYieldInRoot", 10 + (i % 5), 60, s)));
@@ -74,7 +70,7 @@ describe("a suspended thread resumes where it left off", () => {
 describe("stack overflow fails only the thread that overflowed", () => {
   for (const workers of [1, 2]) {
     it(`unbounded recursion (never suspends) fails its call with "stack overflow", then the same runtime answers calls (${workers} worker(s))`, async () => {
-      await withRuntime(wasm, workers, async (rt) => {
+      await withRuntime(wasm(), workers, async (rt) => {
         const err = await rejectionOf(rt.call("overflow"));
         expect(err).toBeInstanceOf(ThreadFailure);
         expect(err.message).toContain("stack overflow");
@@ -94,7 +90,7 @@ describe("stack overflow fails only the thread that overflowed", () => {
   }
 
   it("unbounded recursion that suspends every 1000 frames (an ever larger saved stack) fails with \"stack overflow\"; the runtime goes on", async () => {
-    await withRuntime(wasm, 2, async (rt) => {
+    await withRuntime(wasm(), 2, async (rt) => {
       const err = await rejectionOf(rt.call("overflowWhileYielding"));
       expect(err).toBeInstanceOf(ThreadFailure);
       expect(err.message).toContain("stack overflow");
@@ -106,7 +102,7 @@ describe("stack overflow fails only the thread that overflowed", () => {
   }, TEST_TIMEOUT);
 
   it("a child's stack overflow fails the parent that joins it, with the child's message", async () => {
-    await withRuntime(wasm, 2, async (rt) => {
+    await withRuntime(wasm(), 2, async (rt) => {
       const err = await rejectionOf(rt.call("overflowInChild"));
       expect(err).toBeInstanceOf(ThreadFailure);
       expect((err as ThreadFailure).reason).toMatch(/^thread \d+ failed: stack overflow/);
@@ -115,7 +111,7 @@ describe("stack overflow fails only the thread that overflowed", () => {
   }, TEST_TIMEOUT);
 
   it("threads that first suspend 1 frame deep, then 2,000 frames deep, resume correctly on 4 workers (their saved stacks grow)", async () => {
-    await withRuntime(wasm, 4, async (rt) => {
+    await withRuntime(wasm(), 4, async (rt) => {
       const threads = 4, depth = 2000, yields = 5;
       const growthsBefore = rt.schedulerStats().stackGrowths;
       const result = await callWithin(rt, 30, "growStack", threads, depth, yields);

@@ -5,23 +5,19 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { availableParallelism } from "node:os";
 import { pathToFileURL } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Runtime } from "../../dist/host/index.js";
-import { REPO_ROOT, TEST_TIMEOUT, buildGuest, callWithin, closeAll, start, stop, withRuntime } from "./helpers.js";
+import { REPO_ROOT, TEST_TIMEOUT, callWithin, start, stop, withRuntime, useGuest } from "./helpers.js";
 
-let wasm: string;
-beforeAll(async () => {
-  wasm = await buildGuest("basics", "start");
-}, 60_000);
-afterAll(closeAll);
+const wasm = useGuest("basics", "start");
 
 describe("Runtime.start", () => {
   it("accepts a path, a file: URL, a Uint8Array, a Node Buffer, an ArrayBuffer, a DataView and a compiled WebAssembly.Module", async () => {
-    const bytes = await readFile(wasm);
+    const bytes = await readFile(wasm());
     const copy = new Uint8Array(bytes);
     const sources: [string, unknown][] = [
-      ["path", wasm],
-      ["file URL", pathToFileURL(wasm)],
+      ["path", wasm()],
+      ["file URL", pathToFileURL(wasm())],
       ["Uint8Array", copy],
       ["Buffer", bytes],
       ["ArrayBuffer", copy.buffer.slice(0)],
@@ -41,7 +37,7 @@ describe("Runtime.start", () => {
   }, TEST_TIMEOUT);
 
   it("without a worker count, starts one worker per available core (at most 64)", async () => {
-    const rt = await Runtime.start(wasm);
+    const rt = await Runtime.start(wasm());
     try {
       expect(rt.workerCount).toBe(Math.min(64, Math.max(1, availableParallelism())));
       expect(rt.schedulerStats().switches).toHaveLength(rt.workerCount);
@@ -52,8 +48,8 @@ describe("Runtime.start", () => {
   }, TEST_TIMEOUT);
 
   it("two runtimes of the same module share nothing: separate memories, thread ids and counters", async () => {
-    const a = await start(wasm, 2);
-    const b = await start(wasm, 2);
+    const a = await start(wasm(), 2);
+    const b = await start(wasm(), 2);
     try {
       expect(a.memory).not.toBe(b.memory);
       const [ra, rb] = await Promise.all([callWithin(a, 20, "fanOut", 1000), callWithin(b, 20, "fanOut", 10)]);
@@ -69,7 +65,7 @@ describe("Runtime.start", () => {
   }, TEST_TIMEOUT);
 
   it("a 64-worker runtime starts, runs 10,000 threads correctly, and closes", async () => {
-    await withRuntime(wasm, 64, async (rt) => {
+    await withRuntime(wasm(), 64, async (rt) => {
       expect(rt.workerCount).toBe(64);
       expect(await callWithin(rt, 40, "fanOut", 10_000)).toBe(10_000n * 9_999n);
     });
@@ -82,7 +78,7 @@ async function runScript(name: string, code: string): Promise<{ stdout: string; 
   await writeFile(file, code);
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [file, wasm], { timeout: 30_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [file, wasm()], { timeout: 30_000 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`${name}: ${err.killed ? "still running after 30 s (killed)" : err.message}\n${stderr}`));
       else resolve({ stdout, ms: performance.now() - t0 });
     });

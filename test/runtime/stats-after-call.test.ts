@@ -2,20 +2,16 @@
 // freed before the worker reports the result (wasm/driver/roots.ts). It used to read 1 in 13-47% of calls, a false
 // leak alarm for a user who checks after each call.
 import path from "node:path";
-import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { BACKEND, REPO_ROOT, buildGuest, closeAll, sharedRuntime, rejectionOf } from "./helpers.js";
+import { describe, it, expect } from "vitest";
+import { REPO_ROOT, sharedRuntime, rejectionOf, useGuest, backendAndWorkers } from "./helpers.js";
 
-let wasm: string;
-beforeAll(async () => {
-  wasm = await buildGuest("churn", "churn-stats");
-}, 120_000);
-afterAll(closeAll);
+const wasm = useGuest("churn", "churn-stats");
 
 const HOST = path.join(REPO_ROOT, "test", "guests", "churn-host.mjs");
 
 for (const workers of [1, 4]) {
-  describe(`liveThreads after a settled call (${BACKEND}, ${workers} worker${workers > 1 ? "s" : ""})`, () => {
-    const runtime = sharedRuntime(() => wasm, workers, { hostModule: HOST });
+  describe(`liveThreads after a settled call (${backendAndWorkers(workers)})`, () => {
+    const runtime = sharedRuntime(wasm, workers, { hostModule: HOST });
 
     it("reads 0 at once after each of 200 calls that return, fail or whose children were cancelled", async () => {
       const rt = runtime();

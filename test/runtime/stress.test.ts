@@ -2,14 +2,10 @@
 // on futures in a pseudo-random but timing-independent order (test/guests/stress.ts). JS replays each seed to know
 // the exact checksum and thread count; every thread must run exactly once to completion. A hang (a lost wake-up)
 // becomes a failure that prints the scheduler's state.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BACKEND, TEST_TIMEOUT, buildGuest, callWithin, closeAll, sum, until, withRuntime, xorshift32 } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { BACKEND, TEST_TIMEOUT, callWithin, sum, until, withRuntime, xorshift32, useGuest } from "./helpers.js";
 
-let wasm: string;
-beforeAll(async () => {
-  wasm = await buildGuest("stress");
-}, 60_000);
-afterAll(closeAll);
+const wasm = useGuest("stress");
 
 const MAX_DEPTH = 3;
 const i64 = (x: bigint) => BigInt.asIntN(64, x);
@@ -94,7 +90,7 @@ describe("randomised stress", () => {
 
   for (const workers of WORKER_COUNTS) {
     it(`${workers} workers on 2 cores: ${SEEDS.length} seeds one after another, then all at once; exact checksums, every task started and finished exactly once`, async () => {
-      await withRuntime(wasm, workers, async (rt) => {
+      await withRuntime(wasm(), workers, async (rt) => {
         let expectedTasks = 0;
         for (const seed of SEEDS) {
           const { total, tasks } = simulate(seed, N);
@@ -134,7 +130,7 @@ describe("randomised stress", () => {
     it.runIf(BACKEND === "asyncify")(`${workers} workers: a million random scheduler operations in one call; exact checksum, every task once, nothing left`, async () => {
       const { total, tasks, ops } = simulate(MILLION_SEED, millionN);
       expect(ops).toBeGreaterThanOrEqual(1_000_000);
-      await withRuntime(wasm, workers, async (rt) => {
+      await withRuntime(wasm(), workers, async (rt) => {
         expect(await callWithin(rt, 240, "stress", MILLION_SEED, millionN)).toBe(total);
         expect(await rt.call("counters")).toEqual([tasks, tasks]);
         await until(() => rt.schedulerStats().liveThreads === 0, 5, "liveThreads to return to 0");

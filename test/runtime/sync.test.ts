@@ -1,21 +1,17 @@
 // The blocking primitives: Mutex<T>, Semaphore, Channel<T>, Event, WaitGroup, Once. Each suspends the virtual
 // thread, works across workers, and fails misuse with a message that names the problem.
 // Guest: test/guests/sync.ts. Stress runs use a fresh random seed per run (printed on failure).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_TIMEOUT, buildGuest, sharedRuntime, failureReason, callWithin, closeAll, start, stop } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { TEST_TIMEOUT, sharedRuntime, failureReason, callWithin, start, stop, useGuest, collectDuring } from "./helpers.js";
 
-let wasm: string;
-beforeAll(async () => {
-  wasm = await buildGuest("sync");
-}, 60_000);
-afterAll(closeAll);
+const wasm = useGuest("sync");
 
 const seed = () => (Math.random() * 0xffff_fff0) >>> 0 || 1;
 
 
 for (const workers of [1, 4]) {
   describe(`primitives on ${workers} worker(s)`, () => {
-    const runtime = sharedRuntime(() => wasm, workers);
+    const runtime = sharedRuntime(wasm, workers);
 
     it("Mutex<Counter>: 200 threads x 50 increments with random yields inside the lock lose no update, never overlap", async () => {
       for (let run = 0; run < 3; run++) {
@@ -53,7 +49,7 @@ for (const workers of [1, 4]) {
 }
 
 describe("misuse and failure, with clear errors", () => {
-  const runtime = sharedRuntime(() => wasm, 1);
+  const runtime = sharedRuntime(wasm, 1);
 
   it("a thread that dies holding a Mutex poisons it: the next lock() fails naming the mutex and the dead thread", async () => {
     expect(await failureReason(runtime(), "lockAfterHolderDied")).toMatch(
@@ -96,16 +92,10 @@ describe("misuse and failure, with clear errors", () => {
 
 describe("objects through the primitives while the collector runs", () => {
   it("strings and arrays sent through a channel and kept in a mutex survive 20 forced collections on 4 workers", async () => {
-    const rt = await start(wasm, 4);
+    const rt = await start(wasm(), 4);
     const producers = 8, per = 3000;
     const call = callWithin(rt, 60, "objectFlow", producers, 4, per);
-    let done = false;
-    void call.finally(() => (done = true)).catch(() => {});
-    let collections = 0;
-    while (!done && collections < 20) {
-      await rt.collect();
-      collections++;
-    }
+    await collectDuring(rt, call, 20);
     expect(await call).toBe(producers * Math.ceil(per / 16));
     expect(rt.memoryStats().gc.collections).toBeGreaterThan(0);
     await stop(rt);

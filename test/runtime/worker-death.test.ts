@@ -4,9 +4,9 @@
 // are refused with the same error, and close() settles. The runtime refuses to go on after a death (the safe
 // choice; see RuntimeBrokenError): a worker can die holding a spin lock, mid-switch or mid-collection.
 import path from "node:path";
-import { describe, it, expect, beforeAll } from "vitest";
+import { describe, it, expect } from "vitest";
 import { Runtime, RuntimeBrokenError, RuntimeClosedError } from "../../dist/host/index.js";
-import { BACKEND, REPO_ROOT, buildGuest, rejectionOf, within } from "./helpers.js";
+import { BACKEND, REPO_ROOT, rejectionOf, within, useGuest } from "./helpers.js";
 
 const HOST = path.join(REPO_ROOT, "test", "guests", "faults-host.mjs");
 const ROUNDS = 100;
@@ -17,10 +17,7 @@ const FAULTS = [
   { kind: 2, name: "a host function running the worker out of heap", cause: /died: .*ERR_WORKER_OUT_OF_MEMORY/ },
 ];
 
-let wasm: string;
-beforeAll(async () => {
-  wasm = await buildGuest("faults");
-}, 120_000);
+const wasm = useGuest("faults");
 
 function expectBroken(e: Error, cause: RegExp, what: string): void {
   expect(e, `${what}: ${e.name}: ${e.message}`).toBeInstanceOf(RuntimeBrokenError);
@@ -36,7 +33,7 @@ describe(`a worker that dies (${BACKEND})`, () => {
       let settled = 0;
       for (let i = 0; i < ROUNDS; i++) {
         const workers = 1 + (i % 2);
-        const rt = await Runtime.start(wasm, { backend: BACKEND, workers, hostModule: HOST, workerHeapMb: 16 });
+        const rt = await Runtime.start(wasm(), { backend: BACKEND, workers, hostModule: HOST, workerHeapMb: 16 });
         try {
           const hanging = [rt.call("hang", 4), rt.call("hang", 1)];
           const killer = rt.call("kill", fault.kind);
@@ -57,7 +54,7 @@ describe(`a worker that dies (${BACKEND})`, () => {
   }
 
   it("the error names the worker that died, and close() settles when a worker dies during close", async () => {
-    const rt = await Runtime.start(wasm, { backend: BACKEND, workers: 2, hostModule: HOST });
+    const rt = await Runtime.start(wasm(), { backend: BACKEND, workers: 2, hostModule: HOST });
     const killer = rt.call("kill", 0);
     const closing = rt.close();
     expectBroken(await rejectionOf(killer, 30), /exited with code 3/, "the call in flight at close()");
@@ -66,7 +63,7 @@ describe(`a worker that dies (${BACKEND})`, () => {
 
   it("a collection asked for while a worker dies settles, done or with the RuntimeBrokenError, 20 times", async () => {
     for (let i = 0; i < 20; i++) {
-      const rt = await Runtime.start(wasm, { backend: BACKEND, workers: 2, hostModule: HOST });
+      const rt = await Runtime.start(wasm(), { backend: BACKEND, workers: 2, hostModule: HOST });
       try {
         const hanging = rt.call("hang", 3);
         const killer = rt.call("kill", 0);
@@ -80,7 +77,7 @@ describe(`a worker that dies (${BACKEND})`, () => {
   }, 300_000);
 
   it("workerHeapMb is checked", async () => {
-    await expect(Runtime.start(wasm, { backend: BACKEND, workers: 1, workerHeapMb: -1 })).rejects.toThrow(
+    await expect(Runtime.start(wasm(), { backend: BACKEND, workers: 1, workerHeapMb: -1 })).rejects.toThrow(
       "workerHeapMb must be a positive number of MiB, got -1",
     );
   });
