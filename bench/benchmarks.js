@@ -33,6 +33,15 @@ const hostCallNode25 = [
   ...node25Twins({ variant: "vthreads-declared", workers: 1, kind: "vthreads", module: "./vthreads/io-roundtrip-declared.js", guest: "io-roundtrip", hostModule: "./vthreads/io-host.js" }),
 ];
 
+// Effect's fibers (npm `effect` 3.x, bench/baselines/effect.js): the peer of skynet and spawn-flat, in the two forms an
+// Effect user writes. An Effect fiber is heavy (~7-10 KB of V8 heap each while it lives, measured with 100,000 at once)
+// and a run at the full sizes holds up to 1.1 million of them, so the child gets a larger old space and a run takes
+// minutes: no warm-up and at most 3 measured runs (a warm-up would not change a run of that length).
+const effectVariant = (variant, exportName) => ({
+  variant, workers: 1, kind: "baseline", module: "./baselines/effect.js", export: exportName,
+  nodeFlags: ["--max-old-space-size=16384"], maxReps: 3, maxWarmup: 0,
+});
+
 // `threadsAtOnce(params, workers)`: the most threads that hold a stack at once (started and not finished, the root
 // call's thread included), from the benchmark's shape. The JSPI backend holds at most `jspiStackLimit` of them (one
 // engine stack each): run.js skips a JSPI variant above that, and the benchmark page shows such a row as unavailable,
@@ -80,6 +89,8 @@ export const benchmarks = [
     quickParams: { size: 10_000, div: 10 },
     variants: [
       { variant: "async-await", workers: 1, kind: "baseline", module: "./baselines/skynet.js", export: "asyncAwait" },
+      effectVariant("effect-forEach", "skynetEffectForEach"),
+      effectVariant("effect-fork-join", "skynetEffectForkJoin"),
       { variant: "vthreads", workers: 1, kind: "vthreads", module: "./vthreads/skynet.js", guest: "skynet" },
       { variant: "vthreads", workers: 2, kind: "vthreads", module: "./vthreads/skynet.js", guest: "skynet" },
       // JSPI on Node 25 (skipped at the full size: its 1,111,111 threads are beyond the JSPI limit)
@@ -96,6 +107,8 @@ export const benchmarks = [
     quickParams: { n: 100_000 },
     variants: [
       { variant: "async-await", workers: 1, kind: "baseline", module: "./baselines/spawn-flat.js", export: "asyncAwait" },
+      effectVariant("effect-forEach", "spawnFlatEffectForEach"),
+      effectVariant("effect-fork-join", "spawnFlatEffectForkJoin"),
       { variant: "vthreads", workers: 1, kind: "vthreads", module: "./vthreads/spawn-flat.js", guest: "spawn-flat" },
       { variant: "vthreads", workers: 2, kind: "vthreads", module: "./vthreads/spawn-flat.js", guest: "spawn-flat" },
     ],

@@ -184,7 +184,8 @@ function runInChild(job, timeoutSec, execPath = process.execPath) {
   return new Promise((resolve) => {
     const child = fork(runnerPath, ["--vthreads-bench-child"], {
       execPath,
-      execArgv: job.kind === "baseline" ? ["--expose-gc"] : [],
+      // a baseline may need more node flags (`nodeFlags` in benchmarks.js: Effect's fibers need a larger heap)
+      execArgv: job.kind === "baseline" ? ["--expose-gc", ...(job.nodeFlags ?? [])] : [],
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     let reply = null;
@@ -385,8 +386,10 @@ async function main() {
         hostModule: v.hostModule,
         backend: v.backend,
         params: bench.params,
-        reps: bench.reps,
-        warmup: bench.warmup,
+        // a variant may cap its runs further (`maxReps`/`maxWarmup`: the Effect peers take minutes per run at full size)
+        reps: Math.min(bench.reps, v.maxReps ?? Infinity),
+        warmup: Math.min(bench.warmup, v.maxWarmup ?? Infinity),
+        nodeFlags: v.nodeFlags,
       };
       let result;
       const built = v.kind === "vthreads" ? builds.get(v.guest) : undefined;
