@@ -11,7 +11,7 @@
 // - addStorm: every thread adds 1 to a word k times with atomic.add, either all to one shared word or each to its
 //   own word on a cache line of its own (`padded`): the price of a cache line that travels between cores.
 //
-// The spinners first wait (yielding) until each of them runs on a worker of its own, or for at most a second (an
+// The spinners first wait (yielding) until each of them runs on a worker of its own, or for at most a second by default (an
 // idle worker steals a yielding thread from a busy one), then spin without yielding: on one worker they run one
 // after the other; on several they run at once. spinnerWorkers() tells the host on how many workers they ended.
 import { ThreadGroup, Future, yieldNow, sleep, currentWorker, now } from "vthreads";
@@ -59,7 +59,13 @@ function sleeper(arg: i64): i64 {
 }
 
 /** Milliseconds a spinner waits for the others to be on workers of their own before it starts anyway. */
-const SPREAD_WAIT_MS: f64 = 1000;
+let spreadWait: f64 = 1000;
+
+/** Sets how long spinners wait to spread out (tests on a loaded machine wait longer rather than measure less). */
+export function setSpreadWaitMs(ms: f64): void {
+  if (!(ms >= 0)) abort("setSpreadWaitMs: expected a non-negative number of milliseconds");
+  spreadWait = ms;
+}
 
 /** Workers the first `threads` spinners are on (from their WORKER_OF slots; -1 = not there yet). */
 function distinctWorkers(threads: i32): i32 {
@@ -71,10 +77,10 @@ function distinctWorkers(threads: i32): i32 {
   return <i32>popcnt<u64>(seen);
 }
 
-/** Yields until the `threads` spinners (SPINNERS) sit on as many workers, or SPREAD_WAIT_MS has passed. */
+/** Yields until the `threads` spinners (SPINNERS) sit on as many workers, or spreadWait ms have passed. */
 function spreadOut(index: i32): void {
   const threads = atomic.load<i32>(SPINNERS);
-  const until = now() + SPREAD_WAIT_MS;
+  const until = now() + spreadWait;
   while (true) {
     atomic.store<i32>(WORKER_OF + (<usize>index << 2), currentWorker());
     if (distinctWorkers(threads) >= threads || now() > until) return;
