@@ -66,6 +66,11 @@ describe("where the curve bends", () => {
     expect(line).toContain("2.00x");
     expect(lines.join("\n")).toContain("at 4 workers the workers share cores");
   });
+
+  it("a speed-up far below 1 keeps its digits instead of printing 0.00x", () => {
+    const lines: string[] = scalingLines([row(1, 40), row(2, 10_000)], [1, 2], 2);
+    expect(lines.find((l) => l.startsWith("b "))).toContain("0.0040x");
+  });
 });
 
 describe("run.js --scaling options", () => {
