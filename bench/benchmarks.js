@@ -4,6 +4,10 @@
 
 export const BASELINE_VARIANT = "async-await";
 
+// `scaling: true` marks a benchmark whose vthreads result depends on the worker count: `run.js --scaling` runs its
+// vthreads variants (Asyncify, the node running run.js) at 1, 2, 4 and 8 workers (or `--workers LIST`) and prints the
+// speed-up over 1 worker (bench/README.md, "Scaling").
+
 // The machine's core count, for the "all cores" variants; a separate variant only when it is not 1 or 2
 // (those are run anyway). In a browser (the page in bench/web reads this registry too) there is no node:os.
 const CORES = globalThis.navigator?.hardwareConcurrency ?? (await import("node:os")).availableParallelism();
@@ -32,6 +36,15 @@ const hostCallNode25 = [
   ...node25Twins({ variant: "vthreads", workers: 1, kind: "vthreads", module: "./vthreads/io-roundtrip.js", guest: "io-roundtrip", hostModule: "./vthreads/io-host.js" }),
   ...node25Twins({ variant: "vthreads-declared", workers: 1, kind: "vthreads", module: "./vthreads/io-roundtrip-declared.js", guest: "io-roundtrip", hostModule: "./vthreads/io-host.js" }),
 ];
+
+// Effect's fibers (npm `effect` 3.x, bench/baselines/effect.js): the peer of skynet and spawn-flat, in the two forms an
+// Effect user writes. An Effect fiber is heavy (~7-10 KB of V8 heap each while it lives, measured with 100,000 at once)
+// and a run at the full sizes holds up to 1.1 million of them, so the child gets a larger old space and a run takes
+// minutes: no warm-up and at most 3 measured runs (a warm-up would not change a run of that length).
+const effectVariant = (variant, exportName) => ({
+  variant, workers: 1, kind: "baseline", module: "./baselines/effect.js", export: exportName,
+  nodeFlags: ["--max-old-space-size=16384"], maxReps: 3, maxWarmup: 0,
+});
 
 // `threadsAtOnce(params, workers)`: the most threads that hold a stack at once (started and not finished, the root
 // call's thread included), from the benchmark's shape. The JSPI backend holds at most `jspiStackLimit` of them (one
@@ -73,6 +86,7 @@ export const benchmarks = [
   },
   {
     name: "skynet",
+    scaling: true,
     unit: "ms",
     threadsAtOnce: (p) => skynetThreads(p.size, p.div), // every parent waits in join while its children live
     description: "1,111,111 threads, 6 levels of 10 children, leaves return their number, sum 499999500000",
@@ -80,6 +94,8 @@ export const benchmarks = [
     quickParams: { size: 10_000, div: 10 },
     variants: [
       { variant: "async-await", workers: 1, kind: "baseline", module: "./baselines/skynet.js", export: "asyncAwait" },
+      effectVariant("effect-forEach", "skynetEffectForEach"),
+      effectVariant("effect-fork-join", "skynetEffectForkJoin"),
       { variant: "vthreads", workers: 1, kind: "vthreads", module: "./vthreads/skynet.js", guest: "skynet" },
       { variant: "vthreads", workers: 2, kind: "vthreads", module: "./vthreads/skynet.js", guest: "skynet" },
       // JSPI on Node 25 (skipped at the full size: its 1,111,111 threads are beyond the JSPI limit)
@@ -89,6 +105,7 @@ export const benchmarks = [
   },
   {
     name: "spawn-flat",
+    scaling: true,
     unit: "ns/spawn",
     threadsAtOnce: (p, workers) => 1 + workers, // a child returns on its first run: one running per worker
     description: "n flat spawns of a trivial thread (returns its argument), joined by one group, summed",
@@ -96,6 +113,8 @@ export const benchmarks = [
     quickParams: { n: 100_000 },
     variants: [
       { variant: "async-await", workers: 1, kind: "baseline", module: "./baselines/spawn-flat.js", export: "asyncAwait" },
+      effectVariant("effect-forEach", "spawnFlatEffectForEach"),
+      effectVariant("effect-fork-join", "spawnFlatEffectForkJoin"),
       { variant: "vthreads", workers: 1, kind: "vthreads", module: "./vthreads/spawn-flat.js", guest: "spawn-flat" },
       { variant: "vthreads", workers: 2, kind: "vthreads", module: "./vthreads/spawn-flat.js", guest: "spawn-flat" },
     ],
@@ -159,6 +178,7 @@ export const benchmarks = [
   },
   {
     name: "fanout-cpu",
+    scaling: true,
     unit: "ms",
     threadsAtOnce: (p) => p.n + 1, // each yields: all n are started before the first one ends
     description: "n threads of k xorshift32 iterations each (4 yields per thread), joined by one group, summed",
@@ -177,6 +197,7 @@ export const benchmarks = [
   },
   {
     name: "pingpong-cross",
+    scaling: true,
     unit: "ns/handover",
     threadsAtOnce: () => 3,
     description: "two threads hand a turn back and forth through a shared cell (the waiting side yields or waits), n times each",
@@ -203,6 +224,7 @@ export const benchmarks = [
   },
   {
     name: "mutex-contended",
+    scaling: true,
     unit: "ns/lock",
     threadsAtOnce: (p) => p.threads + 1,
     description: "1,000 threads each increment one mutex-guarded counter k times, yielding while holding the lock",
@@ -216,6 +238,7 @@ export const benchmarks = [
   },
   {
     name: "channel-pingpong",
+    scaling: true,
     unit: "ns/hand-off",
     threadsAtOnce: () => 3,
     description: "two threads bounce a number over two channels of capacity 1, n round trips (2n one-way hand-offs)",
@@ -250,6 +273,7 @@ export const benchmarks = [
   },
   {
     name: "semaphore-fanout",
+    scaling: true,
     unit: "ns/task",
     threadsAtOnce: (p) => p.tasks + 1, // all start, and all but the permits' holders wait in acquire
     description: "10,000 threads limited by a Semaphore(8): acquire, small xorshift chunk, one yield holding it, release",
@@ -263,6 +287,7 @@ export const benchmarks = [
   },
   {
     name: "event-waitgroup",
+    scaling: true,
     unit: "ns/wake",
     threadsAtOnce: (p) => p.threads + 1,
     description: "rounds of a barrier: the root sets an Event that 1,000 threads wait for, they mark a WaitGroup done",

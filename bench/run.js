@@ -10,6 +10,9 @@
 //   --json FILE        also write the results as JSON records
 //   --timeout SEC      per-variant time limit (default 600, --quick 180)
 //   --no-node25        skip the variants that run on Node 25 (`node: 25` in benchmarks.js: the JSPI ones)
+//   --scaling          scaling mode: only the benchmarks marked `scaling` in benchmarks.js, their vthreads variants
+//                      (Asyncify) at 1, 2, 4 and 8 workers; a table of medians and speed-ups over 1 worker
+//   --workers LIST     the worker counts of --scaling (comma-separated, must include 1; implies --scaling)
 //   --in-process       run every variant in this process instead of one child process per variant
 //                      (debugging; without --expose-gc the parked-bytes baseline is skipped, and WITH it
 //                      the vthreads variants fail to start their workers: see bench/README.md)
@@ -26,6 +29,7 @@ import { benchmarks, BASELINE_VARIANT } from "./benchmarks.js";
 import { median, relativeMad, ratio as ratioOf, round } from "./stats.js";
 import { medianInfo } from "./common.js";
 import { runVariant, describeError } from "./runner.js";
+import { scalingLines } from "./scaling.js";
 
 const runnerPath = fileURLToPath(new URL("./runner.js", import.meta.url));
 /** The runtime's jspiStackLimit default in Node (DEFAULT_JSPI_STACK_LIMIT of dist/host/index.js, which --baselines-only need not load). */
@@ -36,7 +40,7 @@ function usage(message) {
   if (message) console.error(`run.js: ${message}`);
   console.error(
     "usage: node bench/run.js [--quick] [--reps R] [--warmup W] [--only NAME]... [--baselines-only | --vthreads-only]\n" +
-      "                         [--json FILE] [--timeout SEC] [--no-node25] [--in-process]\n" +
+      "                         [--json FILE] [--timeout SEC] [--no-node25] [--in-process] [--scaling [--workers 1,2,4,8]]\n" +
       `benchmarks: ${benchmarks.map((b) => b.name).join(", ")}`,
   );
   process.exit(message ? 2 : 0);
@@ -54,6 +58,8 @@ function parseArgs(argv) {
     timeout: undefined,
     inProcess: false,
     node25: true,
+    scaling: false,
+    workers: undefined,
   };
   const value = (i, name) => {
     const v = argv[i + 1];
@@ -105,6 +111,14 @@ function parseArgs(argv) {
       case "--no-node25":
         opts.node25 = false;
         break;
+      case "--scaling":
+        opts.scaling = true;
+        break;
+      case "--workers":
+        opts.workers = parseWorkerList(value(i, arg));
+        opts.scaling = true;
+        i++;
+        break;
       case "--help":
       case "-h":
         usage();
@@ -114,10 +128,57 @@ function parseArgs(argv) {
     }
   }
   if (opts.baselinesOnly && opts.vthreadsOnly) usage("--baselines-only and --vthreads-only exclude each other");
+  if (opts.scaling && opts.baselinesOnly) usage("--scaling runs vthreads variants only; it excludes --baselines-only");
+  if (opts.scaling) opts.workers ??= DEFAULT_SCALING_WORKERS;
   opts.reps ??= opts.quick ? 2 : 5;
   opts.warmup ??= opts.quick ? 0 : 1;
   opts.timeout ??= opts.quick ? 180 : 600;
   return opts;
+}
+
+/** Worker counts of --scaling when --workers is not given. */
+const DEFAULT_SCALING_WORKERS = [1, 2, 4, 8];
+
+/** `--workers 1,2,4,8`: distinct integers >= 1, ascending, including 1 (the reference of the speed-ups). */
+function parseWorkerList(text) {
+  const items = text.split(",").map((s) => s.trim()).filter(Boolean);
+  const counts = items.map(Number);
+  const bad = items.filter((s, i) => !Number.isInteger(counts[i]) || counts[i] < 1 || counts[i] > 64);
+  if (items.length === 0 || bad.length > 0) usage(`--workers ${text}: expected worker counts from 1 to 64, comma-separated (bad: ${bad.join(", ") || "empty"})`);
+  const sorted = [...new Set(counts)].sort((a, b) => a - b);
+  if (sorted[0] !== 1) usage(`--workers ${text}: must include 1, the reference of the speed-ups`);
+  return sorted;
+}
+
+/**
+ * --scaling: the benchmarks marked `scaling` (or those of them --only names), each vthreads variant of the node that
+ * runs run.js (Asyncify; JSPI stacks cannot move between workers) once per worker count.
+ */
+function selectScaling(opts) {
+  const matches = (name, pattern) => name === pattern || name.startsWith(`${pattern}-`);
+  const scaling = benchmarks.filter((b) => b.scaling);
+  for (const pattern of opts.only) {
+    if (!scaling.some((b) => matches(b.name, pattern))) {
+      usage(`--scaling --only ${pattern}: no such scaling benchmark (have ${scaling.map((b) => b.name).join(", ")})`);
+    }
+  }
+  return scaling
+    .filter((b) => opts.only.length === 0 || opts.only.some((p) => matches(b.name, p)))
+    .map((b) => {
+      const own = b.variants.filter((v) => v.kind === "vthreads" && v.node === undefined && v.backend === undefined);
+      const names = [...new Set(own.map((v) => v.variant))];
+      const variants = names.flatMap((name) => {
+        const v = own.find((x) => x.variant === name);
+        return opts.workers.map((workers) => ({ ...v, workers }));
+      });
+      return {
+        ...b,
+        params: opts.quick ? b.quickParams : b.params,
+        reps: Math.min(opts.reps, b.maxReps ?? Infinity),
+        warmup: Math.min(opts.warmup, b.maxWarmup ?? Infinity),
+        variants,
+      };
+    });
 }
 
 function selectBenchmarks(opts) {
@@ -184,7 +245,8 @@ function runInChild(job, timeoutSec, execPath = process.execPath) {
   return new Promise((resolve) => {
     const child = fork(runnerPath, ["--vthreads-bench-child"], {
       execPath,
-      execArgv: job.kind === "baseline" ? ["--expose-gc"] : [],
+      // a baseline may need more node flags (`nodeFlags` in benchmarks.js: Effect's fibers need a larger heap)
+      execArgv: job.kind === "baseline" ? ["--expose-gc", ...(job.nodeFlags ?? [])] : [],
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     let reply = null;
@@ -249,7 +311,7 @@ function formatValue(x) {
 }
 
 /** Per-variant extra numbers (median over the measured runs), and derived comparisons such as speed-ups. */
-function printNotes(rows, selected = []) {
+function printNotes(rows, selected = [], { speedups = true } = {}) {
   const lines = [];
   const fmt = (v) => (Array.isArray(v) ? `[${v.map((x) => formatValue(x)).join(", ")}]` : typeof v === "string" ? v : formatValue(v));
   for (const r of rows) {
@@ -258,7 +320,7 @@ function printNotes(rows, selected = []) {
     lines.push(`  ${r.benchmark} / ${r.variant} / workers ${r.workers}: ${parts.join("; ")}`);
   }
   // speed-up of every multi-worker vthreads variant over the 1-worker one of the same benchmark
-  for (const r of rows) {
+  for (const r of speedups ? rows : []) {
     if (r.status !== "ok" || r.variant !== "vthreads" || r.workers === 1) continue;
     const one = rows.find((x) => x.benchmark === r.benchmark && x.variant === "vthreads" && x.workers === 1 && x.status === "ok");
     if (one && r.unit === "ms") lines.push(`  ${r.benchmark}: vthreads ${r.workers} workers vs 1 worker: ${(one.median / r.median).toFixed(2)}x faster (median / median)`);
@@ -318,12 +380,57 @@ function printTable(rows, selected = []) {
   }
 }
 
+/** JSON records of the rows that produced a number (the format bench/README.md describes; `speedup` in --scaling). */
+async function writeJson(jsonPath, rows, machine) {
+  const records = rows
+    .filter((r) => r.status === "ok")
+    .map((r) => {
+      const rec = {
+        benchmark: r.benchmark,
+        variant: r.variant,
+        workers: r.workers,
+        median: round(r.median, 6),
+        unit: r.unit,
+        samples: r.samples.map((s) => round(s, 6)),
+      };
+      if (r.ratio !== undefined) rec.ratio = round(r.ratio, 4);
+      if (r.speedup !== undefined) rec.speedup = round(r.speedup, 4);
+      if (r.info) rec.info = r.info;
+      if (r.backend) rec.backend = r.backend;
+      rec.node = r.node;
+      rec.machine = machine;
+      rec.params = r.params;
+      return rec;
+    });
+  const file = path.resolve(jsonPath);
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, `${JSON.stringify(records, null, 2)}\n`);
+  console.log(`wrote ${records.length} records to ${file}`);
+}
+
+async function finishScaling(rows, failures, opts, machine) {
+  const lines = scalingLines(rows, opts.workers, machine.cpus);
+  console.log("");
+  for (const l of lines) console.log(l);
+  printNotes(rows, [], { speedups: false });
+  const notOk = rows.filter((r) => r.status !== "ok");
+  if (notOk.length > 0) {
+    console.log("");
+    for (const r of notOk) console.log(`${r.status.toUpperCase()}: ${r.benchmark} / ${r.variant} / workers ${r.workers}: ${String(r.error).split("\n")[0]}`);
+  }
+  if (opts.json) await writeJson(opts.json, rows, machine);
+  await reportBusy("after the run");
+  if (failures > 0) console.log(`${failures} variant(s) failed`);
+  return failures > 0 ? 1 : 0;
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
-  const selected = selectBenchmarks(opts);
+  const selected = opts.scaling ? selectScaling(opts) : selectBenchmarks(opts);
   const machine = machineInfo();
   console.log(
     `vthreads bench: node ${machine.node}, ${machine.cpus} x ${machine.model}; ` +
+      `${opts.scaling ? `SCALING at ${opts.workers.join(", ")} workers, ` : ""}` +
       `${opts.quick ? "QUICK, " : ""}reps ${opts.reps}, warm-up ${opts.warmup}, ` +
       `${opts.inProcess ? "in-process" : "one child process per variant"}`,
   );
@@ -385,8 +492,10 @@ async function main() {
         hostModule: v.hostModule,
         backend: v.backend,
         params: bench.params,
-        reps: bench.reps,
-        warmup: bench.warmup,
+        // a variant may cap its runs further (`maxReps`/`maxWarmup`: the Effect peers take minutes per run at full size)
+        reps: Math.min(bench.reps, v.maxReps ?? Infinity),
+        warmup: Math.min(bench.warmup, v.maxWarmup ?? Infinity),
+        nodeFlags: v.nodeFlags,
       };
       let result;
       const built = v.kind === "vthreads" ? builds.get(v.guest) : undefined;
@@ -419,6 +528,8 @@ async function main() {
     }
   }
 
+  if (opts.scaling) return finishScaling(rows, failures, opts, machine);
+
   // Ratios against the baseline of the same benchmark (async-await unless the benchmark names another one).
   const baselineOf = (name) => selected.find((b) => b.name === name)?.baseline ?? { variant: BASELINE_VARIANT };
   for (const row of rows) {
@@ -439,31 +550,7 @@ async function main() {
     for (const r of notOk) console.log(`${r.status.toUpperCase()}: ${r.benchmark} / ${r.variant} / workers ${r.workers}: ${String(r.error).split("\n")[0]}`);
   }
 
-  if (opts.json) {
-    const records = rows
-      .filter((r) => r.status === "ok")
-      .map((r) => {
-        const rec = {
-          benchmark: r.benchmark,
-          variant: r.variant,
-          workers: r.workers,
-          median: round(r.median, 6),
-          unit: r.unit,
-          samples: r.samples.map((s) => round(s, 6)),
-        };
-        if (r.ratio !== undefined) rec.ratio = round(r.ratio, 4);
-        if (r.info) rec.info = r.info;
-        if (r.backend) rec.backend = r.backend;
-        rec.node = r.node;
-        rec.machine = machine;
-        rec.params = r.params;
-        return rec;
-      });
-    const file = path.resolve(opts.json);
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, `${JSON.stringify(records, null, 2)}\n`);
-    console.log(`wrote ${records.length} records to ${file}`);
-  }
+  if (opts.json) await writeJson(opts.json, rows, machine);
 
   await reportBusy("after the run");
   if (failures > 0) console.log(`${failures} variant(s) failed`);

@@ -34,6 +34,9 @@ const NODE_ONLY = {
   worker_threads: "needs Node's worker_threads (the Node suite runs it: npm run bench)",
   "parked-bytes/async-await": "needs --expose-gc and process.memoryUsage() (Node only)",
   "go-js-wasm": "runs Go's js/wasm build in a Node child process (the Node suite runs it: npm run bench)",
+  // the page loads baselines by URL in a Web Worker, with no bare-specifier resolution for npm's `effect`
+  "effect-forEach": "imports the npm package effect, which the page cannot resolve (the Node suite runs it: npm run bench)",
+  "effect-fork-join": "imports the npm package effect, which the page cannot resolve (the Node suite runs it: npm run bench)",
 };
 
 /** Benchmarks whose vthreads variant only makes sense on the worker counts the registry gives (one worker). */
