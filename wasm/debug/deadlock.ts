@@ -3,7 +3,7 @@
 // is in flight. The root calls then fail with a deadlock error that carries the dump, instead of hanging.
 //
 // An idle worker asks `deadlockSuspected` before it sleeps; the host asks again a little later and only breaks the
-// deadlock when the answer is still yes and no thread has run in between (host/workers/core.ts).
+// deadlock when the answer is still yes and no thread has run in between (host/workers/run-loop.ts).
 
 import { T_STATE, T_SIB_NEXT, T_FLAGS, ST_PARKED, F_FAILED } from "../scheduler/thread";
 import { cancelThread } from "../scheduler/waitq";

@@ -207,7 +207,7 @@ function sleep(t: usize, nested: bool, timeoutMs: f64): void {
   const ns: i64 = timeoutMs <= 0 ? 0 : <i64>(timeoutMs * 1e6);
   const idle = WORKER_STATS + <usize>workerIndex * WORKER_STATS_STRIDE + WS_IDLE;
   if (nested) {
-    // The idle protocol of host/workers/core.ts: announce, re-check, wait (a push after the re-check sees us).
+    // The idle protocol of host/workers/run-loop.ts: announce, re-check, wait (a push after the re-check sees us).
     atomic.add<i32>(SLEEPERS, 1);
     const epoch = atomic.load<i32>(WAKE_EPOCH);
     if (runqueue.runnableCount() == 0 && atomic.load<i32>(t + T_STATE) == ST_PARKED) {

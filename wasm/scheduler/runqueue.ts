@@ -13,7 +13,7 @@
 // its inbox, and looks at its inbox first every few pops. Threads without a stack yet (spawned, or about to run their
 // cleanups) queue as usual and may run anywhere.
 //
-// Waking: a worker about to sleep announces itself in SLEEPERS and then re-checks every queue (host/workers/core.ts);
+// Waking: a worker about to sleep announces itself in SLEEPERS and then re-checks every queue (host/workers/run-loop.ts);
 // a push loads SLEEPERS after publishing the thread, and if it is non-zero bumps WAKE_EPOCH and notifies one waiter.
 // With sequentially consistent atomics either the pusher sees the sleeper or the sleeper sees the thread. A worker
 // that re-queues the thread it just ran, with nothing else in its deque, skips the wake-up: it runs that thread next
@@ -328,7 +328,7 @@ function fifoPop(q: usize): usize {
 
 /**
  * Wakes one sleeping worker, if any. Called after the work is published (a seq-cst store or RMW); idle workers
- * announce themselves in SLEEPERS, then re-check every queue, then wait on WAKE_EPOCH (host/workers/core.ts).
+ * announce themselves in SLEEPERS, then re-check every queue, then wait on WAKE_EPOCH (host/workers/run-loop.ts).
  */
 // @ts-ignore: decorator
 @inline function wakeIdleWorker(): void {
