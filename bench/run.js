@@ -413,6 +413,11 @@ async function finishScaling(rows, failures, opts, machine) {
   console.log("");
   for (const l of lines) console.log(l);
   printNotes(rows, [], { speedups: false });
+  return finishRun(rows, failures, opts, machine);
+}
+
+/** The end of every run: what did not run and why, the JSON file, a busy machine warning; the exit code. */
+async function finishRun(rows, failures, opts, machine) {
   const notOk = rows.filter((r) => r.status !== "ok");
   if (notOk.length > 0) {
     console.log("");
@@ -544,17 +549,7 @@ async function main() {
 
   printTable(rows, selected);
   printNotes(rows, selected);
-  const notOk = rows.filter((r) => r.status !== "ok");
-  if (notOk.length > 0) {
-    console.log("");
-    for (const r of notOk) console.log(`${r.status.toUpperCase()}: ${r.benchmark} / ${r.variant} / workers ${r.workers}: ${String(r.error).split("\n")[0]}`);
-  }
-
-  if (opts.json) await writeJson(opts.json, rows, machine);
-
-  await reportBusy("after the run");
-  if (failures > 0) console.log(`${failures} variant(s) failed`);
-  return failures > 0 ? 1 : 0;
+  return finishRun(rows, failures, opts, machine);
 }
 
 main().then(
