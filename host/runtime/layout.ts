@@ -53,6 +53,7 @@ export const GC_SAFEPOINT_MAX_MS = 3176;
 export const GC_PAGES_USED = 3184;
 export const GC_PAGES_FREE = 3188;
 export const GC_LIVE_MANAGED_BYTES = 3192;
+export const GC_HELPERS_TOTAL = 3268;
 export const WORKER_STATS = 4096;
 export const WORKER_STATS_STRIDE = 64;
 export const WS_SWITCHES = 0;

@@ -41,6 +41,8 @@ export interface GcStats {
   pinned: number;
   /** False when the runtime was started with `gc: false`. */
   enabled: boolean;
+  /** Workers that helped a collection mark and sweep (stopped at a safepoint meanwhile), summed over collections. */
+  helpers: number;
 }
 
 export interface SchedulerStats {
@@ -90,6 +92,7 @@ export function readMemoryStats(memory: WebAssembly.Memory, workers: number): Me
       nextTriggerBytes: Atomics.load(u32, L.GC_TRIGGER >> 2),
       pinned: Atomics.load(u32, L.GC_PIN_COUNT >> 2),
       enabled: Atomics.load(u32, L.GC_DISABLED >> 2) === 0,
+      helpers: Atomics.load(u32, L.GC_HELPERS_TOTAL >> 2),
     },
   };
 }
