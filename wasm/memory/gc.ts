@@ -370,7 +370,6 @@ function markAndSweep(): void {
   atomic.store<u32>(GC_MARK_DONE, 0);
   atomic.store<u32>(GC_MARK_HUNGRY, 0);
   atomic.store<u32>(GC_MARK_OVERFLOW, 0);
-  atomic.store<u32>(GC_HELPERS_TOTAL, 0);
   atomic.store<u64>(GC_SUM_RAW, 0);
   atomic.store<u64>(GC_SUM_MANAGED, 0);
   atomic.store<u64>(GC_SUM_FREED, 0);
