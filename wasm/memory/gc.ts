@@ -395,10 +395,26 @@ function markAndSweep(): void {
   store<u64>(GC_FREED_BYTES, load<u64>(GC_FREED_BYTES) + freed);
   store<u32>(GC_LIVE_OBJECTS, atomic.load<u32>(GC_SUM_OBJECTS));
   store<u32>(GC_LIVE_MANAGED_BYTES, <u32>liveManaged);
-  // Collect again after allocating as much as is live now (the heap stays within about twice the live data).
-  const live = liveManaged + atomic.load<u64>(GC_SUM_RAW);
-  store<u32>(GC_LIVE_BYTES, <u32>live);
-  atomic.store<u32>(GC_TRIGGER, live > <u64>MIN_TRIGGER ? <u32>live : MIN_TRIGGER);
+  store<u32>(GC_LIVE_BYTES, <u32>(liveManaged + atomic.load<u64>(GC_SUM_RAW)));
+  setTrigger();
+}
+
+/**
+ * Pacing: the guest-object bytes that may be allocated before the next collection (docs/design.md, "Garbage
+ * collection", When):   trigger = max(MIN_TRIGGER, live, 3/4 (reserved - live))
+ * `live` keeps the heap within about twice the live data. The heap's pages are never given back to the memory, so
+ * collecting long before the pages it holds are used up frees nothing anyone else could use: a program that once
+ * needed a big heap uses three quarters of its free part between collections. Not all of it: what is allocated
+ * between the request and the safepoint would then grow the heap a little at every collection, without bound.
+ */
+function setTrigger(): void {
+  const live = <u64>load<u32>(GC_LIVE_BYTES);
+  const reserved = <u64>(atomic.load<u32>(HEAP_TOP) - atomic.load<u32>(HEAP_START));
+  let trigger = live;
+  const spare = reserved > live ? (reserved - live) * 3 / 4 : 0;
+  if (spare > trigger) trigger = spare;
+  if (trigger < <u64>MIN_TRIGGER) trigger = MIN_TRIGGER;
+  atomic.store<u32>(GC_TRIGGER, <u32>min<u64>(trigger, 0xffff0000));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
