@@ -3,7 +3,7 @@
 // megabytes; a heap grown once for much live data stays that size while later phases keep little alive.
 // Guest: test/guests/gc-pacing.ts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_TIMEOUT, buildGuest, callWithin, closeAll, withRuntime } from "./helpers.js";
+import { BACKEND, TEST_TIMEOUT, buildGuest, callWithin, closeAll, withRuntime } from "./helpers.js";
 
 let wasm: string;
 beforeAll(async () => {
@@ -13,15 +13,20 @@ afterAll(closeAll);
 
 const MiB = 1 << 20;
 
+// On JSPI every waiting parent holds an engine stack and a process holds only ~30,000 (design.md, "The JSPI
+// backend"): the tree there has 111,111 threads (11,111 parents) instead of 1,111,111.
+const TREE = BACKEND === "jspi" ? 100_000 : 1_000_000;
+const TREE_SUM = BigInt(TREE) * BigInt(TREE - 1) / 2n;
+
 describe("collection pacing", () => {
   for (const workers of [1, 4]) {
-    it(`a tree of 1,111,111 threads with a future each collects at most 3 times per run once the heap has grown, and the heap settles (${workers} worker(s))`, async () => {
+    it(`a tree of ${TREE === 100_000 ? "111,111" : "1,111,111"} threads with a future each collects at most 3 times per run once the heap has grown, and the heap settles (${workers} worker(s))`, async () => {
       await withRuntime(wasm, workers, async (rt) => {
         const collections: number[] = [];
         const reserved: number[] = [];
         for (let run = 0; run < 12; run++) {
           const before = rt.memoryStats().gc.collections;
-          expect(await callWithin(rt, 120, "tree", 1_000_000)).toBe(499999500000n);
+          expect(await callWithin(rt, 120, "tree", TREE)).toBe(TREE_SUM);
           collections.push(rt.memoryStats().gc.collections - before);
           reserved.push(rt.memoryStats().heapReserved);
         }
@@ -44,9 +49,10 @@ describe("collection pacing", () => {
         const before = rt.memoryStats().gc.collections;
         for (let round = 0; round < 40; round++) await rt.call("garbageMiB", 16);
         const after = rt.memoryStats();
-        // 640 MiB of garbage in a heap of ~70 MiB: collected, but not every 8 MiB (which would be 80 times).
-        expect(after.gc.collections - before).toBeGreaterThanOrEqual(8);
-        expect(after.gc.collections - before).toBeLessThan(40);
+        // 640 MiB of garbage in a heap of ~75 MiB: about every 3/4 x 73 MiB (measured: 9 and 10 collections; with a
+        // trigger of the live bytes, 39 and 40).
+        expect(after.gc.collections - before).toBeGreaterThanOrEqual(6);
+        expect(after.gc.collections - before).toBeLessThanOrEqual(20);
         expect(after.heapReserved).toBeLessThanOrEqual(grown + 4 * MiB);
       });
     }, TEST_TIMEOUT * 2);
