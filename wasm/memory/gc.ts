@@ -35,7 +35,7 @@ import { PINNED_WORKERS, HEAP_START, HEAP_TOP, HEAP_IN_USE, GC_STATE, GC_COUNT, 
          GC_SWEEP_GATE, GC_GATE_SEQ, GC_ROOT_CURSOR, GC_ROOT_ITEMS, GC_SWEEP_CURSOR, GC_SWEEP_ITEMS, GC_SCAN_LO,
          GC_SCAN_HI, GC_MARK_LOCK, GC_MARK_POOL, GC_MARK_POOL_LEN, GC_MARK_SPARE, GC_MARK_BUSY, GC_MARK_DONE,
          GC_MARK_HUNGRY, GC_MARK_OVERFLOW, GC_HELPERS_TOTAL, GC_SUM_RAW, GC_SUM_MANAGED, GC_SUM_FREED,
-         GC_SUM_OBJECTS } from "./layout";
+         GC_SUM_OBJECTS, GC_OWN_BYTES } from "./layout";
 import { HEADER_SIZE, F_ALLOCATED, F_MANAGED, F_MARK, F_SCAN_ASYNCIFY, F_NO_SCAN, F_SCAN_SHADOW, SIZE_MASK, PAGE_SHIFT, PAGE_SIZE,
          FIRST_BLOCK, PK_SMALL, PK_LARGE, PD_MANAGED, PD_VALUE, SMALL_CLASSES, BATCH_MAX, MIN_TRIGGER,
          WR_STATE, WR_CACHE, WR_GLOBALS, WR_FLAGS, classSize, classEntry, blocksPerPage, pageDesc, pushBatch, freePages,
@@ -79,9 +79,9 @@ declare function clockNow(): f64;
 
 // @ts-ignore: decorator
 @inline const INITIAL_GLOBALS: usize = 256;
-/** Entries of a worker's mark stack when first made (it doubles when full): 64 KiB, so it always holds a packet. */
+/** Entries of a worker's mark stack when first made (it doubles when full): one heap page, and more than a packet. */
 // @ts-ignore: decorator
-@inline const INITIAL_MARK_STACK: usize = 1 << 14;
+@inline const INITIAL_MARK_STACK: usize = (PAGE_SIZE - 20) >> 2;
 /** Entries of a packet of the mark pool: a packet (8-byte header + entries) is one heap page. */
 // @ts-ignore: decorator
 @inline const PACKET_ENTRIES: usize = 16000;
@@ -324,22 +324,42 @@ function collect(): void {
 /** Makes this worker's mark stack hold at least `bytes` (a raw NO_SCAN block, kept between collections). */
 function ensureMarkStack(bytes: usize): bool {
   if (markStack != 0) return true;
-  const stack = heapAlloc(bytes); // a large block: no worker cache is involved, so this is safe while collecting
+  const stack = collectorAlloc(bytes);
   if (stack == 0) return false;
-  setNoScan(stack);
   markStack = stack;
   markCap = bytes >> 2;
   markTop = 0;
   return true;
 }
 
+/**
+ * A block for the collector's own use (a mark stack, a packet): raw and NO_SCAN, and a large block, so no worker
+ * cache is involved and it may be made while collecting. Not counted in the heap's bytes in use: a worker makes its
+ * mark stack when it first helps a collection, and the program's figures should not move when it does.
+ */
+function collectorAlloc(bytes: usize): usize {
+  const p = heapAlloc(bytes);
+  if (p == 0) return 0;
+  setNoScan(p);
+  const size = <u32>(heapCapacity(p) + HEADER_SIZE);
+  atomic.sub<u32>(HEAP_IN_USE, size);
+  atomic.add<u32>(GC_OWN_BYTES, size);
+  return p;
+}
+
+function collectorFree(p: usize): void {
+  const size = <u32>(heapCapacity(p) + HEADER_SIZE);
+  atomic.sub<u32>(GC_OWN_BYTES, size);
+  atomic.add<u32>(HEAP_IN_USE, size);
+  heapFree(p);
+}
+
 /** Doubles the mark stack; false when the memory is full (marking then falls back to rescanning the heap). */
 function growMarkStack(): bool {
-  const bigger = heapAlloc(markCap << 3);
+  const bigger = collectorAlloc(markCap << 3);
   if (bigger == 0) return false;
-  setNoScan(bigger);
   memory.copy(bigger, markStack, markTop << 2);
-  heapFree(markStack);
+  collectorFree(markStack);
   markStack = bigger;
   markCap <<= 1;
   return true;
@@ -395,7 +415,8 @@ function markAndSweep(): void {
   store<u64>(GC_FREED_BYTES, load<u64>(GC_FREED_BYTES) + freed);
   store<u32>(GC_LIVE_OBJECTS, atomic.load<u32>(GC_SUM_OBJECTS));
   store<u32>(GC_LIVE_MANAGED_BYTES, <u32>liveManaged);
-  store<u32>(GC_LIVE_BYTES, <u32>(liveManaged + atomic.load<u64>(GC_SUM_RAW)));
+  // The raw walk counted the collector's own blocks too: they are not the program's.
+  store<u32>(GC_LIVE_BYTES, <u32>(liveManaged + atomic.load<u64>(GC_SUM_RAW) - <u64>atomic.load<u32>(GC_OWN_BYTES)));
   setTrigger();
 }
 
@@ -518,9 +539,8 @@ function share(): void {
   if (packet != 0) store<u32>(GC_MARK_SPARE, load<u32>(packet, 4));
   unlock(GC_MARK_LOCK);
   if (packet == 0) {
-    packet = heapAlloc(8 + (PACKET_ENTRIES << 2)); // a large block, like the mark stacks
+    packet = collectorAlloc(8 + (PACKET_ENTRIES << 2)); // kept for good on the spare list
     if (packet == 0) return; // no memory: keep the work
-    setNoScan(packet);
   }
   const n = min(markTop >> 1, PACKET_ENTRIES);
   markTop -= n;

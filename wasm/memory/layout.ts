@@ -313,6 +313,9 @@
 @inline export const GC_SUM_FREED: usize = 3288;
 // @ts-ignore: decorator
 @inline export const GC_SUM_OBJECTS: usize = 3296;
+/** Bytes of the collector's own blocks (mark stacks, packets), left out of the heap's bytes in use and live bytes. */
+// @ts-ignore: decorator
+@inline export const GC_OWN_BYTES: usize = 3300;
 // @ts-ignore: decorator
 @inline export const GC_END: usize = 3584;
 
