@@ -109,8 +109,6 @@ export const GC_PAUSE_LAST_MS = 3136;
 export const GC_PIN_LOCK = 3144;
 export const GC_PIN_TABLE = 3148;
 export const GC_PIN_COUNT = 3152;
-export const GC_MARK_STACK = 3156;
-export const GC_MARK_CAP = 3160;
 export const GC_STATIC_END = 3164;
 export const GC_DISABLED = 3168;
 export const GC_SKIPPED = 3172;
@@ -119,15 +117,39 @@ export const GC_PAGES_USED = 3184;
 export const GC_PAGES_FREE = 3188;
 export const PAGE_SIZE = 1 << 16;
 export const GC_LIVE_MANAGED_BYTES = 3192;
+// The parallel collector's shared words (wasm/memory/gc.ts): phase gates, work cursors, the mark pool, sums.
+export const GC_MARK_GATE = 3200;
+export const GC_SWEEP_GATE = 3204;
+export const GC_GATE_SEQ = 3208;
+export const GC_ROOT_CURSOR = 3212;
+export const GC_ROOT_ITEMS = 3216;
+export const GC_SWEEP_CURSOR = 3220;
+export const GC_SWEEP_ITEMS = 3224;
+export const GC_SCAN_LO = 3228;
+export const GC_SCAN_HI = 3232;
+export const GC_MARK_LOCK = 3236;
+export const GC_MARK_POOL = 3240;
+export const GC_MARK_POOL_LEN = 3244;
+export const GC_MARK_SPARE = 3248;
+export const GC_MARK_BUSY = 3252;
+export const GC_MARK_DONE = 3256;
+export const GC_MARK_HUNGRY = 3260;
+export const GC_MARK_OVERFLOW = 3264;
+export const GC_HELPERS_TOTAL = 3268;
+export const GC_SUM_RAW = 3272;
+export const GC_SUM_MANAGED = 3280;
+export const GC_SUM_FREED = 3288;
+export const GC_SUM_OBJECTS = 3296;
+export const GC_OWN_BYTES = 3300;
 export const GC_END = 3584;
 
-// --- pinned waits (scheduler/pin.ts)
+// --- pinned waits (driver/pin.ts)
 export const PIN_WAITS = GC_END;
 export const PIN_WAITS_END = PIN_WAITS + MAX_WORKERS * 4;
 
 export const LAYOUT_ABI = 5;
 
-// --- a root call's frame (host/roots.ts; the host's worker core writes it, the generated entry reads it; docs/abi.md)
+// --- a root call's frame (wasm/driver/roots.ts; the host's worker core writes it, the generated entry reads it; docs/abi.md)
 export const FRAME_CALL_ID = 0;
 export const FRAME_STATUS = 4;
 export const FRAME_EXPORT_INDEX = 8;

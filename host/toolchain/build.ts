@@ -49,7 +49,7 @@ const RUNTIME_DIR = path.join(PACKAGE_ROOT, "wasm");
 let buildCounter = 0;
 /**
  * The shadow stack asc sets up for a JSPI build: what top-level code and boot use, before each worker and thread gets
- * its own (wasm/scheduler/jspi.ts).
+ * its own (wasm/driver/jspi.ts).
  */
 const SHADOW_STACK_BYTES = 16 << 10;
 

@@ -164,7 +164,7 @@ function requireGlobal(mod: binaryen.Module, name: string): string {
 }
 
 /**
- * The runtime's `vt_shadow.get/set` imports (scheduler/jspi.ts). Asyncify build (no shadow stack): get returns 0 and
+ * The runtime's `vt_shadow.get/set` imports (driver/jspi.ts). Asyncify build (no shadow stack): get returns 0 and
  * set does nothing. JSPI build: they read and move the shadow stack pointer, and set the limit that the stack check
  * now compares with (it compared with the end of the static data, right for one stack, wrong for one per thread).
  */

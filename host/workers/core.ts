@@ -84,7 +84,7 @@ export class WorkerCore {
   }
 
   /**
-   * Inside a pinned wait (wasm scheduler/pin.ts) the event loop cannot run: serve cancellations and dumps now, and
+   * Inside a pinned wait (wasm/driver/pin.ts) the event loop cannot run: serve cancellations and dumps now, and
    * leave the rest (new calls, close) for after the pin, in order. This worker is a mutator all along; the
    * exports below leave the mutator bracket on their way out, so re-enter it (no collection runs during a pin).
    */
