@@ -151,7 +151,7 @@ function moduleImports(
       shadow_overflow: () => {
         throw new GuestAbort("stack overflow: the thread's shadow stack is full (recursion too deep)");
       },
-      // A pinned wait's nested loop (wasm scheduler/pin.ts): a trap fails the nested thread that ran, not the pin.
+      // A pinned wait's nested loop (wasm/driver/pin.ts): a trap fails the nested thread that ran, not the pin.
       run_nested: () => {
         try {
           return exports().__vt_run_nested();

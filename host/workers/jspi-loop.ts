@@ -1,5 +1,5 @@
 // The JSPI backend's scheduler loop, one per worker. With JSPI a virtual thread's stack is an engine stack that only
-// JS can start or resume, so the loop lives here rather than in Wasm (wasm/scheduler/jspi.ts has the other half):
+// JS can start or resume, so the loop lives here rather than in Wasm (wasm/driver/jspi.ts has the other half):
 //
 //   __vt_jspi_next()                 the next thread, made current (queues, timers, collections: all in Wasm)
 //   new thread:   promising(__vt_jspi_enter)(t)   runs it on a new stack until it suspends or returns
@@ -8,7 +8,7 @@
 //   __vt_jspi_after(t)               queue it again, leave it parked, or end it
 //
 // A suspended thread's resolver is kept in `resumers`, at an index the thread's shadow-stack block records (its
-// `resumer` word, wasm/scheduler/jspi.ts), so a switch finds it without a Map lookup.
+// `resumer` word, wasm/driver/jspi.ts), so a switch finds it without a Map lookup.
 //
 // A thread suspends by calling the `vthreads.jspi_suspend` import, a WebAssembly.Suspending function. The switch is
 // chained: that import itself settles the thread that suspends (`__vt_jspi_after`), picks the next one and resolves

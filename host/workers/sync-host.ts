@@ -1,5 +1,5 @@
 // Synchronous host functions that call back into the guest (guest side: wasm/io/sync.ts; pinning: wasm
-// scheduler/pin.ts).
+// driver/pin.ts).
 //
 // A hostModule exports them under `sync`, apart from the async host functions (which `callHost` and
 // `@external("host", ...)` reach as blocking calls):
