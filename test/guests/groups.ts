@@ -5,6 +5,7 @@ import { ThreadGroup, Future, Mutex, Semaphore, Channel, Event, ContextVar, yiel
          withTimeout, spawnBackground, checkpoint, onExit } from "vthreads";
 import { xorshift } from "../../guest-lib/xorshift";
 import { raiseMax } from "../../guest-lib/gauge";
+import { WORKERS_BOOTED } from "vthreads/memory/layout";
 
 const CELLS = memory.data(64);
 const STARTED: usize = CELLS + 0;
@@ -15,7 +16,6 @@ const INSIDE: usize = CELLS + 16;
 const MAX_INSIDE: usize = CELLS + 20;
 const ORDER_BROKEN: usize = CELLS + 24;
 const LAST_STARTED: usize = CELLS + 28;
-const WORKERS: usize = 1024 + 88; // the runtime header's count of booted workers (docs/abi.md)
 
 /** Where the tests read a cell after close(). */
 export function cellAddress(i: i32): usize {
@@ -46,7 +46,7 @@ export function limitedGroup(n: i32, cap: i32): i32 {
   const fs = new Array<Future<i32>>();
   for (let i = 0; i < n; i++) fs.push(g.spawn<i32, i32>(gauged, i)); // never blocks the spawner
   // On one worker no child can run before the spawner blocks, so all n are still live: spawn did not wait.
-  const spawnedWithoutWaiting = g.running == n || atomic.load<i32>(WORKERS) > 1 ? 1 : 0;
+  const spawnedWithoutWaiting = g.running == n || atomic.load<i32>(WORKERS_BOOTED) > 1 ? 1 : 0;
   g.join();
   let ok = spawnedWithoutWaiting;
   for (let i = 0; i < n; i++) if (fs[i].get() != i) ok = 0;

@@ -11,11 +11,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Runtime } from "../../dist/host/index.js";
 import { CancelledError, ThreadFailure, renderDump } from "../../dist/host/index.js";
 import { BuildError, build } from "../../dist/host/toolchain.js";
+import { HOST_CALLS_PENDING } from "../../dist/host/abi/layout.js";
 import { startPageServer, type PageServer } from "../../examples/page-server.js";
 import { REPO_ROOT, TEST_TIMEOUT, callWithin, rejectionOf, start, stop, until, workersIdle, useGuest, sharedRuntime, collectDuring } from "./helpers.js";
 
 const HOST_MODULE = path.join(REPO_ROOT, "test", "guests", "io-host.mjs");
-const HOST_CALLS_PENDING = 1024 + 120; // wasm/memory/layout.ts
 
 let server: PageServer;
 /** A port nothing listens on any more (its server closed): a network error. */

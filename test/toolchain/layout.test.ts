@@ -17,7 +17,6 @@ const read = (file: string) => readFileSync(path.join(ROOT, file), "utf8");
  * value; once a copy is gone, its entry here must go too.
  */
 const PENDING_WASM_COPIES: Record<string, string[]> = {
-  "wasm/memory/heap.ts": ["PAGE_SIZE"],
 };
 
 /** The `@inline export const NAME: type = expression;` constants of the Wasm layout, evaluated in order. */

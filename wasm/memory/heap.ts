@@ -20,7 +20,7 @@
 
 import { HEAP_TOP, GROW_LOCK, HEAP_IN_USE, HEAP_START, FREE_LISTS, SIZE_CLASSES, GC_PAGE_LOCK, GC_FREE_SPANS,
          GC_PAGE_TABLE, GC_WORKER_RECORDS, GC_ALLOCATED, GC_TRIGGER, GC_STATE, GC_PAGES_USED, GC_PAGES_FREE,
-         GC_STATIC_END, GC_DISABLED, MAX_WORKERS } from "./layout";
+         GC_STATIC_END, GC_DISABLED, MAX_WORKERS, PAGE_SIZE } from "./layout";
 import { GC_IDLE, GC_REQUESTED } from "./layout";
 import { lock, unlock } from "./spinlock";
 import { memoryGrew, syncMemoryView } from "./view";
@@ -54,9 +54,7 @@ import { memoryGrew, syncMemoryView } from "./view";
 
 // Pages.
 // @ts-ignore: decorator
-@inline export const PAGE_SHIFT: usize = 16;
-// @ts-ignore: decorator
-@inline export const PAGE_SIZE: usize = 1 << 16;
+@inline export const PAGE_SHIFT: usize = 16; // PAGE_SIZE (memory/layout.ts) = 1 << PAGE_SHIFT, checked below
 /** A page's first block starts here (its payload at 16); bytes 0..11 are the free-span links of a free page. */
 // @ts-ignore: decorator
 @inline export const FIRST_BLOCK: usize = 12;
@@ -548,3 +546,6 @@ export function setScanAsyncify(ptr: usize): void {
 export function heapReserved(): usize {
   return <usize>atomic.load<u32>(HEAP_TOP) - <usize>atomic.load<u32>(HEAP_START);
 }
+
+// @ts-ignore
+if (PAGE_SIZE != (<usize>1 << PAGE_SHIFT)) ERROR("vthreads: PAGE_SIZE (memory/layout.ts) must be 1 << PAGE_SHIFT");
