@@ -7,7 +7,7 @@ import type { WorkerEvents, WorkerHandle, WorkerLimits } from "../workers/handle
 export interface Platform {
   readonly name: "node" | "browser";
   /**
-   * Starts worker `index` (a worker_threads Worker or a module Web Worker) running host/workers/core.ts (node-worker.ts or web-worker.ts around it). `limits.heapMb`:
+   * Starts worker `index` (a worker_threads Worker or a module Web Worker) running host/workers/core.ts. `limits.heapMb`:
    * RuntimeOptions.workerHeapMb (Node only).
    */
   startWorker(index: number, events: WorkerEvents, limits: WorkerLimits): Promise<WorkerHandle>;

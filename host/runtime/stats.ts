@@ -42,8 +42,6 @@ export interface GcStats {
   pinned: number;
   /** False when the runtime was started with `gc: false`. */
   enabled: boolean;
-  /** Workers that helped a collection mark and sweep (stopped at a safepoint meanwhile), summed over collections. */
-  helpers: number;
 }
 
 export interface SchedulerStats {
@@ -91,7 +89,6 @@ export function readMemoryStats(shared: SharedState, workers: number): MemorySta
       nextTriggerBytes: shared.u32(L.GC_TRIGGER),
       pinned: shared.u32(L.GC_PIN_COUNT),
       enabled: shared.gcEnabled(),
-      helpers: shared.u32(L.GC_HELPERS_TOTAL),
     },
   };
 }

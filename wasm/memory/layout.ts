@@ -252,6 +252,11 @@
 @inline export const GC_PIN_TABLE: usize = 3148;
 // @ts-ignore: decorator
 @inline export const GC_PIN_COUNT: usize = 3152;
+/** The collector's mark stack (a raw block excluded from root scanning) and its capacity in entries. */
+// @ts-ignore: decorator
+@inline export const GC_MARK_STACK: usize = 3156;
+// @ts-ignore: decorator
+@inline export const GC_MARK_CAP: usize = 3160;
 /** End of the static data (__heap_base): the region MEMORY_BASE..GC_STATIC_END is scanned conservatively. */
 // @ts-ignore: decorator
 @inline export const GC_STATIC_END: usize = 3164;
@@ -275,68 +280,6 @@
 /** Bytes of the heap after the last collection that are managed (live guest objects). */
 // @ts-ignore: decorator
 @inline export const GC_LIVE_MANAGED_BYTES: usize = 3192;
-
-// --- parallel collection (memory/gc.ts): the collector and the workers stopped at the safepoint share this while the
-// world is stopped. A gate is a u32 {collection number mod 2^16 : 16, OPEN : 1, workers inside : 15}.
-/** Gate of the mark phase (roots and tracing) and of the sweep phase. */
-// @ts-ignore: decorator
-@inline export const GC_MARK_GATE: usize = 3200;
-// @ts-ignore: decorator
-@inline export const GC_SWEEP_GATE: usize = 3204;
-/** Bumped (and notified) whenever the collector opens a gate: the helpers wait on it. */
-// @ts-ignore: decorator
-@inline export const GC_GATE_SEQ: usize = 3208;
-/** Next root item (a chunk of static data or of heap pages) and next sweep chunk to claim; the items' counts. */
-// @ts-ignore: decorator
-@inline export const GC_ROOT_CURSOR: usize = 3212;
-// @ts-ignore: decorator
-@inline export const GC_ROOT_ITEMS: usize = 3216;
-// @ts-ignore: decorator
-@inline export const GC_SWEEP_CURSOR: usize = 3220;
-// @ts-ignore: decorator
-@inline export const GC_SWEEP_ITEMS: usize = 3224;
-/** The heap's bounds for this collection (every marker tests words against the same ones). */
-// @ts-ignore: decorator
-@inline export const GC_SCAN_LO: usize = 3228;
-// @ts-ignore: decorator
-@inline export const GC_SCAN_HI: usize = 3232;
-/** Spin lock over the mark pool (full packets), the spare packets and the busy count; and those words. */
-// @ts-ignore: decorator
-@inline export const GC_MARK_LOCK: usize = 3236;
-// @ts-ignore: decorator
-@inline export const GC_MARK_POOL: usize = 3240;
-/** Packets in the pool (written under the lock, read without it). */
-// @ts-ignore: decorator
-@inline export const GC_MARK_POOL_LEN: usize = 3244;
-// @ts-ignore: decorator
-@inline export const GC_MARK_SPARE: usize = 3248;
-/** Markers with work (their own stack, a root item or a packet); 0 with an empty pool ends marking. */
-// @ts-ignore: decorator
-@inline export const GC_MARK_BUSY: usize = 3252;
-/** 1 once marking has ended (under the lock). */
-// @ts-ignore: decorator
-@inline export const GC_MARK_DONE: usize = 3256;
-/** Markers waiting for a packet: a busy marker with a long stack publishes half of it when this is not 0. */
-// @ts-ignore: decorator
-@inline export const GC_MARK_HUNGRY: usize = 3260;
-/** 1 when a marker's stack could not grow (marked objects it did not trace are traced again afterwards). */
-// @ts-ignore: decorator
-@inline export const GC_MARK_OVERFLOW: usize = 3264;
-/** Workers that helped a collection (joined its mark phase), summed over all collections. */
-// @ts-ignore: decorator
-@inline export const GC_HELPERS_TOTAL: usize = 3268;
-/** u64 sums of the markers' and sweepers' counts: raw bytes live, managed bytes live, bytes freed; u32 objects live. */
-// @ts-ignore: decorator
-@inline export const GC_SUM_RAW: usize = 3272;
-// @ts-ignore: decorator
-@inline export const GC_SUM_MANAGED: usize = 3280;
-// @ts-ignore: decorator
-@inline export const GC_SUM_FREED: usize = 3288;
-// @ts-ignore: decorator
-@inline export const GC_SUM_OBJECTS: usize = 3296;
-/** Bytes of the collector's own blocks (mark stacks, packets), left out of the heap's bytes in use and live bytes. */
-// @ts-ignore: decorator
-@inline export const GC_OWN_BYTES: usize = 3300;
 // @ts-ignore: decorator
 @inline export const GC_END: usize = 3584;
 
