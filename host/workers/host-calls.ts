@@ -92,6 +92,11 @@ export class HostCalls {
     return 0;
   };
 
+  /** Whether a call of ours was cancelled since the last `checkCancels` (a worker about to sleep must look first). */
+  cancelsWaiting(): boolean {
+    return this.shared.hostCancels(this.workerIndex) !== this.seenCancels;
+  }
+
   /** Aborts the calls whose threads were cancelled. Cheap when none was: one atomic load. */
   checkCancels(): void {
     const n = this.shared.hostCancels(this.workerIndex);

@@ -112,7 +112,8 @@ export class RunLoop {
 
   /**
    * Idle: announce ourselves in SLEEPERS, re-check every queue we could take from (the global queue and every
-   * worker's deque), then wait on WAKE_EPOCH. A push published after our check sees SLEEPERS > 0 and bumps the
+   * worker's deque) and our cancelled host calls, then wait on WAKE_EPOCH. A push published after our check sees
+   * SLEEPERS > 0 and bumps the
    * epoch, so the wait returns at once (no lost wake-up); see wasm runqueue.ts.
    */
   private sleep(): void {
@@ -120,7 +121,9 @@ export class RunLoop {
     shared.addSleeper(1);
     const epoch = shared.wakeEpoch();
     // A collection requested while this worker was busy elsewhere (Runtime.collect) runs at a scheduling point.
-    if (exports.__vt_runnable() > 0 || shared.gcRequested()) {
+    // A cancellation of one of our host calls that landed after the slice's check bumped the epoch before we read
+    // it: without this look the JS side would not be aborted until something else woke us.
+    if (exports.__vt_runnable() > 0 || shared.gcRequested() || this.w.hostCalls.cancelsWaiting()) {
       shared.addSleeper(-1);
       this.host.soon(this.pump);
       return;

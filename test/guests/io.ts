@@ -2,7 +2,7 @@
 // is the test's own (node:http on 127.0.0.1).
 import {
   ThreadGroup, Future, Mutex, onExit, callHost, tryCallHost, HostArgs, fetch, FetchOptions, readFile, readTextFile, writeFile, writeTextFile,
-  random, currentTime, randomBytes, print,
+  random, currentTime, randomBytes, print, sleep,
 } from "vthreads";
 
 /** A sync host function: completes without parking. */
@@ -176,6 +176,30 @@ export function cancelStorm(rounds: i32, n: i32): i32 {
     g.join();
   }
   return atomic.load<i32>(STORM_FINISHED);
+}
+
+const NEVER_CALLING = memory.data(4);
+
+function callNever(url: string): void {
+  atomic.store<i32>(NEVER_CALLING, 1);
+  callHost("never", HostArgs.of().str(url));
+}
+
+/**
+ * A child makes a host call that never settles; this thread (usually on another worker) spins `spins` rounds after
+ * the child is about to call, then cancels it: the cancellation lands at a different moment of the owning worker's
+ * way to sleep each time. Returns once the child has ended; its JS side is aborted by its own worker, later.
+ */
+export function cancelNeverAfter(url: string, spins: i32): i32 {
+  atomic.store<i32>(NEVER_CALLING, 0);
+  const g = new ThreadGroup(0, "never");
+  g.spawn<string, void>(callNever, url);
+  while (atomic.load<i32>(NEVER_CALLING) == 0) sleep(0); // on one worker the child runs only if we let it
+  let x = 0;
+  for (let i = 0; i < spins; i++) x = atomic.add<i32>(NEVER_CALLING, 1);
+  g.cancel();
+  g.join();
+  return x;
 }
 
 // --- typed declarations: the build turns each into a blocking host call

@@ -7,6 +7,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { promisify } from "node:util";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import fc from "fast-check";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Runtime } from "../../dist/host/index.js";
 import { CancelledError, ThreadFailure, renderDump } from "../../dist/host/index.js";
@@ -46,7 +47,7 @@ beforeEach(() => {
 
 const pendingHostCalls = (rt: Runtime) => Atomics.load(new Int32Array(rt.memory.buffer, HOST_CALLS_PENDING, 1), 0);
 
-for (const workers of [1, 2]) {
+for (const workers of [1, 4]) {
   describe(`host calls and I/O on ${workers} worker(s)`, () => {
     const rt = sharedRuntime(wasm, workers, () => ({ hostModule: HOST_MODULE, allow: grants() }));
 
@@ -131,6 +132,16 @@ for (const workers of [1, 2]) {
       await until(() => server.state.reports === 1, 10, "the host function to report its abort");
       expect(pendingHostCalls(rt())).toBe(0);
       await until(() => rt().schedulerStats().liveThreads === 0, 10, "the thread to end");
+    }, TEST_TIMEOUT);
+
+    it("every cancelled host call is aborted by its own worker, however the cancellation races that worker's sleep (300 rounds)", async () => {
+      // The owning worker may be between its last look and its sleep when another worker cancels the call: it must
+      // still wake and abort the JS side (a lost wake-up here left HOST_CALLS_PENDING at 1 until something else ran).
+      const rng = fc.sample(fc.integer({ min: 0, max: 20_000 }), { numRuns: 300, seed: 15 });
+      for (const [round, spins] of rng.entries()) {
+        await callWithin(rt(), 10, "cancelNeverAfter", closedUrl, spins);
+        await until(() => pendingHostCalls(rt()) === 0, 10, `round ${round} (${spins} spins): the owning worker to abort the call`);
+      }
     }, TEST_TIMEOUT);
 
     it("a storm of host calls racing their threads' cancellation leaves no call or thread behind", async () => {
