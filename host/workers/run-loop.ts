@@ -113,8 +113,7 @@ export class RunLoop {
   /**
    * Idle: announce ourselves in SLEEPERS, re-check every queue we could take from (the global queue and every
    * worker's deque) and our cancelled host calls, then wait on WAKE_EPOCH. A push published after our check sees
-   * SLEEPERS > 0 and bumps the
-   * epoch, so the wait returns at once (no lost wake-up); see wasm runqueue.ts.
+   * SLEEPERS > 0 and bumps the epoch, so the wait returns at once (no lost wake-up); see wasm runqueue.ts.
    */
   private sleep(): void {
     const { shared, exports, index } = this.w;
