@@ -77,7 +77,7 @@ for (const browserName of BROWSERS) describe(`guests in ${TITLE[browserName]}`, 
           expect(await page.evaluate(() => typeof WebAssembly.Suspending === "function" && typeof WebAssembly.promising === "function")).toBe(true);
         });
       }
-      for (const workers of [1, 2]) {
+      for (const workers of [1, 4]) {
         describe(`${workers} worker(s)`, () => {
           it("basics: numbers, strings, 1,000 spawned threads joined by a group, sleep", async () => {
             const g = guestOn("basics", workers, backend);

@@ -35,7 +35,7 @@ function ioGuest(workers: number) {
   };
 }
 
-for (const workers of [1, 2]) {
+for (const workers of [1, 4]) {
   describe(`host calls in Chromium on ${workers} worker(s)`, () => {
     it("host functions from a hostModule URL: values both ways, 500 concurrent calls, a rejection's message", async () => {
       const call = ioGuest(workers);

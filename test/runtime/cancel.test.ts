@@ -112,7 +112,7 @@ describe("cancellation from the host", () => {
   }, TEST_TIMEOUT);
 });
 
-for (const workers of [1, 2]) {
+for (const workers of [1, 4]) {
   describe(`deadlock detection on ${workers} worker(s)`, () => {
     const runtime = sharedRuntime(wasm, workers);
 

@@ -40,7 +40,7 @@ function unwrap(reason: string): { ids: number[]; inner: string } {
   return { ids, inner: reason };
 }
 
-for (const workers of [1, 2]) {
+for (const workers of [1, 4]) {
   describe(`failures on ${workers} worker(s)`, () => {
     const rt = sharedRuntime(wasm, workers);
 

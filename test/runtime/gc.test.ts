@@ -27,7 +27,7 @@ describe("garbage collection", () => {
     });
   }, TEST_TIMEOUT);
 
-  for (const workers of [1, 2]) {
+  for (const workers of [1, 4]) {
     it(`threads parked 100 frames deep with live data in every frame survive collections (${workers} worker(s))`, async () => {
       await withRuntime(wasm(), workers, async (rt) => {
         const before = rt.memoryStats().gc.collections;

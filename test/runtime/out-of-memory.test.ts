@@ -7,7 +7,7 @@ import { TEST_TIMEOUT, callWithin, rejectionOf, withRuntime, useGuest } from "./
 const wasm = useGuest("hog");
 
 describe("out of memory", () => {
-  for (const workers of [1, 2]) {
+  for (const workers of [1, 4]) {
     it(`an allocation past the memory's maximum fails only its thread; later allocations succeed (${workers} worker(s))`, async () => {
       await withRuntime(wasm(), workers, async (rt) => {
         const failure = (await rejectionOf(rt.call("hog", 1500))) as ThreadFailure;

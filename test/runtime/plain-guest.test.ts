@@ -14,7 +14,7 @@ describe("a guest that never blocks", () => {
       outDir: path.join(REPO_ROOT, "build", "test", "plain"),
     });
     expect(out.manifest.exports.map((e) => e.name)).toEqual(["add", "fib", "myId"]);
-    for (const workers of [1, 2]) {
+    for (const workers of [1, 4]) {
       await withRuntime(out.wasmPath, workers, async (rt) => {
         expect(await callWithin(rt, 20, "add", 2, 3)).toBe(5);
         expect(await callWithin(rt, 20, "fib", 90)).toBe(2880067194370816120n);

@@ -63,7 +63,7 @@ describe("sleep", () => {
     }, TEST_TIMEOUT);
   }
 
-  for (const workers of [1, 2]) {
+  for (const workers of [1, 4]) {
     it(`a thread sleeping 200 ms does not block its worker (${workers} worker(s)): 10 threads × 100 yields all finish while it sleeps`, async () => {
       await withRuntime(wasm(), workers, async (rt) => {
         const t0 = performance.now();

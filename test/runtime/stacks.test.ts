@@ -68,7 +68,7 @@ describe("a suspended thread resumes where it left off", () => {
 });
 
 describe("stack overflow fails only the thread that overflowed", () => {
-  for (const workers of [1, 2]) {
+  for (const workers of [1, 4]) {
     it(`unbounded recursion (never suspends) fails its call with "stack overflow", then the same runtime answers calls (${workers} worker(s))`, async () => {
       await withRuntime(wasm(), workers, async (rt) => {
         const err = await rejectionOf(rt.call("overflow"));
