@@ -70,13 +70,19 @@ export function totalSwitches(): i64 {
 @lazy const HEADLINE = "deadlock: every live thread is blocked and nothing can wake them " +
   "(no runnable thread, no pending timer or host call)";
 
+/** `breakDeadlock` did nothing: another worker is breaking the deadlock, or it no longer holds (it just did). */
+// @ts-ignore: decorator
+@inline export const NOT_BROKEN: i32 = -1;
+
 /**
  * Fails every blocked root call with the deadlock error and the dump (after the text "\n@dump "). The roots wake,
- * cancel the groups they own, and end as failed. Returns how many root calls it failed.
+ * cancel the groups they own, and end as failed. Returns how many root calls it failed (0: the deadlock holds but
+ * no root call is blocked in it), or NOT_BROKEN. Two workers may confirm the same deadlock at once (an idle one and
+ * a pinned one): the one that loses the claim must not take the deadlock as its own to break.
  */
 export function breakDeadlock(): i32 {
-  if (atomic.cmpxchg<i32>(DEADLOCK_CLAIM, 0, 1) != 0) return 0;
-  if (!deadlockSuspected()) { atomic.store<i32>(DEADLOCK_CLAIM, 0); return 0; }
+  if (atomic.cmpxchg<i32>(DEADLOCK_CLAIM, 0, 1) != 0) return NOT_BROKEN;
+  if (!deadlockSuspected()) { atomic.store<i32>(DEADLOCK_CLAIM, 0); return NOT_BROKEN; }
   const block = writeDump();
   let message = HEADLINE;
   // A thread that failed may be the one that would have sent, unlocked or set what the others wait for: name it.

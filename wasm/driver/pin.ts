@@ -191,6 +191,7 @@ function waitPinned(t: usize): void {
         if (!deadlocked) failPinned(t, jspi ? JSPI_NO_NESTING : TOO_DEEP);
         else if (hostPending() > 0) failPinned(t, STUCK_HOST_CALLS);
         else if (breakDeadlock() == 0) failPinned(t, DEADLOCK_PINNED); // no blocked root call to fail: fail it
+        // (NOT_BROKEN: another worker is breaking it, or has: look again)
         continue;
       }
       suspect = switches;

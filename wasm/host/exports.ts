@@ -198,7 +198,7 @@ export function __vt_deadlock_suspected(): i32 {
   return deadlockSuspected() ? 1 : 0;
 }
 
-/** Fails the blocked root calls with a deadlock error carrying the dump; returns how many. */
+/** Fails the blocked root calls with a deadlock error carrying the dump; returns how many (or -1, NOT_BROKEN). */
 export function __vt_break_deadlock(): i32 {
   mutatorEnter();
   const n = breakDeadlock();
