@@ -129,13 +129,17 @@ export class RunLoop {
     }
     const deadline = exports.__vt_next_deadline();
     let timeout = deadline === Infinity ? Infinity : Math.max(0, deadline - (performance.timeOrigin + performance.now()));
+    // Idle before the deadlock check, not after: of workers going to sleep at the same moment, each stores its own
+    // flag and then reads the others', so the last one sees every flag (with the check first, each could miss the
+    // others and all would sleep without a timeout, the deadlock never reported).
+    shared.setIdle(index, IDLE_WAITING);
     if (this.checkDeadlock()) {
+      shared.setIdle(index, IDLE_NO);
       shared.addSleeper(-1);
       this.host.soon(this.pump);
       return;
     }
     if (this.deadlockSuspect !== null) timeout = Math.min(timeout, DEADLOCK_CONFIRM_MS);
-    shared.setIdle(index, IDLE_WAITING);
     const wake = () => {
       shared.setIdle(index, IDLE_NO);
       shared.addSleeper(-1);

@@ -33,3 +33,22 @@ export function plainDeadlock(): i32 {
   new Channel<i32>(0, "nobody").recv();
   return 1;
 }
+
+function spin(n: i32): i32 {
+  let x = 0;
+  for (let i = 0; i < n; i++) x = atomic.add<i32>(SPUN, 1);
+  return x;
+}
+const SPUN = memory.data(4);
+
+/**
+ * `children` threads compute for `work` steps and end while the caller blocks on a channel nobody sends to: every
+ * worker goes to sleep at about the same moment as the deadlock forms.
+ */
+export function deadlockAfterBurst(children: i32, work: i32): i32 {
+  const g = new ThreadGroup(0, "burst");
+  for (let i = 0; i < children; i++) g.spawn<i32, i32>(spin, work);
+  new Channel<i32>(0, "nobody").recv();
+  g.join();
+  return 1;
+}

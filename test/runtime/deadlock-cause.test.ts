@@ -1,6 +1,7 @@
 // A deadlock caused by a failed child (its parent waits on a channel the child would have fed): the DeadlockError
 // names the failure (thread, message, location) and its dump shows the failed group, even with no thread left in
 // it. Guest: test/guests/deadlock-cause.ts.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DeadlockError, renderDump, type Dump } from "../../dist/host/index.js";
 import { TEST_TIMEOUT, sharedRuntime, rejectionOf, useGuest } from "./helpers.js";
@@ -42,6 +43,19 @@ for (const workers of [1, 4]) {
       const e = (await rejectionOf(runtime().call("plainDeadlock"))) as DeadlockError;
       expect(e).toBeInstanceOf(DeadlockError);
       expect(e.message).not.toContain("failed before");
+    }, TEST_TIMEOUT);
+
+    it("a deadlock is found however the workers' ways to sleep interleave (200 seeded rounds)", async () => {
+      // Each worker about to sleep checks whether every other one is idle. When two went to sleep at the same moment,
+      // each could look before the other had said it was idle, and then both slept with no timeout: the deadlock was
+      // never reported (seen as a 20 s hang on 4 workers). Children that end as the deadlock forms make that moment.
+      const rounds = fc.sample(fc.tuple(fc.integer({ min: 0, max: 8 }), fc.integer({ min: 0, max: 50_000 })), { numRuns: 200, seed: 17 });
+      for (const [round, [children, work]] of rounds.entries()) {
+        const e = await rejectionOf(runtime().call("deadlockAfterBurst", children, work), 10).catch((err: Error) => {
+          throw new Error(`round ${round} (${children} children x ${work} steps): ${err.message}`);
+        });
+        expect(e).toBeInstanceOf(DeadlockError);
+      }
     }, TEST_TIMEOUT);
   });
 }
