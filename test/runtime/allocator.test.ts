@@ -2,7 +2,7 @@
 // sizes (per-worker caches, the shared lists, memory growth) while yielding in between. Every block must keep its
 // contents until its owner frees it, and after all threads are done the bytes in use return to where they were.
 import { describe, expect, it } from "vitest";
-import { TEST_TIMEOUT, callWithin, withRuntime, useGuest } from "./helpers.js";
+import { TEST_TIMEOUT, callWithin, withRuntime, useGuest, until, workersIdle } from "./helpers.js";
 
 const wasm = useGuest("allocator");
 
@@ -13,6 +13,8 @@ describe("the shared allocator under contention", () => {
         const memoryBefore = rt.memoryStats().memoryBytes;
         const warm = (await callWithin(rt, 60, "churn", 50, 50, 7)) as number;
         expect(warm).toBe(0);
+        // Heap readings with every worker idle: on JSPI a busy worker still holds finished threads' shadow stacks.
+        await until(() => workersIdle(rt), 30, "the workers to go idle");
         const before = rt.memoryStats().heapBytes;
         for (const seed of [1, 2, 3]) {
           expect(await callWithin(rt, 60, "churn", 400, 200, seed)).toBe(0);
@@ -26,6 +28,7 @@ describe("the shared allocator under contention", () => {
         // The raw blocks are all freed; what remains per thread is its guest objects, never collected yet: its Future
         // (48 bytes) and its three 16-element StaticArrays (96 bytes each), 336 bytes, against the ~200 blocks of up
         // to 66 KiB each thread churned through.
+        await until(() => workersIdle(rt), 30, "the workers to go idle");
         expect(rt.memoryStats().heapBytes - before).toBeLessThan(3 * 400 * 400);
       });
     }, TEST_TIMEOUT);

@@ -30,7 +30,6 @@ import { HEADER_SIZE, F_ALLOCATED, F_MANAGED, F_MARK, F_SCAN_ASYNCIFY, F_NO_SCAN
          WR_STATE, WR_CACHE, WR_GLOBALS, WR_FLAGS, classSize, classEntry, blocksPerPage, pageDesc, pushBatch, freePages,
          dropCache, heapAlloc, heapFree, heapCapacity, heapRealloc, setNoScan, workerRecord } from "./heap";
 import { syncMemoryView } from "./view";
-import { syncMemoryView } from "./view";
 
 // @ts-ignore: decorator
 @external("vthreads", "now")
@@ -481,8 +480,27 @@ function sweepManagedPages(): void {
   store<u64>(GC_FREED_BYTES, load<u64>(GC_FREED_BYTES) + freed);
   store<u32>(GC_LIVE_OBJECTS, liveObjects);
   store<u32>(GC_LIVE_MANAGED_BYTES, <u32>liveManaged);
-  // Collect again after allocating as much as is live now (the heap stays within about twice the live data).
-  const live = liveManaged + liveRawBytes;
-  store<u32>(GC_LIVE_BYTES, <u32>live);
-  atomic.store<u32>(GC_TRIGGER, live > <u64>MIN_TRIGGER ? <u32>live : MIN_TRIGGER);
+  store<u32>(GC_LIVE_BYTES, <u32>(liveManaged + liveRawBytes));
+  setTrigger();
+}
+
+/**
+ * Pacing: the guest-object bytes that may be allocated before the next collection (docs/design.md, "Garbage
+ * collection", When):   trigger = max(MIN_TRIGGER, live managed, (reserved - live) / 2)
+ * Only guest objects count against it (runtime records are freed explicitly and make no garbage), so it is measured
+ * against the live guest objects: their part of the heap stays within about twice their live data, as with Go's
+ * GOGC=100. The heap's pages are never given back to the memory, so collecting long before the pages it holds are
+ * used up frees nothing anyone else could use: a program that once needed a big heap uses half of its free part
+ * between collections. A bigger share lets the heap creep up: a collection that finds little alive sets a big
+ * trigger, and the next peak of live data comes on top of it (the heap tends to at most 1 / (1 - share) times the
+ * peak live data: twice with a half).
+ */
+function setTrigger(): void {
+  const live = <u64>load<u32>(GC_LIVE_BYTES);
+  const reserved = <u64>(atomic.load<u32>(HEAP_TOP) - atomic.load<u32>(HEAP_START));
+  let trigger = <u64>load<u32>(GC_LIVE_MANAGED_BYTES);
+  const spare = reserved > live ? (reserved - live) / 2 : 0;
+  if (spare > trigger) trigger = spare;
+  if (trigger < <u64>MIN_TRIGGER) trigger = MIN_TRIGGER;
+  atomic.store<u32>(GC_TRIGGER, <u32>min<u64>(trigger, 0xffff0000));
 }

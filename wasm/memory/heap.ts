@@ -91,7 +91,8 @@ import { memoryGrew, syncMemoryView } from "./view";
 // @ts-ignore: decorator
 @inline export const BATCH_MAX: u32 = 256;
 
-// Collection pacing: each worker counts what it allocates in a private budget and reports to GC_ALLOCATED in chunks.
+// Collection pacing: each worker counts the guest objects it allocates in a private budget and reports to
+// GC_ALLOCATED in chunks (the trigger: memory/gc.ts, setTrigger).
 // @ts-ignore: decorator
 @inline const BUDGET_CHUNK: i64 = 256 << 10;
 /** The first collection, and never fewer bytes between two: 8 MiB. */
@@ -411,7 +412,7 @@ export function heapAllocManaged(size: usize): usize {
   const blockSize = classSize(cls);
   store<u32>(block, <u32>blockSize | F_ALLOCATED | (kind != 0 ? F_MANAGED : 0));
   store<i64>(inUseCounter, load<i64>(inUseCounter) + <i64>blockSize);
-  account(blockSize);
+  if (kind != 0) account(blockSize); // only guest objects make garbage: runtime records are freed explicitly
   return block + HEADER_SIZE;
 }
 
@@ -454,7 +455,7 @@ function largeAlloc(size: usize, managed: bool): usize {
   const block = page + FIRST_BLOCK;
   store<u32>(block, <u32>blockSize | F_ALLOCATED | (managed ? F_MANAGED : 0));
   atomic.add<u32>(HEAP_IN_USE, <u32>blockSize);
-  account(blockSize);
+  if (managed) account(blockSize);
   return block + HEADER_SIZE;
 }
 
