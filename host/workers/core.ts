@@ -122,7 +122,11 @@ export class WorkerCore {
     const length = new Uint32Array(memory.buffer, block, 1)[0];
     // Copy out of shared memory: TextDecoder refuses views of a SharedArrayBuffer.
     const json = new TextDecoder().decode(new Uint8Array(memory.buffer, block + DUMP_TEXT, length).slice());
+    // `__vt_dump` has left the mutator: freeing touches the allocator, which a collection running on another worker
+    // rebuilds (it empties every cache and relists free blocks), so free inside the bracket.
+    exports.__vt_mutator_enter();
     exports.__vt_free(block);
+    exports.__vt_mutator_leave();
     return json;
   }
 }
