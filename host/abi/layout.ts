@@ -169,9 +169,9 @@ export const TAG_LIST = 7;
 export const TAG_ERROR = 8;
 
 // --- a managed object's header (memory/rt.ts)
-export const OBJECT_OVERHEAD = 16;
-export const OBJECT_RT_ID = 8;
-export const OBJECT_RT_SIZE = 12;
+export const OBJECT_OVERHEAD = 8;
+export const OBJECT_RT_ID = 0;
+export const OBJECT_RT_SIZE = 4;
 export const OBJECT_RT_SIZE_BACK = OBJECT_OVERHEAD - OBJECT_RT_SIZE;
 
 // --- AssemblyScript std objects the host makes or reads (the compiler checks them against std)

@@ -2,13 +2,13 @@
 // unwinds, decide where it goes next. Switching never leaves Wasm.
 
 import { WS_SWITCHES, WS_MIGRATIONS, REASON_EXIT, REASON_YIELD, RUN_IDLE, RUN_BUSY } from "../memory/layout";
-import { T_STATE, T_FLAGS, T_STACK, T_CANCEL, ST_RUNNING, ST_RUNNABLE, F_WORKER_SHIFT, F_NEVER_RAN, F_EXITING,
+import { T_STATE, T_FLAGS, T_CANCEL, ST_RUNNING, ST_RUNNABLE, F_WORKER_SHIFT, F_NEVER_RAN, F_EXITING,
          F_CANCELLED, threadFlags } from "../scheduler/thread";
 import { enter, storeResult } from "../scheduler/enter";
 import { workerIndex, stats, unwinding, suspendReason, scratch, rewinding, current, setCurrent, setRewinding,
          setUnwinding } from "../scheduler/local";
 import { asyncify_start_rewind, asyncify_stop_unwind, asyncify_stop_rewind } from "../scheduler/suspend";
-import { saveStack, hasSavedStack, scratchIntact, scratchUsed, SCRATCH_SIZE } from "../scheduler/stacks";
+import { saveStack, rewindFrom, hasSavedStack, scratchIntact, scratchUsed, SCRATCH_SIZE } from "../scheduler/stacks";
 import { parked } from "../scheduler/park";
 import { recordFailure } from "../scheduler/fail";
 import { exitThread } from "./exit";
@@ -68,7 +68,7 @@ export function runThread(t: usize): usize {
   if (!startRunning(t)) return 0;
   if (hasSavedStack(t)) {
     setRewinding(true);
-    asyncify_start_rewind(load<usize>(t, T_STACK));
+    asyncify_start_rewind(rewindFrom(t));
   }
   // The guest function is the bottom frame of the thread's stack: Asyncify instruments it and everything it
   // calls, and a rewind re-enters the thread through it. This function stays uninstrumented.

@@ -179,7 +179,6 @@ export function __vt_string(units: u32): usize {
   const bytes = <usize>units << 1;
   const block = heapAllocManaged(OBJECT_OVERHEAD + bytes);
   if (block == 0) return 0;
-  memory.fill(block, 0, OBJECT_RT_ID); // gcInfo, gcInfo2
   store<u32>(block, idof<string>(), OBJECT_RT_ID);
   store<u32>(block, <u32>bytes, OBJECT_RT_SIZE);
   return block + OBJECT_OVERHEAD;

@@ -24,8 +24,8 @@ import { PINNED_WORKERS, HEAP_START, HEAP_TOP, HEAP_IN_USE, GC_STATE, GC_COUNT, 
          GC_LIVE_OBJECTS, GC_FREED_BYTES, GC_PAUSE_TOTAL_MS, GC_PAUSE_MAX_MS, GC_PAUSE_LAST_MS, GC_MARK_STACK,
          GC_MARK_CAP, GC_STATIC_END, GC_SKIPPED, GC_SAFEPOINT_MAX_MS, GC_LIVE_MANAGED_BYTES, FREE_LISTS,
          MAX_WORKERS, MEMORY_BASE } from "./layout";
-import { GC_IDLE, GC_REQUESTED, GC_COLLECTING, PAGE_SIZE } from "./layout";
-import { HEADER_SIZE, F_ALLOCATED, F_MANAGED, F_MARK, F_SCAN_ASYNCIFY, F_NO_SCAN, F_SCAN_SHADOW, SIZE_MASK, PAGE_SHIFT,
+import { GC_IDLE, GC_REQUESTED, GC_COLLECTING, PAGE_SIZE, OBJECT_OVERHEAD } from "./layout";
+import { HEADER_SIZE, F_ALLOCATED, F_MANAGED, F_MARK, F_SCAN_ASYNCIFY, SAVED_FRAMES, F_NO_SCAN, F_SCAN_SHADOW, SIZE_MASK, PAGE_SHIFT,
          FIRST_BLOCK, PK_SMALL, PK_LARGE, PD_MANAGED, PD_VALUE, SMALL_CLASSES, BATCH_MAX, MIN_TRIGGER,
          WR_STATE, WR_CACHE, WR_GLOBALS, WR_FLAGS, classSize, classEntry, blocksPerPage, pageDesc, pushBatch, freePages,
          dropCache, heapAlloc, heapFree, heapCapacity, heapRealloc, setNoScan, workerRecord } from "./heap";
@@ -53,9 +53,9 @@ declare function clockNow(): f64;
 // @ts-ignore: decorator
 @inline export const COOKIE_PUBLISH: u32 = 1;
 
-/** The managed object's address is its block + 4 (block header) + 16 (gcInfo, gcInfo2, rtId, rtSize). */
+/** The managed object's address is its block + 4 (block header) + the object header (rtId, rtSize). */
 // @ts-ignore: decorator
-@inline const OBJECT_OFFSET: usize = HEADER_SIZE + 16;
+@inline const OBJECT_OFFSET: usize = HEADER_SIZE + OBJECT_OVERHEAD;
 
 // @ts-ignore: decorator
 @inline const INITIAL_GLOBALS: usize = 256;
@@ -341,8 +341,8 @@ function scanRawBlock(block: usize, h: u32): void {
   }
   if (h & F_NO_SCAN) return;
   if (h & F_SCAN_ASYNCIFY) {
-    const current = <usize>load<u32>(payload);
-    if (current >= payload + 8 && current <= end) scanRange(payload + 8, current);
+    const framesEnd = <usize>load<u32>(payload);
+    if (framesEnd >= payload + SAVED_FRAMES && framesEnd <= end) scanRange(payload + SAVED_FRAMES, framesEnd);
     return;
   }
   scanRange(payload, end);

@@ -10,7 +10,7 @@
 //
 // Blocks keep AssemblyScript's layout: a u32 header, then the payload, 16-byte aligned. The header holds the block
 // size (a multiple of 16) and four flag bits: ALLOCATED, MANAGED, MARK (managed blocks, set by the collector) or
-// SCAN_ASYNCIFY (raw blocks whose used part is given by an Asyncify {current, end} header), and NO_SCAN (raw blocks
+// SCAN_ASYNCIFY (raw blocks of saved Asyncify frames whose first word says where they end), and NO_SCAN (raw blocks
 // that never hold references); both together mark a JSPI thread's shadow stack (used part [sp, end)). Only the block's owner writes its header outside a collection, with plain stores.
 //
 // Free small blocks sit in per-worker caches (no atomics: like tcmalloc's thread caches) and in one lock-free
@@ -40,9 +40,12 @@ import { memoryGrew, syncMemoryView } from "./view";
 /** Managed blocks: reached in the current collection. */
 // @ts-ignore: decorator
 @inline export const F_MARK: u32 = 4;
-/** Raw blocks: scan only [payload + 8, current), current being the payload's first word (an Asyncify buffer). */
+/** Raw blocks: a saved stack; scan only [payload + SAVED_FRAMES, end), end being the payload's first word. */
 // @ts-ignore: decorator
 @inline export const F_SCAN_ASYNCIFY: u32 = 4;
+/** Where a saved stack's frames start in its block: after the word that holds where they end (scheduler/stacks.ts). */
+// @ts-ignore: decorator
+@inline export const SAVED_FRAMES: usize = 4;
 /** Raw blocks: never scanned (they hold no references to guest objects). */
 // @ts-ignore: decorator
 @inline export const F_NO_SCAN: u32 = 8;
@@ -538,7 +541,7 @@ export function setScanShadow(ptr: usize): void {
   store<u32>(ptr - HEADER_SIZE, load<u32>(ptr - HEADER_SIZE) | F_SCAN_SHADOW);
 }
 
-/** The collector scans only the used part of this raw Asyncify buffer: [ptr + 8, load(ptr)). */
+/** The collector scans only the frames of this saved stack: [ptr + SAVED_FRAMES, load(ptr)). */
 export function setScanAsyncify(ptr: usize): void {
   store<u32>(ptr - HEADER_SIZE, load<u32>(ptr - HEADER_SIZE) | F_SCAN_ASYNCIFY);
 }

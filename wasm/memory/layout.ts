@@ -390,14 +390,17 @@
 // @ts-ignore: decorator
 @inline export const TAG_ERROR: i32 = 8;
 
-// --- a managed object (memory/rt.ts): OBJECT_OVERHEAD header bytes {gcInfo, gcInfo2, rtId, rtSize}, then the
-// payload, whose address is the object's; the host reads a String's byte length at payload - OBJECT_RT_SIZE_BACK
+// --- a managed object (memory/rt.ts): OBJECT_OVERHEAD header bytes {rtId, rtSize}, then the payload, whose address
+// is the object's; the host reads a String's byte length at payload - OBJECT_RT_SIZE_BACK. Compiled code and std
+// read only these two words (at the object's address - 8 and - 4). AssemblyScript's own header also has gcInfo and
+// gcInfo2 before them, for its collectors' colours and lists; this heap keeps the mark bit in its block header
+// (memory/heap.ts), so they would be 8 dead bytes in every object.
 // @ts-ignore: decorator
-@inline export const OBJECT_OVERHEAD: usize = 16;
+@inline export const OBJECT_OVERHEAD: usize = 8;
 // @ts-ignore: decorator
-@inline export const OBJECT_RT_ID: usize = 8; // u32 class id, from the header's start
+@inline export const OBJECT_RT_ID: usize = 0; // u32 class id, from the header's start
 // @ts-ignore: decorator
-@inline export const OBJECT_RT_SIZE: usize = 12; // u32 payload bytes, from the header's start
+@inline export const OBJECT_RT_SIZE: usize = 4; // u32 payload bytes, from the header's start
 // @ts-ignore: decorator
 @inline export const OBJECT_RT_SIZE_BACK: usize = OBJECT_OVERHEAD - OBJECT_RT_SIZE;
 

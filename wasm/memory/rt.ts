@@ -56,8 +56,6 @@ export function __new(size: usize, id: u32): usize {
   // Compiled code expects a new object to be zeroed (fields without initialisers, StaticArray elements), and a
   // recycled block holds whatever its last owner left.
   memory.fill(ptr + OBJECT_OVERHEAD, 0, size);
-  store<u32>(ptr, 0, 0); // gcInfo
-  store<u32>(ptr, 0, 4); // gcInfo2
   store<u32>(ptr, id, OBJECT_RT_ID);
   store<u32>(ptr, <u32>size, OBJECT_RT_SIZE);
   return ptr + OBJECT_OVERHEAD;

@@ -5,8 +5,12 @@
 // undersized buffer would overwrite its neighbour before the trap. The scratch buffer is larger than any stack a
 // worker can hold (workers run with a 1 MiB native stack, see host/workers), and a canary after it turns an overflow
 // into a clear error instead of silent corruption. The copy is a few dozen bytes at shallow depth.
+//
+// A thread's block holds only the frames, after one word that says where they end: Asyncify's {current, end}
+// header, which start_rewind needs, is written for each rewind into a word pair beside the scratch buffer
+// (`rewindFrom`), so a parked thread does not carry 8 bytes of it. A rewind reads the frames in place.
 
-import { heapAlloc, heapFree, heapCapacity, setNoScan, setScanAsyncify } from "../memory/heap";
+import { heapAlloc, heapFree, heapCapacity, setNoScan, setScanAsyncify, SAVED_FRAMES } from "../memory/heap";
 import { STAT_STACK_GROWTHS } from "../memory/layout";
 import { scratch } from "./local";
 import { T_STACK } from "./thread";
@@ -17,8 +21,12 @@ import { T_STACK } from "./thread";
 // @ts-ignore: decorator
 @inline const CANARY: u64 = 0x5654_4852_4541_4453; // "VTHREADS"
 
+/** Where the rewind header sits: after the scratch buffer and its canary. */
+// @ts-ignore: decorator
+@inline const REWIND_HEADER: usize = SCRATCH_SIZE + 8;
+
 export function allocScratch(): usize {
-  const p = heapAlloc(SCRATCH_SIZE + 8);
+  const p = heapAlloc(REWIND_HEADER + 8);
   if (p == 0) return 0;
   setNoScan(p); // at a safepoint it holds only a stale copy of frames already saved elsewhere: not a GC root
   store<u64>(p + SCRATCH_SIZE, CANARY);
@@ -39,21 +47,31 @@ export function scratchUsed(): usize {
 export function saveStack(t: usize): bool {
   const used = scratchUsed();
   let stack = load<usize>(t, T_STACK);
-  if (stack == 0 || heapCapacity(stack) < used + 8) {
+  if (stack == 0 || heapCapacity(stack) < SAVED_FRAMES + used) {
     if (stack != 0) {
       heapFree(stack);
       atomic.add<u32>(STAT_STACK_GROWTHS, 1);
     }
-    stack = heapAlloc(used + 8);
+    stack = heapAlloc(SAVED_FRAMES + used);
     store<usize>(t, stack, T_STACK);
     if (stack == 0) return false;
-    setScanAsyncify(stack); // the collector scans only the saved frames, [8, current)
+    setScanAsyncify(stack); // the collector scans only the saved frames
   }
-  memory.copy(stack + 8, scratch + 8, used);
-  // A rewind reads the frames back from the top down, so `current` starts at the end of what was saved.
-  store<usize>(stack, stack + 8 + used);
-  store<usize>(stack, stack + 8 + used, 4);
+  memory.copy(stack + SAVED_FRAMES, scratch + 8, used);
+  store<usize>(stack, stack + SAVED_FRAMES + used); // where the frames end
   return true;
+}
+
+/**
+ * The Asyncify data for rewinding `t` from its saved frames. A rewind reads the frames back from the top down, so
+ * `current` starts where they end; `end` only has to be no lower (start_rewind checks it), and nothing is written.
+ */
+export function rewindFrom(t: usize): usize {
+  const framesEnd = load<usize>(load<usize>(t, T_STACK));
+  const header = scratch + REWIND_HEADER;
+  store<usize>(header, framesEnd);
+  store<usize>(header, framesEnd, 4);
+  return header;
 }
 
 export function freeStack(t: usize): void {
