@@ -10,8 +10,8 @@
 // parent's later `set`s never reach a child that already started.
 
 import { current } from "../scheduler/local";
-import { T_CTX } from "../scheduler/thread";
-import { requireThread } from "../scheduler/fail";
+import { C_CTX, coldField, coldFieldAt } from "../scheduler/thread";
+import { requireThread, failCurrent } from "../scheduler/fail";
 import { toBits, fromBits } from "../scheduler/bits";
 
 class ContextEntry {
@@ -33,7 +33,7 @@ export class ContextVar<T> {
   get(): T {
     const t = current;
     if (t != 0) {
-      let e = changetype<ContextEntry | null>(load<usize>(t, T_CTX));
+      let e = changetype<ContextEntry | null>(coldField(t, C_CTX));
       const key = changetype<usize>(this);
       while (e != null) {
         if (changetype<usize>(e.key) == key) {
@@ -50,10 +50,12 @@ export class ContextVar<T> {
   set(value: T): void {
     const t = current;
     if (t == 0) requireThread("ContextVar.set");
-    const head = changetype<ContextEntry | null>(load<usize>(t, T_CTX));
+    const at = coldFieldAt(t, C_CTX);
+    if (at == 0) failCurrent("out of memory: cannot set a context variable");
+    const head = changetype<ContextEntry | null>(load<usize>(at));
     const e = isReference<T>()
       ? new ContextEntry(this, 0, changetype<Object | null>(value), head)
       : new ContextEntry(this, toBits<T>(value), null, head);
-    store<usize>(t, changetype<usize>(e), T_CTX);
+    store<usize>(at, changetype<usize>(e));
   }
 }

@@ -7,7 +7,8 @@
 // The dump walks the registries under their locks (scheduler/registry.ts, each group's lock), so every record it
 // reads stays allocated while it reads it; the states it reports are a snapshot that may be stale at once.
 
-import { T_STATE, T_ID, T_FLAGS, T_OWNED, T_SIB_NEXT, T_WAIT_KIND, T_WAIT_OBJ, T_SINCE, T_SLOT, T_CANCEL, ST_RUNNING,
+import { timerDeadline } from "../scheduler/timers";
+import { T_STATE, T_ID, T_FLAGS, C_OWNED, coldField, T_SIB_NEXT, T_WAIT_KIND, T_WAIT_OBJ, T_SLOT, T_CANCEL, ST_RUNNING,
          ST_RUNNABLE, ST_PENDING, ST_PARKING, ST_PARKED, ST_NOTIFIED, F_EXITING, F_PINNED, F_WORKER_SHIFT, W_SLEEP,
          W_MUTEX, W_SEMAPHORE, W_SEND, W_RECV, W_FUTURE, W_JOIN, W_EVENT, W_WAITGROUP, W_HOST, W_EXIT, W_SELECT } from "../scheduler/thread";
 import { ROOTS_LOCK, ROOTS_HEAD, GROUPS_LOCK, GROUPS_HEAD, WORKERS_BOOTED, WORKER_STATS, WS_LIVE, MAX_WORKERS,
@@ -156,7 +157,7 @@ function writeThread(w: JsonWriter, t: usize, path: string): void {
     writeWait(w, t);
   }
   w.key("groups"); w.begin("[");
-  let g = load<usize>(t, T_OWNED);
+  let g = coldField(t, C_OWNED);
   while (g != 0) {
     // A failed group is shown even once its threads are gone: its failure may be why this thread waits.
     if (changetype<ThreadGroup>(g).running > 0 || changetype<ThreadGroup>(g).failed) writeGroup(w, g, here);
@@ -168,14 +169,15 @@ function writeThread(w: JsonWriter, t: usize, path: string): void {
 }
 
 function writeWait(w: JsonWriter, t: usize): void {
-  const kind = load<i32>(t, T_WAIT_KIND);
+  const kind = <i32>load<u8>(t, T_WAIT_KIND);
   const obj = load<usize>(t, T_WAIT_OBJ);
   w.begin("{");
   w.key("kind");
   switch (kind) {
     case W_SLEEP: {
       w.str("sleep");
-      w.key("until"); w.num(load<f64>(t, T_SINCE));
+      const until = timerDeadline(t);
+      if (!isNaN(until)) { w.key("until"); w.num(until); }
       break;
     }
     case W_MUTEX: {

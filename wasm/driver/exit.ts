@@ -3,7 +3,7 @@
 // children (cancelling them first if it ended abnormally): only then does it finish, so no child outlives its
 // parent. While it waits, it is queued in the group like a joiner and shows in dumps as exiting.
 
-import { T_FLAGS, T_STATE, T_OWNED, T_CANCEL, F_EXITING, F_FAILED, F_CANCELLED, ST_RUNNING } from "../scheduler/thread";
+import { T_FLAGS, T_STATE, T_COLD, C_OWNED, coldField, T_CANCEL, F_EXITING, F_FAILED, F_CANCELLED, ST_RUNNING } from "../scheduler/thread";
 import { freeStack } from "../scheduler/stacks";
 import { parked } from "../scheduler/park";
 import { recordFailure } from "../scheduler/fail";
@@ -23,7 +23,7 @@ export function exitThread(t: usize): void {
     releaseHeld(t, (flags & (F_FAILED | F_CANCELLED)) != 0);
   }
   store<i32>(t, ST_RUNNING, T_STATE);
-  let g = load<usize>(t, T_OWNED);
+  let g = coldField(t, C_OWNED);
   while (g != 0) {
     const abnormal = (load<u32>(t, T_FLAGS) & (F_FAILED | F_CANCELLED)) != 0 || atomic.load<i32>(t + T_CANCEL) > 0;
     if (abnormal) cancelGroup(g, false);
@@ -34,7 +34,7 @@ export function exitThread(t: usize): void {
   }
   // A group that failed and was never joined fails its owner: the failure is not lost.
   flags = load<u32>(t, T_FLAGS);
-  g = load<usize>(t, T_OWNED);
+  g = coldField(t, C_OWNED);
   while (g != 0) {
     if (!(flags & F_FAILED)) {
       const failure = unjoinedFailure(g);
@@ -47,6 +47,7 @@ export function exitThread(t: usize): void {
     disown(g);
     g = next;
   }
-  store<usize>(t, 0, T_OWNED);
+  const cold = load<usize>(t, T_COLD);
+  if (cold != 0) store<usize>(cold, 0, C_OWNED);
   finishThread(t);
 }

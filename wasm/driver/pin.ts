@@ -137,7 +137,7 @@ function pinnedPark(t: usize): void {
     const slot = PIN_WAITS + (<usize>workerIndex << alignof<usize>());
     const outer = atomic.load<usize>(slot);
     atomic.store<usize>(slot, t);
-    if (load<i32>(t, T_WAIT_KIND) == W_HOST && load<u32>(load<usize>(t, T_WAIT_OBJ), R_OWNER) == workerIndex) {
+    if (<i32>load<u8>(t, T_WAIT_KIND) == W_HOST && load<u32>(load<usize>(t, T_WAIT_OBJ), R_OWNER) == workerIndex) {
       failPinned(t, OWN_HOST_CALL);
     }
     waitPinned(t);

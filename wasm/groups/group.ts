@@ -12,7 +12,7 @@
 // a child waits in (cancellation), or the registry's lock.
 
 import { Closure, closureArg } from "../closure";
-import { T_NEXT, T_SIB_NEXT, T_SIB_PREV, T_STATE, T_GROUP, T_OWNED, T_CTX, T_CANCEL, T_ID, T_FLAGS, T_FUTURE,
+import { T_NEXT, T_SIB_NEXT, T_SIB_PREV, T_STATE, T_GROUP, C_OWNED, C_CTX, T_COLD, coldField, coldFieldAt, T_CANCEL, T_ID, T_FLAGS, T_FUTURE,
          T_WAIT_KIND, T_WAIT_OBJ, T_WAIT_LOCK, T_WAIT_QUEUE, T_WAKE, ST_PENDING, ST_RUNNABLE, ST_PARKING, ST_RUNNING,
          F_FAILED, newThread, freeThread, freeThreadRecord, W_JOIN, W_EXIT } from "../scheduler/thread";
 import { current } from "../scheduler/local";
@@ -90,9 +90,11 @@ export class ThreadGroup {
     this.groupId = atomic.add<u32>(NEXT_GROUP_ID, 1) + 1;
     const t = current;
     if (t != 0) {
+      const at = coldFieldAt(t, C_OWNED);
+      if (at == 0) failCurrent("out of memory: cannot record the group in its thread");
       this.owner = t;
-      this.ownerNext = changetype<ThreadGroup | null>(load<usize>(t, T_OWNED));
-      store<usize>(t, changetype<usize>(this), T_OWNED);
+      this.ownerNext = changetype<ThreadGroup | null>(load<usize>(at));
+      store<usize>(at, changetype<usize>(this));
     }
   }
 
@@ -110,7 +112,15 @@ export class ThreadGroup {
                         changetype<usize>(future), 0);
     if (t == 0) failCurrent("out of memory: cannot allocate a thread record");
     future.thread = load<u32>(t, T_ID);
-    if (parent != 0) store<usize>(t, load<usize>(parent, T_CTX), T_CTX);
+    const ctx = parent != 0 ? coldField(parent, C_CTX) : 0;
+    if (ctx != 0) {
+      const at = coldFieldAt(t, C_CTX); // the child is not published yet: its spawner may write its cold part
+      if (at == 0) {
+        freeThread(t);
+        failCurrent("out of memory: cannot give a thread its context");
+      }
+      store<usize>(at, ctx);
+    }
     const self = changetype<usize>(this);
     lock(self);
     const refused = this.flags & (G_FAILED | G_CLOSED | G_CANCELLED);
@@ -258,7 +268,9 @@ function spinBriefly(): void {
 
 /** Removes `g` from its owner's list of groups (the owner is the running thread). */
 function forgetOwned(t: usize, g: usize): void {
-  let at = t + T_OWNED;
+  const cold = load<usize>(t, T_COLD);
+  if (cold == 0) return;
+  let at = cold + C_OWNED;
   while (true) {
     const x = load<usize>(at);
     if (x == 0) return;
@@ -400,9 +412,9 @@ export function exitWaitFor(g: usize, t: usize): i32 {
   if (atomic.load<i32>(g + offsetof<ThreadGroup>("live")) == 0) { unlock(g); return EXIT_DRAINED; }
   const q = g + offsetof<ThreadGroup>("joinHead");
   atomic.store<i32>(t + T_STATE, ST_PARKING);
-  store<i32>(t, W_EXIT, T_WAIT_KIND);
+  store<u8>(t, <u8>W_EXIT, T_WAIT_KIND);
   store<usize>(t, g, T_WAIT_OBJ);
-  store<i32>(t, WAKE_NONE, T_WAKE);
+  store<u8>(t, <u8>WAKE_NONE, T_WAKE);
   atomic.store<usize>(t + T_WAIT_QUEUE, q);
   atomic.store<usize>(t + T_WAIT_LOCK, g);
   // @ts-ignore: private access from the runtime

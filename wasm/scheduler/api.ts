@@ -1,6 +1,6 @@
 // The scheduling calls guest code makes: yield, sleep, the clock, the current thread's id.
 
-import { T_ID, T_CANCEL, T_SINCE, W_SLEEP } from "./thread";
+import { T_ID, T_CANCEL, W_SLEEP } from "./thread";
 import { current, workerIndex } from "./local";
 import { __vt_suspend } from "./suspend";
 import { REASON_YIELD, WAKE_CANCELLED, TIMER_LOCK } from "../memory/layout";
@@ -53,7 +53,6 @@ export function sleep(ms: f64): void {
   if (!(ms >= 0)) failCurrent("sleep: the duration must be a non-negative number of milliseconds, got " + ms.toString());
   if (atomic.load<i32>(t + T_CANCEL) > 0) exitCancelled();
   const deadline = clockNow() + ms;
-  store<f64>(t, deadline, T_SINCE); // for dumps: sleeping until
   lock(TIMER_LOCK);
   if (!addTimerLocked(deadline, t)) {
     unlock(TIMER_LOCK);

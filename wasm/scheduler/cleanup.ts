@@ -6,7 +6,7 @@
 // releases the mutexes and permits the thread still holds: a cleanup may still unlock cleanly. They are shielded
 // from cancellation: their blocking calls work normally. A cleanup that fails adds a failure; the others still run.
 
-import { T_CLEANUPS, T_FLAGS, T_KIND, T_FN, T_STATE, T_CANCEL, F_CLEANING, ST_RUNNABLE } from "./thread";
+import { T_COLD, C_CLEANUPS, T_FLAGS, T_KIND, T_FN, T_STATE, T_CANCEL, F_CLEANING, ST_RUNNABLE, coldField, coldFieldAt } from "./thread";
 import { current } from "./local";
 import { ROOT_KIND } from "./enter";
 import { freeStack } from "./stacks";
@@ -58,16 +58,18 @@ export function onExit<A = Closure>(fn: (arg: A) => void, arg: A = changetype<A>
   c.fn = changetype<usize>(fn);
   c.bits = toBits<A>(arg);
   if (isReference<A>()) c.ref = changetype<Object | null>(arg);
+  const at = coldFieldAt(t, C_CLEANUPS);
+  if (at == 0) failCurrent("out of memory: cannot register a cleanup");
   c.thread = t;
-  c.next = changetype<Cleanup | null>(load<usize>(t, T_CLEANUPS));
-  store<usize>(t, changetype<usize>(c), T_CLEANUPS);
+  c.next = changetype<Cleanup | null>(load<usize>(at));
+  store<usize>(at, changetype<usize>(c));
   return c;
 }
 
 function unregister(c: Cleanup): void {
   // @ts-ignore: private access
   c.done = true;
-  let at = c.thread + T_CLEANUPS;
+  let at = load<usize>(c.thread, T_COLD) + C_CLEANUPS; // registering it gave its thread a cold part
   while (true) {
     const x = load<usize>(at);
     if (x == 0) return;
@@ -83,11 +85,11 @@ function call(c: Cleanup): void {
 
 /** The thread's entry while it runs its cleanups. */
 function runCleanups(unused: usize): void {
-  const t = current;
+  const at = load<usize>(current, T_COLD) + C_CLEANUPS; // it has cleanups, so it has a cold part
   while (true) {
-    const c = changetype<Cleanup | null>(load<usize>(t, T_CLEANUPS));
+    const c = changetype<Cleanup | null>(load<usize>(at));
     if (c == null) return;
-    store<usize>(t, changetype<usize>(c.next), T_CLEANUPS);
+    store<usize>(at, changetype<usize>(c.next));
     // @ts-ignore: private access
     c.done = true;
     call(c);
@@ -99,10 +101,10 @@ function runCleanups(unused: usize): void {
  * and queued; returns true, and the scheduler ends it again when they are done. Otherwise returns false.
  */
 export function startCleanups(t: usize): bool {
-  if (load<usize>(t, T_CLEANUPS) == 0) return false;
+  if (coldField(t, C_CLEANUPS) == 0) return false;
   freeStack(t); // the new entry starts on a fresh stack
   store<u32>(t, load<u32>(t, T_FLAGS) | F_CLEANING, T_FLAGS);
-  store<u32>(t, ROOT_KIND, T_KIND);
+  store<u8>(t, <u8>ROOT_KIND, T_KIND);
   store<usize>(t, changetype<usize>(runCleanups), T_FN);
   atomic.store<i32>(t + T_CANCEL, -1); // shielded; its outcome is already in its flags
   store<i32>(t, ST_RUNNABLE, T_STATE);

@@ -51,7 +51,7 @@ import { FutureBase } from "./outcome";
 /** Calls the thread's function (or, during a rewind, re-enters it); returns its result as 64 bits. */
 // @ts-ignore: decorator
 @inline export function enter(t: usize): u64 {
-  const kind = load<u32>(t, T_KIND);
+  const kind = <u32>load<u8>(t, T_KIND);
   const fn = load<u32>(load<usize>(t, T_FN)); // a function object's first field is its table index
   const arg = load<u64>(t, T_ARG);
   const result = kind & 0xf;
@@ -68,7 +68,7 @@ import { FutureBase } from "./outcome";
 /** The thread's function returned `bits`: put them in its future (a root call's result is in its frame already). */
 export function storeResult(t: usize, bits: u64): void {
   if (load<u32>(t, T_FLAGS) & F_ROOT) return;
-  const result = load<u32>(t, T_KIND) & 0xf;
+  const result = <u32>load<u8>(t, T_KIND) & 0xf;
   if (result == RESULT_VOID) return;
   const future = load<usize>(t, T_FUTURE);
   if (result == RESULT_REF) store<usize>(future + offsetof<FutureBase>("ref"), <usize>bits);

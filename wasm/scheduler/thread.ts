@@ -1,35 +1,43 @@
 // The virtual-thread record: a small block in shared memory, so any worker can run, park, wake or cancel the thread.
+// It is split in two, like Tokio's task header and trailer: the hot part below, which every thread has, and a cold
+// part (at `cold`) for what only some threads use, allocated the first time one of them does (`coldFieldAt`).
 //
 //  off  field      what
 //   0   state      one of the ST_* states below, changed with atomics
 //   4   id         thread id, unique for the runtime's life
 //   8   next       forward link in whatever queue holds the thread (run queue, a wait queue, a pending list)
-//  12   kind       the function's call kind: which Wasm signature it has (scheduler/enter.ts)
-//  16   fn         the guest function (an AssemblyScript function object)
-//  20   group      the ThreadGroup that owns the thread, 0 for a root call
-//  24   future     the Future that receives the result (or, for a root call, the host's frame)
-//  28   stack      saved Asyncify stack block, 0 until the thread first suspends
+//  12   fn         the guest function (an AssemblyScript function object)
+//  16   group      the ThreadGroup that owns the thread, 0 for a root call
+//  20   future     the Future that receives the result (or, for a root call, the host's frame)
+//  24   stack      saved Asyncify stack block, 0 until the thread first suspends
+//  28   flags      F_* bits; bits 8..15 hold the index of the worker that last ran it
 //  32   arg        the argument, as 64 bits; once a root call has failed, its failure message
-//  40   flags      F_* bits; bits 8..15 hold the index of the worker that last ran it
-//  44   prev       back link in a wait queue (scheduler/waitq.ts)
-//  48   sibNext    link in its group's list of children (or the list of root threads)
-//  52   sibPrev
-//  56   cancel     1 once the thread is cancelled (level-triggered: it stays set); -1 while it runs cleanups
-//  60   waitKind   what it is blocked on (W_* below), for cancellation and dumps
-//  64   waitObj    the object it is blocked on (a mutex, a channel, a group...)
-//  68   waitLock   the spin lock guarding the queue it waits in, 0 when it waits in none
-//  72   waitQueue  the queue {head, tail} it is linked in, 0 when none
-//  76   held       mutexes it holds (linked through the mutexes), released if it dies (sync/held.ts)
-//  80   permits    semaphore permits it holds (a list of small blocks), released if it dies
-//  84   ctx        its context variables (context/var.ts), inherited by its children at spawn
-//  88   owned      groups it created (linked through the groups), waited for before it ends
-//  92   timer      1 + its index in the timer heap while it sleeps, else 0
-//  96   since      when its sleep ends (ms on the shared clock), for dumps (a host call keeps its start in its record)
-// 104   slot       a value handed over by whoever wakes it (a received message, a permit count)
-// 112   wake       why it was woken: WAKE_* in memory/layout.ts
-// 116   cleanups   functions to run when it ends (scheduler/cleanup.ts), newest first
+//  40   prev       back link in a wait queue (scheduler/waitq.ts)
+//  44   sibNext    link in its group's list of children (or the list of root threads)
+//  48   sibPrev
+//  52   cancel     1 once the thread is cancelled (level-triggered: it stays set); -1 while it runs cleanups
+//  56   kind       u8: the function's call kind, which Wasm signature it has (scheduler/enter.ts)
+//  57   waitKind   u8: what it is blocked on (W_* below), for cancellation and dumps
+//  58   wake       u8: why it was woken, WAKE_* in memory/layout.ts (bytes: the thread and its waker write
+//                  neighbouring fields, and Wasm stores to distinct bytes never interfere)
+//  60   waitObj    the object it is blocked on (a mutex, a channel, a group...)
+//  64   waitLock   the spin lock guarding the queue it waits in, 0 when it waits in none
+//  68   waitQueue  the queue {head, tail} it is linked in, 0 when none
+//  72   held       mutexes it holds (linked through the mutexes), released if it dies (sync/held.ts)
+//  76   timer      1 + its index in the timer heap while it sleeps, else 0 (the heap has its deadline)
+//  80   slot       a value handed over by whoever wakes it (a received message, a permit count)
+//  88   cold       its cold part, 0 until it needs one
 //
-// 120 bytes: with the allocator's 4-byte block header, 124, which takes a block of the 128-byte size class.
+// 92 bytes: with the allocator's 4-byte block header, 96, a block of the 96-byte size class. The cold part, written
+// only by the thread itself (or by its spawner before it is published):
+//
+//   0   permits    semaphore permits it holds (a list of small blocks), released if it dies
+//   4   ctx        its context variables (context/var.ts), inherited by its children at spawn
+//   8   owned      groups it created (linked through the groups), waited for before it ends
+//  12   cleanups   functions to run when it ends (scheduler/cleanup.ts), newest first
+//
+// Each of those comes with an allocation of its own (a permit record, a context entry, a group, a cleanup), so the
+// cold part's one allocation per thread is small beside them; the threads that use none (most of them) pay nothing.
 
 import { heapAlloc, heapFree } from "../memory/heap";
 import { NEXT_THREAD_ID, WS_SPAWNS, WS_LIVE } from "../memory/layout";
@@ -42,55 +50,59 @@ import { stats } from "./local";
 // @ts-ignore: decorator
 @inline export const T_NEXT: usize = 8;
 // @ts-ignore: decorator
-@inline export const T_KIND: usize = 12;
+@inline export const T_FN: usize = 12;
 // @ts-ignore: decorator
-@inline export const T_FN: usize = 16;
+@inline export const T_GROUP: usize = 16;
 // @ts-ignore: decorator
-@inline export const T_GROUP: usize = 20;
+@inline export const T_FUTURE: usize = 20;
 // @ts-ignore: decorator
-@inline export const T_FUTURE: usize = 24;
+@inline export const T_STACK: usize = 24;
 // @ts-ignore: decorator
-@inline export const T_STACK: usize = 28;
+@inline export const T_FLAGS: usize = 28;
 // @ts-ignore: decorator
 @inline export const T_ARG: usize = 32;
 // @ts-ignore: decorator
-@inline export const T_FLAGS: usize = 40;
+@inline export const T_PREV: usize = 40;
 // @ts-ignore: decorator
-@inline export const T_PREV: usize = 44;
+@inline export const T_SIB_NEXT: usize = 44;
 // @ts-ignore: decorator
-@inline export const T_SIB_NEXT: usize = 48;
+@inline export const T_SIB_PREV: usize = 48;
 // @ts-ignore: decorator
-@inline export const T_SIB_PREV: usize = 52;
+@inline export const T_CANCEL: usize = 52;
 // @ts-ignore: decorator
-@inline export const T_CANCEL: usize = 56;
+@inline export const T_KIND: usize = 56;
 // @ts-ignore: decorator
-@inline export const T_WAIT_KIND: usize = 60;
+@inline export const T_WAIT_KIND: usize = 57;
 // @ts-ignore: decorator
-@inline export const T_WAIT_OBJ: usize = 64;
+@inline export const T_WAKE: usize = 58;
 // @ts-ignore: decorator
-@inline export const T_WAIT_LOCK: usize = 68;
+@inline export const T_WAIT_OBJ: usize = 60;
 // @ts-ignore: decorator
-@inline export const T_WAIT_QUEUE: usize = 72;
+@inline export const T_WAIT_LOCK: usize = 64;
 // @ts-ignore: decorator
-@inline export const T_HELD: usize = 76;
+@inline export const T_WAIT_QUEUE: usize = 68;
 // @ts-ignore: decorator
-@inline export const T_PERMITS: usize = 80;
+@inline export const T_HELD: usize = 72;
 // @ts-ignore: decorator
-@inline export const T_CTX: usize = 84;
+@inline export const T_TIMER: usize = 76;
 // @ts-ignore: decorator
-@inline export const T_OWNED: usize = 88;
+@inline export const T_SLOT: usize = 80;
 // @ts-ignore: decorator
-@inline export const T_TIMER: usize = 92;
+@inline export const T_COLD: usize = 88;
 // @ts-ignore: decorator
-@inline export const T_SINCE: usize = 96;
+@inline export const THREAD_SIZE: usize = 92;
+
+// The cold part.
 // @ts-ignore: decorator
-@inline export const T_SLOT: usize = 104;
+@inline export const C_PERMITS: usize = 0;
 // @ts-ignore: decorator
-@inline export const T_WAKE: usize = 112;
+@inline export const C_CTX: usize = 4;
 // @ts-ignore: decorator
-@inline export const T_CLEANUPS: usize = 116;
+@inline export const C_OWNED: usize = 8;
 // @ts-ignore: decorator
-@inline export const THREAD_SIZE: usize = 120;
+@inline export const C_CLEANUPS: usize = 12;
+// @ts-ignore: decorator
+@inline export const COLD_SIZE: usize = 16;
 
 // States. The park protocol (scheduler/park.ts) moves RUNNING -> PARKING -> PARKED -> RUNNABLE, or
 // PARKING -> NOTIFIED when the wake-up arrives before the unwind has finished.
@@ -171,14 +183,14 @@ export function newThread(kind: u32, fn: usize, arg: u64, group: usize, future: 
   store<i32>(t, ST_RUNNABLE, T_STATE);
   store<u32>(t, atomic.add<u32>(NEXT_THREAD_ID, 1) + 1, T_ID); // in spawn order across all workers
   store<usize>(t, 0, T_NEXT);
-  store<u32>(t, kind, T_KIND);
   store<usize>(t, fn, T_FN);
   store<usize>(t, group, T_GROUP);
   store<usize>(t, future, T_FUTURE);
   store<usize>(t, 0, T_STACK);
-  store<u64>(t, arg, T_ARG);
   store<u32>(t, flags | F_NEVER_RAN, T_FLAGS);
+  store<u64>(t, arg, T_ARG);
   memory.fill(t + T_PREV, 0, THREAD_SIZE - T_PREV);
+  store<u8>(t, <u8>kind, T_KIND);
   store<i32>(stats, load<i32>(stats, WS_LIVE) + 1, WS_LIVE);
   store<u64>(stats, load<u64>(stats, WS_SPAWNS) + 1, WS_SPAWNS);
   return t;
@@ -186,12 +198,36 @@ export function newThread(kind: u32, fn: usize, arg: u64, group: usize, future: 
 
 export function freeThread(t: usize): void {
   threadGone();
-  heapFree(t);
+  freeThreadRecord(t);
 }
 
 /** Frees the record of a thread already counted out (`threadGone`, driver/finish.ts). */
 export function freeThreadRecord(t: usize): void {
+  const cold = load<usize>(t, T_COLD);
+  if (cold != 0) heapFree(cold);
   heapFree(t);
+}
+
+/** The cold field at `offset` (C_*) of `t`: its value, 0 when `t` has no cold part yet. */
+// @ts-ignore: decorator
+@inline export function coldField(t: usize, offset: usize): usize {
+  const cold = load<usize>(t, T_COLD);
+  return cold == 0 ? 0 : load<usize>(cold + offset);
+}
+
+/**
+ * The address of the cold field at `offset` (C_*) of `t`, allocating its cold part the first time; 0 when out of
+ * memory. Only the thread itself (or its spawner, before the thread is published) may call it.
+ */
+export function coldFieldAt(t: usize, offset: usize): usize {
+  let cold = load<usize>(t, T_COLD);
+  if (cold == 0) {
+    cold = heapAlloc(COLD_SIZE);
+    if (cold == 0) return 0;
+    memory.fill(cold, 0, COLD_SIZE);
+    store<usize>(t, cold, T_COLD);
+  }
+  return cold + offset;
 }
 
 /**

@@ -146,13 +146,13 @@ export function fireDue(now: f64): i32 {
     } else if (target & CHANNEL_TARGET) {
       unlock(TIMER_LOCK);
       timerChannelFired(target & ~CHANNEL_TARGET, now);
-    } else if (load<i32>(target, T_WAIT_KIND) == W_SELECT) {
+    } else if (<i32>load<u8>(target, T_WAIT_KIND) == W_SELECT) {
       // A select's timeout: it completes the select only if no channel (or canceller) has claimed it first. The
       // timer lock is held, so the select, which takes its timer out under it (before it stops being W_SELECT),
       // is still in this wait.
       const won = claimSelect(target, load<i32>(load<usize>(target, T_WAIT_OBJ), S_TIMEOUT_CASE) + 1);
       if (won) {
-        store<i32>(target, WAKE_GRANTED, T_WAKE);
+        store<u8>(target, <u8>WAKE_GRANTED, T_WAKE);
         atomic.store<usize>(target + T_WAIT_QUEUE, 0);
         atomic.store<usize>(target + T_WAIT_LOCK, 0);
       }
@@ -160,7 +160,7 @@ export function fireDue(now: f64): i32 {
       if (won) unpark(target);
     } else {
       // The sleeper no longer waits anywhere: a canceller that comes now finds nothing to undo.
-      store<i32>(target, WAKE_GRANTED, T_WAKE);
+      store<u8>(target, <u8>WAKE_GRANTED, T_WAKE);
       atomic.store<usize>(target + T_WAIT_QUEUE, 0);
       atomic.store<usize>(target + T_WAIT_LOCK, 0);
       unlock(TIMER_LOCK);
@@ -168,6 +168,15 @@ export function fireDue(now: f64): i32 {
     }
     fired++;
   }
+}
+
+/** When the sleeping thread `t`'s timer fires, for dumps; NaN when it is in no timer (already fired, or awake). */
+export function timerDeadline(t: usize): f64 {
+  lock(TIMER_LOCK);
+  const at = load<u32>(t, T_TIMER);
+  const d = at == 0 ? NaN : load<f64>(entryAt(load<usize>(TIMER_HEAP), <usize>at - 1));
+  unlock(TIMER_LOCK);
+  return d;
 }
 
 /** The earliest deadline, or +Infinity when nothing waits for one. */

@@ -4,7 +4,7 @@
 // pair of links). It links a *case node* per channel instead (Go's sudog), and all its nodes point at one select
 // record whose `done` word is claimed with one compare-and-swap: whoever wins (a channel operation, the select's
 // timer, a canceller) completes the select; whoever loses drops the node and moves on. The node has the thread
-// record's queue links at the same offsets (next at 8, prev at 44), so the queues' own code (waitq.ts: qPush,
+// record's queue links at the same offsets (next at 8, prev at 40), so the queues' own code (waitq.ts: qPush,
 // qUnlink) links both; its first word, where a thread has its state (1..7), tells the two apart.
 //
 // Node layout (48 bytes, inside the Select object's node buffer, so it lives exactly as long as the Select):
@@ -15,7 +15,7 @@
 //  16 thread   the selecting thread
 //  20 queue    the queue it is linked in, 0 once taken out (a claimer that lost unlinks it; so may the select)
 //  24 value    for a send case: the message, as 64 bits
-//  44 prev     (= T_PREV)
+//  40 prev     (= T_PREV)
 
 import { T_NEXT, T_PREV, T_SLOT, T_WAKE, T_WAIT_QUEUE, T_WAIT_LOCK, T_WAIT_OBJ } from "./thread";
 import { qUnlink } from "./queue";
@@ -95,7 +95,7 @@ export function takeWaiter(q: usize): usize {
 export function complete(w: usize, reason: i32, message: u64, deliver: bool): usize {
   const t = waiterThread(w);
   if (deliver) store<u64>(t, message, T_SLOT);
-  store<i32>(t, reason, T_WAKE);
+  store<u8>(t, <u8>reason, T_WAKE);
   publish<usize>(t + T_WAIT_QUEUE, 0);
   publish<usize>(t + T_WAIT_LOCK, 0);
   return t;
@@ -112,4 +112,4 @@ export function claimSelect(t: usize, value: i32): bool {
 
 // The node's links must be where the queues expect a thread's.
 // @ts-ignore: decorator
-@inline export const NODE_LINKS_MATCH: bool = T_NEXT == 8 && T_PREV == 44;
+@inline export const NODE_LINKS_MATCH: bool = T_NEXT == 8 && T_PREV == 40;

@@ -66,7 +66,7 @@ export function unparkAll(list: usize): void {
 /** The thread no longer waits anywhere (the lock held). */
 // @ts-ignore: decorator
 @inline function forget(t: usize, reason: i32): void {
-  store<i32>(t, reason, T_WAKE);
+  store<u8>(t, <u8>reason, T_WAKE);
   publish<usize>(t + T_WAIT_QUEUE, 0);
   publish<usize>(t + T_WAIT_LOCK, 0);
 }
@@ -80,15 +80,15 @@ export function unparkAll(list: usize): void {
 export function waitIn(lockAddr: usize, q: usize, kind: i32, obj: usize, shielded: bool = false): i32 {
   const t = current;
   prepareToPark();
-  store<i32>(t, kind, T_WAIT_KIND);
+  store<u8>(t, <u8>kind, T_WAIT_KIND);
   store<usize>(t, obj, T_WAIT_OBJ);
-  store<i32>(t, WAKE_NONE, T_WAKE);
+  store<u8>(t, <u8>WAKE_NONE, T_WAKE);
   publish<usize>(t + T_WAIT_QUEUE, q);
   publish<usize>(t + T_WAIT_LOCK, lockAddr); // then read the cancel word: the Dekker pair with cancelThread
   if (!shielded && atomic.load<i32>(t + T_CANCEL) > 0) {
     if (q == SLEEP_QUEUE) removeTimerLocked(t);
     forget(t, WAKE_CANCELLED);
-    store<i32>(t, W_NONE, T_WAIT_KIND);
+    store<u8>(t, <u8>W_NONE, T_WAIT_KIND);
     publish<i32>(t + T_STATE, ST_RUNNING);
     unlock(lockAddr);
     return WAKE_CANCELLED;
@@ -96,8 +96,8 @@ export function waitIn(lockAddr: usize, q: usize, kind: i32, obj: usize, shielde
   if (q != SLEEP_QUEUE) qPush(q, t); // a sleeper is already in the timer heap
   unlock(lockAddr);
   park();
-  store<i32>(t, W_NONE, T_WAIT_KIND);
-  return load<i32>(t, T_WAKE);
+  store<u8>(t, <u8>W_NONE, T_WAIT_KIND);
+  return <i32>load<u8>(t, T_WAKE);
 }
 
 /**

@@ -300,16 +300,16 @@ export class Select {
       }
     }
     prepareToPark();
-    store<i32>(t, W_SELECT, T_WAIT_KIND);
+    store<u8>(t, <u8>W_SELECT, T_WAIT_KIND);
     store<usize>(t, self, T_WAIT_OBJ);
-    store<i32>(t, WAKE_NONE, T_WAKE);
+    store<u8>(t, <u8>WAKE_NONE, T_WAKE);
     publish<usize>(t + T_WAIT_QUEUE, SELECT_QUEUE);
     publish<usize>(t + T_WAIT_LOCK, self + S_LOCK); // then read the cancel word: the Dekker pair with cancelThread
     if (atomic.load<i32>(t + T_CANCEL) > 0) {
       if (timed) { removeTimerLocked(t); unlock(TIMER_LOCK); }
       publish<usize>(t + T_WAIT_QUEUE, 0);
       publish<usize>(t + T_WAIT_LOCK, 0);
-      store<i32>(t, W_NONE, T_WAIT_KIND);
+      store<u8>(t, <u8>W_NONE, T_WAIT_KIND);
       publish<i32>(t + T_STATE, ST_RUNNING);
       this.waiting = 0;
       this.unlockAll();
@@ -359,14 +359,14 @@ export class Select {
       removeTimerLocked(t);
       unlock(TIMER_LOCK);
     }
-    store<i32>(t, W_NONE, T_WAIT_KIND); // only now: a timer that fires tells a select by it (scheduler/timers.ts)
+    store<u8>(t, <u8>W_NONE, T_WAIT_KIND); // only now: a timer that fires tells a select by it (scheduler/timers.ts)
     this.waiting = 0;
     const won = atomic.load<i32>(changetype<usize>(this) + S_DONE);
     if (won == SELECT_CANCELLED) exitCancelled();
     const k = won - 1;
     const c = unchecked(cases[k]);
-    if (c.kind == K_RECV) return this.received(k, load<i32>(t, T_WAKE) == WAKE_GRANTED, t);
-    if (c.kind == K_SEND && load<i32>(t, T_WAKE) != WAKE_GRANTED) changetype<ChannelCore>(c.chan).closedError("send");
+    if (c.kind == K_RECV) return this.received(k, <i32>load<u8>(t, T_WAKE) == WAKE_GRANTED, t);
+    if (c.kind == K_SEND && <i32>load<u8>(t, T_WAKE) != WAKE_GRANTED) changetype<ChannelCore>(c.chan).closedError("send");
     return this.finished(k);
   }
 

@@ -6,7 +6,7 @@
 // by smaller ones behind it (no starvation). A releaser hands permits straight to the waiters it can satisfy.
 
 import { current } from "../scheduler/local";
-import { T_CANCEL, T_PERMITS, T_SLOT, T_NEXT, T_ID, W_SEMAPHORE } from "../scheduler/thread";
+import { T_CANCEL, T_COLD, C_PERMITS, coldField, coldFieldAt, T_SLOT, T_NEXT, T_ID, W_SEMAPHORE } from "../scheduler/thread";
 import { waitIn, qTake } from "../scheduler/waitq";
 import { qEmpty } from "../scheduler/queue";
 import { WAKE_GRANTED } from "../memory/layout";
@@ -87,9 +87,10 @@ export class Semaphore {
     if (t == 0) requireThread("Semaphore.release");
     this.checkCount(n, "release");
     const self = changetype<usize>(this);
-    let at = t + T_PERMITS;
+    const cold = load<usize>(t, T_COLD);
+    let at = cold == 0 ? 0 : cold + C_PERMITS;
     while (true) {
-      const rec = load<usize>(at);
+      const rec = at == 0 ? 0 : load<usize>(at);
       if (rec == 0 || (load<usize>(rec, P_SEM) == self && load<i32>(rec, P_COUNT) < n)) {
         failCurrent("Semaphore" + label(this.name) + " release: thread " + load<u32>(t, T_ID).toString() +
           " holds " + (rec == 0 ? "none" : "only " + load<i32>(rec, P_COUNT).toString()) + " of its permits, cannot release " +
@@ -116,20 +117,21 @@ export class Semaphore {
   /** Notes that `t` holds `n` more permits of this semaphore. */
   private record(t: usize, n: i32): void {
     const self = changetype<usize>(this);
-    let rec = load<usize>(t, T_PERMITS);
+    let rec = coldField(t, C_PERMITS);
     while (rec != 0) {
       if (load<usize>(rec, P_SEM) == self) { store<i32>(rec, load<i32>(rec, P_COUNT) + n, P_COUNT); return; }
       rec = load<usize>(rec, P_NEXT);
     }
-    rec = heapAlloc(12);
+    const at = coldFieldAt(t, C_PERMITS);
+    rec = at == 0 ? 0 : heapAlloc(12);
     if (rec == 0) {
       givePermits(self, n);
       failCurrent("out of memory: cannot record the permits a thread holds");
     }
     store<usize>(rec, self, P_SEM);
     store<i32>(rec, n, P_COUNT);
-    store<usize>(rec, load<usize>(t, T_PERMITS), P_NEXT);
-    store<usize>(t, rec, T_PERMITS);
+    store<usize>(rec, load<usize>(at), P_NEXT);
+    store<usize>(at, rec);
   }
 }
 
@@ -173,8 +175,10 @@ function givePermits(s: usize, n: i32): void {
 
 /** Gives back every permit an ended thread held (sync/held.ts). */
 export function releaseAllPermits(t: usize): void {
-  let rec = load<usize>(t, T_PERMITS);
-  store<usize>(t, 0, T_PERMITS);
+  const cold = load<usize>(t, T_COLD);
+  if (cold == 0) return;
+  let rec = load<usize>(cold, C_PERMITS);
+  store<usize>(cold, 0, C_PERMITS);
   while (rec != 0) {
     const next = load<usize>(rec, P_NEXT);
     givePermits(load<usize>(rec, P_SEM), load<i32>(rec, P_COUNT));
