@@ -1,7 +1,8 @@
 // Guest of test/runtime/memory.test.ts: threads whose records and saved stacks must go back to the allocator.
 //
-// There is no garbage collector yet: guest objects (a spawn's Future, arrays, strings) stay allocated for good. So
-// these exports keep no array of futures: the only guest object left behind per spawned thread is its Future.
+// The tests run without automatic collections, so guest objects (a spawn's Future, arrays, strings) stay allocated
+// until collect(). These exports keep no array of futures: the only guest object left behind per spawned thread is
+// its Future.
 import { ThreadGroup, Future, yieldNow, sleep } from "vthreads";
 
 const CELLS: usize = memory.data(16);
@@ -77,6 +78,28 @@ export function holdAll(n: i32): i32 {
   const g = new ThreadGroup();
   const gate = g.spawn<i32, i32>(gateBody, 1);
   for (let i = 0; i < n; i++) g.spawn<usize, i32>(holder, changetype<usize>(gate));
+  g.join();
+  return n;
+}
+
+// The same shape as bench/guest/parked-bytes.ts's waiter (an i64 gate), so that its frames are the same 40 bytes.
+function gateBody64(x: i64): i64 {
+  while (atomic.load<i32>(RELEASED) == 0) sleep(1);
+  return x;
+}
+
+function shallowHolder(gatePtr: i64): i64 {
+  atomic.add<i32>(HELD, 1);
+  return changetype<Future<i64>>(<usize>gatePtr).get(); // parked at call depth 1
+}
+
+/** n holders park directly on a gate (call depth 1) until release(); then they all finish. Returns n. */
+export function holdAllShallow(n: i32): i32 {
+  atomic.store<i32>(HELD, 0);
+  atomic.store<i32>(RELEASED, 0);
+  const g = new ThreadGroup();
+  const gate = g.spawn<i64, i64>(gateBody64, 1);
+  for (let i = 0; i < n; i++) g.spawn<i64, i64>(shallowHolder, <i64>changetype<usize>(gate));
   g.join();
   return n;
 }
