@@ -563,3 +563,69 @@ export function noSuchCase(): i32 {
   s.disable(3); // fails
   return 0;
 }
+
+// --- A cancellation racing the channel operation that completes a select ------------------------------------
+// The claimer of a select (a channel operation, under the channel's lock) and a canceller (under the select's own
+// lock) are not excluded by one lock: only the select's `done` word decides. A canceller that finds the thread still
+// naming the select's lock but its queue already cleared by the claimer must leave it alone; before that was so,
+// it woke the thread a second time with "cancelled", and its send case failed with "the channel is closed".
+
+const RACE_CELLS: usize = memory.data(16);
+const RACE_READY: usize = RACE_CELLS; //    i32  the receiver is spinning
+const RACE_GO: usize = RACE_CELLS + 4; //   i32  both sides go
+const RACE_SPIN: usize = RACE_CELLS + 8; // i32  the receiver's spin before it receives
+
+function spin(n: i32): void {
+  for (let i = 0; i < n; i++) atomic.load<i32>(RACE_GO);
+}
+
+/** Waits for the word at `at` to become non-zero: spinning (so that another worker runs the other side at the same
+ *  time), and yielding now and then (so that on one worker the other side gets to run at all). */
+function awaitFlag(at: usize): void {
+  for (let i = 1; atomic.load<i32>(at) == 0; i++) if ((i & 0xffff) == 0) yieldNow();
+}
+
+function racingSender(ch: Channel<i32>): void {
+  const s = new Select();
+  s.send(ch, 1);
+  s.wait(); // completed by the receiver, or ended by the cancellation: never failed
+}
+
+function raceReceiver(ch: Channel<i32>): i32 {
+  atomic.store<i32>(RACE_READY, 1);
+  awaitFlag(RACE_GO);
+  spin(atomic.load<i32>(RACE_SPIN));
+  return ch.next() ? 1 : 0; // 0: the sender was cancelled first and the channel closed after
+}
+
+/**
+ * `rounds` times: a thread parks in a select sending on a rendezvous channel; a receiver on another worker receives
+ * while this thread cancels the sender's group, each after a seeded random spin. Returns the rounds whose sender
+ * failed (0 expected); a round whose message was received counts it in the upper 16 bits.
+ */
+export function cancelVersusClaim(rounds: i32, seed: u32): i32 {
+  let x = seed | 1;
+  let failed = 0, received = 0;
+  for (let r = 0; r < rounds; r++) {
+    const ch = new Channel<i32>(0);
+    const g = new ThreadGroup(0, "sender");
+    g.spawn<Channel<i32>, void>(racingSender, ch);
+    while (ch.waitingSenders == 0) yieldNow(); // the sender is parked in its select
+    x = xorshift(x);
+    atomic.store<i32>(RACE_SPIN, <i32>(x & 255));
+    atomic.store<i32>(RACE_READY, 0);
+    atomic.store<i32>(RACE_GO, 0);
+    const h = new ThreadGroup(0, "receiver");
+    const got = h.spawn<Channel<i32>, i32>(raceReceiver, ch);
+    awaitFlag(RACE_READY); // another worker runs the receiver (or, on one worker, this one did)
+    atomic.store<i32>(RACE_GO, 1);
+    x = xorshift(x);
+    spin(<i32>(x & 255));
+    g.cancel();
+    if (!g.tryJoin()) failed++;
+    ch.close(); // releases a receiver that came after the cancellation
+    h.join();
+    received += got.get();
+  }
+  return failed | (received << 16);
+}

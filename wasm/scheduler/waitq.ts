@@ -114,7 +114,12 @@ export function cancelThread(t: usize, heldLock: usize): bool {
   let woke = false;
   if (atomic.load<usize>(t + T_WAIT_LOCK) == l) {
     const q = atomic.load<usize>(t + T_WAIT_QUEUE);
-    if (q == SELECT_QUEUE) {
+    if (q == 0) {
+      // Being woken already, by a waker that does not hold this lock: a select's waitLock is the select's own lock,
+      // and a channel operation that claimed the select (its `done` CAS) clears waitQueue and then waitLock under the
+      // channel's lock (waiter.ts, `complete`). Unlinking or waking it here too would be a second wake-up, and
+      // would overwrite the wake reason the claimer set (a send case woken as "closed").
+    } else if (q == SELECT_QUEUE) {
       // The select is completed by whoever claims it first; if a channel or its timer did, it is already waking.
       woke = claimSelect(t, SELECT_CANCELLED);
     } else {
