@@ -227,6 +227,10 @@ function popBatch(list: usize): usize {
     const old = atomic.load<u64>(head);
     const batch = <usize>(<u32>old);
     if (batch == 0) return 0;
+    // The batch may have been pushed, after this worker's last look, from pages another worker has just grown the
+    // memory for (the grow is counted before the push): without this, reading it can trap out of bounds (seen
+    // once with 64 workers booting at once). One load and a compare when nothing grew.
+    syncMemoryView();
     // May read a batch another worker just popped and reused: harmless, the tag makes the exchange fail.
     const next = <u64>atomic.load<u32>(batch + HEADER_SIZE + 4);
     const replacement = (((old >> 32) + 1) << 32) | next;
