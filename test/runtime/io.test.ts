@@ -19,12 +19,19 @@ import { REPO_ROOT, TEST_TIMEOUT, callWithin, rejectionOf, start, stop, until, w
 const HOST_MODULE = path.join(REPO_ROOT, "test", "guests", "io-host.mjs");
 
 let server: PageServer;
+/**
+ * The server of the test whose download fails midway, so that its requests cannot reach `server` late: one sent just
+ * before its abort can arrive after the test has seen every request end, and would count as an abort of the next
+ * test (seen once in CI: "the server to see 8 aborted requests" never held, under load).
+ */
+let failing: PageServer;
 /** A port nothing listens on any more (its server closed): a network error. */
 let closedUrl: string;
 /** The only directory the guest may read and write. */
 let filesRoot: string;
 beforeAll(async () => {
   server = await startPageServer({ slowEvery: 10, slowMs: 15, delayMs: 1 });
+  failing = await startPageServer({ slowEvery: 10, slowMs: 15, delayMs: 1 });
   const closed = await startPageServer();
   await closed.close();
   closedUrl = closed.url;
@@ -32,13 +39,14 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await server.close();
+  await failing.close();
   await rm(filesRoot, { recursive: true, force: true });
 });
 // After the hooks above: vitest runs afterAll hooks in reverse, so the runtimes left open close before the server.
 const wasm = useGuest("io");
 
 /** The grants the I/O guest needs (RuntimeOptions.allow): the page servers' origins and one directory. */
-const grants = () => ({ net: [server.url, closedUrl], read: [filesRoot], write: [filesRoot] });
+const grants = () => ({ net: [server.url, failing.url, closedUrl], read: [filesRoot], write: [filesRoot] });
 beforeEach(() => {
   server.state.failAt = -1;
   server.state.hang = false;
@@ -62,12 +70,13 @@ for (const workers of [1, 4]) {
     }, TEST_TIMEOUT);
 
     it("one failing URL fails download_all with its message and aborts the requests still in flight", async () => {
-      server.state.failAt = 45;
-      const e = await rejectionOf(rt().call("downloadAll", server.url, 300, 8));
+      failing.reset();
+      failing.state.failAt = 45;
+      const e = await rejectionOf(rt().call("downloadAll", failing.url, 300, 8));
       expect(e).toBeInstanceOf(ThreadFailure);
-      expect((e as ThreadFailure).reason).toContain(`GET ${server.url}/page/45 answered 500`);
-      await until(() => server.state.active === 0, 10, "the server to see every request end");
-      expect(server.state.served + server.state.aborted).toBeLessThan(300); // the rest never started
+      expect((e as ThreadFailure).reason).toContain(`GET ${failing.url}/page/45 answered 500`);
+      await until(() => failing.state.active === 0, 10, "the server to see every request end");
+      expect(failing.state.served + failing.state.aborted).toBeLessThan(300); // the rest never started
       await until(() => rt().schedulerStats().liveThreads === 0 && pendingHostCalls(rt()) === 0, 10, "every thread and host call to end");
     }, TEST_TIMEOUT);
 
