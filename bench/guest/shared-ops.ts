@@ -77,13 +77,20 @@ function distinctWorkers(threads: i32): i32 {
   return <i32>popcnt<u64>(seen);
 }
 
-/** Yields until the `threads` spinners (SPINNERS) sit on as many workers, or spreadWait ms have passed. */
+/**
+ * Yields until the `threads` spinners (SPINNERS) run at the same moment on as many workers, or spreadWait ms have
+ * passed. A spinner's slot names its worker only while it runs here: it is cleared before each yield, since a
+ * yielding thread may be stolen, and a slot left behind would name a worker the thread is no longer on (a spinner
+ * that saw such a stale set would start while two of them shared a worker).
+ */
 function spreadOut(index: i32): void {
   const threads = atomic.load<i32>(SPINNERS);
   const until = now() + spreadWait;
+  const slot = WORKER_OF + (<usize>index << 2);
   while (true) {
-    atomic.store<i32>(WORKER_OF + (<usize>index << 2), currentWorker());
+    atomic.store<i32>(slot, currentWorker());
     if (distinctWorkers(threads) >= threads || now() > until) return;
+    atomic.store<i32>(slot, -1);
     yieldNow();
   }
 }
