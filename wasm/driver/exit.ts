@@ -3,7 +3,7 @@
 // children (cancelling them first if it ended abnormally): only then does it finish, so no child outlives its
 // parent. While it waits, it is queued in the group like a joiner and shows in dumps as exiting.
 
-import { T_FLAGS, T_STATE, T_COLD, C_OWNED, coldField, T_CANCEL, F_EXITING, F_FAILED, F_CANCELLED, ST_RUNNING } from "../scheduler/thread";
+import { T_FLAGS, T_STATE, C_OWNED, coldField, coldFieldIfAny, T_CANCEL, F_EXITING, F_FAILED, F_CANCELLED, ST_RUNNING } from "../scheduler/thread";
 import { freeStack } from "../scheduler/stacks";
 import { parked } from "../scheduler/park";
 import { recordFailure } from "../scheduler/fail";
@@ -47,7 +47,7 @@ export function exitThread(t: usize): void {
     disown(g);
     g = next;
   }
-  const cold = load<usize>(t, T_COLD);
-  if (cold != 0) store<usize>(cold, 0, C_OWNED);
+  const owned = coldFieldIfAny(t, C_OWNED);
+  if (owned != 0) store<usize>(owned, 0);
   finishThread(t);
 }

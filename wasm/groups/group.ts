@@ -12,7 +12,7 @@
 // a child waits in (cancellation), or the registry's lock.
 
 import { Closure, closureArg } from "../closure";
-import { T_NEXT, T_SIB_NEXT, T_SIB_PREV, T_STATE, T_GROUP, C_OWNED, C_CTX, T_COLD, coldField, coldFieldAt, T_CANCEL, T_ID, T_FLAGS, T_FUTURE,
+import { T_NEXT, T_SIB_NEXT, T_SIB_PREV, T_STATE, T_GROUP, C_OWNED, C_CTX, coldField, coldFieldAt, coldFieldIfAny, T_CANCEL, T_ID, T_FLAGS, T_FUTURE,
          T_WAIT_KIND, T_WAIT_OBJ, T_WAIT_LOCK, T_WAIT_QUEUE, T_WAKE, ST_PENDING, ST_RUNNABLE, ST_PARKING, ST_RUNNING,
          F_FAILED, newThread, freeThread, freeThreadRecord, W_JOIN, W_EXIT } from "../scheduler/thread";
 import { current } from "../scheduler/local";
@@ -268,9 +268,8 @@ function spinBriefly(): void {
 
 /** Removes `g` from its owner's list of groups (the owner is the running thread). */
 function forgetOwned(t: usize, g: usize): void {
-  const cold = load<usize>(t, T_COLD);
-  if (cold == 0) return;
-  let at = cold + C_OWNED;
+  let at = coldFieldIfAny(t, C_OWNED);
+  if (at == 0) return;
   while (true) {
     const x = load<usize>(at);
     if (x == 0) return;

@@ -6,7 +6,7 @@
 // releases the mutexes and permits the thread still holds: a cleanup may still unlock cleanly. They are shielded
 // from cancellation: their blocking calls work normally. A cleanup that fails adds a failure; the others still run.
 
-import { T_COLD, C_CLEANUPS, T_FLAGS, T_KIND, T_FN, T_STATE, T_CANCEL, F_CLEANING, ST_RUNNABLE, coldField, coldFieldAt } from "./thread";
+import { C_CLEANUPS, coldFieldIfAny, T_FLAGS, T_KIND, T_FN, T_STATE, T_CANCEL, F_CLEANING, ST_RUNNABLE, coldField, coldFieldAt } from "./thread";
 import { current } from "./local";
 import { ROOT_KIND } from "./enter";
 import { freeStack } from "./stacks";
@@ -69,7 +69,7 @@ export function onExit<A = Closure>(fn: (arg: A) => void, arg: A = changetype<A>
 function unregister(c: Cleanup): void {
   // @ts-ignore: private access
   c.done = true;
-  let at = load<usize>(c.thread, T_COLD) + C_CLEANUPS; // registering it gave its thread a cold part
+  let at = coldFieldIfAny(c.thread, C_CLEANUPS); // registering it gave its thread a cold part
   while (true) {
     const x = load<usize>(at);
     if (x == 0) return;
@@ -85,7 +85,7 @@ function call(c: Cleanup): void {
 
 /** The thread's entry while it runs its cleanups. */
 function runCleanups(unused: usize): void {
-  const at = load<usize>(current, T_COLD) + C_CLEANUPS; // it has cleanups, so it has a cold part
+  const at = coldFieldIfAny(current, C_CLEANUPS); // it has cleanups, so it has a cold part
   while (true) {
     const c = changetype<Cleanup | null>(load<usize>(at));
     if (c == null) return;

@@ -208,11 +208,18 @@ export function freeThreadRecord(t: usize): void {
   heapFree(t);
 }
 
+/** The address of the cold field at `offset` (C_*) of `t`, 0 when `t` has no cold part (every cold field empty). */
+// @ts-ignore: decorator
+@inline export function coldFieldIfAny(t: usize, offset: usize): usize {
+  const cold = load<usize>(t, T_COLD);
+  return cold == 0 ? 0 : cold + offset;
+}
+
 /** The cold field at `offset` (C_*) of `t`: its value, 0 when `t` has no cold part yet. */
 // @ts-ignore: decorator
 @inline export function coldField(t: usize, offset: usize): usize {
-  const cold = load<usize>(t, T_COLD);
-  return cold == 0 ? 0 : load<usize>(cold + offset);
+  const at = coldFieldIfAny(t, offset);
+  return at == 0 ? 0 : load<usize>(at);
 }
 
 /**

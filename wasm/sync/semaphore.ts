@@ -6,7 +6,7 @@
 // by smaller ones behind it (no starvation). A releaser hands permits straight to the waiters it can satisfy.
 
 import { current } from "../scheduler/local";
-import { T_CANCEL, T_COLD, C_PERMITS, coldField, coldFieldAt, T_SLOT, T_NEXT, T_ID, W_SEMAPHORE } from "../scheduler/thread";
+import { T_CANCEL, C_PERMITS, coldField, coldFieldAt, coldFieldIfAny, T_SLOT, T_NEXT, T_ID, W_SEMAPHORE } from "../scheduler/thread";
 import { waitIn, qTake } from "../scheduler/waitq";
 import { qEmpty } from "../scheduler/queue";
 import { WAKE_GRANTED } from "../memory/layout";
@@ -87,8 +87,7 @@ export class Semaphore {
     if (t == 0) requireThread("Semaphore.release");
     this.checkCount(n, "release");
     const self = changetype<usize>(this);
-    const cold = load<usize>(t, T_COLD);
-    let at = cold == 0 ? 0 : cold + C_PERMITS;
+    let at = coldFieldIfAny(t, C_PERMITS);
     while (true) {
       const rec = at == 0 ? 0 : load<usize>(at);
       if (rec == 0 || (load<usize>(rec, P_SEM) == self && load<i32>(rec, P_COUNT) < n)) {
@@ -175,10 +174,10 @@ function givePermits(s: usize, n: i32): void {
 
 /** Gives back every permit an ended thread held (sync/held.ts). */
 export function releaseAllPermits(t: usize): void {
-  const cold = load<usize>(t, T_COLD);
-  if (cold == 0) return;
-  let rec = load<usize>(cold, C_PERMITS);
-  store<usize>(cold, 0, C_PERMITS);
+  const at = coldFieldIfAny(t, C_PERMITS);
+  if (at == 0) return;
+  let rec = load<usize>(at);
+  store<usize>(at, 0);
   while (rec != 0) {
     const next = load<usize>(rec, P_NEXT);
     givePermits(load<usize>(rec, P_SEM), load<i32>(rec, P_COUNT));
