@@ -131,6 +131,7 @@ export const LAYOUT_ABI = 5;
 export const FRAME_CALL_ID = 0;
 export const FRAME_STATUS = 4;
 export const FRAME_EXPORT_INDEX = 8;
+export const FRAME_FAILURE = 12;
 export const FRAME_SLOTS = 16;
 export const SLOT_SIZE = 8;
 export const STATUS_OK = 1;

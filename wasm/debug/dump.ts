@@ -8,9 +8,9 @@
 // reads stays allocated while it reads it; the states it reports are a snapshot that may be stale at once.
 
 import { timerDeadline } from "../scheduler/timers";
-import { T_STATE, T_ID, T_FLAGS, C_OWNED, coldField, T_SIB_NEXT, T_WAIT_KIND, T_WAIT_OBJ, T_SLOT, T_CANCEL, ST_RUNNING,
+import { T_STATE, T_ID, T_FLAGS, C_OWNED, coldField, T_SIB_NEXT, T_WAIT_KIND, T_WAIT_OBJ, T_SLOT, ST_RUNNING,
          ST_RUNNABLE, ST_PENDING, ST_PARKING, ST_PARKED, ST_NOTIFIED, F_EXITING, F_PINNED, F_WORKER_SHIFT, W_SLEEP,
-         W_MUTEX, W_SEMAPHORE, W_SEND, W_RECV, W_FUTURE, W_JOIN, W_EVENT, W_WAITGROUP, W_HOST, W_EXIT, W_SELECT } from "../scheduler/thread";
+         W_MUTEX, W_SEMAPHORE, W_SEND, W_RECV, W_FUTURE, W_JOIN, W_EVENT, W_WAITGROUP, W_HOST, W_EXIT, W_SELECT, isCancelled } from "../scheduler/thread";
 import { ROOTS_LOCK, ROOTS_HEAD, GROUPS_LOCK, GROUPS_HEAD, WORKERS_BOOTED, WORKER_STATS, WS_LIVE, MAX_WORKERS,
          WORKER_STATS_STRIDE } from "../memory/layout";
 import { lock, unlock } from "../memory/spinlock";
@@ -151,7 +151,7 @@ function writeThread(w: JsonWriter, t: usize, path: string): void {
   const worker = (flags >> F_WORKER_SHIFT) & 0xff;
   if ((state == ST_RUNNING || pinned) && worker != 0xff) { w.key("worker"); w.int(worker); }
   if (pinned && worker < 64) pinnedSeen |= <u64>1 << worker;
-  if (atomic.load<i32>(t + T_CANCEL) > 0) { w.key("cancelled"); w.bool(true); }
+  if (isCancelled(t)) { w.key("cancelled"); w.bool(true); }
   if (state == ST_PARKING || state == ST_PARKED || state == ST_NOTIFIED) {
     w.key("on");
     writeWait(w, t);

@@ -3,7 +3,7 @@
 // children (cancelling them first if it ended abnormally): only then does it finish, so no child outlives its
 // parent. While it waits, it is queued in the group like a joiner and shows in dumps as exiting.
 
-import { T_FLAGS, T_STATE, C_OWNED, coldField, coldFieldIfAny, T_CANCEL, F_EXITING, F_FAILED, F_CANCELLED, ST_RUNNING } from "../scheduler/thread";
+import { T_FLAGS, T_STATE, C_OWNED, coldField, coldFieldIfAny, F_EXITING, F_FAILED, F_CANCELLED, ST_RUNNING, isCancelled } from "../scheduler/thread";
 import { freeStack } from "../scheduler/stacks";
 import { parked } from "../scheduler/park";
 import { recordFailure } from "../scheduler/fail";
@@ -25,7 +25,7 @@ export function exitThread(t: usize): void {
   store<i32>(t, ST_RUNNING, T_STATE);
   let g = coldField(t, C_OWNED);
   while (g != 0) {
-    const abnormal = (load<u32>(t, T_FLAGS) & (F_FAILED | F_CANCELLED)) != 0 || atomic.load<i32>(t + T_CANCEL) > 0;
+    const abnormal = (load<u32>(t, T_FLAGS) & (F_FAILED | F_CANCELLED)) != 0 || isCancelled(t);
     if (abnormal) cancelGroup(g, false);
     const r = exitWaitFor(g, t);
     if (r == EXIT_WAITING) { parked(t); return; } // woken when the group drains (or to cancel it): back here

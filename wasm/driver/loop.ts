@@ -2,8 +2,8 @@
 // unwinds, decide where it goes next. Switching never leaves Wasm.
 
 import { WS_SWITCHES, WS_MIGRATIONS, REASON_EXIT, REASON_YIELD, RUN_IDLE, RUN_BUSY } from "../memory/layout";
-import { T_STATE, T_FLAGS, T_CANCEL, ST_RUNNING, ST_RUNNABLE, F_WORKER_SHIFT, F_NEVER_RAN, F_EXITING,
-         F_CANCELLED, threadFlags } from "../scheduler/thread";
+import { T_STATE, T_FLAGS, ST_RUNNING, ST_RUNNABLE, F_WORKER_SHIFT, F_NEVER_RAN, F_EXITING,
+         F_CANCELLED, threadFlags, isCancelled } from "../scheduler/thread";
 import { enter, storeResult } from "../scheduler/enter";
 import { workerIndex, stats, unwinding, suspendReason, scratch, rewinding, current, setCurrent, setRewinding,
          setUnwinding } from "../scheduler/local";
@@ -51,7 +51,7 @@ export function startRunning(t: usize): bool {
     exitThread(t);
     return false;
   }
-  if ((flags & F_NEVER_RAN) == F_NEVER_RAN && atomic.load<i32>(t + T_CANCEL) > 0) { // cancelled before it ran
+  if ((flags & F_NEVER_RAN) == F_NEVER_RAN && isCancelled(t)) { // cancelled before it ran
     store<u32>(t, flags | F_CANCELLED, T_FLAGS);
     exitThread(t);
     return false;

@@ -35,7 +35,7 @@
 // deadlock error (debug/deadlock.ts). For those checks, a pinned worker is idle only while the thread its innermost
 // pin waits for is still parked (PIN_WAITS, workerIdle), and resuming a pinned thread counts as a switch.
 
-import { T_STATE, T_FLAGS, T_WAIT_KIND, T_WAIT_OBJ, T_CANCEL, ST_PARKING, ST_PARKED, ST_RUNNING, F_PINNED, W_HOST }
+import { T_STATE, T_FLAGS, T_WAIT_KIND, T_WAIT_OBJ, ST_PARKING, ST_PARKED, ST_RUNNING, F_PINNED, W_HOST, isShielded }
   from "../scheduler/thread";
 import { current, setCurrent, stats, workerIndex, jspi, hostFrames, setHostFrames } from "../scheduler/local";
 import { REASON_PARK, REASON_EXIT, WAKE_EPOCH, SLEEPERS, WORKER_STATS, WS_IDLE, WS_PINS, WS_SWITCHES, PINNED_WORKERS,
@@ -156,7 +156,7 @@ function pinnedPark(t: usize): void {
 
 /** Fails the pinned thread `t` (parked on this worker) and wakes it; its blocking call then ends it. */
 function failPinned(t: usize, message: string): void {
-  if (atomic.load<i32>(t + T_CANCEL) < 0) return; // running its cleanups: shielded, it cannot be woken this way
+  if (isShielded(t)) return; // running its cleanups: shielded, it cannot be woken this way
   recordFailure(t, message);
   while (!cancelThread(t, 0)) { /* its queue's lock is busy for a moment */ }
 }

@@ -2,10 +2,10 @@
 // through `spawnRoot`; when it ends, the worker that ran it tells the host through the `root_done` import.
 // Frame layout: docs/abi.md.
 
-import { newThread, freeThreadRecord, threadId, T_FUTURE, T_ARG, T_FLAGS, F_ROOT, F_FAILED, F_CANCELLED, T_SIB_NEXT } from "../scheduler/thread";
+import { newThread, freeThreadRecord, threadId, T_FUTURE, T_FLAGS, F_ROOT, F_FAILED, F_CANCELLED, T_SIB_NEXT } from "../scheduler/thread";
 import { registerRoot } from "../scheduler/registry";
 import { cancelThread } from "../scheduler/waitq";
-import { ROOTS_LOCK, ROOTS_HEAD, FRAME_STATUS, STATUS_OK, STATUS_FAILED, STATUS_CANCELLED } from "../memory/layout";
+import { ROOTS_LOCK, ROOTS_HEAD, FRAME_STATUS, FRAME_FAILURE, STATUS_OK, STATUS_FAILED, STATUS_CANCELLED } from "../memory/layout";
 import { lock, unlock } from "../memory/spinlock";
 import { ROOT_KIND } from "../scheduler/enter";
 import * as runqueue from "../scheduler/runqueue";
@@ -33,7 +33,7 @@ export function completeRoot(t: usize): void {
   const flags = load<u32>(t, T_FLAGS);
   const failed = (flags & F_FAILED) != 0;
   const status = failed ? STATUS_FAILED : flags & F_CANCELLED ? STATUS_CANCELLED : STATUS_OK;
-  const message = failed ? <usize>load<u64>(t, T_ARG) : 0; // no collection runs before rootDone has read it
+  const message = failed ? load<usize>(frame + FRAME_FAILURE) : 0;
   const id = threadId(t);
   atomic.store<u32>(frame + FRAME_STATUS, status);
   freeThreadRecord(t);

@@ -6,7 +6,7 @@
 import { current } from "../scheduler/local";
 import { syncMemoryView } from "../memory/view";
 import { lock, unlock } from "../memory/spinlock";
-import { T_CANCEL, W_FUTURE } from "../scheduler/thread";
+import { W_FUTURE, isCancelled } from "../scheduler/thread";
 import { waitIn } from "../scheduler/waitq";
 import { WAKE_CANCELLED } from "../memory/layout";
 import { failCurrent, exitCancelled, requireThread } from "../scheduler/fail";
@@ -20,7 +20,7 @@ export class Future<R> extends FutureBase {
    */
   wait(): void {
     requireThread("Future.get");
-    if (atomic.load<i32>(current + T_CANCEL) > 0) exitCancelled();
+    if (isCancelled(current)) exitCancelled();
     const self = changetype<usize>(this);
     const stateAt = self + offsetof<FutureBase>("state");
     if (atomic.load<i32>(stateAt) == OUTCOME_PENDING) {

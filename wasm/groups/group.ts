@@ -12,9 +12,9 @@
 // a child waits in (cancellation), or the registry's lock.
 
 import { Closure, closureArg } from "../closure";
-import { T_NEXT, T_SIB_NEXT, T_SIB_PREV, T_STATE, T_GROUP, C_OWNED, C_CTX, coldField, coldFieldAt, coldFieldIfAny, T_CANCEL, T_ID, T_FLAGS, T_FUTURE,
+import { T_NEXT, T_SIB_NEXT, T_SIB_PREV, T_STATE, T_GROUP, C_OWNED, C_CTX, coldField, coldFieldAt, coldFieldIfAny, T_ID, T_FLAGS, T_FUTURE,
          T_WAIT_KIND, T_WAIT_OBJ, T_WAIT_LOCK, T_WAIT_QUEUE, T_WAKE, ST_PENDING, ST_RUNNABLE, ST_PARKING, ST_RUNNING,
-         F_FAILED, newThread, freeThread, freeThreadRecord, W_JOIN, W_EXIT } from "../scheduler/thread";
+         F_FAILED, newThread, freeThread, freeThreadRecord, W_JOIN, W_EXIT, isCancelled, markCancelled } from "../scheduler/thread";
 import { current } from "../scheduler/local";
 import { waitIn, qTakeAll, unparkAll, cancelThread } from "../scheduler/waitq";
 import { qPush } from "../scheduler/queue";
@@ -106,7 +106,7 @@ export class ThreadGroup {
   spawn<A = Closure, R = void>(fn: (arg: A) => R, arg: A = changetype<A>(0)): Future<R> {
     arg = closureArg(fn, arg); // a capturing closure given alone is its own argument (wasm/closure.ts)
     const parent = current;
-    if (parent != 0 && atomic.load<i32>(parent + T_CANCEL) > 0) exitCancelled();
+    if (parent != 0 && isCancelled(parent)) exitCancelled();
     const future = new Future<R>();
     const t = newThread(callKind<A, R>(), changetype<usize>(fn), toBits<A>(arg), changetype<usize>(this),
                         changetype<usize>(future), 0);
@@ -180,7 +180,7 @@ export class ThreadGroup {
     }
     lock(self);
     while (atomic.load<i32>(self + offsetof<ThreadGroup>("live")) != 0) {
-      if (atomic.load<i32>(t + T_CANCEL) > 0 && !(this.flags & G_CANCELLED)) {
+      if (isCancelled(t) && !(this.flags & G_CANCELLED)) {
         unlock(self);
         cancelGroup(self, false);
         lock(self);
@@ -196,7 +196,7 @@ export class ThreadGroup {
     if (this.timer != 0) removeGroupTimer(self);
     if (this.owner == t) forgetOwned(t, self);
     syncMemoryView(); // what the children left may live in memory their workers have just grown
-    if (atomic.load<i32>(t + T_CANCEL) > 0) exitCancelled();
+    if (isCancelled(t)) exitCancelled();
     return !(this.flags & G_FAILED);
   }
 
@@ -300,7 +300,7 @@ export function cancelGroup(g: usize, timedOut: bool): void {
   group.pendingTail = 0;
   let p = pending;
   while (p != 0) {
-    atomic.store<i32>(p + T_CANCEL, 1);
+    markCancelled(p); // pending: never shielded
     store<i32>(p, ST_RUNNABLE, T_STATE);
     // @ts-ignore
     group.started++;
@@ -417,7 +417,7 @@ export function exitWaitFor(g: usize, t: usize): i32 {
   atomic.store<usize>(t + T_WAIT_QUEUE, q);
   atomic.store<usize>(t + T_WAIT_LOCK, g);
   // @ts-ignore: private access from the runtime
-  if (atomic.load<i32>(t + T_CANCEL) > 0 && !(group.flags & G_CANCELLED)) {
+  if (isCancelled(t) && !(group.flags & G_CANCELLED)) {
     atomic.store<usize>(t + T_WAIT_QUEUE, 0);
     atomic.store<usize>(t + T_WAIT_LOCK, 0);
     atomic.store<i32>(t + T_STATE, ST_RUNNING);

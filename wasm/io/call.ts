@@ -7,7 +7,7 @@
 // call (the JS function's AbortSignal fires).
 
 import { current, workerIndex } from "../scheduler/local";
-import { T_CANCEL, W_HOST } from "../scheduler/thread";
+import { W_HOST, isCancelled } from "../scheduler/thread";
 import { waitIn } from "../scheduler/waitq";
 import { WAKE_GRANTED, WORKER_STATS, WAKE_EPOCH, WS_HOST_CANCELS, VALUE_TAG, VALUE_BITS, BYTES_DATA, LIST_ENTRIES,
          WORKER_STATS_STRIDE }
@@ -198,7 +198,7 @@ let lastBits: u64 = 0; // per worker
 export function hostCallRecord(name: string, argc: i32): usize {
   const t = current;
   requireThread("a host call");
-  if (atomic.load<i32>(t + T_CANCEL) > 0) exitCancelled();
+  if (isCancelled(t)) exitCancelled();
   const rec = heapAlloc(R_ARGS + <usize>argc * VALUE_SIZE);
   if (rec == 0) failCurrent("out of memory: cannot start host call \"" + name + "\"");
   memory.fill(rec, 0, R_ARGS);

@@ -307,6 +307,8 @@
 @inline export const FRAME_STATUS: usize = 4; // u32: STATUS_* once the root thread has ended
 // @ts-ignore: decorator
 @inline export const FRAME_EXPORT_INDEX: usize = 8; // u32: the export's index in the manifest
+// @ts-ignore: decorator
+@inline export const FRAME_FAILURE: usize = 12; // usize: a failed root's message (the runtime writes it, root_done passes it on)
 /** The argument slots, SLOT_SIZE bytes each, then one for the result. */
 // @ts-ignore: decorator
 @inline export const FRAME_SLOTS: usize = 16;

@@ -1,6 +1,6 @@
 // The scheduling calls guest code makes: yield, sleep, the clock, the current thread's id.
 
-import { T_ID, T_CANCEL, W_SLEEP } from "./thread";
+import { T_ID, W_SLEEP, isCancelled } from "./thread";
 import { current, workerIndex } from "./local";
 import { __vt_suspend } from "./suspend";
 import { REASON_YIELD, WAKE_CANCELLED, TIMER_LOCK } from "../memory/layout";
@@ -17,7 +17,7 @@ import { gcPending } from "../memory/gc";
 // @ts-ignore: decorator
 @inline export function yieldNow(): void {
   requireThread("yieldNow");
-  if (atomic.load<i32>(current + T_CANCEL) > 0) exitCancelled();
+  if (isCancelled(current)) exitCancelled();
   __vt_suspend(REASON_YIELD);
 }
 
@@ -41,7 +41,7 @@ let checkpointBudget: u32 = CHECKPOINT_EVERY; // per worker: a cheap approximati
 function checkpointSlow(): void {
   checkpointBudget = CHECKPOINT_EVERY;
   if (current == 0) return; // module start-up code: nothing to yield to
-  if (atomic.load<i32>(current + T_CANCEL) > 0) exitCancelled(); // a cancelled loop ends here
+  if (isCancelled(current)) exitCancelled(); // a cancelled loop ends here
   // A pending collection waits for every worker's next scheduling point: this is one.
   if (gcPending() || othersWaiting() || nextDeadline() <= clockNow()) __vt_suspend(REASON_YIELD);
 }
@@ -51,7 +51,7 @@ export function sleep(ms: f64): void {
   requireThread("sleep");
   const t = current;
   if (!(ms >= 0)) failCurrent("sleep: the duration must be a non-negative number of milliseconds, got " + ms.toString());
-  if (atomic.load<i32>(t + T_CANCEL) > 0) exitCancelled();
+  if (isCancelled(t)) exitCancelled();
   const deadline = clockNow() + ms;
   lock(TIMER_LOCK);
   if (!addTimerLocked(deadline, t)) {
@@ -63,7 +63,7 @@ export function sleep(ms: f64): void {
 
 /** True once the calling thread has been cancelled (its next blocking call will end it). */
 export function cancelled(): bool {
-  return current != 0 && atomic.load<i32>(current + T_CANCEL) > 0;
+  return current != 0 && isCancelled(current);
 }
 
 /** Milliseconds since the Unix epoch, with sub-millisecond precision, on a clock every worker shares. */

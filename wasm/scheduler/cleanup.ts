@@ -6,7 +6,7 @@
 // releases the mutexes and permits the thread still holds: a cleanup may still unlock cleanly. They are shielded
 // from cancellation: their blocking calls work normally. A cleanup that fails adds a failure; the others still run.
 
-import { C_CLEANUPS, coldFieldIfAny, T_FLAGS, T_KIND, T_FN, T_STATE, T_CANCEL, F_CLEANING, ST_RUNNABLE, coldField, coldFieldAt } from "./thread";
+import { C_CLEANUPS, coldFieldIfAny, T_FLAGS, T_KIND, T_FN, T_STATE, F_CLEANING, ST_RUNNABLE, coldField, coldFieldAt, shield } from "./thread";
 import { current } from "./local";
 import { ROOT_KIND } from "./enter";
 import { freeStack } from "./stacks";
@@ -106,7 +106,7 @@ export function startCleanups(t: usize): bool {
   store<u32>(t, load<u32>(t, T_FLAGS) | F_CLEANING, T_FLAGS);
   store<u8>(t, <u8>ROOT_KIND, T_KIND);
   store<usize>(t, changetype<usize>(runCleanups), T_FN);
-  atomic.store<i32>(t + T_CANCEL, -1); // shielded; its outcome is already in its flags
+  shield(t); // shielded; its outcome is already in its flags
   store<i32>(t, ST_RUNNABLE, T_STATE);
   runqueue.requeue(t);
   return true;

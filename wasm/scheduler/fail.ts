@@ -2,19 +2,19 @@
 // Asyncify and its stack discarded: nothing after the failure point runs. Traps and `abort` (a guest `throw`) reach
 // the host as a JS exception instead; the host then calls `__vt_fail_current` (host/exports.ts), which ends here too.
 
-import { T_FLAGS, T_FUTURE, T_ARG, T_ID, F_ROOT, F_FAILED, F_CANCELLED } from "./thread";
+import { T_FLAGS, T_FUTURE, T_ID, F_ROOT, F_FAILED, F_CANCELLED } from "./thread";
 import { current } from "./local";
 import { __vt_suspend } from "./suspend";
-import { REASON_EXIT } from "../memory/layout";
+import { REASON_EXIT, FRAME_FAILURE } from "../memory/layout";
 import { FutureBase, Failure } from "./outcome";
 
-/** Records that `t` failed with `message` (where its waiter will look: its future, or for a root call its record). */
+/** Records that `t` failed with `message` (where its waiter will look: its future, or for a root call its frame). */
 export function recordFailure(t: usize, message: string): void {
   const flags = load<u32>(t, T_FLAGS);
   if (flags & F_FAILED) return; // the first failure wins
   store<u32>(t, flags | F_FAILED, T_FLAGS);
   if (flags & F_ROOT) {
-    store<u64>(t, <u64>changetype<usize>(message), T_ARG); // a root's argument slot is free once it runs
+    store<usize>(load<usize>(t, T_FUTURE) + FRAME_FAILURE, changetype<usize>(message)); // a raw block: kept alive
   } else {
     changetype<FutureBase>(load<usize>(t, T_FUTURE)).failure = new Failure(message, load<u32>(t, T_ID));
   }

@@ -11,33 +11,38 @@
 //  20   future     the Future that receives the result (or, for a root call, the host's frame)
 //  24   stack      saved Asyncify stack block, 0 until the thread first suspends
 //  28   flags      F_* bits; bits 8..15 hold the index of the worker that last ran it
-//  32   arg        the argument, as 64 bits; once a root call has failed, its failure message
+//  32   arg/slot   64 bits, three uses that never overlap: the argument until the thread first runs (a rewind
+//                  restores it from the saved stack, as Asyncify restores every local); then a value handed over by
+//                  whoever wakes it (a received message, a permit count); once a root call has failed, its
+//                  failure message
 //  40   prev       back link in a wait queue (scheduler/waitq.ts)
 //  44   sibNext    link in its group's list of children (or the list of root threads)
 //  48   sibPrev
-//  52   cancel     1 once the thread is cancelled (level-triggered: it stays set); -1 while it runs cleanups
-//  56   kind       u8: the function's call kind, which Wasm signature it has (scheduler/enter.ts)
-//  57   waitKind   u8: what it is blocked on (W_* below), for cancellation and dumps
-//  58   wake       u8: why it was woken, WAKE_* in memory/layout.ts (bytes: the thread and its waker write
-//                  neighbouring fields, and Wasm stores to distinct bytes never interfere)
-//  60   waitObj    the object it is blocked on (a mutex, a channel, a group...)
-//  64   waitLock   the spin lock guarding the queue it waits in, 0 when it waits in none
-//  68   waitQueue  the queue {head, tail} it is linked in, 0 when none
-//  72   held       mutexes it holds (linked through the mutexes), released if it dies (sync/held.ts)
-//  76   timer      1 + its index in the timer heap while it sleeps, else 0 (the heap has its deadline)
-//  80   slot       a value handed over by whoever wakes it (a received message, a permit count)
-//  88   cold       its cold part, 0 until it needs one
+//  52   kind       u8: the function's call kind, which Wasm signature it has (scheduler/enter.ts)
+//  53   waitKind   u8: what it is blocked on (W_* below), for cancellation and dumps
+//  54   wake       u8: why it was woken, WAKE_* in memory/layout.ts
+//  55   cancel     u8: CANCEL_SET once the thread is cancelled (level-triggered: it stays set), CANCEL_SHIELDED
+//                  while it runs cleanups (bytes: the thread, its waker and its canceller write neighbouring
+//                  fields, and Wasm stores to distinct bytes never interfere)
+//  56   waitObj    the object it is blocked on (a mutex, a channel, a group...)
+//  60   waitLock   the spin lock guarding the queue it waits in, 0 when it waits in none
+//  64   waitQueue  the queue {head, tail} it is linked in, 0 when none
+//  68   timer      1 + its index in the timer heap while it sleeps, else 0 (the heap has its deadline)
+//  72   cold       its cold part, 0 until it needs one
 //
-// 92 bytes: with the allocator's 4-byte block header, 96, a block of the 96-byte size class. The cold part, written
-// only by the thread itself (or by its spawner before it is published):
+// 76 bytes: with the allocator's 4-byte block header, 80, a block of the 80-byte size class. The cold part, written
+// only by the thread itself (or by its spawner before it is published, or by a mutex's releaser handing the mutex
+// to it while it waits, when it has a cold part already):
 //
 //   0   permits    semaphore permits it holds (a list of small blocks), released if it dies
 //   4   ctx        its context variables (context/var.ts), inherited by its children at spawn
 //   8   owned      groups it created (linked through the groups), waited for before it ends
 //  12   cleanups   functions to run when it ends (scheduler/cleanup.ts), newest first
+//  16   held       mutexes it holds (linked through the mutexes), released if it dies (sync/held.ts)
 //
-// Each of those comes with an allocation of its own (a permit record, a context entry, a group, a cleanup), so the
-// cold part's one allocation per thread is small beside them; the threads that use none (most of them) pay nothing.
+// Each of the first four comes with an allocation of its own (a permit record, a context entry, a group, a cleanup),
+// so the cold part's one allocation per thread is small beside them; a thread that locks a mutex pays it once, on
+// its first lock. The threads that use none (most of them) pay nothing.
 
 import { heapAlloc, heapFree } from "../memory/heap";
 import { NEXT_THREAD_ID, WS_SPAWNS, WS_LIVE } from "../memory/layout";
@@ -61,6 +66,9 @@ import { stats } from "./local";
 @inline export const T_FLAGS: usize = 28;
 // @ts-ignore: decorator
 @inline export const T_ARG: usize = 32;
+/** The hand-over slot shares the argument's word: a thread's argument is read only before it first runs. */
+// @ts-ignore: decorator
+@inline export const T_SLOT: usize = T_ARG;
 // @ts-ignore: decorator
 @inline export const T_PREV: usize = 40;
 // @ts-ignore: decorator
@@ -68,29 +76,25 @@ import { stats } from "./local";
 // @ts-ignore: decorator
 @inline export const T_SIB_PREV: usize = 48;
 // @ts-ignore: decorator
-@inline export const T_CANCEL: usize = 52;
+@inline export const T_KIND: usize = 52;
 // @ts-ignore: decorator
-@inline export const T_KIND: usize = 56;
+@inline export const T_WAIT_KIND: usize = 53;
 // @ts-ignore: decorator
-@inline export const T_WAIT_KIND: usize = 57;
+@inline export const T_WAKE: usize = 54;
 // @ts-ignore: decorator
-@inline export const T_WAKE: usize = 58;
+@inline export const T_CANCEL: usize = 55;
 // @ts-ignore: decorator
-@inline export const T_WAIT_OBJ: usize = 60;
+@inline export const T_WAIT_OBJ: usize = 56;
 // @ts-ignore: decorator
-@inline export const T_WAIT_LOCK: usize = 64;
+@inline export const T_WAIT_LOCK: usize = 60;
 // @ts-ignore: decorator
-@inline export const T_WAIT_QUEUE: usize = 68;
+@inline export const T_WAIT_QUEUE: usize = 64;
 // @ts-ignore: decorator
-@inline export const T_HELD: usize = 72;
+@inline export const T_TIMER: usize = 68;
 // @ts-ignore: decorator
-@inline export const T_TIMER: usize = 76;
+@inline export const T_COLD: usize = 72;
 // @ts-ignore: decorator
-@inline export const T_SLOT: usize = 80;
-// @ts-ignore: decorator
-@inline export const T_COLD: usize = 88;
-// @ts-ignore: decorator
-@inline export const THREAD_SIZE: usize = 92;
+@inline export const THREAD_SIZE: usize = 76;
 
 // The cold part.
 // @ts-ignore: decorator
@@ -102,7 +106,39 @@ import { stats } from "./local";
 // @ts-ignore: decorator
 @inline export const C_CLEANUPS: usize = 12;
 // @ts-ignore: decorator
-@inline export const COLD_SIZE: usize = 16;
+@inline export const C_HELD: usize = 16;
+// @ts-ignore: decorator
+@inline export const COLD_SIZE: usize = 20;
+
+// The cancel byte. Only these helpers touch it.
+// @ts-ignore: decorator
+@inline const CANCEL_SET: u8 = 1;
+// @ts-ignore: decorator
+@inline const CANCEL_SHIELDED: u8 = 2;
+
+/** True once `t` is cancelled (and not running its cleanups, which are shielded). */
+// @ts-ignore: decorator
+@inline export function isCancelled(t: usize): bool {
+  return atomic.load<u8>(t + T_CANCEL) == CANCEL_SET;
+}
+
+/** True while `t` runs its cleanups: a cancellation no longer reaches it. */
+// @ts-ignore: decorator
+@inline export function isShielded(t: usize): bool {
+  return atomic.load<u8>(t + T_CANCEL) == CANCEL_SHIELDED;
+}
+
+/** Marks `t` cancelled unless it is shielded; false when it is (then it stays shielded). */
+// @ts-ignore: decorator
+@inline export function markCancelled(t: usize): bool {
+  return atomic.cmpxchg<u8>(t + T_CANCEL, 0, CANCEL_SET) != CANCEL_SHIELDED;
+}
+
+/** Shields `t` for good: it runs its cleanups, its outcome already decided. */
+// @ts-ignore: decorator
+@inline export function shield(t: usize): void {
+  atomic.store<u8>(t + T_CANCEL, CANCEL_SHIELDED);
+}
 
 // States. The park protocol (scheduler/park.ts) moves RUNNING -> PARKING -> PARKED -> RUNNABLE, or
 // PARKING -> NOTIFIED when the wake-up arrives before the unwind has finished.

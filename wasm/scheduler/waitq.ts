@@ -7,7 +7,7 @@
 // where it waits, the canceller reads where it waits after setting the flag (both with sequentially consistent
 // atomics), so one of them always sees the other: no cancellation is lost.
 
-import { T_NEXT, T_CANCEL, T_WAIT_KIND, T_WAIT_OBJ, T_WAIT_LOCK, T_WAIT_QUEUE, T_WAKE, T_STATE, ST_RUNNING, W_NONE } from "./thread";
+import { T_NEXT, T_WAIT_KIND, T_WAIT_OBJ, T_WAIT_LOCK, T_WAIT_QUEUE, T_WAKE, T_STATE, ST_RUNNING, W_NONE, isCancelled, markCancelled } from "./thread";
 import { WAKE_NONE, WAKE_CANCELLED } from "../memory/layout";
 import { qPush, qUnlink } from "./queue";
 import { current } from "./local";
@@ -85,7 +85,7 @@ export function waitIn(lockAddr: usize, q: usize, kind: i32, obj: usize, shielde
   store<u8>(t, <u8>WAKE_NONE, T_WAKE);
   publish<usize>(t + T_WAIT_QUEUE, q);
   publish<usize>(t + T_WAIT_LOCK, lockAddr); // then read the cancel word: the Dekker pair with cancelThread
-  if (!shielded && atomic.load<i32>(t + T_CANCEL) > 0) {
+  if (!shielded && isCancelled(t)) {
     if (q == SLEEP_QUEUE) removeTimerLocked(t);
     forget(t, WAKE_CANCELLED);
     store<u8>(t, <u8>W_NONE, T_WAIT_KIND);
@@ -106,7 +106,7 @@ export function waitIn(lockAddr: usize, q: usize, kind: i32, obj: usize, shielde
  * Returns false when the queue's lock was busy: call again (the flag is set; the wake-up is what is missing).
  */
 export function cancelThread(t: usize, heldLock: usize): bool {
-  if (atomic.cmpxchg<i32>(t + T_CANCEL, 0, 1) < 0) return true; // running its cleanups: shielded
+  if (!markCancelled(t)) return true; // running its cleanups: shielded
   const l = atomic.load<usize>(t + T_WAIT_LOCK);
   if (l == 0) return true; // running, runnable, or being woken: it sees the flag at its next blocking call
   const mine = l == heldLock;

@@ -15,7 +15,7 @@
 // handing it anything.
 
 import { current } from "../scheduler/local";
-import { T_CANCEL, T_SLOT, T_NEXT, W_SEND, W_RECV } from "../scheduler/thread";
+import { T_SLOT, T_NEXT, W_SEND, W_RECV, isCancelled } from "../scheduler/thread";
 import { waitIn } from "../scheduler/waitq";
 import { WAKE_GRANTED, WAKE_CLOSED } from "../memory/layout";
 import { unpark } from "../scheduler/park";
@@ -196,7 +196,7 @@ export class Channel<T> extends ChannelCore {
   send(value: T): void {
     const t = current;
     if (t == 0) requireThread("Channel.send");
-    if (atomic.load<i32>(t + T_CANCEL) > 0) exitCancelled();
+    if (isCancelled(t)) exitCancelled();
     const self = changetype<usize>(this);
     lock(self);
     if (this.offer(value)) return; // unlocked
@@ -247,7 +247,7 @@ export class Channel<T> extends ChannelCore {
   next(): bool {
     const t = current;
     if (t == 0) requireThread("Channel.next");
-    if (atomic.load<i32>(t + T_CANCEL) > 0) exitCancelled();
+    if (isCancelled(t)) exitCancelled();
     const self = changetype<usize>(this);
     lock(self);
     const got = this.tryRecvLocked(t + T_SLOT);

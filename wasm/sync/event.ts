@@ -1,7 +1,7 @@
 // Event: a flag threads can wait for. `set()` wakes every waiter and lets later waiters through until `clear()`.
 
 import { current } from "../scheduler/local";
-import { T_CANCEL, W_EVENT } from "../scheduler/thread";
+import { W_EVENT, isCancelled } from "../scheduler/thread";
 import { waitIn, qTakeAll, unparkAll } from "../scheduler/waitq";
 import { WAKE_GRANTED } from "../memory/layout";
 import { exitCancelled, requireThread } from "../scheduler/fail";
@@ -26,7 +26,7 @@ export class Event {
   wait(): void {
     const t = current;
     if (t == 0) requireThread("Event.wait");
-    if (atomic.load<i32>(t + T_CANCEL) > 0) exitCancelled();
+    if (isCancelled(t)) exitCancelled();
     if (this.isSet) return;
     const self = changetype<usize>(this);
     lock(self);

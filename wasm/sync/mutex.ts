@@ -10,7 +10,7 @@
 // `lockEvenIfPoisoned()` is the way to look at it anyway and `clearPoison()` declares it consistent again.
 
 import { current } from "../scheduler/local";
-import { T_CANCEL, T_HELD, T_ID, W_MUTEX } from "../scheduler/thread";
+import { T_ID, C_HELD, W_MUTEX, isCancelled, coldFieldIfAny, coldFieldAt } from "../scheduler/thread";
 import { waitIn, qTake } from "../scheduler/waitq";
 import { qEmpty } from "../scheduler/queue";
 import { WAKE_GRANTED } from "../memory/layout";
@@ -60,12 +60,13 @@ export class MutexCore {
   @inline protected acquire(): void {
     const t = current;
     if (t == 0) requireThread("Mutex.lock");
-    if (atomic.load<i32>(t + T_CANCEL) > 0) exitCancelled();
+    if (isCancelled(t)) exitCancelled();
+    const held = heldListAt(t); // before it can own or wait: a releaser handing the mutex over writes there too
     const self = changetype<usize>(this);
     if (cas<i32>(self, FREE, LOCKED) == FREE) {
       this.owner = t;
-      this.heldNext = changetype<MutexCore | null>(load<usize>(t, T_HELD));
-      store<usize>(t, self, T_HELD);
+      this.heldNext = changetype<MutexCore | null>(load<usize>(held));
+      store<usize>(held, self);
     } else {
       acquireSlow(self, t);
     }
@@ -75,11 +76,12 @@ export class MutexCore {
   protected tryAcquire(): bool {
     const t = current;
     if (t == 0) requireThread("Mutex.tryLock");
+    const held = heldListAt(t);
     const self = changetype<usize>(this);
     if (cas<i32>(self, FREE, LOCKED) != FREE) return false;
     this.owner = t;
-    this.heldNext = changetype<MutexCore | null>(load<usize>(t, T_HELD));
-    store<usize>(t, self, T_HELD);
+    this.heldNext = changetype<MutexCore | null>(load<usize>(held));
+    store<usize>(held, self);
     return true;
   }
 
@@ -90,8 +92,9 @@ export class MutexCore {
     const self = changetype<usize>(this);
     if (this.owner != t || t == 0) notHolder(self, "unlock");
     // Off the held list: almost always its head (locks are released in reverse order).
-    if (load<usize>(t, T_HELD) == self) store<usize>(t, changetype<usize>(this.heldNext), T_HELD);
-    else unholdSlow(t, self);
+    const held = coldFieldIfAny(t, C_HELD); // it holds a mutex, so it has a cold part
+    if (load<usize>(held) == self) store<usize>(held, changetype<usize>(this.heldNext));
+    else unholdSlow(held, self);
     this.owner = 0;
     if (cas<i32>(self, LOCKED, FREE) != LOCKED) releaseSlow(self);
   }
@@ -153,14 +156,33 @@ function acquireSlow(m: usize, t: usize): void {
   }
 }
 
-function hold(m: usize, t: usize): void {
-  store<usize>(m + offsetof<MutexCore>("owner"), t);
-  store<usize>(m + offsetof<MutexCore>("heldNext"), load<usize>(t, T_HELD));
-  store<usize>(t, m, T_HELD);
+/**
+ * Where `t`'s held list starts: in its cold part, allocated by its first lock. Fails the caller when out of memory
+ * (before it owns or waits for anything).
+ */
+// @ts-ignore: decorator
+@inline function heldListAt(t: usize): usize {
+  const at = coldFieldIfAny(t, C_HELD);
+  return at != 0 ? at : newHeldList(t);
 }
 
-function unholdSlow(t: usize, m: usize): void {
-  let at = t + T_HELD;
+function newHeldList(t: usize): usize {
+  const at = coldFieldAt(t, C_HELD);
+  if (at == 0) failCurrent("out of memory: cannot record the mutex in its thread");
+  return at;
+}
+
+/** `t` (which made its held list before it waited) now owns `m`. */
+function hold(m: usize, t: usize): void {
+  const held = coldFieldIfAny(t, C_HELD);
+  store<usize>(m + offsetof<MutexCore>("owner"), t);
+  store<usize>(m + offsetof<MutexCore>("heldNext"), load<usize>(held));
+  store<usize>(held, m);
+}
+
+/** Takes `m` off the held list at `held`. */
+function unholdSlow(held: usize, m: usize): void {
+  let at = held;
   while (true) {
     const x = load<usize>(at);
     if (x == 0) return;

@@ -24,8 +24,8 @@
 // The woken select takes its other nodes out of their queues (those a losing claimer has not already dropped).
 
 import { current } from "../scheduler/local";
-import { T_CANCEL, T_SLOT, T_WAKE, T_WAIT_KIND, T_WAIT_OBJ, T_WAIT_LOCK, T_WAIT_QUEUE, T_TIMER, T_STATE, ST_RUNNING,
-         W_NONE, W_SELECT } from "../scheduler/thread";
+import { T_SLOT, T_WAKE, T_WAIT_KIND, T_WAIT_OBJ, T_WAIT_LOCK, T_WAIT_QUEUE, T_TIMER, T_STATE, ST_RUNNING,
+         W_NONE, W_SELECT, isCancelled } from "../scheduler/thread";
 import { qPush, qUnlink } from "../scheduler/queue";
 import { WAKE_NONE, WAKE_GRANTED, WAKE_CANCELLED, TIMER_LOCK } from "../memory/layout";
 import { SELECT_QUEUE } from "../scheduler/waitq";
@@ -209,7 +209,7 @@ export class Select {
   wait(): i32 {
     const t = current;
     if (t == 0) requireThread("Select.wait");
-    if (atomic.load<i32>(t + T_CANCEL) > 0) exitCancelled();
+    if (isCancelled(t)) exitCancelled();
     if (this.waiting != 0) failCurrent("Select.wait: thread " + load<u32>(this.waiting, 4).toString() + " is waiting in this select (a Select serves one thread at a time)");
     if (this.dirty) this.prepare();
     const k = this.poll(t);
@@ -305,7 +305,7 @@ export class Select {
     store<u8>(t, <u8>WAKE_NONE, T_WAKE);
     publish<usize>(t + T_WAIT_QUEUE, SELECT_QUEUE);
     publish<usize>(t + T_WAIT_LOCK, self + S_LOCK); // then read the cancel word: the Dekker pair with cancelThread
-    if (atomic.load<i32>(t + T_CANCEL) > 0) {
+    if (isCancelled(t)) {
       if (timed) { removeTimerLocked(t); unlock(TIMER_LOCK); }
       publish<usize>(t + T_WAIT_QUEUE, 0);
       publish<usize>(t + T_WAIT_LOCK, 0);

@@ -6,7 +6,7 @@
 // by smaller ones behind it (no starvation). A releaser hands permits straight to the waiters it can satisfy.
 
 import { current } from "../scheduler/local";
-import { T_CANCEL, C_PERMITS, coldField, coldFieldAt, coldFieldIfAny, T_SLOT, T_NEXT, T_ID, W_SEMAPHORE } from "../scheduler/thread";
+import { C_PERMITS, coldField, coldFieldAt, coldFieldIfAny, T_SLOT, T_NEXT, T_ID, W_SEMAPHORE, isCancelled } from "../scheduler/thread";
 import { waitIn, qTake } from "../scheduler/waitq";
 import { qEmpty } from "../scheduler/queue";
 import { WAKE_GRANTED } from "../memory/layout";
@@ -49,7 +49,7 @@ export class Semaphore {
     const t = current;
     if (t == 0) requireThread("Semaphore.acquire");
     this.checkCount(n, "acquire");
-    if (atomic.load<i32>(t + T_CANCEL) > 0) exitCancelled();
+    if (isCancelled(t)) exitCancelled();
     const self = changetype<usize>(this);
     const permitsAt = self + offsetof<Semaphore>("permits");
     // Fast path: nobody queued and enough permits.

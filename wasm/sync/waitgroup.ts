@@ -2,7 +2,7 @@
 // the better tool; a WaitGroup counts anything, e.g. work items handed to threads that live on.
 
 import { current } from "../scheduler/local";
-import { T_CANCEL, W_WAITGROUP } from "../scheduler/thread";
+import { W_WAITGROUP, isCancelled } from "../scheduler/thread";
 import { waitIn, qTakeAll, unparkAll } from "../scheduler/waitq";
 import { WAKE_GRANTED } from "../memory/layout";
 import { failCurrent, exitCancelled, requireThread } from "../scheduler/fail";
@@ -42,7 +42,7 @@ export class WaitGroup {
   wait(): void {
     const t = current;
     if (t == 0) requireThread("WaitGroup.wait");
-    if (atomic.load<i32>(t + T_CANCEL) > 0) exitCancelled();
+    if (isCancelled(t)) exitCancelled();
     const self = changetype<usize>(this);
     if (atomic.load<i32>(self + offsetof<WaitGroup>("count")) == 0) return;
     lock(self);
