@@ -5,6 +5,9 @@
 //     wrapper, a blocking host call (entry.ts), before Asyncify, which then instruments the callers;
 //  1. no-inline on the suspend primitive: if the optimiser inlined it, its caller would contain `start_unwind`, be
 //     taken for runtime code and silently not instrumented, and threads would restart from the top on resume;
+//     and on the runtime's outlined functions (OUTLINED_SUFFIX): with a parked thread's stack, Asyncify saves every
+//     local of each frame that a rewind reads again (arguments, conditions around calls that may suspend), so a
+//     branch that fails the thread, inlined into a function threads park in, would make every such stack bigger;
 //  2. optimise;
 //  3. Asyncify, with host imports marked as never unwinding (threads suspend only inside Wasm), so only functions
 //     that can reach `__vt_suspend` directly or through an indirect call are instrumented;
@@ -22,6 +25,8 @@ import { hostWrapperName } from "./entry.js";
 import { PROGRAM_MODE, shareModuleState } from "./module-state.js";
 
 export const SUSPEND_PRIMITIVE = "__vt_suspend";
+/** A runtime function whose name ends so (e.g. `settleGetOutlined`) is never inlined into its caller. */
+export const OUTLINED_SUFFIX = "Outlined";
 
 const FEATURES =
   binaryen.Features.MVP |
@@ -73,8 +78,10 @@ export function postprocess(input: Uint8Array, options: PostprocessOptions): Pos
     redirectHostImports(mod);
     if (options.backend === "asyncify") {
       defineShadowAccess(mod, null);
-      binaryen.setPassArgument("no-inline", `*${SUSPEND_PRIMITIVE}*`);
-      mod.runPasses(["no-inline"]);
+      for (const pattern of [`*${SUSPEND_PRIMITIVE}*`, ...options.runtimePrefixes.map((p) => `${p}*${OUTLINED_SUFFIX}`)]) {
+        binaryen.setPassArgument("no-inline", pattern);
+        mod.runPasses(["no-inline"]);
+      }
       binaryen.setPassArgument("no-inline", null);
       mod.optimize();
 

@@ -5,43 +5,32 @@
 
 import { current } from "../scheduler/local";
 import { syncMemoryView } from "../memory/view";
-import { lock, unlock } from "../memory/spinlock";
 import { W_FUTURE, isCancelled } from "../scheduler/thread";
-import { waitIn } from "../scheduler/waitq";
-import { WAKE_CANCELLED } from "../memory/layout";
+import { recordWaitWhile, waitRecorded } from "../scheduler/waitq";
 import { failCurrent, exitCancelled, requireThread } from "../scheduler/fail";
 import { fromBits } from "../scheduler/bits";
-import { FutureBase, Failure, OUTCOME_PENDING, OUTCOME_FAILED, OUTCOME_CANCELLED } from "../scheduler/outcome";
+import { FutureBase, Failure, OUTCOME_PENDING, OUTCOME_DONE, OUTCOME_FAILED, OUTCOME_CANCELLED } from "../scheduler/outcome";
 
 export class Future<R> extends FutureBase {
   /**
    * Blocks the calling virtual thread until the future completes. Fails the caller if the thread failed or was
    * cancelled; ends a cancelled caller.
    */
-  wait(): void {
-    requireThread("Future.get");
-    if (isCancelled(current)) exitCancelled();
+  // Inlined into the caller, with everything that may park in `awaitOutcome`: a thread parked in `get` has two
+  // runtime frames for Asyncify to save, of three words together.
+  // @ts-ignore: decorator
+  @inline wait(): void {
     const self = changetype<usize>(this);
-    const stateAt = self + offsetof<FutureBase>("state");
-    if (atomic.load<i32>(stateAt) == OUTCOME_PENDING) {
-      const lockAt = self + offsetof<FutureBase>("lock");
-      lock(lockAt);
-      if (atomic.load<i32>(stateAt) == OUTCOME_PENDING) {
-        if (waitIn(lockAt, self + offsetof<FutureBase>("waitHead"), W_FUTURE, self) == WAKE_CANCELLED) exitCancelled();
-      } else {
-        unlock(lockAt);
-      }
-    }
-    syncMemoryView(); // the result may live in memory the worker that ran the thread has just grown
-    const state = atomic.load<i32>(stateAt);
-    if (state == OUTCOME_FAILED) {
-      failCurrent("thread " + this.thread.toString() + " failed: " + (this.failure as Failure).message);
-    } else if (state == OUTCOME_CANCELLED) {
-      failCurrent("thread " + this.thread.toString() + " was cancelled");
+    const t = current;
+    if (t != 0 && !isCancelled(t) && atomic.load<i32>(self + offsetof<FutureBase>("state")) == OUTCOME_DONE) {
+      syncMemoryView(); // the result may live in memory the worker that ran the thread has just grown
+    } else {
+      awaitOutcome(self);
     }
   }
 
-  get(): R {
+  // @ts-ignore: decorator
+  @inline get(): R {
     this.wait();
     if (isVoid<R>()) {
       return;
@@ -53,3 +42,28 @@ export class Future<R> extends FutureBase {
   }
 }
 
+/** The slow path of `Future.wait`: a pending, failed or cancelled future, or a caller that is cancelled (or none). */
+// No `if` around a call that may suspend, and one live local (`self`): Asyncify saves two words of this frame with
+// a thread parked here, and one of waitRecorded's.
+function awaitOutcome(self: usize): void {
+  requireThread("Future.get");
+  const stateAt = self + offsetof<FutureBase>("state");
+  recordWaitWhile(self + offsetof<FutureBase>("lock"), self + offsetof<FutureBase>("waitHead"), W_FUTURE, self, stateAt,
+    OUTCOME_PENDING);
+  waitRecorded();
+  settleGetOutlined(self);
+}
+
+/**
+ * After `awaitOutcome` waited (or did not need to): ends a cancelled caller (cancelled before, or while it waited),
+ * fails the caller of a future that failed or was cancelled. Outlined (never inlined: host/toolchain/postprocess.ts),
+ * so its branches and its messages' temporaries stay out of the frame saved with every thread parked in `get`.
+ */
+function settleGetOutlined(self: usize): void {
+  if (isCancelled(current)) exitCancelled();
+  syncMemoryView(); // the result may live in memory the worker that ran the thread has just grown
+  const f = changetype<FutureBase>(self);
+  const state = atomic.load<i32>(self + offsetof<FutureBase>("state"));
+  if (state == OUTCOME_FAILED) failCurrent("thread " + f.thread.toString() + " failed: " + (f.failure as Failure).message);
+  if (state == OUTCOME_CANCELLED) failCurrent("thread " + f.thread.toString() + " was cancelled");
+}

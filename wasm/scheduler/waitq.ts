@@ -12,7 +12,7 @@ import { WAKE_NONE, WAKE_CANCELLED } from "../memory/layout";
 import { qPush, qUnlink } from "./queue";
 import { current } from "./local";
 import { prepareToPark, park, unpark } from "./park";
-import { unlock, tryLock } from "../memory/spinlock";
+import { lock, unlock, tryLock } from "../memory/spinlock";
 import { removeTimerLocked } from "./timers";
 import { publish } from "../memory/sharing";
 import { claimSelect, SELECT_CANCELLED } from "./waiter";
@@ -79,25 +79,72 @@ export function unparkAll(list: usize): void {
  */
 export function waitIn(lockAddr: usize, q: usize, kind: i32, obj: usize, shielded: bool = false): i32 {
   const t = current;
+  recordWait(t, lockAddr, q, kind, obj);
+  if (!queueRecorded(t, lockAddr, q, shielded)) return WAKE_CANCELLED;
+  park();
+  // `current` again rather than `t`: with nothing live across the park, Asyncify saves only this frame's call index.
+  store<u8>(current, <u8>W_NONE, T_WAIT_KIND);
+  return <i32>load<u8>(current, T_WAKE);
+}
+
+// The same wait in two calls, for a caller whose frame Asyncify should save small (Future.get, where threads park by
+// the million). With a parked thread's stack, Asyncify saves every local that a rewind reads again: the arguments
+// of the call it parked in, and the condition of every `if` around a call that may suspend. `waitRecorded` takes
+// no argument and its caller needs no `if` around it.
+
+/**
+ * Takes the lock at `lockAddr` and, while the i32 at `word` is `value`, records the running thread's wait in queue
+ * `q` of `obj` and keeps the lock; otherwise releases it. Never parks: `waitRecorded` does.
+ */
+export function recordWaitWhile(lockAddr: usize, q: usize, kind: i32, obj: usize, word: usize, value: i32): void {
+  lock(lockAddr);
+  if (atomic.load<i32>(word) != value) {
+    unlock(lockAddr);
+    return;
+  }
+  recordWait(current, lockAddr, q, kind, obj);
+}
+
+/**
+ * Waits as `recordWaitWhile` recorded, if it did (a running thread's wait kind is W_NONE otherwise), as `waitIn`
+ * does. Says nothing of why it woke: a caller that must know looks at the future, or at its cancel flag.
+ */
+export function waitRecorded(): void {
+  const t = current;
+  if (<i32>load<u8>(t, T_WAIT_KIND) == W_NONE) return;
+  if (!queueRecorded(t, load<usize>(t, T_WAIT_LOCK), load<usize>(t, T_WAIT_QUEUE), false)) return;
+  park();
+  store<u8>(current, <u8>W_NONE, T_WAIT_KIND);
+}
+
+/** The first part of a wait: what the thread waits on, published (the lock held). */
+// @ts-ignore: decorator
+@inline function recordWait(t: usize, lockAddr: usize, q: usize, kind: i32, obj: usize): void {
   prepareToPark();
   store<u8>(t, <u8>kind, T_WAIT_KIND);
   store<usize>(t, obj, T_WAIT_OBJ);
   store<u8>(t, <u8>WAKE_NONE, T_WAKE);
   publish<usize>(t + T_WAIT_QUEUE, q);
   publish<usize>(t + T_WAIT_LOCK, lockAddr); // then read the cancel word: the Dekker pair with cancelThread
+}
+
+/**
+ * The second part: queue up and release the lock, the thread then parks. False when it is cancelled (and not
+ * `shielded`): it is not queued, runs on, and its wake reason is WAKE_CANCELLED.
+ */
+// @ts-ignore: decorator
+@inline function queueRecorded(t: usize, lockAddr: usize, q: usize, shielded: bool): bool {
   if (!shielded && isCancelled(t)) {
     if (q == SLEEP_QUEUE) removeTimerLocked(t);
     forget(t, WAKE_CANCELLED);
     store<u8>(t, <u8>W_NONE, T_WAIT_KIND);
     publish<i32>(t + T_STATE, ST_RUNNING);
     unlock(lockAddr);
-    return WAKE_CANCELLED;
+    return false;
   }
   if (q != SLEEP_QUEUE) qPush(q, t); // a sleeper is already in the timer heap
   unlock(lockAddr);
-  park();
-  store<u8>(t, <u8>W_NONE, T_WAIT_KIND);
-  return <i32>load<u8>(t, T_WAKE);
+  return true;
 }
 
 /**
