@@ -125,14 +125,15 @@ export const GC_END = 3584;
 export const PIN_WAITS = GC_END;
 export const PIN_WAITS_END = PIN_WAITS + MAX_WORKERS * 4;
 
-export const LAYOUT_ABI = 5;
+export const LAYOUT_ABI = 6;
 
 // --- a root call's frame (wasm/driver/roots.ts; the host's worker core writes it, the generated entry reads it; docs/abi.md)
 export const FRAME_CALL_ID = 0;
 export const FRAME_STATUS = 4;
 export const FRAME_EXPORT_INDEX = 8;
 export const FRAME_FAILURE = 12;
-export const FRAME_SLOTS = 16;
+export const FRAME_THREAD = 16;
+export const FRAME_SLOTS = 24;
 export const SLOT_SIZE = 8;
 export const STATUS_OK = 1;
 export const STATUS_FAILED = 2;

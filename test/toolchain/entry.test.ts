@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { generateEntry } from "../../host/toolchain/entry.js";
 import type { ExportSignature } from "../../host/abi/types.js";
+import { FRAME_SLOTS, SLOT_SIZE } from "../../host/abi/layout.js";
 import { buildGuest, makeTempDir } from "./harness.js";
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -33,12 +34,13 @@ describe("generateEntry", () => {
   });
 
   it("reads each argument from its 8-byte slot and writes the result after them", () => {
+    const slot = (i: number) => FRAME_SLOTS + SLOT_SIZE * i; // the frame's header, then one slot per argument
     expect(src).toContain(
-      "store<f64>(frame, __vt_guest_add(load<i32>(frame, 16), changetype<string>(load<usize>(frame, 24)), load<u8>(frame, 32) != 0), 40);",
+      `store<f64>(frame, __vt_guest_add(load<i32>(frame, ${slot(0)}), changetype<string>(load<usize>(frame, ${slot(1)})), load<u8>(frame, ${slot(2)}) != 0), ${slot(3)});`,
     );
-    expect(src).toContain("store<usize>(frame, changetype<usize>(__vt_guest_names(changetype<Array<string>>(load<usize>(frame, 16)))), 24);");
-    expect(src).toContain("store<u8>(frame, <u8>(__vt_guest_flag()), 16);");
-    expect(src).toMatch(/function __vt_entry_nothing\(frame: usize\): void \{\n {2}__vt_guest_nothing\(load<u64>\(frame, 16\)\);\n\}/);
+    expect(src).toContain(`store<usize>(frame, changetype<usize>(__vt_guest_names(changetype<Array<string>>(load<usize>(frame, ${slot(0)})))), ${slot(1)});`);
+    expect(src).toContain(`store<u8>(frame, <u8>(__vt_guest_flag()), ${slot(0)});`);
+    expect(src).toContain(`function __vt_entry_nothing(frame: usize): void {\n  __vt_guest_nothing(load<u64>(frame, ${slot(0)}));\n}`);
     expect(src).toContain("export function __vt_call_add(frame: usize): u32 {\n  return spawnRoot(__vt_entry_add, frame);\n}");
     expect(src).not.toMatch(/export function __vt_entry_/);
   });

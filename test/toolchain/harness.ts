@@ -8,6 +8,7 @@ import { readExportSignatures } from "../../host/toolchain/signatures.js";
 import { generateEntry } from "../../host/toolchain/entry.js";
 import { lowerArgs, liftResult, liftString, validateArgs, readTypeIds, type MarshalContext } from "../../host/bindings/marshal.js";
 import type { ExportSignature } from "../../host/abi/types.js";
+import { FRAME_SLOTS, SLOT_SIZE } from "../../host/abi/layout.js";
 
 export async function makeTempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(tmpdir(), "vthreads-test-"));
@@ -114,7 +115,7 @@ export async function buildGuest(dir: string, guestFiles: Record<string, string>
     const sig = sigs.find((s) => s.name === name);
     if (!sig) throw new Error(`no export ${name}`);
     validateArgs(sig, args);
-    const frame = (exports.__vt_alloc as (n: number) => number)(16 + 8 * (sig.params.length + 1)) >>> 0;
+    const frame = (exports.__vt_alloc as (n: number) => number)(FRAME_SLOTS + SLOT_SIZE * (sig.params.length + 1)) >>> 0;
     new DataView(memory.buffer).setUint32(frame, 1234, true);
     lowerArgs(ctx, sig, args, frame);
     const id = (exports[`__vt_call_${name}`] as (f: number) => number)(frame);

@@ -8,7 +8,7 @@
 // reads stays allocated while it reads it; the states it reports are a snapshot that may be stale at once.
 
 import { timerDeadline } from "../scheduler/timers";
-import { T_STATE, T_ID, T_FLAGS, C_OWNED, coldField, T_SIB_NEXT, T_WAIT_KIND, T_WAIT_OBJ, T_SLOT, ST_RUNNING,
+import { T_STATE, threadId, T_FLAGS, C_OWNED, coldField, T_SIB_NEXT, T_WAIT_KIND, T_WAIT_OBJ, T_SLOT, ST_RUNNING,
          ST_RUNNABLE, ST_PENDING, ST_PARKING, ST_PARKED, ST_NOTIFIED, F_EXITING, F_PINNED, F_WORKER_SHIFT, W_SLEEP,
          W_MUTEX, W_SEMAPHORE, W_SEND, W_RECV, W_FUTURE, W_JOIN, W_EVENT, W_WAITGROUP, W_HOST, W_EXIT, W_SELECT, isCancelled } from "../scheduler/thread";
 import { ROOTS_LOCK, ROOTS_HEAD, GROUPS_LOCK, GROUPS_HEAD, WORKERS_BOOTED, WORKER_STATS, WS_LIVE, MAX_WORKERS,
@@ -131,7 +131,7 @@ function writeGroup(w: JsonWriter, g: usize, path: string): void {
 }
 
 function writeThread(w: JsonWriter, t: usize, path: string): void {
-  const id = load<u32>(t, T_ID);
+  const id = threadId(t);
   const here = (path.length == 0 ? "" : path + " / ") + "thread " + id.toString();
   const state = atomic.load<i32>(t + T_STATE);
   const flags = load<u32>(t, T_FLAGS);

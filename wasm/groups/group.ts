@@ -12,7 +12,7 @@
 // a child waits in (cancellation), or the registry's lock.
 
 import { Closure, closureArg } from "../closure";
-import { T_NEXT, T_SIB_NEXT, T_SIB_PREV, T_STATE, T_GROUP, C_OWNED, C_CTX, coldField, coldFieldAt, coldFieldIfAny, T_ID, T_FLAGS, T_FUTURE,
+import { T_NEXT, T_SIB_NEXT, T_SIB_PREV, T_STATE, T_GROUP, C_OWNED, C_CTX, coldField, coldFieldAt, coldFieldIfAny, threadId, T_FLAGS, T_FUTURE,
          T_WAIT_KIND, T_WAIT_OBJ, T_WAIT_LOCK, T_WAIT_QUEUE, T_WAKE, ST_PENDING, ST_RUNNABLE, ST_PARKING, ST_RUNNING,
          F_FAILED, newThread, freeThread, freeThreadRecord, W_JOIN, W_EXIT, isCancelled, markCancelled } from "../scheduler/thread";
 import { current } from "../scheduler/local";
@@ -111,7 +111,6 @@ export class ThreadGroup {
     const t = newThread(callKind<A, R>(), changetype<usize>(fn), toBits<A>(arg), changetype<usize>(this),
                         changetype<usize>(future), 0);
     if (t == 0) failCurrent("out of memory: cannot allocate a thread record");
-    future.thread = load<u32>(t, T_ID);
     const ctx = parent != 0 ? coldField(parent, C_CTX) : 0;
     if (ctx != 0) {
       const at = coldFieldAt(t, C_CTX); // the child is not published yet: its spawner may write its cold part
@@ -175,7 +174,7 @@ export class ThreadGroup {
     const t = current;
     const self = changetype<usize>(this);
     if (load<usize>(t, T_GROUP) == self) {
-      failCurrent("ThreadGroup.join: thread " + load<u32>(t, T_ID).toString() +
+      failCurrent("ThreadGroup.join: thread " + threadId(t).toString() +
         " is a child of this group and would wait for itself");
     }
     lock(self);

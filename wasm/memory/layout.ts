@@ -294,7 +294,7 @@
 @inline export const PIN_WAITS_END: usize = PIN_WAITS + <usize>MAX_WORKERS * 4;
 
 // @ts-ignore: decorator
-@inline export const LAYOUT_ABI: u32 = 5;
+@inline export const LAYOUT_ABI: u32 = 6;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Records in the heap that the host reads or writes: their field offsets and the values of their state words.
@@ -309,9 +309,11 @@
 @inline export const FRAME_EXPORT_INDEX: usize = 8; // u32: the export's index in the manifest
 // @ts-ignore: decorator
 @inline export const FRAME_FAILURE: usize = 12; // usize: a failed root's message (the runtime writes it, root_done passes it on)
-/** The argument slots, SLOT_SIZE bytes each, then one for the result. */
 // @ts-ignore: decorator
-@inline export const FRAME_SLOTS: usize = 16;
+@inline export const FRAME_THREAD: usize = 16; // u32: the root thread's id (the runtime writes it; scheduler/thread.ts)
+/** The argument slots, SLOT_SIZE bytes each, then one for the result (8-aligned). */
+// @ts-ignore: decorator
+@inline export const FRAME_SLOTS: usize = 24;
 // @ts-ignore: decorator
 @inline export const SLOT_SIZE: usize = 8;
 // FRAME_STATUS values (0 while the root runs).

@@ -1,6 +1,6 @@
 // The scheduling calls guest code makes: yield, sleep, the clock, the current thread's id.
 
-import { T_ID, W_SLEEP, isCancelled } from "./thread";
+import { threadId as idOf, W_SLEEP, isCancelled } from "./thread";
 import { current, workerIndex } from "./local";
 import { __vt_suspend } from "./suspend";
 import { REASON_YIELD, WAKE_CANCELLED, TIMER_LOCK } from "../memory/layout";
@@ -73,7 +73,7 @@ export function now(): f64 {
 
 /** Id of the calling virtual thread (ids start at 1; 0 means "not in a virtual thread"). */
 export function threadId(): u32 {
-  return current == 0 ? 0 : load<u32>(current, T_ID);
+  return current == 0 ? 0 : idOf(current);
 }
 
 /**

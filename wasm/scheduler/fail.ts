@@ -2,7 +2,7 @@
 // Asyncify and its stack discarded: nothing after the failure point runs. Traps and `abort` (a guest `throw`) reach
 // the host as a JS exception instead; the host then calls `__vt_fail_current` (host/exports.ts), which ends here too.
 
-import { T_FLAGS, T_FUTURE, T_ID, F_ROOT, F_FAILED, F_CANCELLED } from "./thread";
+import { T_FLAGS, T_FUTURE, threadId, F_ROOT, F_FAILED, F_CANCELLED } from "./thread";
 import { current } from "./local";
 import { __vt_suspend } from "./suspend";
 import { REASON_EXIT, FRAME_FAILURE } from "../memory/layout";
@@ -16,7 +16,7 @@ export function recordFailure(t: usize, message: string): void {
   if (flags & F_ROOT) {
     store<usize>(load<usize>(t, T_FUTURE) + FRAME_FAILURE, changetype<usize>(message)); // a raw block: kept alive
   } else {
-    changetype<FutureBase>(load<usize>(t, T_FUTURE)).failure = new Failure(message, load<u32>(t, T_ID));
+    changetype<FutureBase>(load<usize>(t, T_FUTURE)).failure = new Failure(message, threadId(t));
   }
 }
 

@@ -7,6 +7,7 @@
 import { lock, unlock } from "../memory/spinlock";
 import { WAKE_GRANTED } from "../memory/layout";
 import { qTakeAll, unparkAll } from "./waitq";
+import { FUTURE_THREAD } from "./thread";
 
 // @ts-ignore: decorator
 @inline const PENDING: i32 = 0;
@@ -42,7 +43,7 @@ export class FutureBase {
   private waitHead: usize = 0;
   private waitTail: usize = 0;
   failure: Failure | null = null;
-  /** Id of the thread computing this future. */
+  /** Id of the thread computing this future: the one place it is kept (`threadId`, scheduler/thread.ts). */
   thread: u32 = 0;
   bits: u64 = 0;
   ref: Object | null = null;
@@ -76,3 +77,5 @@ export function completeFuture(futurePtr: usize, outcome: i32): void {
   unlock(lockAt);
   unparkAll(woken);
 }
+
+if (offsetof<FutureBase>("thread") != FUTURE_THREAD) ERROR("FutureBase.thread must stay at FUTURE_THREAD (scheduler/thread.ts)");

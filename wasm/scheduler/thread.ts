@@ -4,17 +4,17 @@
 //
 //  off  field      what
 //   0   state      one of the ST_* states below, changed with atomics
-//   4   id         thread id, unique for the runtime's life
+//   4   held       mutexes it holds (linked through the mutexes), released if it dies (sync/held.ts)
 //   8   next       forward link in whatever queue holds the thread (run queue, a wait queue, a pending list)
 //  12   fn         the guest function (an AssemblyScript function object)
 //  16   group      the ThreadGroup that owns the thread, 0 for a root call
-//  20   future     the Future that receives the result (or, for a root call, the host's frame)
+//  20   future     the Future that receives the result (or, for a root call, the host's frame); the thread's id
+//                  is kept there (`threadId`), read seldom: in messages, dumps and a root's cancellation
 //  24   stack      saved Asyncify stack block, 0 until the thread first suspends
 //  28   flags      F_* bits; bits 8..15 hold the index of the worker that last ran it
-//  32   arg/slot   64 bits, three uses that never overlap: the argument until the thread first runs (a rewind
-//                  restores it from the saved stack, as Asyncify restores every local); then a value handed over by
-//                  whoever wakes it (a received message, a permit count); once a root call has failed, its
-//                  failure message
+//  32   arg/slot   64 bits, two uses that never overlap: the argument until the thread first runs (a rewind
+//                  passes it again, but Asyncify restores every local the function still needs from the saved
+//                  stack); then a value handed over by whoever wakes it (a received message, a permit count)
 //  40   prev       back link in a wait queue (scheduler/waitq.ts)
 //  44   sibNext    link in its group's list of children (or the list of root threads)
 //  48   sibPrev
@@ -31,27 +31,24 @@
 //  72   cold       its cold part, 0 until it needs one
 //
 // 76 bytes: with the allocator's 4-byte block header, 80, a block of the 80-byte size class. The cold part, written
-// only by the thread itself (or by its spawner before it is published, or by a mutex's releaser handing the mutex
-// to it while it waits, when it has a cold part already):
+// only by the thread itself (or by its spawner before it is published):
 //
 //   0   permits    semaphore permits it holds (a list of small blocks), released if it dies
 //   4   ctx        its context variables (context/var.ts), inherited by its children at spawn
 //   8   owned      groups it created (linked through the groups), waited for before it ends
 //  12   cleanups   functions to run when it ends (scheduler/cleanup.ts), newest first
-//  16   held       mutexes it holds (linked through the mutexes), released if it dies (sync/held.ts)
 //
-// Each of the first four comes with an allocation of its own (a permit record, a context entry, a group, a cleanup),
-// so the cold part's one allocation per thread is small beside them; a thread that locks a mutex pays it once, on
-// its first lock. The threads that use none (most of them) pay nothing.
+// Each of those comes with an allocation of its own (a permit record, a context entry, a group, a cleanup), so the
+// cold part's one allocation per thread is small beside them; the threads that use none (most of them) pay nothing.
 
 import { heapAlloc, heapFree } from "../memory/heap";
-import { NEXT_THREAD_ID, WS_SPAWNS, WS_LIVE } from "../memory/layout";
+import { NEXT_THREAD_ID, WS_SPAWNS, WS_LIVE, FRAME_THREAD } from "../memory/layout";
 import { stats } from "./local";
 
 // @ts-ignore: decorator
 @inline export const T_STATE: usize = 0;
 // @ts-ignore: decorator
-@inline export const T_ID: usize = 4;
+@inline export const T_HELD: usize = 4;
 // @ts-ignore: decorator
 @inline export const T_NEXT: usize = 8;
 // @ts-ignore: decorator
@@ -106,9 +103,11 @@ import { stats } from "./local";
 // @ts-ignore: decorator
 @inline export const C_CLEANUPS: usize = 12;
 // @ts-ignore: decorator
-@inline export const C_HELD: usize = 16;
+@inline export const COLD_SIZE: usize = 16;
+
+/** Where a future keeps its thread's id: `FutureBase.thread` (checked in scheduler/outcome.ts). */
 // @ts-ignore: decorator
-@inline export const COLD_SIZE: usize = 20;
+@inline export const FUTURE_THREAD: usize = 20;
 
 // The cancel byte. Only these helpers touch it.
 // @ts-ignore: decorator
@@ -217,7 +216,10 @@ export function newThread(kind: u32, fn: usize, arg: u64, group: usize, future: 
   const t = heapAlloc(THREAD_SIZE);
   if (t == 0) return 0;
   store<i32>(t, ST_RUNNABLE, T_STATE);
-  store<u32>(t, atomic.add<u32>(NEXT_THREAD_ID, 1) + 1, T_ID); // in spawn order across all workers
+  store<usize>(t, 0, T_HELD);
+  // The id, in spawn order across all workers, goes where `threadId` finds it: the future, or a root call's frame.
+  const id = atomic.add<u32>(NEXT_THREAD_ID, 1) + 1;
+  store<u32>(future + ((flags & F_ROOT) ? FRAME_THREAD : FUTURE_THREAD), id);
   store<usize>(t, 0, T_NEXT);
   store<usize>(t, fn, T_FN);
   store<usize>(t, group, T_GROUP);
@@ -281,8 +283,10 @@ export function threadGone(): void {
   store<i32>(stats, load<i32>(stats, WS_LIVE) - 1, WS_LIVE);
 }
 
+/** The id of `t`: unique for the runtime's life, in spawn order across all workers. */
 export function threadId(t: usize): u32 {
-  return load<u32>(t, T_ID);
+  const future = load<usize>(t, T_FUTURE);
+  return load<u32>(future + ((load<u32>(t, T_FLAGS) & F_ROOT) ? FRAME_THREAD : FUTURE_THREAD));
 }
 
 export function threadFlags(t: usize): u32 {

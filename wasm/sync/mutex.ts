@@ -10,7 +10,7 @@
 // `lockEvenIfPoisoned()` is the way to look at it anyway and `clearPoison()` declares it consistent again.
 
 import { current } from "../scheduler/local";
-import { T_ID, C_HELD, W_MUTEX, isCancelled, coldFieldIfAny, coldFieldAt } from "../scheduler/thread";
+import { T_HELD, W_MUTEX, isCancelled, threadId } from "../scheduler/thread";
 import { waitIn, qTake } from "../scheduler/waitq";
 import { qEmpty } from "../scheduler/queue";
 import { WAKE_GRANTED } from "../memory/layout";
@@ -52,7 +52,7 @@ export class MutexCore {
   /** Id of the thread holding it (0 when free); for dumps and diagnostics, stale as soon as it is read. */
   get holder(): u32 {
     const o = atomic.load<usize>(changetype<usize>(this) + offsetof<MutexCore>("owner"));
-    return o == 0 ? 0 : load<u32>(o, T_ID);
+    return o == 0 ? 0 : threadId(o);
   }
 
   /** Takes the lock, waiting as long as needed; ends the calling thread if it is cancelled. */
@@ -61,12 +61,11 @@ export class MutexCore {
     const t = current;
     if (t == 0) requireThread("Mutex.lock");
     if (isCancelled(t)) exitCancelled();
-    const held = heldListAt(t); // before it can own or wait: a releaser handing the mutex over writes there too
     const self = changetype<usize>(this);
     if (cas<i32>(self, FREE, LOCKED) == FREE) {
       this.owner = t;
-      this.heldNext = changetype<MutexCore | null>(load<usize>(held));
-      store<usize>(held, self);
+      this.heldNext = changetype<MutexCore | null>(load<usize>(t, T_HELD));
+      store<usize>(t, self, T_HELD);
     } else {
       acquireSlow(self, t);
     }
@@ -76,12 +75,11 @@ export class MutexCore {
   protected tryAcquire(): bool {
     const t = current;
     if (t == 0) requireThread("Mutex.tryLock");
-    const held = heldListAt(t);
     const self = changetype<usize>(this);
     if (cas<i32>(self, FREE, LOCKED) != FREE) return false;
     this.owner = t;
-    this.heldNext = changetype<MutexCore | null>(load<usize>(held));
-    store<usize>(held, self);
+    this.heldNext = changetype<MutexCore | null>(load<usize>(t, T_HELD));
+    store<usize>(t, self, T_HELD);
     return true;
   }
 
@@ -92,9 +90,8 @@ export class MutexCore {
     const self = changetype<usize>(this);
     if (this.owner != t || t == 0) notHolder(self, "unlock");
     // Off the held list: almost always its head (locks are released in reverse order).
-    const held = coldFieldIfAny(t, C_HELD); // it holds a mutex, so it has a cold part
-    if (load<usize>(held) == self) store<usize>(held, changetype<usize>(this.heldNext));
-    else unholdSlow(held, self);
+    if (load<usize>(t, T_HELD) == self) store<usize>(t, changetype<usize>(this.heldNext), T_HELD);
+    else unholdSlow(t, self);
     this.owner = 0;
     if (cas<i32>(self, LOCKED, FREE) != LOCKED) releaseSlow(self);
   }
@@ -126,7 +123,7 @@ function label(name: string): string {
 function notHolder(m: usize, what: string): void {
   const core = changetype<MutexCore>(m);
   const t = current;
-  const who = t == 0 ? "code outside any virtual thread" : "thread " + load<u32>(t, T_ID).toString();
+  const who = t == 0 ? "code outside any virtual thread" : "thread " + threadId(t).toString();
   const holder = core.holder;
   failCurrent("Mutex" + label(core.name) + " " + what + ": " + who + " does not hold the lock (" +
     (holder == 0 ? "nobody does" : "thread " + holder.toString() + " does") + ")");
@@ -136,7 +133,7 @@ function acquireSlow(m: usize, t: usize): void {
   const core = changetype<MutexCore>(m);
   // @ts-ignore: private access from the runtime
   if (atomic.load<usize>(m + offsetof<MutexCore>("owner")) == t) {
-    failCurrent("Mutex" + label(core.name) + " lock: thread " + load<u32>(t, T_ID).toString() +
+    failCurrent("Mutex" + label(core.name) + " lock: thread " + threadId(t).toString() +
       " already holds it (locking it again would wait forever)");
   }
   const queueLock = m + offsetof<MutexCore>("queueLock");
@@ -156,33 +153,14 @@ function acquireSlow(m: usize, t: usize): void {
   }
 }
 
-/**
- * Where `t`'s held list starts: in its cold part, allocated by its first lock. Fails the caller when out of memory
- * (before it owns or waits for anything).
- */
-// @ts-ignore: decorator
-@inline function heldListAt(t: usize): usize {
-  const at = coldFieldIfAny(t, C_HELD);
-  return at != 0 ? at : newHeldList(t);
-}
-
-function newHeldList(t: usize): usize {
-  const at = coldFieldAt(t, C_HELD);
-  if (at == 0) failCurrent("out of memory: cannot record the mutex in its thread");
-  return at;
-}
-
-/** `t` (which made its held list before it waited) now owns `m`. */
 function hold(m: usize, t: usize): void {
-  const held = coldFieldIfAny(t, C_HELD);
   store<usize>(m + offsetof<MutexCore>("owner"), t);
-  store<usize>(m + offsetof<MutexCore>("heldNext"), load<usize>(held));
-  store<usize>(held, m);
+  store<usize>(m + offsetof<MutexCore>("heldNext"), load<usize>(t, T_HELD));
+  store<usize>(t, m, T_HELD);
 }
 
-/** Takes `m` off the held list at `held`. */
-function unholdSlow(held: usize, m: usize): void {
-  let at = held;
+function unholdSlow(t: usize, m: usize): void {
+  let at = t + T_HELD;
   while (true) {
     const x = load<usize>(at);
     if (x == 0) return;

@@ -6,7 +6,7 @@
 // by smaller ones behind it (no starvation). A releaser hands permits straight to the waiters it can satisfy.
 
 import { current } from "../scheduler/local";
-import { C_PERMITS, coldField, coldFieldAt, coldFieldIfAny, T_SLOT, T_NEXT, T_ID, W_SEMAPHORE, isCancelled } from "../scheduler/thread";
+import { C_PERMITS, coldField, coldFieldAt, coldFieldIfAny, T_SLOT, T_NEXT, threadId, W_SEMAPHORE, isCancelled } from "../scheduler/thread";
 import { waitIn, qTake } from "../scheduler/waitq";
 import { qEmpty } from "../scheduler/queue";
 import { WAKE_GRANTED } from "../memory/layout";
@@ -91,7 +91,7 @@ export class Semaphore {
     while (true) {
       const rec = at == 0 ? 0 : load<usize>(at);
       if (rec == 0 || (load<usize>(rec, P_SEM) == self && load<i32>(rec, P_COUNT) < n)) {
-        failCurrent("Semaphore" + label(this.name) + " release: thread " + load<u32>(t, T_ID).toString() +
+        failCurrent("Semaphore" + label(this.name) + " release: thread " + threadId(t).toString() +
           " holds " + (rec == 0 ? "none" : "only " + load<i32>(rec, P_COUNT).toString()) + " of its permits, cannot release " +
           n.toString());
       }
