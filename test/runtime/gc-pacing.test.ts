@@ -1,4 +1,4 @@
-// Collection pacing (wasm/memory/gc.ts, setTrigger): trigger = max(8 MiB, live managed, (reserved - live) / 2)
+// Collection pacing (wasm/memory/gc.ts, setTrigger): trigger = max(32 MiB, live managed, (reserved - live) / 2)
 // bytes of guest objects. A run that allocates a million futures reuses the heap it grew instead of collecting every few
 // megabytes; a heap grown once for much live data stays that size while later phases keep little alive.
 // Guest: test/guests/gc-pacing.ts.

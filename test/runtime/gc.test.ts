@@ -21,8 +21,9 @@ describe("garbage collection", () => {
       }
       const { gc } = rt.memoryStats();
       expect(gc.collections).toBeGreaterThan(4);
-      // Bounded: later rounds take no more pages than the first (collections every 8 MiB of allocation).
-      expect(Math.max(...reserved)).toBeLessThan(32 * MiB);
+      // Bounded: later rounds take no more pages than the first (collections every 32 MiB of allocation; measured
+      // 38 MiB reserved).
+      expect(Math.max(...reserved)).toBeLessThan(64 * MiB);
       expect(reserved[3]).toBeLessThanOrEqual(reserved[0]! + 2 * MiB);
     });
   }, TEST_TIMEOUT);
@@ -62,7 +63,7 @@ describe("garbage collection", () => {
     await expect(start(wasm(), 1, { gc: "no" as unknown as boolean })).rejects.toThrow(/gc must be a boolean, got the string "no"/);
     const rt = await start(wasm(), 1, { gc: false });
     expect(rt.memoryStats().gc.enabled).toBe(false);
-    await rt.call("makeGarbage", 200_000, 7); // far past the 8 MiB trigger: nothing collects on its own
+    await rt.call("makeGarbage", 200_000, 7); // ~60 MB, past the 32 MiB trigger: nothing collects on its own
     expect(rt.memoryStats().gc.collections).toBe(0);
     await rt.collect(); // but on demand it does
     expect(rt.memoryStats().gc.collections).toBe(1);

@@ -98,9 +98,9 @@ import { memoryGrew, syncMemoryView } from "./view";
 // GC_ALLOCATED in chunks (the trigger: memory/gc.ts, setTrigger).
 // @ts-ignore: decorator
 @inline const BUDGET_CHUNK: i64 = 256 << 10;
-/** The first collection, and never fewer bytes between two: 8 MiB. */
+/** The first collection, and never fewer bytes between two: 32 MiB (docs/design.md, "Garbage collection", When). */
 // @ts-ignore: decorator
-@inline export const MIN_TRIGGER: u32 = 8 << 20;
+@inline export const MIN_TRIGGER: u32 = 32 << 20;
 
 // Collector records, one per worker (memory/gc.ts reads and resets them): 16 bytes.
 // @ts-ignore: decorator
