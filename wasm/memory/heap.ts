@@ -425,8 +425,7 @@ export function heapAllocManaged(size: usize): usize {
 
 /** Fills an empty cache: one batch of the shared list, or a fresh page. */
 function refill(list: usize, slot: usize): usize {
-  syncMemoryView(); // the batch may lie in memory another worker grew
-  let first = popBatch(list);
+  let first = popBatch(list); // it refreshes the memory view before it reads a batch
   if (first == 0) first = carvePage(list);
   if (first == 0) return 0;
   store<u32>(slot, <u32>first);
@@ -436,8 +435,7 @@ function refill(list: usize, slot: usize): usize {
 
 /** The shared path for small blocks before a worker has a cache (at boot). */
 function sharedAlloc(list: usize): usize {
-  syncMemoryView();
-  let first = popBatch(list);
+  let first = popBatch(list); // it refreshes the memory view before it reads a batch
   if (first == 0) first = carvePage(list);
   if (first == 0) return 0;
   const count = load<u32>(first + HEADER_SIZE + 8);
