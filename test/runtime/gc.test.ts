@@ -46,6 +46,16 @@ describe("garbage collection", () => {
     });
   }, TEST_TIMEOUT);
 
+  for (const workers of [1, 4]) it(`no collection before 32 MiB of guest objects, then collections as allocation goes on (${workers} worker(s))`, async () => {
+    await withRuntime(wasm(), workers, async (rt) => {
+      // makeGarbage allocates ~300 bytes per step (two strings, two arrays with their buffers, a typed array, a Rec).
+      await rt.call("makeGarbage", 40_000, 3); // ~12 MB: under the floor (it collected at 8 MiB before issue 15)
+      expect(rt.memoryStats().gc.collections).toBe(0);
+      await rt.call("makeGarbage", 400_000, 4); // ~120 MB more
+      expect(rt.memoryStats().gc.collections).toBeGreaterThan(0);
+    });
+  }, TEST_TIMEOUT);
+
   for (const workers of [1, 4]) it(`an object referenced only from a module-level variable survives; collect() frees what nothing references (${workers} worker(s))`, async () => {
     await withRuntime(wasm(), workers, async (rt) => {
       expect(await rt.call("keepInGlobal", 5)).toBe(1);
