@@ -1,12 +1,12 @@
 // The scheduling calls guest code makes: yield, sleep, the clock, the current thread's id.
 
-import { threadId as idOf, W_SLEEP, isCancelled } from "./thread";
+import { threadId as idOf, W_SLEEP, T_WAKE, isCancelled } from "./thread";
 import { current, workerIndex } from "./local";
 import { __vt_suspend } from "./suspend";
 import { REASON_YIELD, WAKE_CANCELLED, TIMER_LOCK } from "../memory/layout";
 import { failCurrent, exitCancelled, requireThread } from "./fail";
 import { addTimerLocked, nextDeadline } from "./timers";
-import { waitIn, SLEEP_QUEUE } from "./waitq";
+import { recordWaitLocked, waitRecorded, SLEEP_QUEUE } from "./waitq";
 import { lock, unlock } from "../memory/spinlock";
 import { othersWaiting } from "./runqueue";
 import { now as clockNow } from "./clock";
@@ -49,16 +49,26 @@ function checkpointSlow(): void {
 /** Suspends the calling virtual thread for at least `ms` milliseconds (its worker runs other threads meanwhile). */
 export function sleep(ms: f64): void {
   requireThread("sleep");
-  const t = current;
   if (!(ms >= 0)) failCurrent("sleep: the duration must be a non-negative number of milliseconds, got " + ms.toString());
-  if (isCancelled(t)) exitCancelled();
-  const deadline = clockNow() + ms;
+  if (isCancelled(current)) exitCancelled();
+  if (!recordSleepOutlined(ms)) failCurrent("out of memory: cannot register a timer");
+  waitRecorded();
+  if (<i32>load<u8>(current, T_WAKE) == WAKE_CANCELLED) exitCancelled();
+}
+
+/**
+ * Puts the running thread in the timer heap and records its wait (TIMER_LOCK held on success). Apart from `sleep`
+ * (never inlined: the `Outlined` suffix) so that the deadline is no local of a frame the thread parks in: saved
+ * frames are scanned conservatively, and a clock reading's low word would keep whatever it points into alive.
+ */
+function recordSleepOutlined(ms: f64): bool {
   lock(TIMER_LOCK);
-  if (!addTimerLocked(deadline, t)) {
+  if (!addTimerLocked(clockNow() + ms, current)) {
     unlock(TIMER_LOCK);
-    failCurrent("out of memory: cannot register a timer");
+    return false;
   }
-  if (waitIn(TIMER_LOCK, SLEEP_QUEUE, W_SLEEP, 0) == WAKE_CANCELLED) exitCancelled();
+  recordWaitLocked(TIMER_LOCK, SLEEP_QUEUE, W_SLEEP, 0);
+  return true;
 }
 
 /** True once the calling thread has been cancelled (its next blocking call will end it). */

@@ -88,7 +88,7 @@ export function waitIn(lockAddr: usize, q: usize, kind: i32, obj: usize, shielde
 }
 
 // The same wait in two calls, for a caller whose frame Asyncify should save small (Future.get, where threads park by
-// the million). With a parked thread's stack, Asyncify saves every local that a rewind reads again: the arguments
+// the million) or free of values that are no references (sleep's deadline). With a parked thread's stack, Asyncify saves every local that a rewind reads again: the arguments
 // of the call it parked in, and the condition of every `if` around a call that may suspend. `waitRecorded` takes
 // no argument and its caller needs no `if` around it.
 
@@ -105,8 +105,13 @@ export function recordWaitWhile(lockAddr: usize, q: usize, kind: i32, obj: usize
   recordWait(current, lockAddr, q, kind, obj);
 }
 
+/** Records the running thread's wait in queue `q` of `obj`, the lock at `lockAddr` held; `waitRecorded` parks. */
+export function recordWaitLocked(lockAddr: usize, q: usize, kind: i32, obj: usize): void {
+  recordWait(current, lockAddr, q, kind, obj);
+}
+
 /**
- * Waits as `recordWaitWhile` recorded, if it did (a running thread's wait kind is W_NONE otherwise), as `waitIn`
+ * Waits as `recordWaitWhile` or `recordWaitLocked` recorded, if it did (a running thread's wait kind is W_NONE otherwise), as `waitIn`
  * does. Says nothing of why it woke: a caller that must know looks at the future, or at its cancel flag.
  */
 export function waitRecorded(): void {
