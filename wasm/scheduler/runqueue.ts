@@ -22,7 +22,7 @@
 import { RUNQ_LOCK, RUNQ_HEAD, RUNQ_TAIL, RUNQ_LEN, WAKE_EPOCH, SLEEPERS, DEQUES, DEQUE_LIMIT, WS_STEALS, WS_WAKEUPS }
   from "../memory/layout";
 import { stats, jspi, workerIndex } from "./local";
-import { heapAlloc } from "../memory/heap";
+import { heapAlloc, setNoScan } from "../memory/heap";
 import { lock, unlock } from "../memory/spinlock";
 import { syncMemoryView } from "../memory/view";
 import { T_NEXT, T_STACK, T_FLAGS, F_WORKER_SHIFT } from "./thread";
@@ -59,6 +59,9 @@ let random: u32 = 0; // xorshift state for picking the first victim
 export function attachWorker(index: u32, workers: u32): bool {
   const block = heapAlloc(DEQUE_SIZE + 64 + 2 * Q_SIZE);
   if (block == 0) return false;
+  // Only thread records go in here, and they are roots by themselves. A slot keeps a thread's address long after it
+  // left: scanned, it would keep alive whatever guest object later took that memory.
+  setNoScan(block);
   const d = (block + 63) & ~<usize>63;
   dequeInit(d);
   memory.fill(d + INBOX, 0, 2 * Q_SIZE);
