@@ -1,7 +1,7 @@
 // Guest of test/runtime/gc.test.ts and gc-churn.test.ts: garbage, live data held across parks, deep stacks, globals,
 // out of memory. Every structure a thread keeps carries a checksum computed when it was built; the thread recomputes
 // it after every park, so an object collected while still reachable (and its memory reused) shows up as a mismatch.
-import { ThreadGroup, Future, yieldNow, sleep, checkpoint } from "vthreads";
+import { ThreadGroup, Future, yieldNow, sleep, checkpoint, now } from "vthreads";
 import { xorshift } from "../../guest-lib/xorshift";
 import { churnRounds, churnSeed, churnThreads } from "../../guest-lib/churn";
 
@@ -205,6 +205,35 @@ export function makeGarbage(steps: i32, seed: i32): i32 {
     yieldNow();
   }
   return steps;
+}
+
+// --- words that only look like pointers
+
+/**
+ * How long to sleep so that the deadline the runtime stores (now() + ms, an f64) has `address` as its low word.
+ * The deadline lands 15 to 50 minutes ahead: at 2^40 ms the low word wraps every 2^20 ms.
+ */
+function msAimedAt(address: u32): f64 {
+  const t = now();
+  const bits = (reinterpret<u64>(t + 2_000_000) & 0xffff_ffff_0000_0000) | <u64>address;
+  return reinterpret<f64>(bits) - t;
+}
+
+/** The middle of a fresh `bytes`-byte buffer that nothing keeps; 0 (no address) when `bytes` is 0. */
+function garbageAddress(bytes: i32): u32 {
+  if (bytes == 0) return 0;
+  const buffer = new ArrayBuffer(bytes);
+  return <u32>changetype<usize>(buffer) + <u32>(bytes >> 1);
+}
+
+/**
+ * Sleeps until a deadline whose low word points into the middle of a `bytes`-byte buffer that is garbage at once.
+ * The clock's ulp at 2^40 ms is 2^-12 ms, so the deadline stays inside the buffer if sleep reads the clock less than
+ * bytes / 2 / 4096 ms after msAimedAt did. It sleeps for at least 15 minutes: cancel it.
+ */
+export function sleepAimedAtGarbage(bytes: i32): i32 {
+  sleep(msAimedAt(garbageAddress(bytes)));
+  return 0;
 }
 
 // --- out of memory

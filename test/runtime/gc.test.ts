@@ -3,7 +3,7 @@
 // The churn test (10M allocations on 4 workers) is gc-churn.test.ts.
 import { describe, expect, it } from "vitest";
 import type { ThreadFailure } from "../../dist/host/index.js";
-import { TEST_TIMEOUT, callWithin, rejectionOf, start, stop, withRuntime, useGuest } from "./helpers.js";
+import { TEST_TIMEOUT, callWithin, rejectionOf, start, stop, until, withRuntime, useGuest } from "./helpers.js";
 
 const wasm = useGuest("gc");
 
@@ -67,6 +67,38 @@ describe("garbage collection", () => {
       expect(gc.liveObjectsAfterLast).toBeGreaterThanOrEqual(20 * 5);
       expect(gc.liveObjectsAfterLast).toBeLessThan(1_000);
     });
+  }, TEST_TIMEOUT);
+
+  // The collector scans raw blocks conservatively. A timer's deadline is an f64 whose low word is the wall clock in
+  // units of 2^-12 ms: it sweeps through every address once per 2^20 ms (17.5 minutes). While the timer heap was
+  // scanned whole, for a few seconds of every such cycle each deadline, and each stale entry past the heap's end,
+  // kept whatever it pointed into alive (memory.test's "nothing left after a collection" failed in CI that way).
+  for (const workers of [1, 4]) it(`a sleeper's deadline is not a pointer: what its bits point into is collected, while it sleeps and after (${workers} worker(s))`, async () => {
+    const rt = await start(wasm(), workers, { gc: false });
+    const BYTES = 8_192; // a small object (under 16 KiB), aimed at its middle: +-1 ms between aiming and sleeping
+    const aimedSleep = async (bytes: number, whileAsleep: () => Promise<void> = async () => {}) => {
+      const abort = new AbortController();
+      const call = rt.callWith("sleepAimedAtGarbage", [bytes], { signal: abort.signal });
+      await until(() => rt.schedulerStats().sleeping === 1, 10, "the sleeper to sleep");
+      await whileAsleep();
+      abort.abort();
+      await expect(call).rejects.toThrow(/cancelled/);
+    };
+    try {
+      await aimedSleep(0); // warm-up (the timer heap, the free lists), aimed at no address
+      await rt.collect();
+      const before = rt.memoryStats().heapBytes;
+      await aimedSleep(BYTES, async () => {
+        await rt.collect();
+        // The sleeper's record, saved stack and frame are a few hundred bytes; the buffer alone is 8 KiB.
+        expect(rt.memoryStats().heapBytes - before).toBeLessThan(BYTES / 4);
+      });
+      await aimedSleep(BYTES); // cancelled: its entry is taken out, and nothing of it is left past the heap's end
+      await rt.collect();
+      expect(rt.memoryStats().heapBytes - before).toBeLessThanOrEqual(0);
+    } finally {
+      await stop(rt);
+    }
   }, TEST_TIMEOUT);
 
   it("Runtime.start checks the gc option; collect() after close() rejects", async () => {
