@@ -24,6 +24,9 @@ import { MANIFEST_SECTION, type Manifest } from "../abi/manifest.js";
 import { hostWrapperName } from "./entry.js";
 import { PROGRAM_MODE, shareModuleState } from "./module-state.js";
 
+/** The largest shared memory a guest may have: 2 GiB, so that every heap address is below 2^31. */
+const MAX_MEMORY_PAGES = 32768;
+
 export const SUSPEND_PRIMITIVE = "__vt_suspend";
 /** A runtime function whose name ends so (e.g. `settleGetOutlined`) is never inlined into its caller. */
 export const OUTLINED_SUFFIX = "Outlined";
@@ -257,6 +260,11 @@ function makeDataSegmentsPassive(mod: binaryen.Module): { initial: number; maxim
     throw new BuildError("the compiled module must import a shared memory as env.memory");
   }
   const maximum = info.max ?? 0;
+  // Heap addresses stay below 2^31: the timer heap's keys (wasm/scheduler/timers.ts) have every word above that, so
+  // that the collector, which scans them conservatively, never takes one for a pointer.
+  if (maximum > MAX_MEMORY_PAGES) {
+    throw new BuildError(`the shared memory's maximum is ${maximum} pages; at most ${MAX_MEMORY_PAGES} (2 GiB) are supported (asconfig.json)`);
+  }
   const names = segments.map((_, i) => `vt_data_${i}`);
   mod.setMemory(
     info.initial,

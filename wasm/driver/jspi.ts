@@ -9,7 +9,7 @@
 //    queued in its home worker's inbox, never in a stealable deque (scheduler/runqueue.ts).
 //  - The collector cannot see into engine stacks, so a JSPI build keeps every managed local on a shadow stack too
 //    (AssemblyScript's shadow-stack pass, `__stack_pointer`), one block per thread. A suspended thread's live part
-//    is [saved sp, end), which the collector scans (memory/heap.ts F_SCAN_TAIL). Each worker's scheduler code runs
+//    is [saved sp, end), which the collector scans (memory/heap.ts F_SCAN_SHADOW). Each worker's scheduler code runs
 //    on a shadow stack of its own. The toolchain turns the `vt_shadow` imports below into accesses to the stack
 //    pointer and to the limit its overflow check compares with (host/toolchain/postprocess.ts).
 
@@ -22,7 +22,7 @@ import { parked } from "../scheduler/park";
 import { exitThread } from "./exit";
 import { recordFailure } from "../scheduler/fail";
 import { now } from "../scheduler/clock";
-import { heapAlloc, heapCapacity, heapFree, setNoScan, setScanTail, SMALL_LIMIT } from "../memory/heap";
+import { heapAlloc, heapCapacity, heapFree, setNoScan, setScanShadow, SMALL_LIMIT } from "../memory/heap";
 import { gcPending, safepoint } from "../memory/gc";
 import * as runqueue from "../scheduler/runqueue";
 import * as timers from "../scheduler/timers";
@@ -177,7 +177,7 @@ function runOnThisStack(t: usize, spare: usize): void {
       finished = true;
       return;
     }
-    setScanTail(block);
+    setScanShadow(block);
     store<u32>(block, 0, SHADOW_RESUMER); // a reused block keeps its resumer index
   }
   store<usize>(t, block, T_STACK);

@@ -14,9 +14,9 @@
 // Roots, all scanned conservatively (any word that points into a live managed block keeps it):
 //  - every allocated raw block: thread records (arguments), saved Asyncify stacks (every live local of every parked
 //    thread: only their used part; with JSPI, the live part of every thread's shadow stack), root-call frames
-//    (arguments and results the host has not read), the pin table, the timer heap's targets (not its deadlines: an
-//    f64 clock reading's low word sweeps every address), and each worker's published globals; blocks flagged NO_SCAN
-//    (scratch stacks, caches, the mark stack) are skipped;
+//    (arguments and results the host has not read), the pin table, the timer heap (its targets; its deadlines are
+//    stored so that no word of them is a heap address), and each worker's published globals; blocks flagged NO_SCAN
+//    (scratch stacks, caches, the mark stack, the run queues) are skipped;
 //  - the static data (`memory.data` cells, static arrays whose buffers were reallocated).
 // Wasm globals are per instance: each worker publishes its managed globals (the compiler's `__visit_globals`) into a
 // raw block of its own whenever it leaves the mutator or stops, so the collector sees every worker's globals.
@@ -27,7 +27,7 @@ import { PINNED_WORKERS, HEAP_START, HEAP_TOP, HEAP_IN_USE, GC_STATE, GC_COUNT, 
          GC_MARK_CAP, GC_STATIC_END, GC_SKIPPED, GC_SAFEPOINT_MAX_MS, GC_LIVE_MANAGED_BYTES, FREE_LISTS,
          MAX_WORKERS, MEMORY_BASE } from "./layout";
 import { GC_IDLE, GC_REQUESTED, GC_COLLECTING, PAGE_SIZE, OBJECT_OVERHEAD } from "./layout";
-import { HEADER_SIZE, F_ALLOCATED, F_MANAGED, F_MARK, F_SCAN_ASYNCIFY, SAVED_FRAMES, F_NO_SCAN, F_SCAN_TAIL, SIZE_MASK, PAGE_SHIFT,
+import { HEADER_SIZE, F_ALLOCATED, F_MANAGED, F_MARK, F_SCAN_ASYNCIFY, SAVED_FRAMES, F_NO_SCAN, F_SCAN_SHADOW, SIZE_MASK, PAGE_SHIFT,
          FIRST_BLOCK, PK_SMALL, PK_LARGE, PD_MANAGED, PD_VALUE, SMALL_CLASSES, BATCH_MAX, MIN_TRIGGER,
          WR_STATE, WR_CACHE, WR_GLOBALS, WR_FLAGS, classSize, classEntry, blocksPerPage, pageDesc, pushBatch, freePages,
          dropCache, heapAlloc, heapFree, heapCapacity, heapRealloc, setNoScan, workerRecord } from "./heap";
@@ -336,9 +336,9 @@ function scanStatic(): void {
 function scanRawBlock(block: usize, h: u32): void {
   const payload = block + HEADER_SIZE;
   const end = block + <usize>(h & SIZE_MASK);
-  if ((h & F_SCAN_TAIL) == F_SCAN_TAIL) {
-    const start = <usize>load<u32>(payload);
-    if (start >= payload + 16 && start <= end) scanRange(start, end);
+  if ((h & F_SCAN_SHADOW) == F_SCAN_SHADOW) {
+    const sp = <usize>load<u32>(payload);
+    if (sp >= payload + 16 && sp <= end) scanRange(sp, end);
     return;
   }
   if (h & F_NO_SCAN) return;

@@ -11,9 +11,7 @@
 // Blocks keep AssemblyScript's layout: a u32 header, then the payload, 16-byte aligned. The header holds the block
 // size (a multiple of 16) and four flag bits: ALLOCATED, MANAGED, MARK (managed blocks, set by the collector) or
 // SCAN_ASYNCIFY (raw blocks of saved Asyncify frames whose first word says where they end), and NO_SCAN (raw blocks
-// that never hold references); both together (SCAN_TAIL) mark a raw block scanned only from the address in its first
-// word to its end (a JSPI thread's shadow stack: its used part; the timer heap: its targets). Only the block's owner
-// writes its header outside a collection, with plain stores.
+// that never hold references); both together mark a JSPI thread's shadow stack (used part [sp, end)). Only the block's owner writes its header outside a collection, with plain stores.
 //
 // Free small blocks sit in per-worker caches (no atomics: like tcmalloc's thread caches) and in one lock-free
 // Treiber stack of *batches* per class, whose head is a u64 {tag:32, ptr:32} (the tag defeats ABA). A batch is a
@@ -51,9 +49,9 @@ import { memoryGrew, syncMemoryView } from "./view";
 /** Raw blocks: never scanned (they hold no references to guest objects). */
 // @ts-ignore: decorator
 @inline export const F_NO_SCAN: u32 = 8;
-/** Raw blocks: scan only [start, end), start being the payload's first word (a shadow stack's sp, the timer targets). */
+/** Raw blocks: a JSPI thread's shadow stack; scan only [sp, end), sp being the payload's first word. */
 // @ts-ignore: decorator
-@inline export const F_SCAN_TAIL: u32 = F_SCAN_ASYNCIFY | F_NO_SCAN;
+@inline export const F_SCAN_SHADOW: u32 = F_SCAN_ASYNCIFY | F_NO_SCAN;
 // @ts-ignore: decorator
 @inline export const SIZE_MASK: u32 = ~15;
 
@@ -550,9 +548,9 @@ export function setNoScan(ptr: usize): void {
   store<u32>(ptr - HEADER_SIZE, load<u32>(ptr - HEADER_SIZE) | F_NO_SCAN);
 }
 
-/** The collector scans only [load(ptr), end of the block): a shadow stack's live part, the timer heap's targets. */
-export function setScanTail(ptr: usize): void {
-  store<u32>(ptr - HEADER_SIZE, load<u32>(ptr - HEADER_SIZE) | F_SCAN_TAIL);
+/** The collector scans only the live part of this shadow stack: [load(ptr), end of the block). */
+export function setScanShadow(ptr: usize): void {
+  store<u32>(ptr - HEADER_SIZE, load<u32>(ptr - HEADER_SIZE) | F_SCAN_SHADOW);
 }
 
 /** The collector scans only the frames of this saved stack: [ptr + SAVED_FRAMES, load(ptr)). */

@@ -6,22 +6,32 @@
 
 import { TIMER_LOCK, TIMER_HEAP, TIMER_LEN, TIMER_CAP, WAKE_GRANTED } from "../memory/layout";
 import { lock, unlock } from "../memory/spinlock";
-import { heapAlloc, heapFree, heapCapacity, setScanTail } from "../memory/heap";
+import { heapAlloc, heapRealloc, heapCapacity } from "../memory/heap";
 import { T_TIMER, T_WAKE, T_WAIT_LOCK, T_WAIT_QUEUE, T_WAIT_OBJ, T_WAIT_KIND, W_SELECT } from "./thread";
 import { claimSelect, S_TIMEOUT_CASE } from "./waiter";
 import { unpark } from "./park";
 import { groupTimerSlot, groupDeadlinePassed, timerChannelSlot, timerChannelFired } from "./hooks";
 
-// The heap is one raw block: its first word holds where the targets begin, then cap keys {deadline f64, sequence
-// u32} and, at the block's end, cap targets. The collector scans only the targets (setScanTail): they keep groups
-// and timer channels alive. The keys are not references and must not be read as such: a deadline is an f64 clock
-// reading whose low word sweeps every address once per 2^20 ms, so for seconds at a time each deadline would keep
-// whatever it happened to point into. A target slot past the heap's length is 0 (nothing stale is scanned).
-
+// An entry is 16 bytes: {key u64, target usize, sequence u32}. The block is scanned conservatively like any raw
+// block (its targets keep groups and timer channels alive), so no other word of it may look like a heap address.
+// A deadline as an f64 would: the low word of epoch milliseconds counts 2^-12 ms and sweeps every address once per
+// 2^20 ms (17.5 minutes), keeping whatever it points into alive. So the key is the deadline in ticks of 2^-12 ms
+// (an f64 epoch-ms is a whole number of them), split 31 + 31 bits, each word with its top bit set: every word is at
+// least 2^31, above any heap address (the memory's maximum is 2 GiB, asconfig.json), and the u64 orders like the
+// deadline. The sequence number, which orders equal deadlines, has its top bit set too. A slot past the end is
+// cleared, so no stale target stays scanned.
 // @ts-ignore: decorator
-@inline const KEYS: usize = 8;
+@inline const ENTRY: usize = 16;
 // @ts-ignore: decorator
-@inline const KEY: usize = 16; // deadline f64, sequence u32, unused u32
+@inline const TARGET: usize = 8;
+// @ts-ignore: decorator
+@inline const SEQUENCE: usize = 12;
+// @ts-ignore: decorator
+@inline const TICKS_PER_MS: f64 = 4096;
+// @ts-ignore: decorator
+@inline const HIGH_BIT: u64 = 0x8000_0000;
+// @ts-ignore: decorator
+@inline const LOW_31: u64 = 0x7fff_ffff;
 /** Low bit of a target: it is a group, not a thread. */
 // @ts-ignore: decorator
 @inline export const GROUP_TARGET: usize = 1;
@@ -30,9 +40,19 @@ import { groupTimerSlot, groupDeadlinePassed, timerChannelSlot, timerChannelFire
 @inline export const CHANNEL_TARGET: usize = 2;
 
 // @ts-ignore: decorator
-@inline function keyAt(heap: usize, i: usize): usize { return heap + KEYS + i * KEY; }
-// @ts-ignore: decorator
-@inline function targetAt(heap: usize, i: usize): usize { return load<usize>(heap) + i * sizeof<usize>(); }
+@inline function entryAt(heap: usize, i: usize): usize { return heap + i * ENTRY; }
+
+/** The key of `deadline`, rounded up to a tick (a timer never fires early); past 2^62 ticks (35,000 years), the last. */
+function keyOf(deadline: f64): u64 {
+  const t = Math.ceil(deadline * TICKS_PER_MS);
+  const ticks: u64 = t >= 4.6e18 ? <u64>-1 >> 2 : t > 0 ? <u64>t : 0; // NaN: 0
+  return ((HIGH_BIT | (ticks >> 31)) << 32) | HIGH_BIT | (ticks & LOW_31);
+}
+
+/** The deadline a key stands for (exact: ticks fit an f64's 53 bits until the year 35,000). */
+function deadlineOf(key: u64): f64 {
+  return <f64>((((key >> 32) & LOW_31) << 31) | (key & LOW_31)) / TICKS_PER_MS;
+}
 
 /** Where `target` keeps 1 + its index in the heap. */
 // @ts-ignore: decorator
@@ -42,43 +62,26 @@ import { groupTimerSlot, groupDeadlinePassed, timerChannelSlot, timerChannelFire
   return target + T_TIMER;
 }
 
-/** Earlier deadline first; equal deadlines in insertion order. */
-function before(heap: usize, i: usize, j: usize): bool {
-  const a = keyAt(heap, i), b = keyAt(heap, j);
-  const da = load<f64>(a), db = load<f64>(b);
-  return da < db || (da == db && <i32>(load<u32>(a, 8) - load<u32>(b, 8)) < 0);
-}
-
-/** Moves entry `from` to index `to` (overwriting it) and tells its target where it is. */
-function move(heap: usize, from: usize, to: usize): void {
-  const k = keyAt(heap, to), l = keyAt(heap, from);
-  store<f64>(k, load<f64>(l));
-  store<u32>(k, load<u32>(l, 8), 8);
-  const target = load<usize>(targetAt(heap, from));
-  store<usize>(targetAt(heap, to), target);
-  store<u32>(slotOf(target), <u32>to + 1);
-}
-
-/** Puts {deadline, sequence, target} at index `i` and tells the target where it is. */
-function put(heap: usize, i: usize, deadline: f64, sequence: u32, target: usize): void {
-  const k = keyAt(heap, i);
-  store<f64>(k, deadline);
-  store<u32>(k, sequence, 8);
-  store<usize>(targetAt(heap, i), target);
-  store<u32>(slotOf(target), <u32>i + 1);
+/** Earlier deadline first; equal deadlines in insertion order (sequence numbers compared modulo 2^31). */
+function before(a: usize, b: usize): bool {
+  const ka = load<u64>(a), kb = load<u64>(b);
+  return ka < kb || (ka == kb && <i32>((load<u32>(a, SEQUENCE) - load<u32>(b, SEQUENCE)) << 1) < 0);
 }
 
 function swap(heap: usize, i: usize, j: usize): void {
-  const k = keyAt(heap, i);
-  const d = load<f64>(k), seq = load<u32>(k, 8), target = load<usize>(targetAt(heap, i));
-  move(heap, j, i);
-  put(heap, j, d, seq, target);
+  const a = entryAt(heap, i), b = entryAt(heap, j);
+  const k = load<u64>(a), t = load<u64>(a, TARGET);
+  store<u64>(a, load<u64>(b));
+  store<u64>(a, load<u64>(b, TARGET), TARGET);
+  store<u64>(b, k);
+  store<u64>(b, t, TARGET);
+  store<u32>(slotOf(load<usize>(a, TARGET)), <u32>i + 1);
+  store<u32>(slotOf(load<usize>(b, TARGET)), <u32>j + 1);
 }
-
 function siftUp(heap: usize, i: usize): void {
   while (i > 0) {
     const parent = (i - 1) >> 1;
-    if (!before(heap, i, parent)) break;
+    if (!before(entryAt(heap, i), entryAt(heap, parent))) break;
     swap(heap, i, parent);
     i = parent;
   }
@@ -88,28 +91,12 @@ function siftDown(heap: usize, i: usize, len: usize): void {
   while (true) {
     const l: usize = 2 * i + 1, r: usize = l + 1;
     let m = i;
-    if (l < len && before(heap, l, m)) m = l;
-    if (r < len && before(heap, r, m)) m = r;
+    if (l < len && before(entryAt(heap, l), entryAt(heap, m))) m = l;
+    if (r < len && before(entryAt(heap, r), entryAt(heap, m))) m = r;
     if (m == i) break;
     swap(heap, i, m);
     i = m;
   }
-}
-
-/** A heap of `cap` entries holding the first `len` of `old` (0: none); 0 when out of memory. Frees `old`. */
-function regrow(old: usize, len: usize, cap: usize): usize {
-  const heap = heapAlloc(KEYS + cap * (KEY + sizeof<usize>()));
-  if (heap == 0) return 0;
-  const targets = heap + heapCapacity(heap) - cap * sizeof<usize>(); // the targets end where the block ends
-  store<usize>(heap, targets);
-  memory.fill(targets, 0, cap * sizeof<usize>());
-  setScanTail(heap);
-  if (old != 0) {
-    memory.copy(keyAt(heap, 0), keyAt(old, 0), len * KEY);
-    memory.copy(targets, targetAt(old, 0), len * sizeof<usize>());
-    heapFree(old);
-  }
-  return heap;
 }
 
 let sequence: u32 = 0; // per worker; only orders equal deadlines, so it need not be shared
@@ -120,12 +107,17 @@ export function addTimerLocked(deadline: f64, target: usize): bool {
   const len = load<usize>(TIMER_LEN);
   if (len == load<usize>(TIMER_CAP)) {
     const cap = len < 64 ? 64 : len * 2;
-    heap = regrow(heap, len, cap);
+    heap = heap == 0 ? heapAlloc(cap * ENTRY) : heapRealloc(heap, cap * ENTRY);
     if (heap == 0) return false;
+    memory.fill(entryAt(heap, len), 0, heapCapacity(heap) - len * ENTRY); // whatever the block held before is scanned
     store<usize>(TIMER_HEAP, heap);
     store<usize>(TIMER_CAP, cap);
   }
-  put(heap, len, deadline, ++sequence, target);
+  const e = entryAt(heap, len);
+  store<u64>(e, keyOf(deadline));
+  store<usize>(e, target, TARGET);
+  store<u32>(e, <u32>HIGH_BIT | (++sequence & <u32>LOW_31), SEQUENCE);
+  store<u32>(slotOf(target), <u32>len + 1);
   atomic.store<usize>(TIMER_LEN, len + 1);
   siftUp(heap, len);
   return true;
@@ -141,12 +133,15 @@ export function removeTimerLocked(target: usize): void {
   const last = load<usize>(TIMER_LEN) - 1;
   const i = <usize>at - 1;
   atomic.store<usize>(TIMER_LEN, last);
+  const e = entryAt(heap, i), l = entryAt(heap, last);
   if (i != last) {
-    move(heap, last, i);
+    store<u64>(e, load<u64>(l));
+    store<u64>(e, load<u64>(l, TARGET), TARGET);
+    store<u32>(slotOf(load<usize>(e, TARGET)), <u32>i + 1);
     siftUp(heap, i);
     siftDown(heap, i, last);
   }
-  store<usize>(targetAt(heap, last), 0); // nothing stale for the collector to scan
+  store<usize>(l, 0, TARGET); // a stale target would keep its group or channel (or what reuses its memory) alive
 }
 
 /** Locks, adds a group's deadline; false when out of memory. */
@@ -173,8 +168,8 @@ export function fireDue(now: f64): i32 {
   while (true) {
     lock(TIMER_LOCK);
     const heap = load<usize>(TIMER_HEAP);
-    if (load<usize>(TIMER_LEN) == 0 || load<f64>(keyAt(heap, 0)) > now) { unlock(TIMER_LOCK); return fired; }
-    const target = load<usize>(targetAt(heap, 0));
+    if (load<usize>(TIMER_LEN) == 0 || deadlineOf(load<u64>(heap)) > now) { unlock(TIMER_LOCK); return fired; }
+    const target = load<usize>(heap, TARGET);
     removeTimerLocked(target);
     if (target & GROUP_TARGET) {
       unlock(TIMER_LOCK);
@@ -210,7 +205,7 @@ export function fireDue(now: f64): i32 {
 export function timerDeadline(t: usize): f64 {
   lock(TIMER_LOCK);
   const at = load<u32>(t, T_TIMER);
-  const d = at == 0 ? NaN : load<f64>(keyAt(load<usize>(TIMER_HEAP), <usize>at - 1));
+  const d = at == 0 ? NaN : deadlineOf(load<u64>(entryAt(load<usize>(TIMER_HEAP), <usize>at - 1)));
   unlock(TIMER_LOCK);
   return d;
 }
@@ -219,7 +214,7 @@ export function timerDeadline(t: usize): f64 {
 export function nextDeadline(): f64 {
   if (!hasTimers()) return Infinity;
   lock(TIMER_LOCK);
-  const d = load<usize>(TIMER_LEN) == 0 ? Infinity : load<f64>(keyAt(load<usize>(TIMER_HEAP), 0));
+  const d = load<usize>(TIMER_LEN) == 0 ? Infinity : deadlineOf(load<u64>(load<usize>(TIMER_HEAP)));
   unlock(TIMER_LOCK);
   return d;
 }
