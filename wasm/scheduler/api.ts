@@ -62,8 +62,9 @@ export function sleep(ms: f64): void {
  * frames are scanned conservatively, and a clock reading's low word would keep whatever it points into alive.
  */
 function recordSleepOutlined(ms: f64): bool {
+  const deadline = clockNow() + ms; // a host call: before the lock, not inside it
   lock(TIMER_LOCK);
-  if (!addTimerLocked(clockNow() + ms, current)) {
+  if (!addTimerLocked(deadline, current)) {
     unlock(TIMER_LOCK);
     return false;
   }
