@@ -70,9 +70,9 @@ describe("garbage collection", () => {
   }, TEST_TIMEOUT);
 
   // The collector scans raw blocks conservatively. A timer's deadline is an f64 whose low word is the wall clock in
-  // units of 2^-12 ms: it sweeps through every address once per 2^20 ms (17.5 minutes). While the timer heap was
-  // scanned whole, for a few seconds of every such cycle each deadline, and each stale entry past the heap's end,
-  // kept whatever it pointed into alive (memory.test's "nothing left after a collection" failed in CI that way).
+  // units of 2^-12 ms: it sweeps through every address once per 2^20 ms (17.5 minutes). While the timer heap held
+  // deadlines as f64s, for a few seconds of every such cycle each deadline, and each stale entry past the heap's
+  // end, kept whatever it pointed into alive (memory.test's "nothing left after a collection" failed in CI that way).
   for (const workers of [1, 4]) it(`a sleeper's deadline is not a pointer: what its bits point into is collected, while it sleeps and after (${workers} worker(s))`, async () => {
     const rt = await start(wasm(), workers, { gc: false });
     const BYTES = 8_192; // a small object (under 16 KiB), aimed at its middle: +-1 ms between aiming and sleeping
