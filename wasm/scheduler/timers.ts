@@ -42,15 +42,16 @@ import { groupTimerSlot, groupDeadlinePassed, timerChannelSlot, timerChannelFire
 // @ts-ignore: decorator
 @inline function entryAt(heap: usize, i: usize): usize { return heap + i * ENTRY; }
 
-/** The key of `deadline`, rounded up to a tick (a timer never fires early); past 2^62 ticks (35,000 years), the last. */
-function keyOf(deadline: f64): u64 {
+/** The key of `deadline`, rounded up to a tick (a timer never fires early); past 2^62 ticks (35,000 years), the last.
+ * Exported for test/guests/timer-keys.ts, like `deadlineOf`. */
+export function keyOf(deadline: f64): u64 {
   const t = Math.ceil(deadline * TICKS_PER_MS);
   const ticks: u64 = t >= 4.6e18 ? <u64>-1 >> 2 : t > 0 ? <u64>t : 0; // NaN: 0
   return ((HIGH_BIT | (ticks >> 31)) << 32) | HIGH_BIT | (ticks & LOW_31);
 }
 
 /** The deadline a key stands for (exact: ticks fit an f64's 53 bits until the year 35,000). */
-function deadlineOf(key: u64): f64 {
+export function deadlineOf(key: u64): f64 {
   return <f64>((((key >> 32) & LOW_31) << 31) | (key & LOW_31)) / TICKS_PER_MS;
 }
 
