@@ -173,24 +173,14 @@ let inUseCounter: usize = 0; // per worker
 /** Bytes this worker may still allocate before it reports to GC_ALLOCATED. */
 let budget: i64 = BUDGET_CHUNK; // per worker
 
-/**
- * The heap's lowest address. Roots are scanned conservatively, and below 2^24 lie most words that are no pointers:
- * UTF-16 text in Latin-1 (two code units make a word under 0x0100_0000: "a:" is 0x003A_0061), small counts and
- * ids, bytes packed with a zero top byte. A heap starting there, such words never keep an object alive (Go's heap
- * hint 0x00c0... has the same reason). What lies below is address space, not memory a worker touches.
- */
-// @ts-ignore: decorator
-@inline export const HEAP_FLOOR: usize = 1 << 24;
-
 /** Run once by the worker that initialises the memory. */
 export function heapInit(heapBase: usize): void {
   // The page table and the worker records sit between the static data and the first page of the heap.
   const table = (heapBase + ALIGN_MASK) & ~ALIGN_MASK;
   const records = table + ((<usize>1 << (32 - PAGE_SHIFT)) << 2);
-  const recordsEnd = records + <usize>MAX_WORKERS * WR_SIZE;
-  const start = max((recordsEnd + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1), HEAP_FLOOR);
+  const start = (records + <usize>MAX_WORKERS * WR_SIZE + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
   if (!ensureMemory(start)) unreachable();
-  memory.fill(table, 0, recordsEnd - table);
+  memory.fill(table, 0, start - table);
   atomic.store<u32>(GC_PAGE_TABLE, <u32>table);
   atomic.store<u32>(GC_WORKER_RECORDS, <u32>records);
   atomic.store<u32>(GC_STATIC_END, <u32>heapBase);
