@@ -287,9 +287,9 @@ function markObject(w: usize): void {
   // megabytes alive. Compiled code refers to an object by its start (fields are reached from it; an array's
   // dataStart is its buffer's start), and the precise trace only ever passes starts.
   if ((desc & PD_MANAGED) == 0) return;
+  if (w < page + FIRST_BLOCK) return; // a page's head holds no object, only what text reads as (memory/heap.ts)
   let block: usize;
   if (kind == PK_SMALL) {
-    if (w < page + FIRST_BLOCK) return;
     const e = classEntry(<usize>(desc & PD_VALUE));
     const size = <usize>load<u32>(e);
     const index = <usize>((<u64>(w - page - FIRST_BLOCK) * <u64>load<u32>(e, 4)) >> 32); // exact: see classEntry

@@ -58,9 +58,14 @@ import { memoryGrew, syncMemoryView } from "./view";
 // Pages.
 // @ts-ignore: decorator
 @inline export const PAGE_SHIFT: usize = 16; // PAGE_SIZE (memory/layout.ts) = 1 << PAGE_SHIFT, checked below
-/** A page's first block starts here (its payload at 16); bytes 0..11 are the free-span links of a free page. */
+/**
+ * A page's first block starts here (its payload at 256); bytes 0..11 are the free-span links of a free page. Not at
+ * 12: roots are scanned conservatively, and UTF-16 text in the static data reads as words whose bits 8..15 and
+ * 24..31 are zero (two Latin-1 characters: "a:" is 0x003A_0061), which point into the first 256 bytes of a page.
+ * No block there, none of them keeps an object (the collector ignores words below FIRST_BLOCK). 244 bytes of 64 KiB.
+ */
 // @ts-ignore: decorator
-@inline export const FIRST_BLOCK: usize = 12;
+@inline export const FIRST_BLOCK: usize = 252;
 
 // Page descriptors: kind in bits 28..31, MANAGED in bit 27, a value (class, page count, distance) below.
 // @ts-ignore: decorator
@@ -453,10 +458,10 @@ function sharedAlloc(list: usize): usize {
 /** A block of whole pages. Its header's size is pages * 64 KiB - 16 (payload capacity: that minus 4). */
 function largeAlloc(size: usize, managed: bool): usize {
   if (size > LARGEST) return 0;
-  const n = (size + 20 + PAGE_SIZE - 1) >> PAGE_SHIFT;
+  const n = (size + FIRST_BLOCK + 2 * HEADER_SIZE + PAGE_SIZE - 1) >> PAGE_SHIFT;
   const page = allocPages(n, (PK_LARGE << 28) | (managed ? PD_MANAGED : 0) | <u32>n);
   if (page == 0) return 0;
-  const blockSize = (n << PAGE_SHIFT) - 16;
+  const blockSize = (n << PAGE_SHIFT) - (FIRST_BLOCK + HEADER_SIZE); // a multiple of 16: the payload is aligned
   const block = page + FIRST_BLOCK;
   store<u32>(block, <u32>blockSize | F_ALLOCATED | (managed ? F_MANAGED : 0));
   atomic.add<u32>(HEAP_IN_USE, <u32>blockSize);
