@@ -455,7 +455,7 @@ function sharedAlloc(list: usize): usize {
   return first + HEADER_SIZE;
 }
 
-/** A block of whole pages. Its header's size is pages * 64 KiB - 16 (payload capacity: that minus 4). */
+/** A block of whole pages, from FIRST_BLOCK: its header's size is pages * 64 KiB - 256 (payload capacity: that minus 4). */
 function largeAlloc(size: usize, managed: bool): usize {
   if (size > LARGEST) return 0;
   const n = (size + FIRST_BLOCK + 2 * HEADER_SIZE + PAGE_SIZE - 1) >> PAGE_SHIFT;

@@ -79,6 +79,7 @@ function swap(heap: usize, i: usize, j: usize): void {
   store<u32>(slotOf(load<usize>(a, TARGET)), <u32>i + 1);
   store<u32>(slotOf(load<usize>(b, TARGET)), <u32>j + 1);
 }
+
 function siftUp(heap: usize, i: usize): void {
   while (i > 0) {
     const parent = (i - 1) >> 1;
