@@ -24,18 +24,34 @@ let page: Page;
 let pageErrors: string[];
 let bench: BenchState;
 
-beforeAll(async () => {
-  await buildWebGuests(undefined, { log: () => {} });
-  server = await startServer();
-  browser = await launchChromium();
+/** Opens the benchmark page in a new tab and waits for the quick suite to finish. */
+async function runQuickSuite(): Promise<void> {
   ({ page, errors: pageErrors } = await browser.newPage());
   await page.addInitScript(countMainThreadWaits);
   await page.goto(`${server.url}/bench/web/?suite=quick`);
   await waitInPage(page, () => ["done", "error"].includes((window as unknown as { vthreadsBench?: BenchState }).vthreadsBench?.state ?? ""), 300, "the quick suite to finish");
+}
+
+beforeAll(async () => {
+  await buildWebGuests(undefined, { log: () => {} });
+  server = await startServer();
+  browser = await launchChromium();
+  try {
+    await runQuickSuite();
+  } catch (e) {
+    // Chromium's renderer has died on this page in about one full CI run in five (three times by 2026-12-07), never
+    // when the file runs alone or beside test/runtime, and with no message of its own; its cause is not known
+    // (closing notes of those sessions). One more try in a new tab, saying so with the browser's last output; a
+    // second crash, or any other failure, fails the file.
+    if (!/Target crashed/.test(String(e))) throw e;
+    console.warn(`the benchmark page's renderer crashed; running the quick suite again in a new tab. Chromium's last output:\n${browser.logTail()}`);
+    await page.close().catch(() => {});
+    await runQuickSuite();
+  }
   bench = await page.evaluate(() => (window as unknown as { vthreadsBenchJson(): BenchState }).vthreadsBenchJson());
   await mkdir(RESULTS_DIR, { recursive: true });
   await page.screenshot({ path: path.join(RESULTS_DIR, "bench-page.png"), fullPage: true });
-}, 360_000);
+}, 700_000);
 
 afterAll(async () => {
   await browser?.close();

@@ -1,7 +1,7 @@
 // Shared by the browser tests: Debian's Chromium driven by playwright-core and Debian's Firefox ESR driven by
 // puppeteer-core over WebDriver BiDi (never a downloaded browser), the benchmark page's dev server
 // (bench/web/server.js, COOP/COEP on by default), and guests built for the browser.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -134,20 +134,32 @@ export interface Browser {
   context: BrowserContext;
   /** A new tab whose console errors and uncaught exceptions are collected in `errors`. */
   newPage(): Promise<{ page: Page; errors: string[] }>;
+  /** The last lines of Chromium's log file, for a failure's message. */
+  logTail(): string;
   close(): Promise<void>;
 }
+
+/** Lines of the browser's log file that `logTail` returns. */
+const LOG_LINES = 60;
 
 export async function launchChromium(): Promise<Browser> {
   requireChromium();
   const profile = await mkdtemp(path.join(tmpdir(), "vthreads-chromium-"));
+  // Chromium's own log, in the profile: a renderer that dies says why there, if anywhere.
+  const logFile = path.join(profile, "chromium.log");
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: CHROMIUM_FLAGS,
+    args: [...CHROMIUM_FLAGS, "--enable-logging", `--log-file=${logFile}`, "--v=0"],
     acceptDownloads: true,
   });
   return {
     context,
+    logTail: () => {
+      if (!existsSync(logFile)) return "(no log file)";
+      const lines = readFileSync(logFile, "utf8").trimEnd().split("\n");
+      return lines.filter((l) => !l.includes(":ERROR:dbus/")).slice(-LOG_LINES).join("\n"); // no D-Bus here: noise
+    },
     async newPage() {
       const page = await context.newPage();
       const errors: string[] = [];
