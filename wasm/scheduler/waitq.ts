@@ -88,9 +88,9 @@ export function waitIn(lockAddr: usize, q: usize, kind: i32, obj: usize, shielde
 }
 
 // The same wait in two calls, for a caller whose frame Asyncify should save small (Future.get, where threads park by
-// the million) or free of values that are no references (sleep's deadline). With a parked thread's stack, Asyncify saves every local that a rewind reads again: the arguments
-// of the call it parked in, and the condition of every `if` around a call that may suspend. `waitRecorded` takes
-// no argument and its caller needs no `if` around it.
+// the million) or free of values that are no references (sleep's deadline). With a parked thread's stack, Asyncify
+// saves every local that a rewind reads again: the arguments of the call it parked in, and the condition of every
+// `if` around a call that may suspend. `waitRecorded` takes no argument and its caller needs no `if` around it.
 
 /**
  * Takes the lock at `lockAddr` and, while the i32 at `word` is `value`, records the running thread's wait in queue
@@ -111,8 +111,9 @@ export function recordWaitLocked(lockAddr: usize, q: usize, kind: i32, obj: usiz
 }
 
 /**
- * Waits as `recordWaitWhile` or `recordWaitLocked` recorded, if it did (a running thread's wait kind is W_NONE otherwise), as `waitIn`
- * does. Says nothing of why it woke: a caller that must know looks at the future, or at its cancel flag.
+ * Waits as `recordWaitWhile` or `recordWaitLocked` recorded, if it did (a running thread's wait kind is W_NONE
+ * otherwise), as `waitIn` does. Returns nothing: a caller that must know why it woke reads its T_WAKE (sleep), the
+ * future, or its cancel flag.
  */
 export function waitRecorded(): void {
   const t = current;
