@@ -119,6 +119,13 @@ export const GC_PAGES_USED = 3184;
 export const GC_PAGES_FREE = 3188;
 export const PAGE_SIZE = 1 << 16;
 export const GC_LIVE_MANAGED_BYTES = 3192;
+export const GC_MARKING = 3196;
+export const GC_MARK_TOP = 3200;
+export const GC_MARK_OVERFLOW = 3204;
+export const GC_CYCLE_MAX_MS = 3208;
+export const GC_CYCLE_RUNNING_MAX_MS = 3216;
+export const GC_CYCLE_PAUSES = 3224;
+export const GC_CYCLE_RUNNING_PAUSES = 3228;
 export const GC_END = 3584;
 
 // --- pinned waits (driver/pin.ts)

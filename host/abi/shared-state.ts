@@ -71,6 +71,11 @@ export class SharedState {
     return this.u32(L.GC_STATE);
   }
 
+  /** A collection has begun marking and has not finished (its pauses alternate with the workers running). */
+  gcMarking(): boolean {
+    return this.u32(L.GC_MARKING) !== 0;
+  }
+
   /** A collection is requested and no worker has started it yet. */
   gcRequested(): boolean {
     return this.gcState() === L.GC_REQUESTED;

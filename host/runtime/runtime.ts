@@ -272,7 +272,8 @@ export class Runtime {
 
   /**
    * Runs a garbage collection and resolves when it is over. The collection starts when every worker has reached a
-   * scheduling point (a thread that computes without yielding delays it); idle workers are woken to run it.
+   * scheduling point (a thread that computes without yielding delays it); idle workers are woken to run it, and
+   * they take its marking steps until it is done.
    */
   async collect(): Promise<void> {
     if (this.closed) throw new RuntimeClosedError("cannot collect: the runtime is closed");
@@ -284,7 +285,8 @@ export class Runtime {
       shared.wakeWorkers();
     };
     const before = shared.gcCount();
-    const running = shared.gcState() === GC_COLLECTING;
+    // A collection under way may have marked what became garbage before this call: then the next one frees it.
+    const running = shared.gcState() === GC_COLLECTING || shared.gcMarking();
     // Atomics.waitAsync alone does not keep the process alive; the workers do while we wait.
     this.setKeepAlive(true);
     try {

@@ -28,6 +28,12 @@ export interface GcStats {
   lastPauseMs: number;
   maxPauseMs: number;
   totalPauseMs: number;
+  /**
+   * A collection marks in steps, one per pause, with the workers running in between: the longest pause of the last
+   * complete collection, and how many pauses it took.
+   */
+  lastCollectionMaxPauseMs: number;
+  lastCollectionPauses: number;
   /** Longest wait of a collector for every worker to reach a safepoint (part of the pause). */
   maxSafepointWaitMs: number;
   /** Heap bytes in use after the last collection (raw runtime blocks and live guest objects). */
@@ -81,6 +87,8 @@ export function readMemoryStats(shared: SharedState, workers: number): MemorySta
       lastPauseMs: shared.f64(L.GC_PAUSE_LAST_MS),
       maxPauseMs: shared.f64(L.GC_PAUSE_MAX_MS),
       totalPauseMs: shared.f64(L.GC_PAUSE_TOTAL_MS),
+      lastCollectionMaxPauseMs: shared.f64(L.GC_CYCLE_MAX_MS),
+      lastCollectionPauses: shared.u32(L.GC_CYCLE_PAUSES),
       maxSafepointWaitMs: shared.f64(L.GC_SAFEPOINT_MAX_MS),
       liveBytesAfterLast: shared.u32(L.GC_LIVE_BYTES),
       liveObjectsAfterLast: shared.u32(L.GC_LIVE_OBJECTS),

@@ -23,7 +23,7 @@ import { exitThread } from "./exit";
 import { recordFailure } from "../scheduler/fail";
 import { now } from "../scheduler/clock";
 import { heapAlloc, heapCapacity, heapFree, setNoScan, setScanShadow, SMALL_LIMIT } from "../memory/heap";
-import { gcPending, safepoint } from "../memory/gc";
+import { gcPending, markWhileIdle, safepoint } from "../memory/gc";
 import * as runqueue from "../scheduler/runqueue";
 import * as timers from "../scheduler/timers";
 
@@ -135,7 +135,10 @@ function pickNext(): usize {
     if (t == 0) {
       if (timers.hasTimers()) timers.fireDue(now());
       t = runqueue.pop();
-      if (t == 0) return 0;
+      if (t == 0) {
+        if (markWhileIdle()) continue; // a collection is marking: idle time goes to it
+        return 0;
+      }
     }
     if (startRunning(t)) return t;
   }

@@ -14,7 +14,7 @@ import { recordFailure } from "../scheduler/fail";
 import { exitThread } from "./exit";
 import { now } from "../scheduler/clock";
 import { syncMemoryView } from "../memory/view";
-import { gcPending, safepoint } from "../memory/gc";
+import { gcPending, markWhileIdle, safepoint } from "../memory/gc";
 import * as runqueue from "../scheduler/runqueue";
 import * as timers from "../scheduler/timers";
 
@@ -120,7 +120,10 @@ export function runSlice(sliceMs: f64): i32 {
     if (t == 0) {
       if (timers.hasTimers()) timers.fireDue(now());
       t = runqueue.pop();
-      if (t == 0) return RUN_IDLE;
+      if (t == 0) {
+        if (markWhileIdle()) continue; // a collection is marking: idle time goes to it
+        return RUN_IDLE;
+      }
     }
     next = runThread(t); // kept across slices: it is the queue's head, and the alternation of yields depends on it
     if (++since >= every) {

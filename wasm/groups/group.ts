@@ -30,6 +30,7 @@ import { Future } from "./future";
 import { FutureBase, Failure } from "../scheduler/outcome";
 import { toBits } from "../scheduler/bits";
 import * as runqueue from "../scheduler/runqueue";
+import { writeBarrier } from "../memory/gc";
 
 // Group states (bits).
 // @ts-ignore: decorator
@@ -273,7 +274,9 @@ function forgetOwned(t: usize, g: usize): void {
     const x = load<usize>(at);
     if (x == 0) return;
     if (x == g) {
-      store<usize>(at, load<usize>(g + offsetof<ThreadGroup>("ownerNext")));
+      const next = load<usize>(g + offsetof<ThreadGroup>("ownerNext"));
+      writeBarrier(next); // `at` may be in a guest object (memory/gc.ts)
+      store<usize>(at, next);
       return;
     }
     at = x + offsetof<ThreadGroup>("ownerNext");

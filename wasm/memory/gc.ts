@@ -25,12 +25,14 @@
 import { PINNED_WORKERS, HEAP_START, HEAP_TOP, HEAP_IN_USE, GC_STATE, GC_COUNT, GC_ALLOCATED, GC_TRIGGER, GC_LIVE_BYTES,
          GC_LIVE_OBJECTS, GC_FREED_BYTES, GC_PAUSE_TOTAL_MS, GC_PAUSE_MAX_MS, GC_PAUSE_LAST_MS, GC_MARK_STACK,
          GC_MARK_CAP, GC_STATIC_END, GC_SKIPPED, GC_SAFEPOINT_MAX_MS, GC_LIVE_MANAGED_BYTES, FREE_LISTS,
-         MAX_WORKERS, MEMORY_BASE } from "./layout";
+         MAX_WORKERS, MEMORY_BASE, GC_MARKING, GC_MARK_TOP, GC_MARK_OVERFLOW, GC_CYCLE_MAX_MS, GC_CYCLE_RUNNING_MAX_MS,
+         GC_CYCLE_PAUSES, GC_CYCLE_RUNNING_PAUSES } from "./layout";
 import { GC_IDLE, GC_REQUESTED, GC_COLLECTING, PAGE_SIZE, OBJECT_OVERHEAD } from "./layout";
 import { HEADER_SIZE, F_ALLOCATED, F_MANAGED, F_MARK, F_SCAN_ASYNCIFY, SAVED_FRAMES, F_NO_SCAN, F_SCAN_SHADOW, SIZE_MASK, PAGE_SHIFT,
          FIRST_BLOCK, PK_SMALL, PK_LARGE, PD_MANAGED, PD_VALUE, SMALL_CLASSES, BATCH_MAX, MIN_TRIGGER,
-         WR_STATE, WR_CACHE, WR_GLOBALS, WR_FLAGS, classSize, classEntry, blocksPerPage, pageDesc, pushBatch, freePages,
-         dropCache, heapAlloc, heapFree, heapCapacity, heapRealloc, setNoScan, workerRecord } from "./heap";
+         WR_STATE, WR_CACHE, WR_GLOBALS, WR_FLAGS, WR_GREY, classSize, classEntry, blocksPerPage, pageDesc, pushBatch,
+         freePages, dropCache, heapAlloc, heapFree, heapCapacity, heapRealloc, setNoScan, workerRecord,
+         setNewObjectMark, requestCollection } from "./heap";
 import { syncMemoryView } from "./view";
 
 // @ts-ignore: decorator
@@ -63,6 +65,15 @@ declare function clockNow(): f64;
 @inline const INITIAL_GLOBALS: usize = 256;
 // @ts-ignore: decorator
 @inline const INITIAL_MARK_STACK: usize = 1 << 16;
+/** Entries of a worker's first grey log. */
+// @ts-ignore: decorator
+@inline const INITIAL_GREY_LOG: usize = 1024;
+/** Marking per pause: the collector traces objects for about this long, then lets the workers run again. */
+// @ts-ignore: decorator
+@inline const STEP_MS: f64 = 0.5;
+/** Objects traced between two readings of the clock in a marking step. */
+// @ts-ignore: decorator
+@inline const STEP_CHUNK: u32 = 1024;
 
 /** This worker's collector record (a Wasm global: per worker). */
 let record: usize = 0;
@@ -72,20 +83,30 @@ let published: usize = 0;
 /** The publication ran out of room in the globals block. */
 let publishOverflow: bool = false;
 
-// Collector-only state (only the collecting worker touches it, while the world is stopped).
+/**
+ * GC_MARKING as this worker last entered the mutator: a collection is marking between its pauses, so the write
+ * barrier is on. It changes only while the world is stopped, and every worker re-enters through mutatorEnter.
+ */
+let marking: bool = false; // per worker
+/** HEAP_START: below it are static objects, which are never freed and need no shading. */
+let heapBase: usize = 0; // per worker
+/** This worker's last pause refused to end the collection (a worker's roots were unknown). */
+let finishRefused: bool = false; // per worker
+
+// Collector-only state (only the collecting worker touches it, while the world is stopped; what must last from one
+// pause to the next, possibly on another worker, is in the GC_MARK_* words).
 let heapLo: usize = 0; // per worker
 let heapHi: usize = 0; // per worker
 let markStack: usize = 0; // per worker
 let markCap: usize = 0; // per worker
 let markTop: usize = 0; // per worker
-let markOverflow: bool = false; // per worker
-let liveObjects: u32 = 0; // per worker
 let liveRawBytes: u64 = 0; // per worker
 
 /** Registers this worker (at boot, before it allocates) and enters the mutator. False when out of memory. */
 export function gcAttachWorker(index: u32): bool {
   workerIndex = index;
   record = workerRecord(index);
+  heapBase = <usize>atomic.load<u32>(HEAP_START);
   mutatorEnter();
   const g = heapAlloc(INITIAL_GLOBALS << 2);
   if (g == 0) return false;
@@ -101,7 +122,10 @@ export function gcAttachWorker(index: u32): bool {
 export function mutatorEnter(): void {
   while (true) {
     atomic.store<u32>(record + WR_STATE, MS_ACTIVE);
-    if (atomic.load<u32>(GC_STATE) != GC_COLLECTING) return;
+    if (atomic.load<u32>(GC_STATE) != GC_COLLECTING) {
+      followMarking();
+      return;
+    }
     atomic.store<u32>(record + WR_STATE, MS_OUTSIDE);
     atomic.notify(record + WR_STATE);
     atomic.wait<u32>(GC_STATE, GC_COLLECTING, 10_000_000);
@@ -164,6 +188,101 @@ function publishGlobals(): void {
   atomic.store<u32>(record + WR_FLAGS, 0);
 }
 
+/** Reads GC_MARKING (the world is not stopped, so it cannot change until this worker stops again). */
+function followMarking(): void {
+  marking = atomic.load<u32>(GC_MARKING) != 0;
+  setNewObjectMark(marking);
+}
+
+/**
+ * An idle worker drives a collection that is marking: it requests the next step and takes it (or stops for the
+ * worker that does). While another worker runs threads it then waits as long as the step took, so marking takes at
+ * most about half of their time. True when it took a step; the caller looks for threads again before it idles.
+ */
+export function markWhileIdle(): bool {
+  if (!marking || finishRefused || atomic.load<i32>(PINNED_WORKERS) != 0) return false;
+  requestCollection();
+  safepoint();
+  if (marking && othersActive()) {
+    const ns = <i64>(load<f64>(GC_PAUSE_LAST_MS) * 1e6);
+    atomic.wait<u32>(GC_STATE, GC_IDLE, ns > 100_000 ? ns : 100_000);
+  }
+  return true;
+}
+
+function othersActive(): bool {
+  for (let i: u32 = 0; i < MAX_WORKERS; i++) {
+    if (i != workerIndex && atomic.load<u32>(workerRecord(i) + WR_STATE) == MS_ACTIVE) return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The write barrier
+
+/**
+ * Called for every reference stored into a guest object (AssemblyScript's `__link`, and the runtime's own stores of
+ * references into objects). While a collection marks between its pauses, the stored object is shaded: marked and
+ * logged for tracing, so no marked object ever holds an unmarked one the collector would not visit (Dijkstra's
+ * insertion barrier). Saved stacks, records and globals need none: the last pause scans them again.
+ */
+// @ts-ignore: decorator
+@inline export function writeBarrier(child: usize): void {
+  if (marking) shade(child);
+}
+
+/** A collection is marking between its pauses (as this worker last saw on entering the mutator). */
+// @ts-ignore: decorator
+@inline export function isMarking(): bool {
+  return marking;
+}
+
+/** Marks `obj` if it is an unmarked guest object, and logs it in this worker's grey log. */
+function shade(obj: usize): void {
+  if (obj < heapBase) return; // null, or a static object (never freed)
+  const block = obj - OBJECT_OFFSET;
+  if ((pageDesc(block) & PD_MANAGED) == 0) return;
+  const h = load<u32>(block);
+  if ((h & (F_ALLOCATED | F_MANAGED | F_MARK)) != (F_ALLOCATED | F_MANAGED)) return;
+  if (atomic.or<u32>(block, F_MARK) & F_MARK) return; // another worker shaded it first
+  logGrey(obj);
+}
+
+/**
+ * Logs an object for the collector to trace at its next pause: one shaded by the barrier, or one born marked whose
+ * fields were copied from an object the collector may not have traced (a moved array buffer: memory/rt.ts).
+ */
+export function logGrey(obj: usize): void {
+  const at = record + WR_GREY;
+  let log = <usize>load<u32>(at);
+  if (log == 0 || ((<usize>load<u32>(log) + 2) << 2) > heapCapacity(log)) {
+    log = growGreyLog(log);
+    if (log == 0) {
+      atomic.store<u32>(GC_MARK_OVERFLOW, 1); // the last pause traces every marked object again
+      return;
+    }
+    store<u32>(at, <u32>log);
+  }
+  const n = load<u32>(log);
+  store<u32>(log + ((<usize>n + 1) << 2), <u32>obj);
+  store<u32>(log, n + 1);
+}
+
+/** A grey log twice as big (word 0 counts the entries); 0 when out of memory. */
+function growGreyLog(log: usize): usize {
+  const entries = log == 0 ? INITIAL_GREY_LOG : (heapCapacity(log) >> 2) << 1;
+  const bigger = heapAlloc(entries << 2);
+  if (bigger == 0) return 0;
+  setNoScan(bigger); // it holds marked objects only
+  if (log == 0) {
+    store<u32>(bigger, 0);
+  } else {
+    memory.copy(bigger, log, (<usize>load<u32>(log) + 1) << 2);
+    heapFree(log);
+  }
+  return bigger;
+}
+
 /** AssemblyScript's `__visit` (memory/rt.ts): a reference found in a global or in an object's fields. */
 export function gcVisit(ptr: usize, cookie: u32): void {
   if (cookie == COOKIE_PUBLISH) {
@@ -199,10 +318,26 @@ function collect(): void {
   for (let i: u32 = 0; i < MAX_WORKERS; i++) {
     if (atomic.load<u32>(workerRecord(i) + WR_FLAGS) & WF_GLOBALS_LOST) complete = false;
   }
-  if (complete && prepareMarkStack()) {
-    markAndSweep();
+  let finished = false;
+  finishRefused = false;
+  if (atomic.load<u32>(GC_MARKING) == 0 && prepareMarkStack()) beginMarking();
+  if (atomic.load<u32>(GC_MARKING) != 0) {
+    loadMarkState();
+    takeGreyLogs();
+    markFor(stopped + STEP_MS);
+    if (markTop == 0) {
+      if (complete) {
+        finishCollection();
+        finished = true;
+      } else {
+        atomic.add<u32>(GC_SKIPPED, 1); // a worker's roots are unknown: sweeping now could free live objects
+        finishRefused = true;
+      }
+    }
+    store<u32>(GC_MARK_TOP, <u32>markTop);
   } else {
-    atomic.add<u32>(GC_SKIPPED, 1); // a worker's roots are unknown: collecting now could free live objects
+    atomic.add<u32>(GC_SKIPPED, 1); // no memory for a mark stack
+    finishRefused = true;
   }
   const end = clockNow();
   const pause = end - start;
@@ -210,9 +345,21 @@ function collect(): void {
   store<f64>(GC_PAUSE_TOTAL_MS, load<f64>(GC_PAUSE_TOTAL_MS) + pause);
   if (pause > load<f64>(GC_PAUSE_MAX_MS)) store<f64>(GC_PAUSE_MAX_MS, pause);
   if (stopped - start > load<f64>(GC_SAFEPOINT_MAX_MS)) store<f64>(GC_SAFEPOINT_MAX_MS, stopped - start);
-  atomic.store<u32>(GC_ALLOCATED, 0);
-  atomic.add<u32>(GC_COUNT, 1);
-  atomic.notify(GC_COUNT);
+  const cycleMax = max(load<f64>(GC_CYCLE_RUNNING_MAX_MS), pause);
+  const cyclePauses = load<u32>(GC_CYCLE_RUNNING_PAUSES) + 1;
+  if (finished) {
+    store<f64>(GC_CYCLE_MAX_MS, cycleMax);
+    store<u32>(GC_CYCLE_PAUSES, cyclePauses);
+    store<f64>(GC_CYCLE_RUNNING_MAX_MS, 0);
+    store<u32>(GC_CYCLE_RUNNING_PAUSES, 0);
+    atomic.store<u32>(GC_ALLOCATED, 0);
+    atomic.add<u32>(GC_COUNT, 1);
+    atomic.notify(GC_COUNT);
+  } else {
+    store<f64>(GC_CYCLE_RUNNING_MAX_MS, cycleMax);
+    store<u32>(GC_CYCLE_RUNNING_PAUSES, cyclePauses);
+  }
+  followMarking(); // the others do as they re-enter the mutator
   atomic.store<u32>(GC_STATE, GC_IDLE);
   atomic.notify(GC_STATE);
 }
@@ -230,7 +377,7 @@ function prepareMarkStack(): bool {
     store<u32>(GC_MARK_CAP, <u32>markCap);
   }
   markTop = 0;
-  markOverflow = false;
+  atomic.store<u32>(GC_MARK_OVERFLOW, 0);
   return true;
 }
 
@@ -248,11 +395,57 @@ function growMarkStack(): bool {
   return true;
 }
 
-function markAndSweep(): void {
+// A collection marks in steps, one per pause, with the workers running in between (docs/design.md, "Garbage
+// collection", Incremental marking): the first pause marks from the roots, each pause traces for about STEP_MS, and
+// the pause that finds nothing left to trace scans the roots again, traces what they reach, and sweeps.
+
+/** The first pause: marks what the roots reach and turns the write barrier on. */
+function beginMarking(): void {
+  loadMarkState();
+  markTop = 0;
+  scanStatic();
+  scanRawPages(false);
+  store<u32>(GC_MARK_TOP, <u32>markTop);
+  atomic.store<u32>(GC_MARKING, 1);
+}
+
+/** The collector state a pause continues from (another worker may have taken the last one). */
+function loadMarkState(): void {
   syncMemoryView(); // the heap may reach into memory another worker grew since this one last looked
   heapLo = <usize>atomic.load<u32>(HEAP_START);
   heapHi = <usize>atomic.load<u32>(HEAP_TOP);
-  liveObjects = 0;
+  markStack = <usize>load<u32>(GC_MARK_STACK);
+  markCap = <usize>load<u32>(GC_MARK_CAP);
+  markTop = <usize>load<u32>(GC_MARK_TOP);
+}
+
+/** Moves every worker's grey log onto the mark stack. */
+function takeGreyLogs(): void {
+  for (let i: u32 = 0; i < MAX_WORKERS; i++) {
+    const log = <usize>load<u32>(workerRecord(i) + WR_GREY);
+    if (log == 0) continue;
+    const n = <usize>load<u32>(log);
+    for (let j: usize = 1; j <= n; j++) pushMarked(<usize>load<u32>(log + (j << 2)));
+    store<u32>(log, 0);
+  }
+}
+
+/** Traces objects from the mark stack until it is empty or the clock passes `deadline`. */
+function markFor(deadline: f64): void {
+  while (markTop != 0) {
+    for (let n: u32 = 0; n < STEP_CHUNK && markTop != 0; n++) {
+      markTop--;
+      __visit_members(<usize>load<u32>(markStack + (markTop << 2)), COOKIE_MARK);
+    }
+    if (markTop != 0 && clockNow() >= deadline) return;
+  }
+}
+
+/**
+ * The last pause: every worker's globals are published and no thread runs, so the roots are complete. Scans them
+ * again (what a thread moved from the heap into its stack since the first pause), traces what they reach, sweeps.
+ */
+function finishCollection(): void {
   liveRawBytes = 0;
   // Every free small block goes back on a rebuilt shared list; the caches start empty.
   for (let i: u32 = 0; i < MAX_WORKERS; i++) {
@@ -262,14 +455,15 @@ function markAndSweep(): void {
   for (let list: usize = 0; list < SMALL_CLASSES * 2; list++) store<u64>(FREE_LISTS + list * 8, 0);
 
   scanStatic();
-  scanRawPages(); // also rebuilds the raw free lists and returns empty raw pages
+  scanRawPages(true); // also rebuilds the raw free lists and returns empty raw pages
   drain();
-  while (markOverflow) {
-    markOverflow = false;
+  while (load<u32>(GC_MARK_OVERFLOW) != 0) {
+    store<u32>(GC_MARK_OVERFLOW, 0);
     rescanMarked();
     drain();
   }
   sweepManagedPages();
+  atomic.store<u32>(GC_MARKING, 0);
 }
 
 // @ts-ignore: decorator
@@ -303,12 +497,16 @@ function markObject(w: usize): void {
   const h = load<u32>(block);
   if ((h & (F_ALLOCATED | F_MANAGED | F_MARK)) != (F_ALLOCATED | F_MANAGED)) return; // free, raw or marked already
   store<u32>(block, h | F_MARK);
-  liveObjects++;
+  pushMarked(block + OBJECT_OFFSET);
+}
+
+/** Queues a marked object for tracing. */
+function pushMarked(obj: usize): void {
   if (markTop == markCap && !growMarkStack()) {
-    markOverflow = true; // traced later by rescanMarked
+    store<u32>(GC_MARK_OVERFLOW, 1); // traced later by rescanMarked
     return;
   }
-  store<u32>(markStack + (markTop << 2), <u32>(block + OBJECT_OFFSET));
+  store<u32>(markStack + (markTop << 2), <u32>obj);
   markTop++;
 }
 
@@ -350,8 +548,11 @@ function scanRawBlock(block: usize, h: u32): void {
   scanRange(payload, end);
 }
 
-/** Walks the raw pages: scans allocated blocks as roots, chains free blocks into batches, frees empty pages. */
-function scanRawPages(): void {
+/**
+ * Walks the raw pages and scans their allocated blocks as roots. With `rebuild` (the last pause, caches dropped) it
+ * also chains free blocks into batches and frees empty pages.
+ */
+function scanRawPages(rebuild: bool): void {
   let page = heapLo;
   while (page < heapHi) {
     const desc = pageDesc(page);
@@ -379,9 +580,11 @@ function scanRawPages(): void {
           scanRawBlock(block, h);
         }
       }
-      liveRawBytes += <u64>used * size;
-      if (used == 0) freePages(page, 1);
-      else if (used < <u32>n) chainFreeBlocks(page, cls, size, n);
+      if (rebuild) {
+        liveRawBytes += <u64>used * size;
+        if (used == 0) freePages(page, 1);
+        else if (used < <u32>n) chainFreeBlocks(page, cls, size, n);
+      }
     }
     page += PAGE_SIZE;
   }
@@ -436,6 +639,7 @@ function sweepManagedPages(): void {
   let page = heapLo;
   let freed: u64 = 0;
   let liveManaged: u64 = 0;
+  let liveObjects: u32 = 0;
   while (page < heapHi) {
     const desc = pageDesc(page);
     const kind = desc >> 28;
@@ -448,6 +652,7 @@ function sweepManagedPages(): void {
         if (h & F_MARK) {
           store<u32>(block, h & ~F_MARK);
           liveManaged += size;
+          liveObjects++;
         } else if (h & F_ALLOCATED) {
           store<u32>(block, size);
           atomic.sub<u32>(HEAP_IN_USE, size);
@@ -474,6 +679,7 @@ function sweepManagedPages(): void {
         }
       }
       liveManaged += <u64>used * size;
+      liveObjects += used;
       if (used == 0) freePages(page, 1);
       else if (used < <u32>n) chainFreeBlocks(page, cls + SMALL_CLASSES, size, n);
     }

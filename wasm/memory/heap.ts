@@ -107,7 +107,7 @@ import { memoryGrew, syncMemoryView } from "./view";
 // @ts-ignore: decorator
 @inline export const MIN_TRIGGER: u32 = 32 << 20;
 
-// Collector records, one per worker (memory/gc.ts reads and resets them): 16 bytes.
+// Collector records, one per worker (memory/gc.ts reads and resets them): 20 bytes.
 // @ts-ignore: decorator
 @inline export const WR_STATE: usize = 0;
 // @ts-ignore: decorator
@@ -116,8 +116,11 @@ import { memoryGrew, syncMemoryView } from "./view";
 @inline export const WR_GLOBALS: usize = 8;
 // @ts-ignore: decorator
 @inline export const WR_FLAGS: usize = 12;
+/** The worker's grey log: objects its write barrier shaded while a collection marks (memory/gc.ts). */
 // @ts-ignore: decorator
-@inline export const WR_SIZE: usize = 16;
+@inline export const WR_GREY: usize = 16;
+// @ts-ignore: decorator
+@inline export const WR_SIZE: usize = 20;
 
 /** Block size (header included) for a payload of `size` bytes, before rounding to its class. */
 // @ts-ignore: decorator
@@ -177,6 +180,17 @@ let cache: usize = 0; // per worker
 let inUseCounter: usize = 0; // per worker
 /** Bytes this worker may still allocate before it reports to GC_ALLOCATED. */
 let budget: i64 = BUDGET_CHUNK; // per worker
+/**
+ * F_MARK while a collection marks between its pauses, else 0: a guest object allocated meanwhile is born marked
+ * (black), so the sweep keeps it; its children are shaded by the write barrier as they are stored (memory/gc.ts).
+ * Changed only while the world is stopped, by the collector for itself and by each worker as it re-enters.
+ */
+let newObjectMark: u32 = 0; // per worker
+
+/** Sets the colour of new guest objects (memory/gc.ts, when a collection starts or ends marking). */
+export function setNewObjectMark(marking: bool): void {
+  newObjectMark = marking ? F_MARK : 0;
+}
 
 /** Run once by the worker that initialises the memory. */
 export function heapInit(heapBase: usize): void {
@@ -389,7 +403,8 @@ function reportAllocation(): void {
   const used = <u32>(BUDGET_CHUNK - budget);
   budget = BUDGET_CHUNK;
   const total = atomic.add<u32>(GC_ALLOCATED, used) + used;
-  if (total >= atomic.load<u32>(GC_TRIGGER) && atomic.load<u32>(GC_DISABLED) == 0) requestCollection();
+  if (newObjectMark != 0) requestCollection(); // a collection is marking: it takes its next step (memory/gc.ts)
+  else if (total >= atomic.load<u32>(GC_TRIGGER) && atomic.load<u32>(GC_DISABLED) == 0) requestCollection();
 }
 
 /** Asks every worker to stop at its next scheduling point for a collection (no-op when one is pending). */
@@ -422,7 +437,7 @@ export function heapAllocManaged(size: usize): usize {
   store<u32>(slot, load<u32>(block + HEADER_SIZE));
   store<u32>(slot, load<u32>(slot, 4) - 1, 4);
   const blockSize = classSize(cls);
-  store<u32>(block, <u32>blockSize | F_ALLOCATED | (kind != 0 ? F_MANAGED : 0));
+  store<u32>(block, <u32>blockSize | F_ALLOCATED | (kind != 0 ? F_MANAGED | newObjectMark : 0));
   store<i64>(inUseCounter, load<i64>(inUseCounter) + <i64>blockSize);
   if (kind != 0) account(blockSize); // only guest objects make garbage: runtime records are freed explicitly
   return block + HEADER_SIZE;
@@ -450,7 +465,7 @@ function sharedAlloc(list: usize): usize {
   }
   const managed = list >= SMALL_CLASSES;
   const blockSize = classSize(managed ? list - SMALL_CLASSES : list);
-  store<u32>(first, <u32>blockSize | F_ALLOCATED | (managed ? F_MANAGED : 0));
+  store<u32>(first, <u32>blockSize | F_ALLOCATED | (managed ? F_MANAGED | newObjectMark : 0));
   atomic.add<u32>(HEAP_IN_USE, <u32>blockSize);
   return first + HEADER_SIZE;
 }
@@ -463,7 +478,7 @@ function largeAlloc(size: usize, managed: bool): usize {
   if (page == 0) return 0;
   const blockSize = (n << PAGE_SHIFT) - (FIRST_BLOCK + HEADER_SIZE); // a multiple of 16: the payload is aligned
   const block = page + FIRST_BLOCK;
-  store<u32>(block, <u32>blockSize | F_ALLOCATED | (managed ? F_MANAGED : 0));
+  store<u32>(block, <u32>blockSize | F_ALLOCATED | (managed ? F_MANAGED | newObjectMark : 0));
   atomic.add<u32>(HEAP_IN_USE, <u32>blockSize);
   if (managed) account(blockSize);
   return block + HEADER_SIZE;
@@ -522,7 +537,11 @@ export function heapCapacity(ptr: usize): usize {
   return <usize>(load<u32>(ptr - HEADER_SIZE) & SIZE_MASK) - HEADER_SIZE;
 }
 
-/** Resizes a block, moving it when it does not fit; 0 when out of memory (the old block is then untouched). */
+/**
+ * Resizes a block, moving it when it does not fit; 0 when out of memory (the old block is then untouched). While a
+ * collection marks, a moved guest object's old block is left to the sweep instead of freed: it may be on the mark
+ * stack or a grey log, and its pages must not become another kind of block under them.
+ */
 export function heapRealloc(ptr: usize, size: usize): usize {
   const capacity = heapCapacity(ptr);
   if (size <= capacity) return ptr;
@@ -533,6 +552,8 @@ export function heapRealloc(ptr: usize, size: usize): usize {
   if ((header & F_MANAGED) == 0) { // a raw block keeps its scan mode
     const dst = moved - HEADER_SIZE;
     store<u32>(dst, load<u32>(dst) | (header & (F_SCAN_ASYNCIFY | F_NO_SCAN)));
+  } else if (newObjectMark != 0) {
+    return moved;
   }
   heapFree(ptr);
   return moved;

@@ -280,6 +280,25 @@
 /** Bytes of the heap after the last collection that are managed (live guest objects). */
 // @ts-ignore: decorator
 @inline export const GC_LIVE_MANAGED_BYTES: usize = 3192;
+/** 1 from the first pause of a collection to its last: mutators shade what they store and allocate marked objects. */
+// @ts-ignore: decorator
+@inline export const GC_MARKING: usize = 3196;
+/** Entries on the mark stack between two pauses of a collection. */
+// @ts-ignore: decorator
+@inline export const GC_MARK_TOP: usize = 3200;
+/** 1 = the mark stack or a worker's grey log ran out of memory: the last pause traces every marked object again. */
+// @ts-ignore: decorator
+@inline export const GC_MARK_OVERFLOW: usize = 3204;
+/** f64 milliseconds: the longest pause of the last complete collection, and of the one under way. */
+// @ts-ignore: decorator
+@inline export const GC_CYCLE_MAX_MS: usize = 3208;
+// @ts-ignore: decorator
+@inline export const GC_CYCLE_RUNNING_MAX_MS: usize = 3216;
+/** Pauses of the last complete collection, and of the one under way. */
+// @ts-ignore: decorator
+@inline export const GC_CYCLE_PAUSES: usize = 3224;
+// @ts-ignore: decorator
+@inline export const GC_CYCLE_RUNNING_PAUSES: usize = 3228;
 // @ts-ignore: decorator
 @inline export const GC_END: usize = 3584;
 

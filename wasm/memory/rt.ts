@@ -9,7 +9,7 @@
 // Imported by package name: asc loads this file by path, and a relative import would compile a second copy of the
 // heap under another name.
 import { heapAlloc, heapAllocManaged, heapFree, heapRealloc, requestCollection } from "vthreads/memory/heap";
-import { gcVisit } from "vthreads/memory/gc";
+import { gcVisit, writeBarrier, logGrey, isMarking } from "vthreads/memory/gc";
 import { pin, unpin } from "vthreads/memory/pins";
 import { OBJECT_OVERHEAD, OBJECT_RT_ID, OBJECT_RT_SIZE, OBJECT_RT_SIZE_BACK } from "vthreads/memory/layout";
 
@@ -70,15 +70,20 @@ export function __renew(oldPtr: usize, size: usize): usize {
   if (moved == 0) throw new Error(OUT_OF_MEMORY);
   if (size > oldSize) memory.fill(moved + OBJECT_OVERHEAD + oldSize, 0, size - oldSize); // zeroed, like __new
   store<u32>(moved, <u32>size, OBJECT_RT_SIZE);
+  // A copy made while the collector marks is born marked, and the collector may not have traced the original: have
+  // it traced (a buffer's references are its owner's children in the standard library, but nothing promises that).
+  if (moved != oldPtr - OBJECT_OVERHEAD && isMarking()) logGrey(moved + OBJECT_OVERHEAD);
   return moved + OBJECT_OVERHEAD;
 }
 
 // The collector hooks.
 
-/** No write barrier: the collector stops the world, so it needs none. */
+/** The write barrier (memory/gc.ts): while a collection marks, the stored object is shaded. */
 // @ts-ignore: decorator
 @global @unsafe
-export function __link(parentPtr: usize, childPtr: usize, expectMultiple: bool): void {}
+export function __link(parentPtr: usize, childPtr: usize, expectMultiple: bool): void {
+  writeBarrier(childPtr);
+}
 
 // @ts-ignore: decorator
 @lazy const PIN_FAILED = "out of memory: cannot pin a reference";

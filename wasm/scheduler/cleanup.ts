@@ -14,6 +14,7 @@ import { failCurrent, requireThread } from "./fail";
 import { toBits } from "./bits";
 import * as runqueue from "./runqueue";
 import { Closure, closureArg } from "../closure";
+import { writeBarrier } from "../memory/gc";
 
 export class Cleanup {
   fn: usize = 0;
@@ -73,7 +74,11 @@ function unregister(c: Cleanup): void {
   while (true) {
     const x = load<usize>(at);
     if (x == 0) return;
-    if (x == changetype<usize>(c)) { store<usize>(at, changetype<usize>(c.next)); return; }
+    if (x == changetype<usize>(c)) {
+      writeBarrier(changetype<usize>(c.next)); // `at` may be in a guest object (memory/gc.ts)
+      store<usize>(at, changetype<usize>(c.next));
+      return;
+    }
     at = x + offsetof<Cleanup>("next");
   }
 }

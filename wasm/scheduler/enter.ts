@@ -6,6 +6,7 @@
 
 import { T_KIND, T_FN, T_ARG, T_FUTURE, T_FLAGS, F_ROOT } from "./thread";
 import { FutureBase } from "./outcome";
+import { writeBarrier } from "../memory/gc";
 
 // Argument kinds (high nibble) and result kinds (low nibble).
 // @ts-ignore: decorator
@@ -71,7 +72,10 @@ export function storeResult(t: usize, bits: u64): void {
   const result = <u32>load<u8>(t, T_KIND) & 0xf;
   if (result == RESULT_VOID) return;
   const future = load<usize>(t, T_FUTURE);
-  if (result == RESULT_REF) store<usize>(future + offsetof<FutureBase>("ref"), <usize>bits);
+  if (result == RESULT_REF) {
+    writeBarrier(<usize>bits); // a reference stored into a guest object (memory/gc.ts)
+    store<usize>(future + offsetof<FutureBase>("ref"), <usize>bits);
+  }
   else store<u64>(future + offsetof<FutureBase>("bits"), bits);
 }
 

@@ -18,6 +18,7 @@ import { unpark } from "../scheduler/park";
 import { failCurrent, exitCancelled, requireThread } from "../scheduler/fail";
 import { lock, unlock } from "../memory/spinlock";
 import { cas, publish } from "../memory/sharing";
+import { writeBarrier } from "../memory/gc";
 
 // @ts-ignore: decorator
 @inline const FREE: i32 = 0;
@@ -155,7 +156,9 @@ function acquireSlow(m: usize, t: usize): void {
 
 function hold(m: usize, t: usize): void {
   store<usize>(m + offsetof<MutexCore>("owner"), t);
-  store<usize>(m + offsetof<MutexCore>("heldNext"), load<usize>(t, T_HELD));
+  const next = load<usize>(t, T_HELD);
+  writeBarrier(next); // a reference stored into a guest object (memory/gc.ts)
+  store<usize>(m + offsetof<MutexCore>("heldNext"), next);
   store<usize>(t, m, T_HELD);
 }
 
@@ -164,7 +167,12 @@ function unholdSlow(t: usize, m: usize): void {
   while (true) {
     const x = load<usize>(at);
     if (x == 0) return;
-    if (x == m) { store<usize>(at, load<usize>(m + offsetof<MutexCore>("heldNext"))); return; }
+    if (x == m) {
+      const next = load<usize>(m + offsetof<MutexCore>("heldNext"));
+      writeBarrier(next); // `at` may be in a guest object
+      store<usize>(at, next);
+      return;
+    }
     at = x + offsetof<MutexCore>("heldNext");
   }
 }
