@@ -13,7 +13,7 @@
 //    on a shadow stack of its own. The toolchain turns the `vt_shadow` imports below into accesses to the stack
 //    pointer and to the limit its overflow check compares with (host/toolchain/postprocess.ts).
 
-import { T_STACK, T_STATE, ST_RUNNABLE } from "../scheduler/thread";
+import { T_ARG, T_STACK, T_STATE, ST_RUNNABLE } from "../scheduler/thread";
 import { current, setCurrent, setSuspendReason, suspendReason } from "../scheduler/local";
 import { REASON_EXIT, REASON_YIELD, STACK_TRIMMED, SHADOW_RESUMER } from "../memory/layout";
 import { enter, storeResult } from "../scheduler/enter";
@@ -184,8 +184,12 @@ function runOnThisStack(t: usize, spare: usize): void {
     store<u32>(block, 0, SHADOW_RESUMER); // a reused block keeps its resumer index
   }
   store<usize>(t, block, T_STACK);
-  const top = block + heapCapacity(block);
-  store<usize>(block, top); // nothing live until the first suspension
+  // The thread's argument goes in the top slot of its shadow stack, inside the part the collector scans for as long
+  // as the thread lives: the function's parameter is a Wasm local no collector sees, and the record's slot for it is
+  // reused for messages (T_SLOT) once the thread runs. (Asyncify saves the parameter with the frame instead.)
+  const top = block + heapCapacity(block) - 8;
+  store<u64>(top, load<u64>(t, T_ARG));
+  store<usize>(block, top); // nothing else live until the first suspension
   shadowSet(top, block + SHADOW_HEADER);
   const bits = enter(t);
   shadowSet(workerSp, workerLimit);

@@ -63,7 +63,10 @@ import { stats } from "./local";
 @inline export const T_FLAGS: usize = 28;
 // @ts-ignore: decorator
 @inline export const T_ARG: usize = 32;
-/** The hand-over slot shares the argument's word: a thread's argument is read only before it first runs. */
+/**
+ * The hand-over slot shares the argument's word: a thread's argument is read only before it first runs (from then on
+ * the collector finds it in the thread's saved frames, or with JSPI in its shadow stack's top slot: driver/jspi.ts).
+ */
 // @ts-ignore: decorator
 @inline export const T_SLOT: usize = T_ARG;
 // @ts-ignore: decorator
