@@ -126,6 +126,13 @@ export const GC_CYCLE_MAX_MS = 3208;
 export const GC_CYCLE_RUNNING_MAX_MS = 3216;
 export const GC_CYCLE_PAUSES = 3224;
 export const GC_CYCLE_RUNNING_PAUSES = 3228;
+export const GC_SWEEPING = 3232;
+export const GC_SWEEP_CURSOR = 3236;
+export const GC_SWEEP_END = 3240;
+export const GC_SWEEP_LIVE_OBJECTS = 3244;
+export const GC_SWEEP_LIVE_MANAGED = 3248;
+export const GC_SWEEP_RAW_BYTES = 3252;
+export const GC_SWEEP_FREED = 3256;
 export const GC_END = 3584;
 
 // --- pinned waits (driver/pin.ts)

@@ -71,9 +71,9 @@ export class SharedState {
     return this.u32(L.GC_STATE);
   }
 
-  /** A collection has begun marking and has not finished (its pauses alternate with the workers running). */
-  gcMarking(): boolean {
-    return this.u32(L.GC_MARKING) !== 0;
+  /** A collection has begun and has not finished (it works in steps, one per pause, the workers running between). */
+  gcUnderway(): boolean {
+    return this.u32(L.GC_MARKING) !== 0 || this.u32(L.GC_SWEEPING) !== 0;
   }
 
   /** A collection is requested and no worker has started it yet. */

@@ -286,7 +286,7 @@ export class Runtime {
     };
     const before = shared.gcCount();
     // A collection under way may have marked what became garbage before this call: then the next one frees it.
-    const running = shared.gcState() === GC_COLLECTING || shared.gcMarking();
+    const running = shared.gcState() === GC_COLLECTING || shared.gcUnderway();
     // Atomics.waitAsync alone does not keep the process alive; the workers do while we wait.
     this.setKeepAlive(true);
     try {
@@ -296,8 +296,9 @@ export class Runtime {
       while (shared.gcCount() - target < 0) {
         if (this.broken) throw this.brokenError("collection lost");
         const seen = shared.gcCount();
-        if (shared.gcState() === GC_IDLE) request(); // the one before ours has just finished
-        await shared.waitForGcCount(seen, 50);
+        if (shared.gcState() === GC_IDLE) request(); // the one before ours has just finished, or took a step
+        // While one is under way, workers that run threads take its steps only as they allocate: ask for the next soon.
+        await shared.waitForGcCount(seen, shared.gcUnderway() ? 1 : 50);
       }
     } finally {
       if (this.pending.size === 0) this.setKeepAlive(false);

@@ -26,13 +26,14 @@ import { PINNED_WORKERS, HEAP_START, HEAP_TOP, HEAP_IN_USE, GC_STATE, GC_COUNT, 
          GC_LIVE_OBJECTS, GC_FREED_BYTES, GC_PAUSE_TOTAL_MS, GC_PAUSE_MAX_MS, GC_PAUSE_LAST_MS, GC_MARK_STACK,
          GC_MARK_CAP, GC_STATIC_END, GC_SKIPPED, GC_SAFEPOINT_MAX_MS, GC_LIVE_MANAGED_BYTES, FREE_LISTS,
          MAX_WORKERS, MEMORY_BASE, GC_MARKING, GC_MARK_TOP, GC_MARK_OVERFLOW, GC_CYCLE_MAX_MS, GC_CYCLE_RUNNING_MAX_MS,
-         GC_CYCLE_PAUSES, GC_CYCLE_RUNNING_PAUSES } from "./layout";
+         GC_CYCLE_PAUSES, GC_CYCLE_RUNNING_PAUSES, GC_SWEEPING, GC_SWEEP_CURSOR, GC_SWEEP_END, GC_SWEEP_LIVE_OBJECTS,
+         GC_SWEEP_LIVE_MANAGED, GC_SWEEP_RAW_BYTES, GC_SWEEP_FREED } from "./layout";
 import { GC_IDLE, GC_REQUESTED, GC_COLLECTING, PAGE_SIZE, OBJECT_OVERHEAD } from "./layout";
 import { HEADER_SIZE, F_ALLOCATED, F_MANAGED, F_MARK, F_SCAN_ASYNCIFY, SAVED_FRAMES, F_NO_SCAN, F_SCAN_SHADOW, SIZE_MASK, PAGE_SHIFT,
          FIRST_BLOCK, PK_SMALL, PK_LARGE, PD_MANAGED, PD_VALUE, SMALL_CLASSES, BATCH_MAX, MIN_TRIGGER,
          WR_STATE, WR_CACHE, WR_GLOBALS, WR_FLAGS, WR_GREY, classSize, classEntry, blocksPerPage, pageDesc, pushBatch,
          freePages, dropCache, heapAlloc, heapFree, heapCapacity, heapRealloc, setNoScan, workerRecord,
-         setNewObjectMark, requestCollection } from "./heap";
+         setCollectionPhase, requestCollection } from "./heap";
 import { syncMemoryView } from "./view";
 
 // @ts-ignore: decorator
@@ -88,6 +89,8 @@ let publishOverflow: bool = false;
  * barrier is on. It changes only while the world is stopped, and every worker re-enters through mutatorEnter.
  */
 let marking: bool = false; // per worker
+/** GC_SWEEPING, read with GC_MARKING. */
+let sweeping: bool = false; // per worker
 /** HEAP_START: below it are static objects, which are never freed and need no shading. */
 let heapBase: usize = 0; // per worker
 /** This worker's last pause refused to end the collection (a worker's roots were unknown). */
@@ -188,25 +191,24 @@ function publishGlobals(): void {
   atomic.store<u32>(record + WR_FLAGS, 0);
 }
 
-/** Reads GC_MARKING (the world is not stopped, so it cannot change until this worker stops again). */
+/** Reads the collection's phase (the world is not stopped, so it cannot change until this worker stops again). */
 function followMarking(): void {
   marking = atomic.load<u32>(GC_MARKING) != 0;
-  setNewObjectMark(marking);
+  sweeping = atomic.load<u32>(GC_SWEEPING) != 0;
+  setCollectionPhase(marking, sweeping, <usize>load<u32>(GC_SWEEP_CURSOR), <usize>load<u32>(GC_SWEEP_END));
 }
 
 /**
- * An idle worker drives a collection that is marking: it requests the next step and takes it (or stops for the
- * worker that does). While another worker runs threads it then waits as long as the step took, so marking takes at
- * most about half of their time. True when it took a step; the caller looks for threads again before it idles.
+ * An idle worker finishes a collection that is marking when no other worker runs threads: it requests the next step
+ * and takes it. While another worker runs, that worker's allocation paces the steps (memory/heap.ts) and this one
+ * idles: a step stops the world, so taking steps whenever a worker briefly runs out of threads would stop the busy
+ * ones far more often than their allocation asks for. True when it took a step; the caller then looks for threads
+ * again before it idles.
  */
 export function markWhileIdle(): bool {
-  if (!marking || finishRefused || atomic.load<i32>(PINNED_WORKERS) != 0) return false;
+  if (!(marking || sweeping) || finishRefused || atomic.load<i32>(PINNED_WORKERS) != 0 || othersActive()) return false;
   requestCollection();
   safepoint();
-  if (marking && othersActive()) {
-    const ns = <i64>(load<f64>(GC_PAUSE_LAST_MS) * 1e6);
-    atomic.wait<u32>(GC_STATE, GC_IDLE, ns > 100_000 ? ns : 100_000);
-  }
   return true;
 }
 
@@ -320,24 +322,32 @@ function collect(): void {
   }
   let finished = false;
   finishRefused = false;
-  if (atomic.load<u32>(GC_MARKING) == 0 && prepareMarkStack()) beginMarking();
+  const deadline = stopped + STEP_MS;
+  if (atomic.load<u32>(GC_MARKING) == 0 && atomic.load<u32>(GC_SWEEPING) == 0) {
+    if (prepareMarkStack()) {
+      beginMarking();
+    } else {
+      atomic.add<u32>(GC_SKIPPED, 1); // no memory for a mark stack
+      finishRefused = true;
+    }
+  }
   if (atomic.load<u32>(GC_MARKING) != 0) {
     loadMarkState();
     takeGreyLogs();
-    markFor(stopped + STEP_MS);
+    markFor(deadline);
     if (markTop == 0) {
       if (complete) {
-        finishCollection();
-        finished = true;
+        finishMarking();
       } else {
         atomic.add<u32>(GC_SKIPPED, 1); // a worker's roots are unknown: sweeping now could free live objects
         finishRefused = true;
       }
     }
     store<u32>(GC_MARK_TOP, <u32>markTop);
-  } else {
-    atomic.add<u32>(GC_SKIPPED, 1); // no memory for a mark stack
-    finishRefused = true;
+  }
+  if (atomic.load<u32>(GC_SWEEPING) != 0 && sweepFor(deadline)) {
+    endSweep();
+    finished = true;
   }
   const end = clockNow();
   const pause = end - start;
@@ -395,9 +405,10 @@ function growMarkStack(): bool {
   return true;
 }
 
-// A collection marks in steps, one per pause, with the workers running in between (docs/design.md, "Garbage
-// collection", Incremental marking): the first pause marks from the roots, each pause traces for about STEP_MS, and
-// the pause that finds nothing left to trace scans the roots again, traces what they reach, and sweeps.
+// A collection works in steps, one per pause, with the workers running in between (docs/design.md, "Garbage
+// collection", Incremental collection): the first pause marks from the roots, each pause traces for about STEP_MS,
+// the pause that finds nothing left to trace scans the roots again and traces what they reach, and the pauses after
+// it sweep the pages for about STEP_MS each.
 
 /** The first pause: marks what the roots reach and turns the write barrier on. */
 function beginMarking(): void {
@@ -442,10 +453,11 @@ function markFor(deadline: f64): void {
 }
 
 /**
- * The last pause: every worker's globals are published and no thread runs, so the roots are complete. Scans them
- * again (what a thread moved from the heap into its stack since the first pause), traces what they reach, sweeps.
+ * The pause that ends marking: every worker's globals are published and no thread runs, so the roots are complete.
+ * Scans them again (what a thread moved from the heap into its stack since the first pause), traces what they reach,
+ * and starts the sweep.
  */
-function finishCollection(): void {
+function finishMarking(): void {
   liveRawBytes = 0;
   // Every free small block goes back on a rebuilt shared list; the caches start empty.
   for (let i: u32 = 0; i < MAX_WORKERS; i++) {
@@ -462,8 +474,14 @@ function finishCollection(): void {
     rescanMarked();
     drain();
   }
-  sweepManagedPages();
+  store<u32>(GC_SWEEP_CURSOR, <u32>heapLo);
+  store<u32>(GC_SWEEP_END, <u32>heapHi); // pages added later hold no garbage, nor marks, of this collection
+  store<u32>(GC_SWEEP_LIVE_OBJECTS, 0);
+  store<u32>(GC_SWEEP_LIVE_MANAGED, 0);
+  store<u32>(GC_SWEEP_RAW_BYTES, <u32>liveRawBytes);
+  store<u64>(GC_SWEEP_FREED, 0);
   atomic.store<u32>(GC_MARKING, 0);
+  atomic.store<u32>(GC_SWEEPING, 1);
 }
 
 // @ts-ignore: decorator
@@ -634,13 +652,19 @@ function rescanMarked(): void {
   }
 }
 
-/** Frees unmarked managed blocks, clears the marks, rebuilds the managed free lists, frees empty pages. */
-function sweepManagedPages(): void {
-  let page = heapLo;
+/**
+ * Sweeps managed pages from the cursor until the sweep's end or the clock passes `deadline`: frees unmarked blocks,
+ * clears the marks, chains the free blocks onto the (rebuilt) shared lists, frees empty pages. True when done.
+ */
+function sweepFor(deadline: f64): bool {
+  let page = <usize>load<u32>(GC_SWEEP_CURSOR);
+  const end = <usize>load<u32>(GC_SWEEP_END);
   let freed: u64 = 0;
   let liveManaged: u64 = 0;
   let liveObjects: u32 = 0;
-  while (page < heapHi) {
+  let visited: u32 = 0;
+  while (page < end) {
+    if ((++visited & 7) == 0 && clockNow() >= deadline) break;
     const desc = pageDesc(page);
     const kind = desc >> 28;
     if (kind == PK_LARGE) {
@@ -685,11 +709,22 @@ function sweepManagedPages(): void {
     }
     page += PAGE_SIZE;
   }
-  store<u64>(GC_FREED_BYTES, load<u64>(GC_FREED_BYTES) + freed);
-  store<u32>(GC_LIVE_OBJECTS, liveObjects);
-  store<u32>(GC_LIVE_MANAGED_BYTES, <u32>liveManaged);
-  store<u32>(GC_LIVE_BYTES, <u32>(liveManaged + liveRawBytes));
+  store<u32>(GC_SWEEP_CURSOR, <u32>page);
+  store<u64>(GC_SWEEP_FREED, load<u64>(GC_SWEEP_FREED) + freed);
+  store<u32>(GC_SWEEP_LIVE_OBJECTS, load<u32>(GC_SWEEP_LIVE_OBJECTS) + liveObjects);
+  store<u32>(GC_SWEEP_LIVE_MANAGED, <u32>(<u64>load<u32>(GC_SWEEP_LIVE_MANAGED) + liveManaged));
+  return page >= end;
+}
+
+/** The sweep has visited every page: the collection's results are published and the next trigger set. */
+function endSweep(): void {
+  const liveManaged = load<u32>(GC_SWEEP_LIVE_MANAGED);
+  store<u64>(GC_FREED_BYTES, load<u64>(GC_FREED_BYTES) + load<u64>(GC_SWEEP_FREED));
+  store<u32>(GC_LIVE_OBJECTS, load<u32>(GC_SWEEP_LIVE_OBJECTS));
+  store<u32>(GC_LIVE_MANAGED_BYTES, liveManaged);
+  store<u32>(GC_LIVE_BYTES, liveManaged + load<u32>(GC_SWEEP_RAW_BYTES));
   setTrigger();
+  atomic.store<u32>(GC_SWEEPING, 0);
 }
 
 /**

@@ -103,6 +103,13 @@ import { memoryGrew, syncMemoryView } from "./view";
 // GC_ALLOCATED in chunks (the trigger: memory/gc.ts, setTrigger).
 // @ts-ignore: decorator
 @inline const BUDGET_CHUNK: i64 = 256 << 10;
+/**
+ * While a collection is under way: guest bytes a worker allocates between two of its steps. Everything allocated
+ * meanwhile outlives the collection (born marked, or on pages the sweep has passed), so this bounds how far the heap
+ * grows past its trigger; smaller means more pauses per collection.
+ */
+// @ts-ignore: decorator
+@inline const STEP_BUDGET: i64 = 64 << 10;
 /** The first collection, and never fewer bytes between two: 32 MiB (docs/design.md, "Garbage collection", When). */
 // @ts-ignore: decorator
 @inline export const MIN_TRIGGER: u32 = 32 << 20;
@@ -186,10 +193,28 @@ let budget: i64 = BUDGET_CHUNK; // per worker
  * Changed only while the world is stopped, by the collector for itself and by each worker as it re-enters.
  */
 let newObjectMark: u32 = 0; // per worker
+/**
+ * A collection sweeps between its pauses, and [sweepFrom, sweepTo) is where it has yet to go: no free span there is
+ * reused (the sweep would take the blocks handed out on it for garbage or for free ones), and no guest object's
+ * block is freed (it may lie there too). Same rule of change as newObjectMark.
+ */
+let sweeping: bool = false; // per worker
+let sweepFrom: usize = 0; // per worker
+let sweepTo: usize = 0; // per worker
 
-/** Sets the colour of new guest objects (memory/gc.ts, when a collection starts or ends marking). */
-export function setNewObjectMark(marking: bool): void {
+/** What this worker's allocator must respect of a collection under way (memory/gc.ts). */
+export function setCollectionPhase(marking: bool, sweepingNow: bool, from: usize, to: usize): void {
+  const before = newObjectMark != 0 || sweeping;
   newObjectMark = marking ? F_MARK : 0;
+  sweeping = sweepingNow;
+  sweepFrom = from;
+  sweepTo = to;
+  const now = marking || sweepingNow;
+  if (now != before) { // the budget's chunk changes: count what was spent of the old one, start a new one
+    const spent = (before ? STEP_BUDGET : BUDGET_CHUNK) - budget;
+    if (spent > 0) atomic.add<u32>(GC_ALLOCATED, <u32>spent);
+    budget = now ? STEP_BUDGET : BUDGET_CHUNK;
+  }
 }
 
 /** Run once by the worker that initialises the memory. */
@@ -320,6 +345,7 @@ function allocPages(n: usize, desc: u32): usize {
   for (let p = <usize>load<u32>(GC_FREE_SPANS); p != 0; p = <usize>load<u32>(p)) {
     const have = <usize>(pageDesc(p) & PD_VALUE);
     if (have < n) continue;
+    if (sweeping && p < sweepTo && p + (have << PAGE_SHIFT) > sweepFrom) continue; // where the sweep has yet to go
     spanUnlink(p);
     if (have > n) spanInsert(p + (n << PAGE_SHIFT), have - n);
     store<u32>(GC_PAGES_FREE, load<u32>(GC_PAGES_FREE) - <u32>n);
@@ -400,10 +426,11 @@ function carvePage(list: usize): usize {
 }
 
 function reportAllocation(): void {
-  const used = <u32>(BUDGET_CHUNK - budget);
-  budget = BUDGET_CHUNK;
+  const chunk = newObjectMark != 0 || sweeping ? STEP_BUDGET : BUDGET_CHUNK;
+  const used = <u32>(chunk - budget);
+  budget = chunk;
   const total = atomic.add<u32>(GC_ALLOCATED, used) + used;
-  if (newObjectMark != 0) requestCollection(); // a collection is marking: it takes its next step (memory/gc.ts)
+  if (newObjectMark != 0 || sweeping) requestCollection(); // a collection is under way: its next step (memory/gc.ts)
   else if (total >= atomic.load<u32>(GC_TRIGGER) && atomic.load<u32>(GC_DISABLED) == 0) requestCollection();
 }
 
@@ -539,8 +566,8 @@ export function heapCapacity(ptr: usize): usize {
 
 /**
  * Resizes a block, moving it when it does not fit; 0 when out of memory (the old block is then untouched). While a
- * collection marks, a moved guest object's old block is left to the sweep instead of freed: it may be on the mark
- * stack or a grey log, and its pages must not become another kind of block under them.
+ * collection is under way, a moved guest object's old block is left to the sweep instead of freed: it may be on the
+ * mark stack or a grey log, or on a page the sweep has yet to visit.
  */
 export function heapRealloc(ptr: usize, size: usize): usize {
   const capacity = heapCapacity(ptr);
@@ -552,7 +579,7 @@ export function heapRealloc(ptr: usize, size: usize): usize {
   if ((header & F_MANAGED) == 0) { // a raw block keeps its scan mode
     const dst = moved - HEADER_SIZE;
     store<u32>(dst, load<u32>(dst) | (header & (F_SCAN_ASYNCIFY | F_NO_SCAN)));
-  } else if (newObjectMark != 0) {
+  } else if (newObjectMark != 0 || sweeping) {
     return moved;
   }
   heapFree(ptr);

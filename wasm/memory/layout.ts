@@ -280,7 +280,7 @@
 /** Bytes of the heap after the last collection that are managed (live guest objects). */
 // @ts-ignore: decorator
 @inline export const GC_LIVE_MANAGED_BYTES: usize = 3192;
-/** 1 from the first pause of a collection to its last: mutators shade what they store and allocate marked objects. */
+/** 1 from the first pause of a collection until marking ends: mutators shade what they store, allocate marked objects. */
 // @ts-ignore: decorator
 @inline export const GC_MARKING: usize = 3196;
 /** Entries on the mark stack between two pauses of a collection. */
@@ -299,6 +299,23 @@
 @inline export const GC_CYCLE_PAUSES: usize = 3224;
 // @ts-ignore: decorator
 @inline export const GC_CYCLE_RUNNING_PAUSES: usize = 3228;
+/** 1 from the pause that ends marking until the sweep has visited every page (in steps, one per pause). */
+// @ts-ignore: decorator
+@inline export const GC_SWEEPING: usize = 3232;
+/** The next page the sweep visits, and where it stops (the heap's top when marking ended). */
+// @ts-ignore: decorator
+@inline export const GC_SWEEP_CURSOR: usize = 3236;
+// @ts-ignore: decorator
+@inline export const GC_SWEEP_END: usize = 3240;
+/** What the sweep has counted so far: live objects, their bytes, the raw bytes in use, bytes freed (u64). */
+// @ts-ignore: decorator
+@inline export const GC_SWEEP_LIVE_OBJECTS: usize = 3244;
+// @ts-ignore: decorator
+@inline export const GC_SWEEP_LIVE_MANAGED: usize = 3248;
+// @ts-ignore: decorator
+@inline export const GC_SWEEP_RAW_BYTES: usize = 3252;
+// @ts-ignore: decorator
+@inline export const GC_SWEEP_FREED: usize = 3256;
 // @ts-ignore: decorator
 @inline export const GC_END: usize = 3584;
 

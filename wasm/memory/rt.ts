@@ -78,9 +78,9 @@ export function __renew(oldPtr: usize, size: usize): usize {
 
 // The collector hooks.
 
-/** The write barrier (memory/gc.ts): while a collection marks, the stored object is shaded. */
+/** The write barrier (memory/gc.ts): while a collection marks, the stored object is shaded. Inlined: one load and a branch per store. */
 // @ts-ignore: decorator
-@global @unsafe
+@global @unsafe @inline
 export function __link(parentPtr: usize, childPtr: usize, expectMultiple: bool): void {
   writeBarrier(childPtr);
 }
