@@ -133,6 +133,7 @@ export const GC_SWEEP_LIVE_OBJECTS = 3244;
 export const GC_SWEEP_LIVE_MANAGED = 3248;
 export const GC_SWEEP_RAW_BYTES = 3252;
 export const GC_SWEEP_FREED = 3256;
+export const GC_ROOT_SCAN_MS = 3264;
 export const GC_END = 3584;
 
 // --- pinned waits (driver/pin.ts)

@@ -34,6 +34,8 @@ export interface GcStats {
    */
   lastCollectionMaxPauseMs: number;
   lastCollectionPauses: number;
+  /** How long the last scan of the roots (static data, thread records, saved stacks) took, in milliseconds. */
+  lastRootScanMs: number;
   /** Longest wait of a collector for every worker to reach a safepoint (part of the pause). */
   maxSafepointWaitMs: number;
   /** Heap bytes in use after the last collection (raw runtime blocks and live guest objects). */
@@ -89,6 +91,7 @@ export function readMemoryStats(shared: SharedState, workers: number): MemorySta
       totalPauseMs: shared.f64(L.GC_PAUSE_TOTAL_MS),
       lastCollectionMaxPauseMs: shared.f64(L.GC_CYCLE_MAX_MS),
       lastCollectionPauses: shared.u32(L.GC_CYCLE_PAUSES),
+      lastRootScanMs: shared.f64(L.GC_ROOT_SCAN_MS),
       maxSafepointWaitMs: shared.f64(L.GC_SAFEPOINT_MAX_MS),
       liveBytesAfterLast: shared.u32(L.GC_LIVE_BYTES),
       liveObjectsAfterLast: shared.u32(L.GC_LIVE_OBJECTS),

@@ -27,10 +27,10 @@ import { PINNED_WORKERS, HEAP_START, HEAP_TOP, HEAP_IN_USE, GC_STATE, GC_COUNT, 
          GC_MARK_CAP, GC_STATIC_END, GC_SKIPPED, GC_SAFEPOINT_MAX_MS, GC_LIVE_MANAGED_BYTES, FREE_LISTS,
          MAX_WORKERS, MEMORY_BASE, GC_MARKING, GC_MARK_TOP, GC_MARK_OVERFLOW, GC_CYCLE_MAX_MS, GC_CYCLE_RUNNING_MAX_MS,
          GC_CYCLE_PAUSES, GC_CYCLE_RUNNING_PAUSES, GC_SWEEPING, GC_SWEEP_CURSOR, GC_SWEEP_END, GC_SWEEP_LIVE_OBJECTS,
-         GC_SWEEP_LIVE_MANAGED, GC_SWEEP_RAW_BYTES, GC_SWEEP_FREED } from "./layout";
+         GC_SWEEP_LIVE_MANAGED, GC_SWEEP_RAW_BYTES, GC_SWEEP_FREED, GC_ROOT_SCAN_MS } from "./layout";
 import { GC_IDLE, GC_REQUESTED, GC_COLLECTING, PAGE_SIZE, OBJECT_OVERHEAD } from "./layout";
 import { HEADER_SIZE, F_ALLOCATED, F_MANAGED, F_MARK, F_SCAN_ASYNCIFY, SAVED_FRAMES, F_NO_SCAN, F_SCAN_SHADOW, SIZE_MASK, PAGE_SHIFT,
-         FIRST_BLOCK, PK_SMALL, PK_LARGE, PD_MANAGED, PD_VALUE, SMALL_CLASSES, BATCH_MAX, MIN_TRIGGER,
+         FIRST_BLOCK, PK_SMALL, PK_LARGE, PD_MANAGED, PD_VALUE, PD_FRESH, setPageDesc, SMALL_CLASSES, BATCH_MAX, MIN_TRIGGER,
          WR_STATE, WR_CACHE, WR_GLOBALS, WR_FLAGS, WR_GREY, classSize, classEntry, blocksPerPage, pageDesc, pushBatch,
          freePages, dropCache, heapAlloc, heapFree, heapCapacity, heapRealloc, setNoScan, workerRecord,
          setCollectionPhase, requestCollection } from "./heap";
@@ -72,6 +72,20 @@ declare function clockNow(): f64;
 /** Marking per pause: the collector traces objects for about this long, then lets the workers run again. */
 // @ts-ignore: decorator
 @inline const STEP_MS: f64 = 0.5;
+/**
+ * A collection works in steps only when the last scan of the roots took at most this long. The pause that ends
+ * marking scans the roots again, so with roots that take long to scan (a million parked threads' stacks) spreading
+ * the work would not shorten the longest pause, and would scan the roots twice: such a collection runs in one pause.
+ */
+// @ts-ignore: decorator
+@inline const INCREMENTAL_ROOTS_MS: f64 = 1.0;
+/**
+ * A sweep takes at most about this many pauses, however slow each is: each visits at least this fraction of the
+ * pages. Everything allocated while a sweep goes on comes on top of the heap, so a sweep spread thin over a big heap
+ * of garbage (a slow, loaded machine; four workers allocating) lets the heap grow, and the next trigger with it.
+ */
+// @ts-ignore: decorator
+@inline const SWEEP_STEPS_MAX: usize = 8;
 /** Objects traced between two readings of the clock in a marking step. */
 // @ts-ignore: decorator
 @inline const STEP_CHUNK: u32 = 1024;
@@ -322,12 +336,20 @@ function collect(): void {
   }
   let finished = false;
   finishRefused = false;
-  const deadline = stopped + STEP_MS;
+  let deadline = stopped + STEP_MS;
   if (atomic.load<u32>(GC_MARKING) == 0 && atomic.load<u32>(GC_SWEEPING) == 0) {
-    if (prepareMarkStack()) {
-      beginMarking();
-    } else {
+    if (!prepareMarkStack()) {
       atomic.add<u32>(GC_SKIPPED, 1); // no memory for a mark stack
+      finishRefused = true;
+    } else if (load<f64>(GC_ROOT_SCAN_MS) <= INCREMENTAL_ROOTS_MS) {
+      beginMarking();
+    } else if (complete) {
+      loadMarkState();
+      markTop = 0;
+      finishMarking(); // all the marking in this pause, with one scan of the roots
+      deadline = Infinity; // and the sweep too: this pause is long anyway, and more of them would cost more
+    } else {
+      atomic.add<u32>(GC_SKIPPED, 1); // a worker's roots are unknown: collecting now could free live objects
       finishRefused = true;
     }
   }
@@ -345,9 +367,12 @@ function collect(): void {
     }
     store<u32>(GC_MARK_TOP, <u32>markTop);
   }
-  if (atomic.load<u32>(GC_SWEEPING) != 0 && sweepFor(deadline)) {
-    endSweep();
-    finished = true;
+  if (atomic.load<u32>(GC_SWEEPING) != 0) {
+    loadMarkState(); // the sweep may reach memory another worker grew since this one last looked
+    if (sweepFor(deadline)) {
+      endSweep();
+      finished = true;
+    }
   }
   const end = clockNow();
   const pause = end - start;
@@ -414,8 +439,10 @@ function growMarkStack(): bool {
 function beginMarking(): void {
   loadMarkState();
   markTop = 0;
+  const t0 = clockNow();
   scanStatic();
   scanRawPages(false);
+  store<f64>(GC_ROOT_SCAN_MS, clockNow() - t0);
   store<u32>(GC_MARK_TOP, <u32>markTop);
   atomic.store<u32>(GC_MARKING, 1);
 }
@@ -466,8 +493,10 @@ function finishMarking(): void {
   }
   for (let list: usize = 0; list < SMALL_CLASSES * 2; list++) store<u64>(FREE_LISTS + list * 8, 0);
 
+  const t0 = clockNow();
   scanStatic();
   scanRawPages(true); // also rebuilds the raw free lists and returns empty raw pages
+  store<f64>(GC_ROOT_SCAN_MS, clockNow() - t0);
   drain();
   while (load<u32>(GC_MARK_OVERFLOW) != 0) {
     store<u32>(GC_MARK_OVERFLOW, 0);
@@ -659,14 +688,20 @@ function rescanMarked(): void {
 function sweepFor(deadline: f64): bool {
   let page = <usize>load<u32>(GC_SWEEP_CURSOR);
   const end = <usize>load<u32>(GC_SWEEP_END);
+  const quota = (((end - heapLo) >> PAGE_SHIFT) + SWEEP_STEPS_MAX - 1) / SWEEP_STEPS_MAX;
   let freed: u64 = 0;
   let liveManaged: u64 = 0;
   let liveObjects: u32 = 0;
-  let visited: u32 = 0;
+  let visited: usize = 0;
   while (page < end) {
-    if ((++visited & 7) == 0 && clockNow() >= deadline) break;
+    if (++visited > quota && (visited & 7) == 0 && clockNow() >= deadline) break;
     const desc = pageDesc(page);
     const kind = desc >> 28;
+    if (desc & PD_FRESH) { // handed out since the sweep began: nothing of this collection is on it
+      setPageDesc(page, desc & ~PD_FRESH);
+      page += kind == PK_LARGE ? <usize>(desc & PD_VALUE) << PAGE_SHIFT : PAGE_SIZE;
+      continue;
+    }
     if (kind == PK_LARGE) {
       const n = <usize>(desc & PD_VALUE);
       if ((desc & PD_MANAGED) != 0) {

@@ -67,7 +67,8 @@ import { memoryGrew, syncMemoryView } from "./view";
 // @ts-ignore: decorator
 @inline export const FIRST_BLOCK: usize = 252;
 
-// Page descriptors: kind in bits 28..31, MANAGED in bit 27, a value (class, page count, distance) below.
+// Page descriptors: kind in bits 28..31, MANAGED in bit 27, FRESH in bit 26, a value (class, page count, distance)
+// below.
 // @ts-ignore: decorator
 @inline export const PK_SMALL: u32 = 1;
 // @ts-ignore: decorator
@@ -82,7 +83,14 @@ import { memoryGrew, syncMemoryView } from "./view";
 // @ts-ignore: decorator
 @inline export const PD_MANAGED: u32 = 1 << 27;
 // @ts-ignore: decorator
-@inline export const PD_VALUE: u32 = (1 << 27) - 1;
+/**
+ * A small page, or a large run's head, handed out while a collection sweeps, where its sweep had yet to go: the sweep
+ * passes it by (its blocks are new, or free in some worker's cache) and clears the flag.
+ */
+// @ts-ignore: decorator
+@inline export const PD_FRESH: u32 = 1 << 26;
+// @ts-ignore: decorator
+@inline export const PD_VALUE: u32 = (1 << 26) - 1;
 
 // Size classes: 16-byte steps up to 512 bytes (32 classes), then four per power of two up to 16 KiB (20 classes).
 // Bigger blocks take whole pages.
@@ -177,7 +185,7 @@ const CLASS_TABLE: usize = memory.data(<i32>SMALL_CLASSES * 12);
 }
 
 // @ts-ignore: decorator
-@inline function setPageDesc(page: usize, desc: u32): void {
+@inline export function setPageDesc(page: usize, desc: u32): void {
   store<u32>(load<usize>(GC_PAGE_TABLE) + ((page >> PAGE_SHIFT) << 2), desc);
 }
 
@@ -194,9 +202,9 @@ let budget: i64 = BUDGET_CHUNK; // per worker
  */
 let newObjectMark: u32 = 0; // per worker
 /**
- * A collection sweeps between its pauses, and [sweepFrom, sweepTo) is where it has yet to go: no free span there is
- * reused (the sweep would take the blocks handed out on it for garbage or for free ones), and no guest object's
- * block is freed (it may lie there too). Same rule of change as newObjectMark.
+ * A collection sweeps between its pauses, and [sweepFrom, sweepTo) is where it has yet to go: pages handed out there
+ * are flagged FRESH (the sweep would take their blocks for garbage or for free ones), and no guest object's block is
+ * freed (it may lie there too). Same rule of change as newObjectMark.
  */
 let sweeping: bool = false; // per worker
 let sweepFrom: usize = 0; // per worker
@@ -345,12 +353,11 @@ function allocPages(n: usize, desc: u32): usize {
   for (let p = <usize>load<u32>(GC_FREE_SPANS); p != 0; p = <usize>load<u32>(p)) {
     const have = <usize>(pageDesc(p) & PD_VALUE);
     if (have < n) continue;
-    if (sweeping && p < sweepTo && p + (have << PAGE_SHIFT) > sweepFrom) continue; // where the sweep has yet to go
     spanUnlink(p);
     if (have > n) spanInsert(p + (n << PAGE_SHIFT), have - n);
     store<u32>(GC_PAGES_FREE, load<u32>(GC_PAGES_FREE) - <u32>n);
     store<u32>(GC_PAGES_USED, load<u32>(GC_PAGES_USED) + <u32>n);
-    describePages(p, n, desc);
+    describePages(p, n, sweeping && p >= sweepFrom && p < sweepTo ? desc | PD_FRESH : desc);
     unlock(GC_PAGE_LOCK);
     return p;
   }

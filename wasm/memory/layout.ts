@@ -316,6 +316,9 @@
 @inline export const GC_SWEEP_RAW_BYTES: usize = 3252;
 // @ts-ignore: decorator
 @inline export const GC_SWEEP_FREED: usize = 3256;
+/** f64 milliseconds: how long the last scan of the roots took (the static data and every raw block). */
+// @ts-ignore: decorator
+@inline export const GC_ROOT_SCAN_MS: usize = 3264;
 // @ts-ignore: decorator
 @inline export const GC_END: usize = 3584;
 
