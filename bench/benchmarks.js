@@ -374,7 +374,7 @@ export const benchmarks = [
   ...[10_000, 100_000, 1_000_000].map((live) => ({
     name: `gc-pause-${live >= 1_000_000 ? `${live / 1_000_000}m` : `${live / 1000}k`}`,
     unit: "ms",
-    description: `stop-the-world pause of a full collection with ${live.toLocaleString("en")} live objects (median of 9 per run)`,
+    description: `longest stop-the-world pause of a full collection (which works in steps) with ${live.toLocaleString("en")} live objects (median of 9 per run)`,
     threadsAtOnce: () => 3, // the root, the holder of the live objects, a collect call
     params: { live, collections: 9 },
     quickParams: { live, collections: 3 },

@@ -30,8 +30,9 @@ describe("incremental marking", () => {
       await withRuntime(wasm(), workers, async (rt) => {
         for (let run = 0; run < 2; run++) {
           const seed = (Math.random() * 0xffffffff) >>> 0 || 1;
-          // 8 threads x 3000 slots x about 12 objects: enough that marking them takes several steps.
-          const call = callWithin(rt, 120, "shuffle", 8, 6000, 3000, seed);
+          // 8 threads x 6000 slots x about 12 objects: marking them takes several steps, and each shelf is an array
+          // longer than the collector's slice (4096 elements), traced in parts while the threads change it.
+          const call = callWithin(rt, 120, "shuffle", 8, 6000, 6000, seed);
           const { collections, maxPauses } = await collectAlongside(rt, call);
           expect(await call, `damaged structures (seed ${seed})`).toBe(0);
           expect(collections).toBeGreaterThan(1);

@@ -28,7 +28,7 @@ import { PINNED_WORKERS, HEAP_START, HEAP_TOP, HEAP_IN_USE, GC_STATE, GC_COUNT, 
          MAX_WORKERS, MEMORY_BASE, GC_MARKING, GC_MARK_TOP, GC_MARK_OVERFLOW, GC_CYCLE_MAX_MS, GC_CYCLE_RUNNING_MAX_MS,
          GC_CYCLE_PAUSES, GC_CYCLE_RUNNING_PAUSES, GC_SWEEPING, GC_SWEEP_CURSOR, GC_SWEEP_END, GC_SWEEP_LIVE_OBJECTS,
          GC_SWEEP_LIVE_MANAGED, GC_SWEEP_RAW_BYTES, GC_SWEEP_FREED, GC_ROOT_SCAN_MS } from "./layout";
-import { GC_IDLE, GC_REQUESTED, GC_COLLECTING, PAGE_SIZE, OBJECT_OVERHEAD } from "./layout";
+import { GC_IDLE, GC_REQUESTED, GC_COLLECTING, PAGE_SIZE, OBJECT_OVERHEAD, OBJECT_RT_ID, OBJECT_RT_SIZE_BACK } from "./layout";
 import { HEADER_SIZE, F_ALLOCATED, F_MANAGED, F_MARK, F_SCAN_ASYNCIFY, SAVED_FRAMES, F_NO_SCAN, F_SCAN_SHADOW, SIZE_MASK, PAGE_SHIFT,
          FIRST_BLOCK, PK_SMALL, PK_LARGE, PD_MANAGED, PD_VALUE, PD_FRESH, setPageDesc, SMALL_CLASSES, BATCH_MAX, MIN_TRIGGER,
          WR_STATE, WR_CACHE, WR_GLOBALS, WR_FLAGS, WR_GREY, classSize, classEntry, blocksPerPage, pageDesc, pushBatch,
@@ -85,7 +85,7 @@ declare function clockNow(): f64;
  * of garbage (a slow, loaded machine; four workers allocating) lets the heap grow, and the next trigger with it.
  */
 // @ts-ignore: decorator
-@inline const SWEEP_STEPS_MAX: usize = 8;
+@inline const SWEEP_STEPS_MAX: usize = 32;
 /** Objects traced between two readings of the clock in a marking step. */
 // @ts-ignore: decorator
 @inline const STEP_CHUNK: u32 = 1024;
@@ -471,12 +471,69 @@ function takeGreyLogs(): void {
 /** Traces objects from the mark stack until it is empty or the clock passes `deadline`. */
 function markFor(deadline: f64): void {
   while (markTop != 0) {
-    for (let n: u32 = 0; n < STEP_CHUNK && markTop != 0; n++) {
-      markTop--;
-      __visit_members(<usize>load<u32>(markStack + (markTop << 2)), COOKIE_MARK);
-    }
+    for (let n: u32 = 0; n < STEP_CHUNK && markTop != 0; n++) traceNext();
     if (markTop != 0 && clockNow() >= deadline) return;
   }
+}
+
+// Arrays of references are traced a slice at a time: an array of a million elements would otherwise be traced in
+// one go, however short the step (Go splits big objects into "oblets" for the same reason). The standard library's
+// type flags (AssemblyScript's `__rtti_base` table) tell which objects those are.
+// @ts-ignore: decorator
+@inline const SLICE: usize = 4096;
+// @ts-ignore: decorator
+@inline const TYPE_ARRAY: u32 = 1 << 1; // TypeinfoFlags.ARRAY
+// @ts-ignore: decorator
+@inline const TYPE_STATICARRAY: u32 = 1 << 2; // TypeinfoFlags.STATICARRAY
+// @ts-ignore: decorator
+@inline const TYPE_VALUE_MANAGED: u32 = 1 << 14; // TypeinfoFlags.VALUE_MANAGED
+/** A mark stack entry with this bit continues an array's trace; the entry under it is the next element's index. */
+// @ts-ignore: decorator
+@inline const CONTINUE: u32 = 1; // objects are 8-byte aligned: the bit is free
+
+/** Pops one mark stack entry and traces it (or the next slice of an array). */
+function traceNext(): void {
+  markTop--;
+  const e = <usize>load<u32>(markStack + (markTop << 2));
+  if (e & CONTINUE) {
+    markTop--;
+    traceSlice(e & ~CONTINUE, <usize>load<u32>(markStack + (markTop << 2)));
+    return;
+  }
+  const flags = typeFlags(e);
+  if ((flags & TYPE_VALUE_MANAGED) == 0 || (flags & (TYPE_ARRAY | TYPE_STATICARRAY)) == 0) {
+    __visit_members(e, COOKIE_MARK);
+    return;
+  }
+  if (flags & TYPE_ARRAY) markWord(<usize>load<u32>(e + offsetof<Array<usize>>("buffer")));
+  traceSlice(e, 0);
+}
+
+function typeFlags(obj: usize): u32 {
+  const id = load<u32>(obj - OBJECT_OVERHEAD + OBJECT_RT_ID);
+  if (id > load<u32>(__rtti_base)) return 0;
+  return load<u32>(__rtti_base + 4 + (<usize>id << 2));
+}
+
+/** Marks elements [from, from + SLICE) of an array of references, and queues the rest. */
+function traceSlice(obj: usize, from: usize): void {
+  let start = obj;
+  let count = <usize>(load<u32>(obj - OBJECT_RT_SIZE_BACK) >> 2); // a StaticArray: its payload is the elements
+  if (typeFlags(obj) & TYPE_ARRAY) { // read again at each slice: the mutators may have grown or shrunk it meanwhile
+    start = <usize>load<u32>(obj + offsetof<Array<usize>>("dataStart"));
+    count = <usize>load<i32>(obj + offsetof<Array<usize>>("length_"));
+  }
+  let to = from + SLICE;
+  if (to >= count) {
+    to = count;
+  } else if (markTop + 2 > markCap && !growMarkStack()) {
+    store<u32>(GC_MARK_OVERFLOW, 1); // rescanMarked traces the whole array again
+  } else {
+    store<u32>(markStack + (markTop << 2), <u32>to);
+    store<u32>(markStack + ((markTop + 1) << 2), <u32>(obj | CONTINUE));
+    markTop += 2;
+  }
+  for (let i = from; i < to; i++) markWord(<usize>load<u32>(start + (i << 2)));
 }
 
 /**
@@ -558,10 +615,7 @@ function pushMarked(obj: usize): void {
 }
 
 function drain(): void {
-  while (markTop != 0) {
-    markTop--;
-    __visit_members(<usize>load<u32>(markStack + (markTop << 2)), COOKIE_MARK);
-  }
+  while (markTop != 0) traceNext();
 }
 
 /** Conservative scan of [from, to) (4-byte aligned words). */
