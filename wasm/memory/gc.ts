@@ -85,7 +85,7 @@ declare function clockNow(): f64;
  * of garbage (a slow, loaded machine; four workers allocating) lets the heap grow, and the next trigger with it.
  */
 // @ts-ignore: decorator
-@inline const SWEEP_STEPS_MAX: usize = 32;
+@inline const SWEEP_STEPS_MAX: usize = 16;
 /** Objects traced between two readings of the clock in a marking step. */
 // @ts-ignore: decorator
 @inline const STEP_CHUNK: u32 = 1024;

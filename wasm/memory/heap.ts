@@ -117,7 +117,7 @@ import { memoryGrew, syncMemoryView } from "./view";
  * grows past its trigger; smaller means more pauses per collection.
  */
 // @ts-ignore: decorator
-@inline const STEP_BUDGET: i64 = 64 << 10;
+@inline const STEP_BUDGET: i64 = 16 << 10;
 /** The first collection, and never fewer bytes between two: 32 MiB (docs/design.md, "Garbage collection", When). */
 // @ts-ignore: decorator
 @inline export const MIN_TRIGGER: u32 = 32 << 20;
@@ -572,9 +572,22 @@ export function heapCapacity(ptr: usize): usize {
 }
 
 /**
+ * While a collection is under way, may a guest object's block be freed now (else the sweep frees it)? While it
+ * marks: if the block is unmarked, for only marked objects are on the mark stack and the grey logs. While it sweeps:
+ * a large block (its pages become a free span, which the sweep passes by), or a small one on a page the sweep has
+ * passed or will not visit (ahead of it the sweep would chain the block a second time, or free it once reused).
+ * Arrays that grow while a collection runs would otherwise leave every old buffer to the next one (17 MB at once).
+ */
+function mayFreeDuringCollection(block: usize, header: u32): bool {
+  if (newObjectMark != 0) return (header & F_MARK) == 0;
+  if ((pageDesc(block) >> 28) == PK_LARGE) return true;
+  return block < sweepFrom || block >= sweepTo;
+}
+
+/**
  * Resizes a block, moving it when it does not fit; 0 when out of memory (the old block is then untouched). While a
- * collection is under way, a moved guest object's old block is left to the sweep instead of freed: it may be on the
- * mark stack or a grey log, or on a page the sweep has yet to visit.
+ * collection is under way, a moved guest object's old block may have to be left to the sweep instead of freed
+ * (mayFreeDuringCollection).
  */
 export function heapRealloc(ptr: usize, size: usize): usize {
   const capacity = heapCapacity(ptr);
@@ -586,7 +599,7 @@ export function heapRealloc(ptr: usize, size: usize): usize {
   if ((header & F_MANAGED) == 0) { // a raw block keeps its scan mode
     const dst = moved - HEADER_SIZE;
     store<u32>(dst, load<u32>(dst) | (header & (F_SCAN_ASYNCIFY | F_NO_SCAN)));
-  } else if (newObjectMark != 0 || sweeping) {
+  } else if ((newObjectMark != 0 || sweeping) && !mayFreeDuringCollection(ptr - HEADER_SIZE, header)) {
     return moved;
   }
   heapFree(ptr);
