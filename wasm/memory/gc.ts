@@ -33,7 +33,7 @@ import { HEADER_SIZE, F_ALLOCATED, F_MANAGED, F_MARK, F_SCAN_ASYNCIFY, SAVED_FRA
          FIRST_BLOCK, PK_SMALL, PK_LARGE, PD_MANAGED, PD_VALUE, PD_FRESH, setPageDesc, SMALL_CLASSES, BATCH_MAX, MIN_TRIGGER,
          WR_STATE, WR_CACHE, WR_GLOBALS, WR_FLAGS, WR_GREY, classSize, classEntry, blocksPerPage, pageDesc, pushBatch,
          freePages, dropCache, heapAlloc, heapFree, heapCapacity, heapRealloc, setNoScan, workerRecord,
-         setCollectionPhase, requestCollection } from "./heap";
+         setCollectionPhase, requestCollection, chainFreeBlocks, sweepNextPage, clearFreshPages } from "./heap";
 import { syncMemoryView } from "./view";
 
 // @ts-ignore: decorator
@@ -691,20 +691,6 @@ function scanRawPages(rebuild: bool): void {
   }
 }
 
-/** Pushes the page's free blocks onto the shared list `list` in batches of at most BATCH_MAX, in address order. */
-function chainFreeBlocks(page: usize, list: usize, size: usize, n: usize): void {
-  let chain: usize = 0;
-  let count: u32 = 0;
-  let block = page + FIRST_BLOCK + (n - 1) * size;
-  for (let i: usize = 0; i < n; i++, block -= size) {
-    if (load<u32>(block) & F_ALLOCATED) continue;
-    store<u32>(block + HEADER_SIZE, <u32>chain);
-    chain = block;
-    if (++count == BATCH_MAX) { pushBatch(list, chain, count); chain = 0; count = 0; }
-  }
-  if (count != 0) pushBatch(list, chain, count);
-}
-
 /** After a mark stack overflow: traces every marked object again (children already marked are skipped). */
 function rescanMarked(): void {
   let page = heapLo;
@@ -736,77 +722,22 @@ function rescanMarked(): void {
 }
 
 /**
- * Sweeps managed pages from the cursor until the sweep's end or the clock passes `deadline`: frees unmarked blocks,
- * clears the marks, chains the free blocks onto the (rebuilt) shared lists, frees empty pages. True when done.
+ * Sweeps pages from the cursor (memory/heap.ts, sweepNextPage) until the sweep's end, or until the clock passes
+ * `deadline` once this pause has visited its share of the pages. True when the sweep is done.
  */
 function sweepFor(deadline: f64): bool {
-  let page = <usize>load<u32>(GC_SWEEP_CURSOR);
   const end = <usize>load<u32>(GC_SWEEP_END);
   const quota = (((end - heapLo) >> PAGE_SHIFT) + SWEEP_STEPS_MAX - 1) / SWEEP_STEPS_MAX;
-  let freed: u64 = 0;
-  let liveManaged: u64 = 0;
-  let liveObjects: u32 = 0;
-  let visited: usize = 0;
-  while (page < end) {
-    if (++visited > quota && (visited & 7) == 0 && clockNow() >= deadline) break;
-    const desc = pageDesc(page);
-    const kind = desc >> 28;
-    if (desc & PD_FRESH) { // handed out since the sweep began: nothing of this collection is on it
-      setPageDesc(page, desc & ~PD_FRESH);
-      page += kind == PK_LARGE ? <usize>(desc & PD_VALUE) << PAGE_SHIFT : PAGE_SIZE;
-      continue;
-    }
-    if (kind == PK_LARGE) {
-      const n = <usize>(desc & PD_VALUE);
-      if ((desc & PD_MANAGED) != 0) {
-        const block = page + FIRST_BLOCK;
-        const h = load<u32>(block);
-        const size = h & SIZE_MASK;
-        if (h & F_MARK) {
-          store<u32>(block, h & ~F_MARK);
-          liveManaged += size;
-          liveObjects++;
-        } else if (h & F_ALLOCATED) {
-          store<u32>(block, size);
-          atomic.sub<u32>(HEAP_IN_USE, size);
-          freePages(page, n);
-        }
-      }
-      page += n << PAGE_SHIFT;
-      continue;
-    }
-    if (kind == PK_SMALL && (desc & PD_MANAGED) != 0) {
-      const cls = <usize>(desc & PD_VALUE);
-      const size = classSize(cls);
-      const n = blocksPerPage(size);
-      let used: u32 = 0;
-      let block = page + FIRST_BLOCK;
-      for (let i: usize = 0; i < n; i++, block += size) {
-        const h = load<u32>(block);
-        if (h & F_MARK) {
-          store<u32>(block, h & ~F_MARK);
-          used++;
-        } else if (h & F_ALLOCATED) {
-          store<u32>(block, <u32>size);
-          freed += size;
-        }
-      }
-      liveManaged += <u64>used * size;
-      liveObjects += used;
-      if (used == 0) freePages(page, 1);
-      else if (used < <u32>n) chainFreeBlocks(page, cls + SMALL_CLASSES, size, n);
-    }
-    page += PAGE_SIZE;
+  for (let visited: usize = 1; ; visited++) {
+    if (!sweepNextPage()) return true;
+    if (visited > quota && (visited & 7) == 0 && clockNow() >= deadline) return false;
   }
-  store<u32>(GC_SWEEP_CURSOR, <u32>page);
-  store<u64>(GC_SWEEP_FREED, load<u64>(GC_SWEEP_FREED) + freed);
-  store<u32>(GC_SWEEP_LIVE_OBJECTS, load<u32>(GC_SWEEP_LIVE_OBJECTS) + liveObjects);
-  store<u32>(GC_SWEEP_LIVE_MANAGED, <u32>(<u64>load<u32>(GC_SWEEP_LIVE_MANAGED) + liveManaged));
-  return page >= end;
+  return false;
 }
 
 /** The sweep has visited every page: the collection's results are published and the next trigger set. */
 function endSweep(): void {
+  clearFreshPages(heapLo, <usize>load<u32>(GC_SWEEP_END));
   const liveManaged = load<u32>(GC_SWEEP_LIVE_MANAGED);
   store<u64>(GC_FREED_BYTES, load<u64>(GC_FREED_BYTES) + load<u64>(GC_SWEEP_FREED));
   store<u32>(GC_LIVE_OBJECTS, load<u32>(GC_SWEEP_LIVE_OBJECTS));

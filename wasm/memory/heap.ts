@@ -20,7 +20,8 @@
 
 import { HEAP_TOP, GROW_LOCK, HEAP_IN_USE, HEAP_START, FREE_LISTS, SIZE_CLASSES, GC_PAGE_LOCK, GC_FREE_SPANS,
          GC_PAGE_TABLE, GC_WORKER_RECORDS, GC_ALLOCATED, GC_TRIGGER, GC_STATE, GC_PAGES_USED, GC_PAGES_FREE,
-         GC_STATIC_END, GC_DISABLED, MAX_WORKERS, PAGE_SIZE } from "./layout";
+         GC_STATIC_END, GC_DISABLED, MAX_WORKERS, PAGE_SIZE, GC_SWEEP_CURSOR, GC_SWEEP_END, GC_SWEEP_FREED,
+         GC_SWEEP_LIVE_OBJECTS, GC_SWEEP_LIVE_MANAGED } from "./layout";
 import { GC_IDLE, GC_REQUESTED } from "./layout";
 import { lock, unlock } from "./spinlock";
 import { memoryGrew, syncMemoryView } from "./view";
@@ -480,6 +481,9 @@ export function heapAllocManaged(size: usize): usize {
 /** Fills an empty cache: one batch of the shared list, or a fresh page. */
 function refill(list: usize, slot: usize): usize {
   let first = popBatch(list); // it refreshes the memory view before it reads a batch
+  // While a collection sweeps, sweep pages before taking a new one: a thread that allocates without reaching a
+  // scheduling point would otherwise take every page it needs from the top of the heap while the sweep waits.
+  for (let i = 0; first == 0 && sweeping && i < SWEEP_ASSIST_PAGES && sweepNextPage(); i++) first = popBatch(list);
   if (first == 0) first = carvePage(list);
   if (first == 0) return 0;
   store<u32>(slot, <u32>first);
@@ -507,6 +511,7 @@ function sharedAlloc(list: usize): usize {
 /** A block of whole pages, from FIRST_BLOCK: its header's size is pages * 64 KiB - 256 (payload capacity: that minus 4). */
 function largeAlloc(size: usize, managed: bool): usize {
   if (size > LARGEST) return 0;
+  for (let i = 0; sweeping && i < SWEEP_ASSIST_PAGES && sweepNextPage(); i++) {} // as refill does
   const n = (size + FIRST_BLOCK + 2 * HEADER_SIZE + PAGE_SIZE - 1) >> PAGE_SHIFT;
   const page = allocPages(n, (PK_LARGE << 28) | (managed ? PD_MANAGED : 0) | <u32>n);
   if (page == 0) return 0;
@@ -516,6 +521,93 @@ function largeAlloc(size: usize, managed: bool): usize {
   atomic.add<u32>(HEAP_IN_USE, <u32>blockSize);
   if (managed) account(blockSize);
   return block + HEADER_SIZE;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Sweeping. memory/gc.ts starts a sweep when marking ends; the collector sweeps pages in its pauses and allocating
+// workers sweep some in between (refill, largeAlloc). Whoever advances GC_SWEEP_CURSOR past a page sweeps it.
+
+/** Pages an allocation sweeps, at most, before it takes a new page while a collection sweeps. */
+// @ts-ignore: decorator
+@inline const SWEEP_ASSIST_PAGES: i32 = 64;
+
+/** Claims the page (or large run) at the sweep's cursor and sweeps it; false when the sweep has reached its end. */
+export function sweepNextPage(): bool {
+  syncMemoryView(); // the sweep's pages may lie in memory another worker grew
+  let page: usize, desc: u32;
+  while (true) {
+    page = <usize>atomic.load<u32>(GC_SWEEP_CURSOR);
+    if (page >= <usize>atomic.load<u32>(GC_SWEEP_END)) return false;
+    desc = pageDesc(page);
+    const next = page + ((desc >> 28) == PK_LARGE ? <usize>(desc & PD_VALUE) << PAGE_SHIFT : PAGE_SIZE);
+    if (atomic.cmpxchg<u32>(GC_SWEEP_CURSOR, <u32>page, <u32>next) == <u32>page) break;
+  }
+  // Read again: a large block may have been freed meanwhile (its pages are then free, or FRESH once reused).
+  desc = pageDesc(page);
+  if ((desc & (PD_FRESH | PD_MANAGED)) != PD_MANAGED) return true; // new since the sweep began, or raw
+  if ((desc >> 28) == PK_LARGE) {
+    const block = page + FIRST_BLOCK;
+    const h = load<u32>(block);
+    const size = h & SIZE_MASK;
+    if (h & F_MARK) {
+      store<u32>(block, h & ~F_MARK);
+      atomic.add<u32>(GC_SWEEP_LIVE_MANAGED, size);
+      atomic.add<u32>(GC_SWEEP_LIVE_OBJECTS, 1);
+    } else if (h & F_ALLOCATED) {
+      store<u32>(block, size);
+      atomic.sub<u32>(HEAP_IN_USE, size);
+      freePages(page, <usize>(desc & PD_VALUE));
+    }
+    return true;
+  }
+  if ((desc >> 28) != PK_SMALL) return true;
+  const cls = <usize>(desc & PD_VALUE);
+  const size = classSize(cls);
+  const n = blocksPerPage(size);
+  let used: u32 = 0;
+  let freed: u64 = 0;
+  let block = page + FIRST_BLOCK;
+  for (let i: usize = 0; i < n; i++, block += size) {
+    const h = load<u32>(block);
+    if (h & F_MARK) {
+      store<u32>(block, h & ~F_MARK);
+      used++;
+    } else if (h & F_ALLOCATED) {
+      store<u32>(block, <u32>size);
+      freed += size;
+    }
+  }
+  if (freed != 0) atomic.add<u64>(GC_SWEEP_FREED, freed);
+  atomic.add<u32>(GC_SWEEP_LIVE_MANAGED, used * <u32>size);
+  atomic.add<u32>(GC_SWEEP_LIVE_OBJECTS, used);
+  if (used == 0) freePages(page, 1);
+  else if (used < <u32>n) chainFreeBlocks(page, cls + SMALL_CLASSES, size, n);
+  return true;
+}
+
+/**
+ * Clears the FRESH flag of every page in [from, to) (the sweep is over). A worker flags pages against the cursor it
+ * saw when it last entered the mutator, and others may have swept past it since: those flags the sweep never met.
+ */
+export function clearFreshPages(from: usize, to: usize): void {
+  for (let page = from; page < to; page += PAGE_SIZE) {
+    const desc = pageDesc(page);
+    if (desc & PD_FRESH) setPageDesc(page, desc & ~PD_FRESH);
+  }
+}
+
+/** Pushes the page's free blocks onto the shared list `list` in batches of at most BATCH_MAX, in address order. */
+export function chainFreeBlocks(page: usize, list: usize, size: usize, n: usize): void {
+  let chain: usize = 0;
+  let count: u32 = 0;
+  let block = page + FIRST_BLOCK + (n - 1) * size;
+  for (let i: usize = 0; i < n; i++, block -= size) {
+    if (load<u32>(block) & F_ALLOCATED) continue;
+    store<u32>(block + HEADER_SIZE, <u32>chain);
+    chain = block;
+    if (++count == BATCH_MAX) { pushBatch(list, chain, count); chain = 0; count = 0; }
+  }
+  if (count != 0) pushBatch(list, chain, count);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
