@@ -54,7 +54,10 @@ describe("collection pacing", () => {
         // bytes, 39 and 40 times).
         expect(after.gc.collections - before).toBeGreaterThanOrEqual(8);
         expect(after.gc.collections - before).toBeLessThanOrEqual(28);
-        expect(after.heapReserved).toBeLessThanOrEqual(grown + 4 * MiB);
+        // Reused, not grown round after round. A collection now marks in steps at scheduling points, and a call that
+        // allocates its 16 MiB without reaching one while a collection marks takes them from the top of the heap
+        // (once: the next collection frees them for reuse), so the bound allows one call's worth.
+        expect(after.heapReserved).toBeLessThanOrEqual(grown + 20 * MiB);
       });
     }, TEST_TIMEOUT * 2);
   }
