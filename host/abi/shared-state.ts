@@ -195,9 +195,9 @@ export class SharedState {
     for (let i = 0, limit = this.u32(L.DEQUE_LIMIT); i < limit; i++) {
       const d = this.u32(L.DEQUES + i * Uint32Array.BYTES_PER_ELEMENT); // worker i's deque
       // Past the end of `heap`: a view older than the memory's last growth.
-      if (d === 0 || d + L.DEQUE_TAIL + Uint32Array.BYTES_PER_ELEMENT > heap.byteLength) continue;
-      const n = (Atomics.load(heap, (d + L.DEQUE_TAIL) >> 2) - Atomics.load(heap, (d + L.DEQUE_HEAD) >> 2)) >>> 0;
-      if (n <= 0x7fffffff) total += n; // head and tail read at different moments can look negative
+      if (d === 0 || d + L.DEQUE_WORD + Uint32Array.BYTES_PER_ELEMENT > heap.byteLength) continue;
+      const indices = Atomics.load(heap, (d + L.DEQUE_WORD) >> 2); // head (u16) and tail (u16), one snapshot
+      total += ((indices >>> 16) - (indices & 0xffff)) & 0xffff;
     }
     return total;
   }

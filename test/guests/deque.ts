@@ -1,12 +1,14 @@
 // Guest of test/runtime/deque.test.ts: the work-stealing deque (runtime scheduler/deque.ts) raced directly.
 //
 // One owner thread pushes the items 1..n onto a deque in random bursts and pops some itself (also swaps, the
-// scheduler's yield path, and, when the ring is full, claims half of it as the scheduler's overflow does), while thief threads steal half of it into their own
-// deques, pop those empty, and also steal from each other. Every item must be taken exactly once: each taker bumps
+// scheduler's yield path; rotates its newest entries to the front, as the end of a run does; and, when the ring is
+// full, claims half of it as the scheduler's overflow does), while thief threads steal the back half of it into their
+// own deques, pop those empty, and also steal from each other. Every item must be taken exactly once: each taker bumps
 // the item's cell in a counter array, and the test checks the array afterwards. The items are plain numbers, never
 // dereferenced, just as the deque never dereferences a thread it has not claimed.
 import { ThreadGroup, yieldNow } from "vthreads";
-import { dequeInit, dequePush, dequePop, dequeSwap, dequeSteal, dequeClaimHalf, dequeClaimed, DEQUE_SIZE } from "vthreads/scheduler/deque";
+import { dequeInit, dequePush, dequePop, dequeSwap, dequeRotate, dequeSteal, dequeClaimHalf, dequeClaimed, DEQUE_SIZE }
+  from "vthreads/scheduler/deque";
 import { heapAlloc, heapFree } from "vthreads/memory/heap";
 import { xorshift } from "../../guest-lib/xorshift";
 
@@ -22,6 +24,7 @@ const DEQUES: usize = CELLS + 24;      // address of the deques: [0] the owner's
 const THIEVES: usize = CELLS + 28;     // k
 const N: usize = CELLS + 32;
 const OVERFLOWS: usize = CELLS + 36;   // times the owner found its ring full
+const ROTATED: usize = CELLS + 40;     // entries the owner moved to the front
 
 // @ts-ignore: decorator
 @inline const STRIDE: usize = (DEQUE_SIZE + 63) & ~<usize>63;
@@ -69,6 +72,9 @@ function owner(seed: u32): i32 {
           if (y != 0) take(y);
         }
       }
+    }
+    if ((x & 0x3000) == 0x3000) { // the end of a run: its newest entries go to the front
+      atomic.add<i32>(ROTATED, <i32>dequeRotate(d, 1 + ((x >> 16) & 31)));
     }
     const pops = (x >> 8) % 3;
     for (let i: u32 = 0; i < pops; i++) {
@@ -118,7 +124,7 @@ function thief(i: i32): i32 {
 }
 
 /**
- * One race: n items, k thieves. Returns [taken, duplicates, missing, out of bounds, stolen, owner overflows];
+ * One race: n items, k thieves. Returns [taken, duplicates, missing, out of bounds, stolen, owner overflows, rotated];
  * a correct deque gives [n, 0, 0, 0, >0 when the thieves ran, ...].
  */
 export function race(n: i32, k: i32, seed: u32): Array<i32> {
@@ -137,6 +143,7 @@ export function race(n: i32, k: i32, seed: u32): Array<i32> {
   atomic.store<i32>(STOLEN, 0);
   atomic.store<i32>(BOUNDS, 0);
   atomic.store<i32>(OVERFLOWS, 0);
+  atomic.store<i32>(ROTATED, 0);
   for (let i = 0; i <= k; i++) dequeInit(deque(i));
   const g = new ThreadGroup();
   for (let i = 1; i <= k; i++) g.spawn<i32, i32>(thief, i);
@@ -145,7 +152,7 @@ export function race(n: i32, k: i32, seed: u32): Array<i32> {
   let missing = 0;
   for (let i = 0; i < n; i++) if (load<i32>(counts + (<usize>i << 2)) == 0) missing++;
   const result = [atomic.load<i32>(TAKEN), atomic.load<i32>(DUPLICATES), missing, atomic.load<i32>(BOUNDS),
-                  atomic.load<i32>(STOLEN), atomic.load<i32>(OVERFLOWS)];
+                  atomic.load<i32>(STOLEN), atomic.load<i32>(OVERFLOWS), atomic.load<i32>(ROTATED)];
   heapFree(counts);
   heapFree(deques);
   return result;

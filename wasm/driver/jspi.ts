@@ -208,14 +208,17 @@ export function jspiAfter(t: usize): u32 {
     finished = false;
     const resumer = resumerOf(t);
     exitThread(t);
+    runqueue.endRun(); // what it made runnable (its joiner, woken by its end) runs next
     return 1 + resumer;
   }
   const reason = suspendReason;
   if (reason == REASON_EXIT) { // failed or cancelled: its stack is abandoned
     const resumer = resumerOf(t);
     exitThread(t);
+    runqueue.endRun();
     return 1 + resumer;
   }
+  runqueue.endRun(); // before t itself is queued again (at the back)
   if (reason == REASON_YIELD) {
     store<i32>(t, ST_RUNNABLE, T_STATE);
     runqueue.requeue(t); // to this worker's inbox: the stack lives here

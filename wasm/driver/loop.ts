@@ -46,14 +46,17 @@ function countSwitch(t: usize): void {
  */
 export function startRunning(t: usize): bool {
   syncMemoryView(); // t, its stack and its objects may live in memory another worker has just grown
+  runqueue.beginRun();
   const flags = threadFlags(t);
   if (flags & F_EXITING) { // woken while waiting for its groups to drain
     exitThread(t);
+    runqueue.endRun();
     return false;
   }
   if ((flags & F_NEVER_RAN) == F_NEVER_RAN && isCancelled(t)) { // cancelled before it ran
     store<u32>(t, flags | F_CANCELLED, T_FLAGS);
     exitThread(t);
+    runqueue.endRun();
     return false;
   }
   setCurrent(t);
@@ -77,6 +80,7 @@ export function runThread(t: usize): usize {
   if (!unwinding) { // returned: the thread is done
     storeResult(t, result);
     exitThread(t);
+    runqueue.endRun(); // what it made runnable (its joiner, woken by its end) runs next
     return 0;
   }
   setUnwinding(false);
@@ -85,17 +89,20 @@ export function runThread(t: usize): usize {
   const reason = suspendReason;
   if (reason == REASON_EXIT) { // failed or cancelled: its stack is discarded
     exitThread(t);
+    runqueue.endRun();
     return 0;
   }
   if (!saveStack(t)) {
     recordFailure(t, NO_MEMORY_FOR_STACK);
     exitThread(t);
+    runqueue.endRun();
     return 0;
   }
   if (reason == REASON_YIELD) {
     store<i32>(t, ST_RUNNABLE, T_STATE);
-    return runqueue.yielded(t);
+    return runqueue.yielded(t); // after the threads it made runnable, which go to the front
   }
+  runqueue.endRun(); // before `parked`, which queues t at the back if it was woken meanwhile
   parked(t);
   return 0;
 }
@@ -162,5 +169,6 @@ export function failRunning(message: string): bool {
   setCurrent(0);
   recordFailure(t, message);
   exitThread(t);
+  runqueue.endRun();
   return true;
 }

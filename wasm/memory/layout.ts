@@ -148,11 +148,9 @@
 /** Worker i's deque (a block of the heap) at DEQUES + 4 * i; 0 until that worker has booted. */
 // @ts-ignore: decorator
 @inline export const DEQUES: usize = FREE_LISTS + SIZE_CLASSES * 8;
-/** Offsets in a deque of its head and tail indices (u32 each, together one u64 word); its ring follows at 64. */
+/** Offset in a deque of its word: head and tail indices (u16 each, the u32 at this offset) and a tag (the next u32); its ring follows at 64. */
 // @ts-ignore: decorator
-@inline export const DEQUE_HEAD: usize = 0;
-// @ts-ignore: decorator
-@inline export const DEQUE_TAIL: usize = 4;
+@inline export const DEQUE_WORD: usize = 0;
 
 /** First byte after the header; must stay below memoryBase. */
 // @ts-ignore: decorator

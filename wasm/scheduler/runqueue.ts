@@ -3,15 +3,27 @@
 //
 // A thread made runnable goes to the deque of the worker that made it runnable; when that deque is full, half of it
 // moves to the global queue. A worker takes from its own deque first, looks at the global queue every GLOBAL_EVERY
-// pops (so nothing there starves) and when its deque is empty, and then steals half of another worker's deque,
-// trying every worker once from a random start. Only when all of that finds nothing does it go idle.
+// pops (so nothing there starves) and when its deque is empty, and then steals the back half of another worker's
+// deque, trying every worker once from a random start. Only when all of that finds nothing does it go idle.
+//
+// Order: the threads a run makes runnable (spawned, or woken) run next, before what was queued already, in the order
+// that run made them runnable: when the run ends (the thread blocks, ends or yields), they move to the front of the
+// deque (`endRun`). A thread that spawns children and joins them thus has them run at once, and a tree of threads
+// runs depth-first, as nested calls would (Cilk's order), instead of every queued node starting before any child:
+// skynet kept its whole tree of a million threads (and their futures) alive that way. Thieves take from the back,
+// the oldest work: the biggest subtrees. A yielding thread, and threads made runnable between runs (due timers, host
+// completions), go to the back. Fairness: once FAIR_POPS threads have run from the front while others waited behind
+// it, runs stop jumping the queue until one of those others has run (Go bounds its `runnext` the same way, by the
+// time slice the woken goroutine inherits).
 //
 // JSPI backend: a thread that has a stack can only run on the worker that holds the stack (its home, the last worker
 // that ran it). Such threads never enter a deque, where a thief could take them. The home worker queues them in its
 // own FIFO, which only it touches (no lock: most switches are a thread yielding or waking another on its worker);
 // other workers queue them in its inbox, a locked FIFO. A worker takes from its deque first, then its own FIFO, then
 // its inbox, and looks at its inbox first every few pops. Threads without a stack yet (spawned, or about to run their
-// cleanups) queue as usual and may run anywhere.
+// cleanups) queue as usual and may run anywhere. Threads with a stack that a run makes runnable on their home worker
+// (a parent woken by its last child's end) go to the front of the home queue, and the worker takes those first: they
+// jump the queue as a run's deque entries do, under the same valve.
 //
 // Waking: a worker about to sleep announces itself in SLEEPERS and then re-checks every queue (host/workers/run-loop.ts);
 // a push loads SLEEPERS after publishing the thread, and if it is non-zero bumps WAKE_EPOCH and notifies one waiter.
@@ -26,11 +38,14 @@ import { heapAlloc, setNoScan } from "../memory/heap";
 import { lock, unlock } from "../memory/spinlock";
 import { syncMemoryView } from "../memory/view";
 import { T_NEXT, T_STACK, T_FLAGS, F_WORKER_SHIFT } from "./thread";
-import { dequeInit, dequeSetStealable, dequePush, dequePop, dequeSwap, dequeLength, dequeClaimHalf, dequeClaimed, dequeSteal, DEQUE_SIZE }
-  from "./deque";
+import { dequeInit, dequeSetStealable, dequePush, dequePop, dequeSwap, dequeRotate, dequeLength, dequeTail, dequeClaimHalf,
+         dequeClaimed, dequeSteal, DEQUE_SIZE, DEQUE_CAP } from "./deque";
 
 // @ts-ignore: decorator
 @inline const GLOBAL_EVERY: u32 = 61;
+/** Threads run from the front of the deque, while others wait behind it, before runs stop jumping the queue. */
+// @ts-ignore: decorator
+@inline const FAIR_POPS: u32 = 1024;
 
 // A locked FIFO of threads linked through T_NEXT: {lock, head, tail, length} at `q` (fifoPush/fifoPop). The global
 // queue (RUNQ_LOCK..RUNQ_LEN in the header) and each worker's inbox (JSPI) are one.
@@ -51,6 +66,11 @@ if (RUNQ_HEAD != RUNQ_LOCK + Q_HEAD || RUNQ_TAIL != RUNQ_LOCK + Q_TAIL || RUNQ_L
 let mine: usize = 0;
 let untilGlobal: u32 = GLOBAL_EVERY; // pops left before the next look at the global queue (no division on this path)
 let random: u32 = 0; // xorshift state for picking the first victim
+let runTail: i32 = -1; // the deque's tail index when the running thread started; -1 between runs
+let front: u32 = 0; // entries at the head of the deque that jumped the queue (a run's, or stolen)
+let frontPops: u32 = 0; // threads run from the front since one that waited behind it ran
+let homeFront: u32 = 0; // JSPI: threads at the head of the home queue that runs made runnable (run before the deque)
+let homeRunLast: usize = 0; // JSPI: the last of those the current run queued (the next goes after it: run order)
 
 /**
  * At boot: allocates this worker's deque and registers it for thieves. `workers` is the runtime's fixed worker count:
@@ -105,10 +125,12 @@ export function requeue(t: usize): void {
  */
 // @ts-ignore: decorator
 @inline export function yielded(t: usize): usize {
+  endRun();
   if (--untilGlobal != 0) {
     const x = dequeSwap(mine, t);
     if (x != 0) {
       if (x != t) {
+        tookFirst();
         wakeIdleWorker(); // t waits in our deque behind others
         return x;
       }
@@ -121,9 +143,61 @@ export function requeue(t: usize): void {
   requeue(t);
   const g = popGlobal();
   if (g != 0) return g;
-  const y = dequePop(mine);
+  const y = popOwn();
   if (y != 0) return y;
   return popElsewhere();
+}
+
+/** A thread starts running on this worker: what it makes runnable from now on is its run's (see the top). */
+// @ts-ignore: decorator
+@inline export function beginRun(): void {
+  runTail = <i32>dequeTail(mine);
+  homeRunLast = 0;
+}
+
+/**
+ * The running thread's run is over (it blocked or ended; `yielded` calls this itself): the threads it made runnable
+ * move to the front of this worker's deque, in order, unless the others have waited long enough (FAIR_POPS).
+ */
+export function endRun(): void {
+  if (runTail < 0) return;
+  let k = (dequeTail(mine) - <u32>runTail) & 0xffff; // thieves may have taken the tail below where it was: "negative"
+  runTail = -1;
+  if (k == 0 || k > DEQUE_CAP) return;
+  const n = dequeLength(mine);
+  if (k >= n) { // nothing queued before (or the overflow took it): everything here is this run's
+    front = n;
+    frontPops = 0;
+    return;
+  }
+  const older = n - k;
+  if (front > older) front = older; // thieves or the overflow took some
+  if (older > front && frontPops >= FAIR_POPS) return; // the valve: the run's threads queue at the back
+  front += dequeRotate(mine, k);
+}
+
+/** Takes the first thread of this worker's deque. */
+// @ts-ignore: decorator
+@inline function popOwn(): usize {
+  const t = dequePop(mine);
+  if (t != 0) tookFirst();
+  return t;
+}
+
+/** The first entry of the deque was taken: count it against the valve if it was a front entry and others wait. */
+// @ts-ignore: decorator
+@inline function tookFirst(): void {
+  if (front == 0) {
+    frontPops = 0;
+    return;
+  }
+  front--;
+  frontPops = dequeLength(mine) > front || (jspi && homeWaiting()) ? frontPops + 1 : 0;
+}
+
+/** JSPI: threads in the home queue behind its front part. */
+function homeWaiting(): bool {
+  return <u32>load<i32>(mine + HOME_QUEUE + Q_LEN) > homeFront;
 }
 
 // @ts-ignore: decorator
@@ -134,6 +208,7 @@ export function requeue(t: usize): void {
 /** The deque is full: move its older half, and `t`, to the global queue (like Go's runqputslow). */
 function overflow(t: usize): void {
   const n = dequeClaimHalf(mine);
+  front = front > n ? front - n : 0;
   // Link the claimed threads (they are ours now) and t in queue order.
   store<usize>(t, 0, T_NEXT);
   if (n == 0) { // thieves emptied the deque meanwhile: there is room again
@@ -159,6 +234,11 @@ function overflow(t: usize): void {
  */
 // @ts-ignore: decorator
 @inline export function pop(): usize {
+  if (jspi && homeFront > 0) { // threads with a stack that a run made runnable: they jump the queue too
+    homeFront--;
+    frontPops = dequeLength(mine) > front || homeWaiting() ? frontPops + 1 : 0;
+    return homePop();
+  }
   if (jspi && --untilInbox == 0) {
     untilInbox = INBOX_EVERY;
     const t = popInbox();
@@ -169,7 +249,7 @@ function overflow(t: usize): void {
     const t = popGlobal();
     if (t != 0) return t;
   }
-  const t = dequePop(mine);
+  const t = popOwn();
   if (t != 0) return t;
   if (jspi) {
     const h = homePop();
@@ -205,6 +285,8 @@ function steal(): usize {
     const t = dequeSteal(victim, mine);
     if (t != 0) {
       store<u64>(stats, load<u64>(stats, WS_STEALS) + 1, WS_STEALS);
+      front = dequeLength(mine); // fresh work, like a run's: nothing of ours waits behind it
+      frontPops = 0;
       // We took more than we run now: let another idle worker steal from us in turn.
       if (dequeLength(mine) > 0) wakeIdleWorker();
       return t;
@@ -249,8 +331,9 @@ let untilInbox: u32 = INBOX_EVERY; // per worker
 /** Queues `t`, which has a JSPI stack, in its home worker's inbox, and wakes that worker if it sleeps. */
 function pushHome(t: usize): void {
   const home = (load<u32>(t, T_FLAGS) >> F_WORKER_SHIFT) & 0xff;
-  if (home == workerIndex) homePush(t);
-  else fifoPush(atomic.load<usize>(DEQUES + (<usize>home << alignof<usize>())) + INBOX, t, t, 1);
+  if (home != workerIndex) fifoPush(atomic.load<usize>(DEQUES + (<usize>home << alignof<usize>())) + INBOX, t, t, 1);
+  else if (runTail >= 0 && frontPops < FAIR_POPS) homePushFront(t); // made runnable by the running thread
+  else homePush(t);
   // Only the home worker can run it: wake every sleeper (there is one wake word). The home may be this very worker,
   // asleep in its event loop while a host call's promise settles there.
   if (atomic.load<i32>(SLEEPERS) > 0) {
@@ -270,6 +353,25 @@ function popInbox(): usize {
 function homePush(t: usize): void {
   const q = mine + HOME_QUEUE;
   listAppend(q, t, t);
+  store<i32>(q, load<i32>(q, Q_LEN) + 1, Q_LEN);
+}
+
+/** Queues `t` after the threads the current run has made runnable so far, ahead of the rest (see the top). */
+function homePushFront(t: usize): void {
+  const q = mine + HOME_QUEUE;
+  if (homeRunLast == 0 || homeFront == 0) { // first of this run (or its earlier ones have run already): at the head
+    const head = load<usize>(q, Q_HEAD);
+    store<usize>(t, head, T_NEXT);
+    store<usize>(q, t, Q_HEAD);
+    if (head == 0) store<usize>(q, t, Q_TAIL);
+  } else {
+    const next = load<usize>(homeRunLast, T_NEXT);
+    store<usize>(t, next, T_NEXT);
+    store<usize>(homeRunLast, t, T_NEXT);
+    if (next == 0) store<usize>(q, t, Q_TAIL);
+  }
+  homeRunLast = t;
+  homeFront++;
   store<i32>(q, load<i32>(q, Q_LEN) + 1, Q_LEN);
 }
 
