@@ -84,12 +84,20 @@ function waitEventThread(n: i32): i32 {
 }
 function setLater(ms: i32): i32 { sleep(ms); event().set(); return 0; }
 
-/** A pinned thread waits on an event that a sibling sets after `ms`. Returns the pinned thread's result. */
-export function pinnedForDump(ms: i32): i32 {
+/**
+ * A pinned thread waits on an event that a sibling sets after `ms`. Returns the pinned thread's result. The sibling
+ * is spawned once the waiter is pinned. With `spin` (JSPI, where a pinned worker runs no other thread) this thread
+ * waits for that without suspending, so that neither it nor the sibling has run on the worker the waiter pins: a
+ * thread that has suspended on a worker resumes only there. Otherwise it yields (Asyncify: a pinned worker runs the
+ * others in a nested loop).
+ */
+export function pinnedForDump(ms: i32, spin: bool): i32 {
   const e = new Event("release");
   store<usize>(EVENT, changetype<usize>(e));
+  atomic.store<i32>(PINNED, 0);
   const g = new ThreadGroup(0, "pins");
   const f = g.spawn<i32, i32>(waitEventThread, 41);
+  while (atomic.load<i32>(PINNED) == 0) if (!spin) yieldNow();
   g.spawn<i32, i32>(setLater, ms);
   g.join();
   return f.get();

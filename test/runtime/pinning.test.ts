@@ -59,7 +59,7 @@ for (const workers of [1, 4]) {
     }
 
     it("the dump shows the thread as pinned, with what it waits on, and the worker as pinned", async () => {
-      const call = rt().call("pinnedForDump", 400);
+      const call = rt().call("pinnedForDump", 400, BACKEND === "jspi");
       let dump = await rt().dump();
       const deadline = Date.now() + 5000;
       const pinnedThread = () => dump.roots[0]?.groups[0]?.threads.find((t) => t.state === "pinned");
