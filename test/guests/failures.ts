@@ -15,6 +15,8 @@ const AFTER_FAILURE: usize = CELLS;
 const SIBLINGS_DONE: usize = CELLS + 4;
 /** 1 once `siblingsOfFailure` has spawned every sibling. */
 const ALL_SPAWNED: usize = CELLS + 8;
+/** The id of the child the last `joinFailedChild` spawned. */
+const LAST_CHILD: usize = CELLS + 12;
 
 // The failure kinds. Arguments come from the host, so the optimiser cannot fold a failure away.
 function failNow(kind: i32, divisor: i32): i32 {
@@ -53,7 +55,8 @@ function failingChild(arg: i64): i32 {
 /** A child fails; the parent joins the group. Fails with the child's failure. */
 export function joinFailedChild(kind: i32, divisor: i32): i32 {
   const g = new ThreadGroup();
-  g.spawn<i64, i32>(failingChild, (<i64>kind << 32) | <i64>divisor);
+  const f = g.spawn<i64, i32>(failingChild, (<i64>kind << 32) | <i64>divisor);
+  atomic.store<u32>(LAST_CHILD, f.thread);
   g.join();
   atomic.store<i32>(AFTER_FAILURE, 1);
   return 1;
@@ -88,6 +91,11 @@ export function ranAfterFailure(): i32 {
 }
 
 /** Which thread failed: a parent that joins reports the first failure's thread id; returns the child's id. */
+/** The id of the child the last joinFailedChild spawned. */
+export function lastChildId(): u32 {
+  return atomic.load<u32>(LAST_CHILD);
+}
+
 export function childIdOfFailure(kind: i32): u32 {
   const g = new ThreadGroup();
   const f = g.spawn<i64, i32>(failingChild, <i64>kind << 32);

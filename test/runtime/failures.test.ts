@@ -60,7 +60,9 @@ for (const workers of [1, 4]) {
         expect(ids).toHaveLength(1);
         expect(inner).toMatch(message);
         const root = (await rejectionOf(rt().call("joinFailedChild", kind, 0))) as ThreadFailure;
-        expect(unwrap(root.reason).ids[0]).toBeGreaterThan(root.thread); // the child, not the root
+        const child = (await rt().call("lastChildId")) as number;
+        expect(unwrap(root.reason).ids[0]).toBe(child); // the child, not the root
+        expect(child).not.toBe(root.thread);
         expect(await rt().call("ranAfterFailure")).toBe(0);
         expect(await callWithin(rt(), 20, "succeed", 1)).toBe(3);
       }, TEST_TIMEOUT);
@@ -86,10 +88,11 @@ for (const workers of [1, 4]) {
       const childId = (await callWithin(rt(), 20, "childIdOfFailure", 0)) as number;
       expect(childId).toBeGreaterThan(0);
       const root = (await rejectionOf(rt().call("joinFailedChild", 0, 0))) as ThreadFailure;
-      // Ids are handed out in order: the next call's child has a larger id than this one's.
       const { ids } = unwrap(root.reason);
-      expect(ids[0]).toBeGreaterThan(childId);
-      expect(ids[0]).toBe(root.thread + 1); // the root's first (and only) child
+      expect(ids[0]).toBe(await rt().call("lastChildId"));
+      // Ids are unique: this call's child is neither its root nor the earlier call's child.
+      expect(ids[0]).not.toBe(root.thread);
+      expect(ids[0]).not.toBe(childId);
     }, TEST_TIMEOUT);
 
     it("a failure cancels its siblings (4 sleeping for a day end at once), and join fails only once they have ended", async () => {

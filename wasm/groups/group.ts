@@ -18,7 +18,8 @@ import { T_NEXT, T_SIB_NEXT, T_SIB_PREV, T_STATE, T_GROUP, C_OWNED, C_CTX, coldF
 import { current } from "../scheduler/local";
 import { waitIn, qTakeAll, unparkAll, cancelThread } from "../scheduler/waitq";
 import { qPush } from "../scheduler/queue";
-import { WAKE_GRANTED, WAKE_NONE, NEXT_GROUP_ID, GROUP_LIVE } from "../memory/layout";
+import { WAKE_GRANTED, WAKE_NONE, GROUP_LIVE } from "../memory/layout";
+import { nextGroupId } from "../scheduler/ids";
 import { failCurrent, exitCancelled, requireThread } from "../scheduler/fail";
 import { callKind } from "../scheduler/enter";
 import { registerGroup, unregisterGroup } from "../scheduler/registry";
@@ -42,6 +43,9 @@ import { writeBarrier } from "../memory/gc";
 /** Joined: its work is over, spawns are refused. */
 // @ts-ignore: decorator
 @inline const G_CLOSED: i32 = 8;
+/** In the registry's list of active groups (scheduler/registry.ts): it has live children and no owner. */
+// @ts-ignore: decorator
+@inline const G_LISTED: i32 = 16;
 
 /** Failures listed by name in a join's message; the rest are counted. */
 // @ts-ignore: decorator
@@ -88,7 +92,7 @@ export class ThreadGroup {
     }
     this.limit = maxConcurrency;
     this.name = name;
-    this.groupId = atomic.add<u32>(NEXT_GROUP_ID, 1) + 1;
+    this.groupId = nextGroupId();
     const t = current;
     if (t != 0) {
       const at = coldFieldAt(t, C_OWNED);
@@ -135,7 +139,9 @@ export class ThreadGroup {
       future.cancelNow(); // cancelled, not failed: the work is simply not done
       return future;
     }
-    if (atomic.add<i32>(self + offsetof<ThreadGroup>("live"), 1) == 0) {
+    // A dump finds an owned group through its owner; one that no thread owns, through the registry.
+    if (atomic.add<i32>(self + offsetof<ThreadGroup>("live"), 1) == 0 && this.owner == 0) {
+      this.flags |= G_LISTED;
       registerGroup(self, offsetof<ThreadGroup>("activeNext"));
     }
     const head = this.children;
@@ -386,7 +392,12 @@ export function childExited(g: usize, t: usize): void {
   if (last) {
     // Take the whole queue: each joiner re-checks `live` under the lock.
     joiners = qTakeAll(g + offsetof<ThreadGroup>("joinHead"), WAKE_GRANTED);
-    unregisterGroup(g, offsetof<ThreadGroup>("activeNext"));
+    // @ts-ignore
+    if (group.flags & G_LISTED) {
+      // @ts-ignore
+      group.flags &= ~G_LISTED;
+      unregisterGroup(g, offsetof<ThreadGroup>("activeNext"));
+    }
     atomic.notify(g + offsetof<ThreadGroup>("live")); // the host waits on the default group's count at close
   }
   unlock(g);

@@ -159,7 +159,8 @@ export function dequeRotate(d: usize, k: u32): u32 {
 }
 
 /** The tail index (exact for the owner, whose pushes alone raise it; thieves lower it). */
-export function dequeTail(d: usize): u32 {
+// @ts-ignore: decorator
+@inline export function dequeTail(d: usize): u32 {
   return tailOf(atomic.load<u64>(d + DEQUE_WORD));
 }
 

@@ -1,6 +1,7 @@
-// What a dump walks: the live root threads, and the groups that have live children. Both are intrusive lists under
-// their own spin lock. Groups join the list when their first child is spawned and leave it when their last child
-// ends, so a program that creates many short-lived groups pays only at those two moments.
+// What a dump walks: the live root threads, and the groups that have live children and no owner (created outside any
+// thread, or outliving the thread that created them); a group a thread owns is found through that thread. Both are
+// intrusive lists under their own spin lock. Such a group joins the list when its first child is spawned and leaves
+// it when its last child ends; owned groups, the many short-lived ones of a tree of threads, never take that lock.
 
 import { ROOTS_LOCK, ROOTS_HEAD, GROUPS_LOCK, GROUPS_HEAD } from "../memory/layout";
 import { lock, unlock } from "../memory/spinlock";

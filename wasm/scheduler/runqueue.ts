@@ -159,11 +159,18 @@ export function requeue(t: usize): void {
  * The running thread's run is over (it blocked or ended; `yielded` calls this itself): the threads it made runnable
  * move to the front of this worker's deque, in order, unless the others have waited long enough (FAIR_POPS).
  */
-export function endRun(): void {
-  if (runTail < 0) return;
-  let k = (dequeTail(mine) - <u32>runTail) & 0xffff; // thieves may have taken the tail below where it was: "negative"
+// @ts-ignore: decorator
+@inline export function endRun(): void {
+  const start = runTail;
   runTail = -1;
-  if (k == 0 || k > DEQUE_CAP) return;
+  if (start >= 0) {
+    const k = (dequeTail(mine) - <u32>start) & 0xffff; // thieves may have taken the tail below where it was: "negative"
+    if (k != 0 && k <= DEQUE_CAP) frontRun(k);
+  }
+}
+
+/** Moves the last `k` entries of this worker's deque, which the run that just ended pushed, to the front. */
+function frontRun(k: u32): void {
   const n = dequeLength(mine);
   if (k >= n) { // nothing queued before (or the overflow took it): everything here is this run's
     front = n;

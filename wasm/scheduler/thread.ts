@@ -42,7 +42,8 @@
 // cold part's one allocation per thread is small beside them; the threads that use none (most of them) pay nothing.
 
 import { heapAlloc, heapFree } from "../memory/heap";
-import { NEXT_THREAD_ID, WS_SPAWNS, WS_LIVE, FRAME_THREAD } from "../memory/layout";
+import { WS_SPAWNS, WS_LIVE, FRAME_THREAD } from "../memory/layout";
+import { nextThreadId } from "./ids";
 import { stats } from "./local";
 
 // @ts-ignore: decorator
@@ -220,8 +221,8 @@ export function newThread(kind: u32, fn: usize, arg: u64, group: usize, future: 
   if (t == 0) return 0;
   store<i32>(t, ST_RUNNABLE, T_STATE);
   store<usize>(t, 0, T_HELD);
-  // The id, in spawn order across all workers, goes where `threadId` finds it: the future, or a root call's frame.
-  const id = atomic.add<u32>(NEXT_THREAD_ID, 1) + 1;
+  // The id goes where `threadId` finds it: the future, or a root call's frame.
+  const id = nextThreadId();
   store<u32>(future + ((flags & F_ROOT) ? FRAME_THREAD : FUTURE_THREAD), id);
   store<usize>(t, 0, T_NEXT);
   store<usize>(t, fn, T_FN);
@@ -286,7 +287,7 @@ export function threadGone(): void {
   store<i32>(stats, load<i32>(stats, WS_LIVE) - 1, WS_LIVE);
 }
 
-/** The id of `t`: unique for the runtime's life, in spawn order across all workers. */
+/** The id of `t`: unique for the runtime's life (scheduler/ids.ts). */
 export function threadId(t: usize): u32 {
   const future = load<usize>(t, T_FUTURE);
   return load<u32>(future + ((load<u32>(t, T_FLAGS) & F_ROOT) ? FRAME_THREAD : FUTURE_THREAD));
