@@ -555,3 +555,35 @@ export function cleanupsOnFailureAndRun(): i32 {
   h.join();
   return failed && f.get() == 5 && atomic.load<i32>(CLEANED) == 2 ? 1 : 0;
 }
+
+function echoAfter(arg: i64): i64 {
+  if (arg & 1) yieldNow(); // half finish at once, half after a switch: the get below races both ways
+  return arg;
+}
+
+function getter(seed: u32): i64 {
+  let x = seed | 1;
+  let sum: i64 = 0;
+  for (let i = 0; i < 100; i++) {
+    x = xorshift(x);
+    const g = new ThreadGroup();
+    const f = g.spawn<i64, i64>(echoAfter, <i64>(x & 0xffff));
+    sum += f.get(); // waits, or finds it done: the child may complete on another worker at this very moment
+    g.join();
+  }
+  return sum;
+}
+
+/**
+ * `n` threads each spawn 100 children one at a time and get each child's future at once, racing its completion
+ * (which takes the future's lock only when a waiter may be queued). Returns the sum of every child's result.
+ */
+export function getRace(n: i32, seed: u32): i64 {
+  const g = new ThreadGroup();
+  const fs = new Array<Future<i64>>();
+  for (let i = 0; i < n; i++) fs.push(g.spawn<u32, i64>(getter, seed + <u32>i * 7919));
+  g.join();
+  let sum: i64 = 0;
+  for (let i = 0; i < n; i++) sum += fs[i].get();
+  return sum;
+}

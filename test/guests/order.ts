@@ -2,6 +2,7 @@
 // threads a run makes runnable run next, in the order it made them runnable (a tree of threads runs depth-first);
 // threads queued before wait, but never for ever.
 import { ThreadGroup, Channel, yieldNow } from "vthreads";
+import { raiseMax } from "../../guest-lib/gauge";
 
 // Shared cells: module globals are per worker, and these counters are updated from every worker.
 const CELLS: usize = memory.data(32);
@@ -13,13 +14,6 @@ const DONE: usize = CELLS + 16; // the measured work is over (the yielder stops)
 
 const startLog = new StaticArray<i32>(4096);
 
-function raisePeak(alive: i32): void {
-  while (true) {
-    const peak = atomic.load<i32>(PEAK);
-    if (alive <= peak || atomic.cmpxchg<i32>(PEAK, peak, alive) == peak) return;
-  }
-}
-
 /** arg = label << 16 | levels << 8 | fan. Logs its label when it starts, spawns `fan` children (labels
  * label * fan + 1 ...), joins them. */
 function node(arg: i64): i64 {
@@ -30,7 +24,7 @@ function node(arg: i64): i64 {
   if (levels > 0) {
     const g = new ThreadGroup();
     for (let i = 0; i < fan; i++) {
-      raisePeak(atomic.add<i32>(ALIVE, 1) + 1);
+      raiseMax(PEAK, atomic.add<i32>(ALIVE, 1) + 1);
       const child = <i64>(label * fan + i + 1);
       g.spawn<i64, i64>(node, (child << 16) | (<i64>(levels - 1) << 8) | <i64>fan);
     }

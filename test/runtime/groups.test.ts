@@ -1,7 +1,7 @@
 // Structured concurrency: ThreadGroup limits, failures, closing, owners that wait for their groups, context
 // variables, background work joined at close. Guest: test/guests/groups.ts.
 import { describe, expect, it } from "vitest";
-import { TEST_TIMEOUT, sharedRuntime, failureReason, callWithin, start, stop, within, useGuest } from "./helpers.js";
+import { TEST_TIMEOUT, sharedRuntime, failureReason, callWithin, start, stop, within, useGuest, xorshift32 } from "./helpers.js";
 
 const wasm = useGuest("groups", "groups-structured");
 
@@ -9,6 +9,16 @@ const wasm = useGuest("groups", "groups-structured");
 for (const workers of [1, 4]) {
   describe(`thread groups on ${workers} worker(s)`, () => {
     const runtime = sharedRuntime(wasm, workers);
+
+    it("200 threads each get 100 futures at once while the children complete (on any worker): every result, no lost wake-up", async () => {
+      // What getRace sums, replayed: each getter's xorshift sequence from its seed, the low 16 bits per child.
+      let expected = 0n;
+      for (let i = 0; i < 200; i++) {
+        let x = ((12345 + i * 7919) | 1) >>> 0;
+        for (let k = 0; k < 100; k++) { x = xorshift32(x); expected += BigInt(x & 0xffff); }
+      }
+      expect(await callWithin(runtime(), 30, "getRace", 200, 12345)).toBe(expected);
+    }, TEST_TIMEOUT);
 
     it("maxConcurrency 8: 500 spawns never block the spawner, at most 8 run at once, they start in spawn order, all results arrive", async () => {
       const r = (await callWithin(runtime(), 30, "limitedGroup", 500, 8)) as number;

@@ -2,7 +2,8 @@
 // Future is one (groups/future.ts adds the typed `get()` and the blocking wait); the scheduler writes it when the
 // thread ends (scheduler/enter.ts stores the result, scheduler/fail.ts the failure, driver/finish.ts completes it).
 //
-// Waiters queue under the outcome's spin lock (scheduler/waitq.ts), so a cancelled waiter can be taken out.
+// Waiters queue under the outcome's spin lock (scheduler/waitq.ts), so a cancelled waiter can be taken out; the
+// thread's end takes that lock only when a waiter may be there (`completeFuture`).
 
 import { lock, unlock } from "../memory/spinlock";
 import { WAKE_GRANTED } from "../memory/layout";
@@ -71,8 +72,12 @@ export class FutureBase {
 export function completeFuture(futurePtr: usize, outcome: i32): void {
   const lockAt = futurePtr + offsetof<FutureBase>("lock");
   const q = futurePtr + offsetof<FutureBase>("waitHead");
-  lock(lockAt);
   atomic.store<i32>(futurePtr + offsetof<FutureBase>("state"), outcome);
+  // No waiter, no lock (most futures are read after a join, never waited on). A waiter reads the state under the lock
+  // before it queues, and all of these are sequentially consistent: one that takes the lock after the load below
+  // reads the outcome and does not queue; one that holds it now, or has queued, is seen here.
+  if (atomic.load<i32>(lockAt) == 0 && atomic.load<usize>(q) == 0) return;
+  lock(lockAt);
   const woken = qTakeAll(q, WAKE_GRANTED);
   unlock(lockAt);
   unparkAll(woken);
