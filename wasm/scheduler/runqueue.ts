@@ -165,18 +165,20 @@ export function requeue(t: usize): void {
   runTail = -1;
   if (start >= 0) {
     const k = (dequeTail(mine) - <u32>start) & 0xffff; // thieves may have taken the tail below where it was: "negative"
-    if (k != 0 && k <= DEQUE_CAP) frontRun(k);
+    if (k != 0 && k <= DEQUE_CAP) {
+      const n = dequeLength(mine);
+      if (k < n) {
+        frontRun(k, n);
+      } else { // nothing queued before (or the overflow took it): all of it is this run's, already in order
+        front = n;
+        frontPops = 0;
+      }
+    }
   }
 }
 
-/** Moves the last `k` entries of this worker's deque, which the run that just ended pushed, to the front. */
-function frontRun(k: u32): void {
-  const n = dequeLength(mine);
-  if (k >= n) { // nothing queued before (or the overflow took it): everything here is this run's
-    front = n;
-    frontPops = 0;
-    return;
-  }
+/** Moves the last `k` of the `n` entries of this worker's deque, which the run that just ended pushed, to the front. */
+function frontRun(k: u32, n: u32): void {
   const older = n - k;
   if (front > older) front = older; // thieves or the overflow took some
   if (older > front && frontPops >= FAIR_POPS) return; // the valve: the run's threads queue at the back
