@@ -262,7 +262,10 @@ function overflow(t: usize): void {
   if (t != 0) return t;
   if (jspi) {
     const h = homePop();
-    if (h != 0) return h;
+    if (h != 0) {
+      frontPops = 0; // one that waited behind the front has run (homeFront is 0 here)
+      return h;
+    }
     const x = popInbox();
     if (x != 0) return x;
   }
