@@ -8,7 +8,7 @@ const THROW = 2;
 const ABORT = 3;
 const OUT_OF_BOUNDS = 4;
 
-const CELLS: usize = memory.data(16);
+const CELLS: usize = memory.data(24);
 /** Set by threads that must NOT run past a failure point. */
 const AFTER_FAILURE: usize = CELLS;
 /** Children of `siblingsOfFailure` that finished. */
@@ -17,6 +17,9 @@ const SIBLINGS_DONE: usize = CELLS + 4;
 const ALL_SPAWNED: usize = CELLS + 8;
 /** The id of the child the last `joinFailedChild` spawned. */
 const LAST_CHILD: usize = CELLS + 12;
+/** The ids of the child and the grandchild the last `grandchildFails` spawned. */
+const CHAIN_MIDDLE: usize = CELLS + 16;
+const CHAIN_GRANDCHILD: usize = CELLS + 20;
 
 // The failure kinds. Arguments come from the host, so the optimiser cannot fold a failure away.
 function failNow(kind: i32, divisor: i32): i32 {
@@ -133,15 +136,20 @@ export function siblingsDone(): i32 {
 /** A failure two levels down travels up through both joins, each adding its "thread N failed:" prefix. */
 function middle(kind: i32): i32 {
   const g = new ThreadGroup();
-  g.spawn<i64, i32>(failingChild, <i64>kind << 32);
+  atomic.store<u32>(CHAIN_GRANDCHILD, g.spawn<i64, i32>(failingChild, <i64>kind << 32).thread);
   g.join();
   return 0;
 }
 export function grandchildFails(kind: i32): i32 {
   const g = new ThreadGroup();
-  g.spawn<i32, i32>(middle, kind);
+  atomic.store<u32>(CHAIN_MIDDLE, g.spawn<i32, i32>(middle, kind).thread);
   g.join();
   return 0;
+}
+
+/** The ids of the last `grandchildFails`'s child and grandchild. */
+export function chainIds(): Array<u32> {
+  return [atomic.load<u32>(CHAIN_MIDDLE), atomic.load<u32>(CHAIN_GRANDCHILD)];
 }
 
 /** Many calls fail at once while others succeed (see the test). */
