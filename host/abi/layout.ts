@@ -209,6 +209,7 @@ export const DEADLOCK_CONFIRM_MS = 25;
 export const REASON_YIELD = 1;
 export const REASON_PARK = 2;
 export const REASON_EXIT = 3;
+export const REASON_COLLECT = 4;
 export const WAKE_NONE = 0;
 export const WAKE_GRANTED = 1;
 export const WAKE_CANCELLED = 2;

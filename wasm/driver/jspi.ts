@@ -15,7 +15,7 @@
 
 import { T_ARG, T_STACK, T_STATE, ST_RUNNABLE } from "../scheduler/thread";
 import { current, setCurrent, setSuspendReason, suspendReason } from "../scheduler/local";
-import { REASON_EXIT, REASON_YIELD, STACK_TRIMMED, SHADOW_RESUMER } from "../memory/layout";
+import { REASON_EXIT, REASON_YIELD, REASON_COLLECT, STACK_TRIMMED, SHADOW_RESUMER } from "../memory/layout";
 import { enter, storeResult } from "../scheduler/enter";
 import { startRunning } from "./loop";
 import { parked } from "../scheduler/park";
@@ -219,6 +219,11 @@ export function jspiAfter(t: usize): u32 {
     return 1 + resumer;
   }
   runqueue.endRun(); // before t itself is queued again (at the back)
+  if (reason == REASON_COLLECT) { // runs again first: pickNext's safepoint comes before its next thread
+    store<i32>(t, ST_RUNNABLE, T_STATE);
+    runqueue.homePushFirst(t);
+    return 0;
+  }
   if (reason == REASON_YIELD) {
     store<i32>(t, ST_RUNNABLE, T_STATE);
     runqueue.requeue(t); // to this worker's inbox: the stack lives here

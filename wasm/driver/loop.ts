@@ -1,7 +1,7 @@
 // The scheduler loop, run by every worker inside Wasm: pop a runnable thread, start or rewind it, and when it
 // unwinds, decide where it goes next. Switching never leaves Wasm.
 
-import { WS_SWITCHES, WS_MIGRATIONS, REASON_EXIT, REASON_YIELD, RUN_IDLE, RUN_BUSY } from "../memory/layout";
+import { WS_SWITCHES, WS_MIGRATIONS, REASON_EXIT, REASON_YIELD, REASON_COLLECT, RUN_IDLE, RUN_BUSY } from "../memory/layout";
 import { T_STATE, T_FLAGS, ST_RUNNING, ST_RUNNABLE, F_WORKER_SHIFT, F_NEVER_RAN, F_EXITING,
          F_CANCELLED, threadFlags, isCancelled } from "../scheduler/thread";
 import { enter, storeResult } from "../scheduler/enter";
@@ -101,6 +101,11 @@ export function runThread(t: usize): usize {
   if (reason == REASON_YIELD) {
     store<i32>(t, ST_RUNNABLE, T_STATE);
     return runqueue.yielded(t); // after the threads it made runnable, which go to the front
+  }
+  if (reason == REASON_COLLECT) { // runs again first: the loop's safepoint comes before its next thread
+    store<i32>(t, ST_RUNNABLE, T_STATE);
+    runqueue.endRun();
+    return t;
   }
   runqueue.endRun(); // before `parked`, which queues t at the back if it was woken meanwhile
   parked(t);

@@ -22,6 +22,7 @@ import { WAKE_GRANTED, WAKE_NONE, GROUP_LIVE } from "../memory/layout";
 import { nextGroupId } from "../scheduler/ids";
 import { failCurrent, exitCancelled, requireThread } from "../scheduler/fail";
 import { callKind } from "../scheduler/enter";
+import { collectionPoint } from "../scheduler/api";
 import { registerGroup, unregisterGroup } from "../scheduler/registry";
 import { addGroupTimer, removeGroupTimer } from "../scheduler/timers";
 import { now } from "../scheduler/clock";
@@ -106,7 +107,8 @@ export class ThreadGroup {
   /**
    * Spawns `fn(arg)` as a virtual thread owned by this group and returns its future. The child starts with the
    * spawner's context variables. Fails the caller if the group has failed or was joined; returns an already
-   * cancelled future if the group was cancelled. Never blocks, even at `maxConcurrency`.
+   * cancelled future if the group was cancelled. Never blocks, even at `maxConcurrency`; it only stops for a pending
+   * garbage collection, and then runs again first.
    */
   spawn<A = Closure, R = void>(fn: (arg: A) => R, arg: A = changetype<A>(0)): Future<R> {
     arg = closureArg(fn, arg); // a capturing closure given alone is its own argument (wasm/closure.ts)
@@ -160,6 +162,7 @@ export class ThreadGroup {
     }
     unlock(self);
     if (start) runqueue.push(t);
+    collectionPoint(); // a loop of spawns must not keep a pending collection waiting (scheduler/api.ts)
     return future;
   }
 

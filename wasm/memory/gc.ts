@@ -163,6 +163,15 @@ export function mutatorLeave(): void {
 }
 
 /**
+ * A running thread that reached a point where it may stop should stop for the collector: one is running, or is
+ * requested and no pin holds it off (then stopping would achieve nothing).
+ */
+export function collectionWaits(): bool {
+  const state = atomic.load<u32>(GC_STATE);
+  return state == GC_COLLECTING || (state == GC_REQUESTED && atomic.load<i32>(PINNED_WORKERS) == 0);
+}
+
+/**
  * The scheduling point: called between two threads when `gcPending()`. No thread runs on this worker, so every
  * guest reference it has is in a saved stack, a runtime record or its globals. Collects or waits for the collector.
  */

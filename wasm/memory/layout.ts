@@ -489,6 +489,9 @@
 /** The thread failed: discard its stack and finish it (the failure is already recorded). */
 // @ts-ignore: decorator
 @inline export const REASON_EXIT: i32 = 3;
+/** A collection waits for this worker: the thread stops here and runs again first, right after the safepoint. */
+// @ts-ignore: decorator
+@inline export const REASON_COLLECT: i32 = 4;
 // Why a waiting thread was woken (its `wake` field; scheduler/waitq.ts).
 // @ts-ignore: decorator
 @inline export const WAKE_NONE: i32 = 0;

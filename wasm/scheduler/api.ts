@@ -3,14 +3,14 @@
 import { threadId as idOf, W_SLEEP, T_WAKE, isCancelled } from "./thread";
 import { current, workerIndex } from "./local";
 import { __vt_suspend } from "./suspend";
-import { REASON_YIELD, WAKE_CANCELLED, TIMER_LOCK } from "../memory/layout";
+import { REASON_YIELD, REASON_COLLECT, WAKE_CANCELLED, TIMER_LOCK } from "../memory/layout";
 import { failCurrent, exitCancelled, requireThread } from "./fail";
 import { addTimerLocked, nextDeadline } from "./timers";
 import { recordWaitLocked, waitRecorded, SLEEP_QUEUE } from "./waitq";
 import { lock, unlock } from "../memory/spinlock";
 import { othersWaiting } from "./runqueue";
 import { now as clockNow } from "./clock";
-import { gcPending } from "../memory/gc";
+import { gcPending, collectionWaits } from "../memory/gc";
 
 /** Lets the other runnable threads run; this one goes to the back of the run queue. */
 // Inlined so that the thread's own frame calls __vt_suspend directly: one frame fewer to unwind and rewind.
@@ -44,6 +44,22 @@ function checkpointSlow(): void {
   if (isCancelled(current)) exitCancelled(); // a cancelled loop ends here
   // A pending collection waits for every worker's next scheduling point: this is one.
   if (gcPending() || othersWaiting() || nextDeadline() <= clockNow()) __vt_suspend(REASON_YIELD);
+}
+
+/**
+ * A point where the running thread stops for a pending collection, and only for one: it runs again first, right
+ * after the safepoint, ahead of everything queued. A collection stops every worker at its next scheduling point, so
+ * a thread that spawns in a loop without blocking would keep the collector, and every worker already stopped for it,
+ * waiting until its loop ends (hundreds of ms for a million spawns). `spawn` calls this; it costs one load when no
+ * collection is pending. Outside a thread there is nothing to stop; a pinned thread keeps running (driver/pin.ts).
+ */
+// @ts-ignore: decorator
+@inline export function collectionPoint(): void {
+  if (gcPending()) stopForCollection();
+}
+
+function stopForCollection(): void {
+  if (current != 0 && collectionWaits()) __vt_suspend(REASON_COLLECT);
 }
 
 /** Suspends the calling virtual thread for at least `ms` milliseconds (its worker runs other threads meanwhile). */

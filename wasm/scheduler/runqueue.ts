@@ -372,10 +372,7 @@ function homePush(t: usize): void {
 function homePushFront(t: usize): void {
   const q = mine + HOME_QUEUE;
   if (homeRunLast == 0 || homeFront == 0) { // first of this run (or its earlier ones have run already): at the head
-    const head = load<usize>(q, Q_HEAD);
-    store<usize>(t, head, T_NEXT);
-    store<usize>(q, t, Q_HEAD);
-    if (head == 0) store<usize>(q, t, Q_TAIL);
+    homeLinkHead(q, t);
   } else {
     const next = load<usize>(homeRunLast, T_NEXT);
     store<usize>(t, next, T_NEXT);
@@ -385,6 +382,22 @@ function homePushFront(t: usize): void {
   homeRunLast = t;
   homeFront++;
   store<i32>(q, load<i32>(q, Q_LEN) + 1, Q_LEN);
+}
+
+/** JSPI: `t`, whose stack lives here, is the next thread this worker runs (it stopped for a collection). */
+export function homePushFirst(t: usize): void {
+  const q = mine + HOME_QUEUE;
+  homeLinkHead(q, t);
+  homeFront++;
+  store<i32>(q, load<i32>(q, Q_LEN) + 1, Q_LEN);
+}
+
+// @ts-ignore: decorator
+@inline function homeLinkHead(q: usize, t: usize): void {
+  const head = load<usize>(q, Q_HEAD);
+  store<usize>(t, head, T_NEXT);
+  store<usize>(q, t, Q_HEAD);
+  if (head == 0) store<usize>(q, t, Q_TAIL);
 }
 
 function homePop(): usize {
