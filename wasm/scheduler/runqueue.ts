@@ -3,7 +3,8 @@
 //
 // A thread made runnable goes to the deque of the worker that made it runnable; when that deque is full, half of it
 // moves to the global queue. A worker takes from its own deque first, looks at the global queue every GLOBAL_EVERY
-// pops (so nothing there starves) and when its deque is empty, and then steals the back half of another worker's
+// pops (so nothing there starves) and when its deque is empty (with other workers about, it takes a batch from there
+// into its deque: a spawner's overflow then costs the global lock once per batch), and then steals the back half of another worker's
 // deque, trying every worker once from a random start. Only when all of that finds nothing does it go idle.
 //
 // Order: the threads a run makes runnable (spawned, or woken) run next, before what was queued already, in the order
@@ -43,6 +44,9 @@ import { dequeInit, dequeSetStealable, dequePush, dequePop, dequeSwap, dequeRota
 
 // @ts-ignore: decorator
 @inline const GLOBAL_EVERY: u32 = 61;
+/** Threads a worker takes from the global queue at once, beyond the one it runs (`popGlobal`). */
+// @ts-ignore: decorator
+@inline const GLOBAL_BATCH: u32 = 128;
 /** Threads run from the front of the deque, while others wait behind it, before runs stop jumping the queue. */
 // @ts-ignore: decorator
 @inline const FAIR_POPS: u32 = 1024;
@@ -64,6 +68,7 @@ if (RUNQ_HEAD != RUNQ_LOCK + Q_HEAD || RUNQ_TAIL != RUNQ_LOCK + Q_TAIL || RUNQ_L
 
 /** This worker's deque (Wasm globals are per worker). */
 let mine: usize = 0;
+let sharing: bool = false; // more than one worker (per worker, set at boot)
 let untilGlobal: u32 = GLOBAL_EVERY; // pops left before the next look at the global queue (no division on this path)
 let random: u32 = 0; // xorshift state for picking the first victim
 let runTail: i32 = -1; // the deque's tail index when the running thread started; -1 between runs
@@ -86,6 +91,7 @@ export function attachWorker(index: u32, workers: u32): bool {
   dequeInit(d);
   memory.fill(d + INBOX, 0, 2 * Q_SIZE);
   dequeSetStealable(workers > 1);
+  sharing = workers > 1;
   mine = d;
   random = index * 0x9e3779b9 + 1;
   atomic.store<usize>(DEQUES + (<usize>index << alignof<usize>()), d);
@@ -413,8 +419,46 @@ function pushGlobal(first: usize, last: usize, count: i32): void {
   wakeIdleWorker();
 }
 
+/**
+ * Takes the global queue's first thread to run now, and up to GLOBAL_BATCH more into this worker's deque (Go's
+ * globrunqget): a worker fed from the global queue (a spawner's overflow) takes its lock once per batch, not once per
+ * thread, and never reads a thread's links while holding it (the spawner that overflows waits for that lock). The
+ * whole list is taken at once; what does not fit goes back to its head.
+ */
 function popGlobal(): usize {
-  return fifoPop(RUNQ_LOCK);
+  if (!sharing) return fifoPop(RUNQ_LOCK); // one worker: no lock to spare, and the walk would only add misses
+  if (atomic.load<i32>(RUNQ_LEN) == 0) return 0; // cheap check without the lock
+  lock(RUNQ_LOCK);
+  const first = load<usize>(RUNQ_HEAD);
+  const last = load<usize>(RUNQ_TAIL);
+  const n = atomic.load<i32>(RUNQ_LEN);
+  store<usize>(RUNQ_HEAD, 0);
+  store<usize>(RUNQ_TAIL, 0);
+  atomic.store<i32>(RUNQ_LEN, 0);
+  unlock(RUNQ_LOCK);
+  if (first == 0) return 0;
+  syncMemoryView(); // the threads may have been allocated by a worker that grew the memory
+  let room = DEQUE_CAP - dequeLength(mine);
+  if (room > GLOBAL_BATCH) room = GLOBAL_BATCH;
+  let t = load<usize>(first, T_NEXT);
+  let taken: u32 = 0;
+  while (t != 0 && taken < room) {
+    const next = load<usize>(t, T_NEXT);
+    if (!dequePush(mine, t)) break;
+    t = next;
+    taken++;
+  }
+  if (t != 0) { // the rest goes back in front of what was queued meanwhile
+    lock(RUNQ_LOCK);
+    const head = load<usize>(RUNQ_HEAD);
+    store<usize>(last, head, T_NEXT);
+    if (head == 0) store<usize>(RUNQ_TAIL, last);
+    store<usize>(RUNQ_HEAD, t);
+    atomic.add<i32>(RUNQ_LEN, n - 1 - <i32>taken);
+    unlock(RUNQ_LOCK);
+  }
+  if (taken != 0) wakeIdleWorker(); // others may steal from the batch
+  return first;
 }
 
 function fifoPush(q: usize, first: usize, last: usize, count: i32): void {
