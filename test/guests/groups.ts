@@ -587,3 +587,82 @@ export function getRace(n: i32, seed: u32): i64 {
   for (let i = 0; i < n; i++) sum += fs[i].get();
   return sum;
 }
+
+// Batched ends (wasm/groups/group.ts): a worker hands the ends of a group's children over in batches. Several groups
+// are spawned into at once, so a worker's batch often has to be handed over because the next thread belongs to another
+// group; one group may be cancelled while its children end; each child does a random amount of work.
+const BATCH_SPAWNED: usize = CELLS + 32; // per round: children spawned (all groups)
+const BATCH_BAD: usize = CELLS + 36; // a group's `running` was negative, or above what was spawned into it
+
+function batchChild(arg: u32): i64 {
+  const kind = arg & 3;
+  if (kind == 1) yieldNow();
+  else if (kind == 2) { let x = arg; for (let i = 0; i < 200; i++) x = xorshift(x); if (x == 0) return 0; }
+  return <i64>(arg >> 2);
+}
+
+/** Watches `running` of the groups in `groups` while they have children: never below 0 nor above what was spawned. */
+function batchWatcher(groups: Array<ThreadGroup>): i64 {
+  for (let k = 0; k < 200; k++) {
+    for (let i = 0; i < groups.length; i++) {
+      const r = groups[i].running;
+      if (r < 0 || r > atomic.load<i32>(BATCH_SPAWNED)) atomic.store<i32>(BATCH_BAD, 1);
+    }
+    yieldNow();
+  }
+  return 0;
+}
+
+/**
+ * `rounds` rounds: 1-4 groups, 1-400 children spread over them in random order, maybe one group cancelled
+ * half-way; every group joined (in random order). Returns how many children completed (each with its own index as
+ * its result), or -1 when a group's count was wrong (negative, too high, or not 0 after its join) or a future was
+ * not done after its group's join.
+ */
+export function batchedEnds(seed: u32, rounds: i32): i64 {
+  let x = seed | 1;
+  let sum: i64 = 0;
+  for (let r = 0; r < rounds; r++) {
+    x = xorshift(x);
+    const ng = 1 + <i32>(x % 4);
+    const groups = new Array<ThreadGroup>();
+    for (let i = 0; i < ng; i++) groups.push(new ThreadGroup());
+    atomic.store<i32>(BATCH_SPAWNED, 0);
+    const watchers = new ThreadGroup();
+    watchers.spawn<Array<ThreadGroup>, i64>(batchWatcher, groups);
+    x = xorshift(x);
+    const n = 1 + <i32>(x % 400);
+    x = xorshift(x);
+    const cancelAt = x % 3 == 0 ? <i32>(x % <u32>n) : -1;
+    const cancelGroupIndex = <i32>((x >> 8) % <u32>ng);
+    const futures = new Array<Future<i64>>();
+    const owners = new Array<i32>();
+    for (let i = 0; i < n; i++) {
+      x = xorshift(x);
+      const gi = <i32>(x % <u32>ng);
+      atomic.add<i32>(BATCH_SPAWNED, 1);
+      futures.push(groups[gi].spawn<u32, i64>(batchChild, (<u32>i << 2) | ((x >> 4) & 3)));
+      owners.push(gi);
+      if (i == cancelAt) groups[cancelGroupIndex].cancel();
+    }
+    x = xorshift(x);
+    const first = <i32>(x % <u32>ng);
+    for (let k = 0; k < ng; k++) {
+      const g = groups[(first + k) % ng];
+      g.join();
+      if (g.running != 0) return -1;
+      // @ts-ignore: private access: every ended child is off the group's list once it has been joined
+      if (g.children != 0) return -1;
+    }
+    watchers.join();
+    for (let i = 0; i < n; i++) {
+      const f = futures[i];
+      if (!f.done) return -1;
+      if (!f.cancelled) {
+        if (f.get() != <i64>i) return -1;
+        sum++;
+      } else if (owners[i] != cancelGroupIndex || cancelAt < 0) return -1; // only the cancelled group's children
+    }
+  }
+  return atomic.load<i32>(BATCH_BAD) != 0 ? -1 : sum;
+}

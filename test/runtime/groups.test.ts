@@ -1,6 +1,7 @@
 // Structured concurrency: ThreadGroup limits, failures, closing, owners that wait for their groups, context
 // variables, background work joined at close. Guest: test/guests/groups.ts.
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import { TEST_TIMEOUT, sharedRuntime, failureReason, callWithin, start, stop, within, useGuest, xorshift32 } from "./helpers.js";
 
 const wasm = useGuest("groups", "groups-structured");
@@ -18,6 +19,13 @@ for (const workers of [1, 4]) {
         for (let k = 0; k < 100; k++) { x = xorshift32(x); expected += BigInt(x & 0xffff); }
       }
       expect(await callWithin(runtime(), 30, "getRace", 200, 12345)).toBe(expected);
+    }, TEST_TIMEOUT);
+
+    it("ends handed over in batches: several groups spawned into at once, one maybe cancelled half-way, random work: every count right, every join complete (fast-check seeds)", async () => {
+      await fc.assert(fc.asyncProperty(fc.integer({ min: 1, max: 0x7fffffff }), async (seed) => {
+        const completed = (await callWithin(runtime(), 30, "batchedEnds", seed, 20)) as bigint;
+        expect(completed).toBeGreaterThan(0n); // -1: a count or a future was wrong (see the guest)
+      }), { numRuns: 15 });
     }, TEST_TIMEOUT);
 
     it("maxConcurrency 8: 500 spawns never block the spawner, at most 8 run at once, they start in spawn order, all results arrive", async () => {

@@ -12,6 +12,7 @@ import { saveStack, rewindFrom, hasSavedStack, scratchIntact, scratchUsed, SCRAT
 import { parked } from "../scheduler/park";
 import { recordFailure } from "../scheduler/fail";
 import { exitThread } from "./exit";
+import { flushEnds, flushEndsBefore, endsBatched } from "../groups/group";
 import { now } from "../scheduler/clock";
 import { syncMemoryView } from "../memory/view";
 import { gcPending, markWhileIdle, safepoint } from "../memory/gc";
@@ -46,6 +47,7 @@ function countSwitch(t: usize): void {
  */
 export function startRunning(t: usize): bool {
   syncMemoryView(); // t, its stack and its objects may live in memory another worker has just grown
+  flushEndsBefore(t);
   runqueue.beginRun();
   const flags = threadFlags(t);
   if (flags & F_EXITING) { // woken while waiting for its groups to drain
@@ -133,6 +135,7 @@ export function runSlice(sliceMs: f64): i32 {
       if (timers.hasTimers()) timers.fireDue(now());
       t = runqueue.pop();
       if (t == 0) {
+        if (endsBatched()) { flushEnds(); continue; } // it may wake a joiner
         if (markWhileIdle()) continue; // a collection is marking: idle time goes to it
         return RUN_IDLE;
       }

@@ -10,6 +10,17 @@
 //
 // Every change to the group's lists happens under its spin lock. Lock order: a group's lock, then the lock of a queue
 // a child waits in (cancellation), or the registry's lock.
+//
+// Ends are batched per worker (with more than one worker: on one, nothing contends). A child of a group without a
+// limit that ends normally does not take the group's lock when its worker goes on with another child of the same
+// group: the worker keeps the record in a batch (one group at a time) and hands the batch over, unlinking and freeing
+// the records and dropping `live` by their count (`flushEnds`), when ENDS_BATCH have ended, when the next thread it
+// expects to run is not a sibling, before it runs a thread of another group, and before it goes idle. A spawner on
+// one worker whose children end on another then meets them on the group's lock once per batch, not once per child
+// (spawn-flat, issue 15). Nothing waits longer: `live` reaches 0 only when every child has ended, and a worker
+// holding a batch runs another child of the same group next (which must end first anyway) or flushes. A joiner woken
+// by the last end is woken during that child's run, so it runs next (run order). Until it is handed over, a batched
+// record is still in `children` (state DONE: dumps skip it, cancelling it does nothing) and counted in `live`.
 
 import { Closure, closureArg } from "../closure";
 import { T_NEXT, T_SIB_NEXT, T_SIB_PREV, T_STATE, T_GROUP, C_OWNED, C_CTX, coldField, coldFieldAt, coldFieldIfAny, threadId, T_FLAGS, T_FUTURE,
@@ -48,6 +59,10 @@ import { writeBarrier } from "../memory/gc";
 // @ts-ignore: decorator
 @inline const G_LISTED: i32 = 16;
 
+/** Ends a worker batches before it hands them to their group. */
+// @ts-ignore: decorator
+@inline const ENDS_BATCH: i32 = 32;
+
 /** Failures listed by name in a join's message; the rest are counted. */
 // @ts-ignore: decorator
 @inline const FAILURES_LISTED: i32 = 10;
@@ -56,7 +71,7 @@ export class ThreadGroup {
   private lock: i32 = 0;
   /** Children not yet finished (running, runnable, parked or pending). At offset 4: the host reads it (docs/abi.md). */
   private live: i32 = 0;
-  /** Children started and not yet finished. */
+  /** Children started and not yet finished; counted only under a limit. */
   private started: i32 = 0;
   private limit: i32 = 0;
   private flags: i32 = 0;
@@ -152,7 +167,7 @@ export class ThreadGroup {
     this.children = t;
     const start = this.limit == 0 || this.started < this.limit;
     if (start) {
-      this.started++;
+      if (this.limit != 0) this.started++;
     } else {
       store<i32>(t, ST_PENDING, T_STATE);
       store<usize>(t, 0, T_NEXT);
@@ -231,7 +246,7 @@ export class ThreadGroup {
   /** Unique for the runtime's life; shown in dumps. */
   get id(): u32 { return this.groupId; }
 
-  /** Children not yet finished. */
+  /** Children not yet finished (an ended child may be counted a little after its future completes: batched ends). */
   get running(): i32 {
     return atomic.load<i32>(changetype<usize>(this) + offsetof<ThreadGroup>("live"));
   }
@@ -361,12 +376,13 @@ export function childExited(g: usize, t: usize): void {
   const group = changetype<ThreadGroup>(g);
   const flags = load<u32>(t, T_FLAGS);
   const failed = (flags & F_FAILED) != 0;
+  // @ts-ignore: private access from the runtime
+  if (group.limit == 0 && !failed && runqueue.manyWorkers()) { // on one worker nothing contends: no batch
+    batchEnd(g, t);
+    return;
+  }
   lock(g);
-  const next = load<usize>(t, T_SIB_NEXT), prev = load<usize>(t, T_SIB_PREV);
-  // @ts-ignore
-  if (prev == 0) group.children = next;
-  else store<usize>(prev, next, T_SIB_NEXT);
-  if (next != 0) store<usize>(next, prev, T_SIB_PREV);
+  unlinkChild(g, t);
   // Nothing reaches the record now: free it before `live` drops, so that whoever sees the group drained (a joiner,
   // and in the end the host, told that the root call settled) sees the heap without it.
   freeThreadRecord(t);
@@ -376,7 +392,7 @@ export function childExited(g: usize, t: usize): void {
     cancelSiblings = (group.flags & G_CANCELLED) == 0;
   }
   // @ts-ignore
-  group.started--;
+  if (group.limit != 0) group.started--;
   let startNext: usize = 0;
   // @ts-ignore
   if (group.pendingHead != 0 && !failed) {
@@ -390,23 +406,95 @@ export function childExited(g: usize, t: usize): void {
     // @ts-ignore
     group.started++;
   }
-  const last = atomic.sub<i32>(g + offsetof<ThreadGroup>("live"), 1) == 1;
-  let joiners: usize = 0;
-  if (last) {
-    // Take the whole queue: each joiner re-checks `live` under the lock.
-    joiners = qTakeAll(g + offsetof<ThreadGroup>("joinHead"), WAKE_GRANTED);
-    // @ts-ignore
-    if (group.flags & G_LISTED) {
-      // @ts-ignore
-      group.flags &= ~G_LISTED;
-      unregisterGroup(g, offsetof<ThreadGroup>("activeNext"));
-    }
-    atomic.notify(g + offsetof<ThreadGroup>("live")); // the host waits on the default group's count at close
-  }
+  const joiners = dropLive(g, 1);
   unlock(g);
   if (startNext != 0) runqueue.push(startNext);
   unparkAll(joiners);
   if (cancelSiblings) cancelGroup(g, false);
+}
+
+// This worker's batch of ends (see the top): Wasm globals are per worker.
+let endsGroup: usize = 0; // per worker: the group of the batched children, 0 when none is batched
+let endsFirst: usize = 0; // per worker: their records, linked through T_NEXT
+let endsCount: i32 = 0; // per worker
+
+function batchEnd(g: usize, t: usize): void {
+  if (endsGroup != g) flushEnds();
+  endsGroup = g;
+  store<usize>(t, endsFirst, T_NEXT); // a finished thread is in no queue: its link is free
+  endsFirst = t;
+  // Handed over at once unless this worker goes on with a sibling: then a joiner is woken during this run and runs
+  // next (run order, scheduler/runqueue.ts); woken by a later flush, between runs, it would queue at the back.
+  if (++endsCount >= ENDS_BATCH || !siblingNext(g)) flushEnds();
+}
+
+/** The thread this worker will likely run next is another child of `g`. */
+function siblingNext(g: usize): bool {
+  const next = runqueue.likelyNext();
+  return next != 0 && load<usize>(next, T_GROUP) == g;
+}
+
+/** Hands this worker's batch of ends to its group (see the top). The driver calls it before it idles. */
+export function flushEnds(): void {
+  const g = endsGroup;
+  if (g == 0) return;
+  let t = endsFirst;
+  const n = endsCount;
+  endsGroup = 0;
+  endsFirst = 0;
+  endsCount = 0;
+  // The lock is held as briefly as possible: a spawner on another worker waits for it. So the records are freed
+  // between unlinking them and dropping `live` (still before it drops: see childExited), without the lock.
+  lock(g);
+  for (let c = t; c != 0; c = load<usize>(c, T_NEXT)) unlinkChild(g, c);
+  unlock(g);
+  while (t != 0) {
+    const next = load<usize>(t, T_NEXT);
+    freeThreadRecord(t);
+    t = next;
+  }
+  lock(g);
+  const joiners = dropLive(g, n);
+  unlock(g);
+  unparkAll(joiners);
+}
+
+/** Before this worker runs `t`: a batch of another group's ends is handed over first (see the top). */
+// @ts-ignore: decorator
+@inline export function flushEndsBefore(t: usize): void {
+  if (endsGroup != 0 && load<usize>(t, T_GROUP) != endsGroup) flushEnds();
+}
+
+/** True when this worker holds a batch of ends. */
+// @ts-ignore: decorator
+@inline export function endsBatched(): bool {
+  return endsGroup != 0;
+}
+
+// @ts-ignore: decorator
+@inline function unlinkChild(g: usize, t: usize): void {
+  const next = load<usize>(t, T_SIB_NEXT), prev = load<usize>(t, T_SIB_PREV);
+  if (prev == 0) store<usize>(g + offsetof<ThreadGroup>("children"), next);
+  else store<usize>(prev, next, T_SIB_NEXT);
+  if (next != 0) store<usize>(next, prev, T_SIB_PREV);
+}
+
+/**
+ * `n` children have ended (the lock held). When they were the last: takes the joiners (each re-checks `live` under
+ * the lock; woken by the caller once the lock is released) and takes the group off the registry's list.
+ */
+function dropLive(g: usize, n: i32): usize {
+  if (atomic.sub<i32>(g + offsetof<ThreadGroup>("live"), n) != n) return 0;
+  const group = changetype<ThreadGroup>(g);
+  const joiners = qTakeAll(g + offsetof<ThreadGroup>("joinHead"), WAKE_GRANTED);
+  // @ts-ignore: private access from the runtime
+  if (group.flags & G_LISTED) {
+    // @ts-ignore
+    group.flags &= ~G_LISTED;
+    unregisterGroup(g, offsetof<ThreadGroup>("activeNext"));
+  }
+  atomic.notify(g + offsetof<ThreadGroup>("live")); // the host waits on the default group's count at close
+  return joiners;
 }
 
 // @ts-ignore: decorator

@@ -158,6 +158,19 @@ export function dequeRotate(d: usize, k: u32): u32 {
   }
 }
 
+/**
+ * Owner only: the entry at index `i` (from `dequeTail`), or the first when `i` is -1; 0 when there is none. It stays
+ * in the deque: a taker may claim it at any moment and its record be freed, so it is only a hint (the one exception
+ * to "never dereference before the claim": in Wasm, reading freed memory only reads a stale value).
+ */
+export function dequePeek(d: usize, i: i32): usize {
+  const w = atomic.load<u64>(d + DEQUE_WORD);
+  const h = headOf(w), t = tailOf(w);
+  const at = i < 0 ? h : <u32>i;
+  if (((at - h) & 0xffff) >= ((t - h) & 0xffff)) return 0; // not in [head, tail)
+  return atomic.load<usize>(slot(d, at));
+}
+
 /** The tail index (exact for the owner, whose pushes alone raise it; thieves lower it). */
 // @ts-ignore: decorator
 @inline export function dequeTail(d: usize): u32 {

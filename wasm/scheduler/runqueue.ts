@@ -39,7 +39,7 @@ import { heapAlloc, setNoScan } from "../memory/heap";
 import { lock, unlock } from "../memory/spinlock";
 import { syncMemoryView } from "../memory/view";
 import { T_NEXT, T_STACK, T_FLAGS, F_WORKER_SHIFT } from "./thread";
-import { dequeInit, dequeSetStealable, dequePush, dequePop, dequeSwap, dequeRotate, dequeLength, dequeTail, dequeClaimHalf,
+import { dequeInit, dequeSetStealable, dequePush, dequePop, dequePeek, dequeSwap, dequeRotate, dequeLength, dequeTail, dequeClaimHalf,
          dequeClaimed, dequeSteal, DEQUE_SIZE, DEQUE_CAP } from "./deque";
 
 // @ts-ignore: decorator
@@ -102,6 +102,12 @@ export function attachWorker(index: u32, workers: u32): bool {
   return true;
 }
 
+/** The runtime has more than one worker (fixed at boot). */
+// @ts-ignore: decorator
+@inline export function manyWorkers(): bool {
+  return sharing;
+}
+
 /** Queues a runnable thread on this worker and wakes a sleeping worker to share the work, if there is one. */
 export function push(t: usize): void {
   if (jspi && load<usize>(t, T_STACK) != 0) {
@@ -152,6 +158,17 @@ export function requeue(t: usize): void {
   const y = popOwn();
   if (y != 0) return y;
   return popElsewhere();
+}
+
+/**
+ * The thread this worker is likely to run after the current run, 0 when none is queued here: the first the run has
+ * made runnable (it goes to the front), else the first queued. A hint only (see dequePeek): a thief may take it, the
+ * valve may keep the run's threads at the back, or the global queue's turn may come first.
+ */
+export function likelyNext(): usize {
+  if (jspi && homeFront > 0) return load<usize>(mine + HOME_QUEUE + Q_HEAD);
+  if (runTail >= 0 && dequeTail(mine) != <u32>runTail) return dequePeek(mine, runTail);
+  return dequePeek(mine, -1);
 }
 
 /** A thread starts running on this worker: what it makes runnable from now on is its run's (see the top). */
