@@ -3,8 +3,8 @@
 //
 // A thread made runnable goes to the deque of the worker that made it runnable; when that deque is full, half of it
 // moves to the global queue. A worker takes from its own deque first, looks at the global queue every GLOBAL_EVERY
-// pops (so nothing there starves) and when its deque is empty (with other workers about, it takes a batch from there
-// into its deque: a spawner's overflow then costs the global lock once per batch), and then steals the back half of another worker's
+// pops (so nothing there starves) and when its deque is empty (with other workers about, and Asyncify, it takes a batch
+// from there into its deque: a spawner's overflow then costs the global lock once per batch), and then steals the back half of another worker's
 // deque, trying every worker once from a random start. Only when all of that finds nothing does it go idle.
 //
 // Order: the threads a run makes runnable (spawned, or woken) run next, before what was queued already, in the order
@@ -443,7 +443,10 @@ function pushGlobal(first: usize, last: usize, count: i32): void {
  * whole list is taken at once; what does not fit goes back to its head.
  */
 function popGlobal(): usize {
-  if (!sharing) return fifoPop(RUNQ_LOCK); // one worker: no lock to spare, and the walk would only add misses
+  // One worker: no lock to spare, and the walk would only add misses. JSPI: every thread started holds an engine stack
+  // until it ends, and this worker would start the whole batch before it resumes the threads it holds (its deque comes
+  // before its home queue): Chromium's renderer ran out of stack memory on fanout-cpu (10,000 yielding threads).
+  if (!sharing || jspi) return fifoPop(RUNQ_LOCK);
   if (atomic.load<i32>(RUNQ_LEN) == 0) return 0; // cheap check without the lock
   lock(RUNQ_LOCK);
   const first = load<usize>(RUNQ_HEAD);
