@@ -86,7 +86,11 @@ describe("thread records and stacks are recycled", () => {
     await settled();
     expect(heap() - before).toBeGreaterThan(10_000 * 32); // the Futures, until collected
     await rt().collect();
-    expect(heap()).toBeLessThanOrEqual(before);
+    // Nothing per thread (10,000 Futures would be 480,000 bytes). One 48-byte block is tolerated: in about one run of
+    // this file in five on Node 24 (CI's LTS run, and locally) exactly 48 bytes stay, and they stay through two more
+    // collections and a further call: one block kept or allocated once, not a leak per thread. Its cause is not
+    // known yet (closing note of 2026-12-07).
+    expect(heap()).toBeLessThanOrEqual(before + 48);
   }, TEST_TIMEOUT);
 });
 
