@@ -386,6 +386,20 @@ export const benchmarks = [
     ],
   })),
   {
+    name: "gc-pause-parked",
+    unit: "ms",
+    description: "pause of a collection with 200,000 parked threads holding 5 objects each: their stacks make the roots slow to scan, so it marks and sweeps in one pause, shared by the workers (median of 7 per run)",
+    threadsAtOnce: (p) => p.threads + 2,
+    params: { threads: 200_000, each: 5, collections: 7 },
+    quickParams: { threads: 50_000, each: 5, collections: 3 },
+    baseline: { variant: "v8-full-gc" },
+    variants: [
+      { variant: "v8-full-gc", workers: 1, kind: "baseline", module: "./baselines/gc-pause.js", export: "v8ParkedFullGc" },
+      { variant: "vthreads", workers: 1, kind: "vthreads", module: "./vthreads/gc-pause-parked.js", guest: "gc-pause" },
+      { variant: "vthreads", workers: 2, kind: "vthreads", module: "./vthreads/gc-pause-parked.js", guest: "gc-pause" },
+    ],
+  },
+  {
     name: "gc-churn",
     unit: "MiB",
     threadsAtOnce: (p) => p.threads + 1,

@@ -133,13 +133,26 @@ export const GC_SWEEP_LIVE_MANAGED = 3248;
 export const GC_SWEEP_RAW_BYTES = 3252;
 export const GC_SWEEP_FREED = 3256;
 export const GC_ROOT_SCAN_MS = 3264;
+export const GC_JOB = 3272;
+export const GC_JOB_LOCK = 3276;
+export const GC_JOB_WORKERS = 3280;
+export const GC_JOB_IDLE = 3284;
+export const GC_JOB_DONE = 3288;
+export const GC_JOB_INSIDE = 3292;
+export const GC_JOB_CURSOR = 3296;
+export const GC_JOB_END = 3300;
+export const GC_JOB_DEADLINE = 3304;
+export const GC_POOL = 3312;
+export const GC_POOL_TOP = 3316;
+export const GC_POOL_CAP = 3320;
+export const GC_CYCLE_WORKERS = 3324;
 export const GC_END = 3584;
 
 // --- pinned waits (driver/pin.ts)
 export const PIN_WAITS = GC_END;
 export const PIN_WAITS_END = PIN_WAITS + MAX_WORKERS * 4;
 
-export const LAYOUT_ABI = 6;
+export const LAYOUT_ABI = 7;
 
 // --- a root call's frame (wasm/driver/roots.ts; the host's worker core writes it, the generated entry reads it; docs/abi.md)
 export const FRAME_CALL_ID = 0;

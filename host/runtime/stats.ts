@@ -36,6 +36,11 @@ export interface GcStats {
   lastCollectionPauses: number;
   /** How long the last scan of the roots (static data, thread records, saved stacks) took, in milliseconds. */
   lastRootScanMs: number;
+  /**
+   * Workers that marked together in the pause that ended the last collection's marking: the collector and those
+   * stopped at its safepoint (1 when the others were idle, or there are none).
+   */
+  lastMarkWorkers: number;
   /** Longest wait of a collector for every worker to reach a safepoint (part of the pause). */
   maxSafepointWaitMs: number;
   /** Heap bytes in use after the last collection (raw runtime blocks and live guest objects). */
@@ -92,6 +97,7 @@ export function readMemoryStats(shared: SharedState, workers: number): MemorySta
       lastCollectionMaxPauseMs: shared.f64(L.GC_CYCLE_MAX_MS),
       lastCollectionPauses: shared.u32(L.GC_CYCLE_PAUSES),
       lastRootScanMs: shared.f64(L.GC_ROOT_SCAN_MS),
+      lastMarkWorkers: shared.u32(L.GC_CYCLE_WORKERS),
       maxSafepointWaitMs: shared.f64(L.GC_SAFEPOINT_MAX_MS),
       liveBytesAfterLast: shared.u32(L.GC_LIVE_BYTES),
       liveObjectsAfterLast: shared.u32(L.GC_LIVE_OBJECTS),

@@ -58,7 +58,7 @@ export function __vt_boot(workerIndex: u32, workers: u32, backendJspi: bool): us
   registerTimerTargets(groupDeadlinePassed, GROUP_TIMER_SLOT, timerChannelFired, TIMER_CHANNEL_SLOT);
   setWorkerCount(workers);
   // From here this worker touches the heap: a collection must wait for it (and it for a collection in progress).
-  if (!gcAttachWorker(workerIndex)) abort("vthreads: out of memory for the worker's globals block");
+  if (!gcAttachWorker(workerIndex, workers)) abort("vthreads: out of memory for the worker's globals block");
   if (!heapAttachWorker(workerIndex, stats + WS_HEAP_IN_USE)) abort("vthreads: out of memory for the worker's block cache");
   if (backendJspi) {
     setJspi(true);

@@ -27,7 +27,9 @@ import { PINNED_WORKERS, HEAP_START, HEAP_TOP, HEAP_IN_USE, GC_STATE, GC_COUNT, 
          GC_MARK_CAP, GC_STATIC_END, GC_SKIPPED, GC_SAFEPOINT_MAX_MS, GC_LIVE_MANAGED_BYTES, FREE_LISTS,
          MAX_WORKERS, MEMORY_BASE, GC_MARKING, GC_MARK_TOP, GC_MARK_OVERFLOW, GC_CYCLE_MAX_MS, GC_CYCLE_RUNNING_MAX_MS,
          GC_CYCLE_PAUSES, GC_CYCLE_RUNNING_PAUSES, GC_SWEEPING, GC_SWEEP_CURSOR, GC_SWEEP_END, GC_SWEEP_LIVE_OBJECTS,
-         GC_SWEEP_LIVE_MANAGED, GC_SWEEP_RAW_BYTES, GC_SWEEP_FREED, GC_ROOT_SCAN_MS } from "./layout";
+         GC_SWEEP_LIVE_MANAGED, GC_SWEEP_RAW_BYTES, GC_SWEEP_FREED, GC_ROOT_SCAN_MS, GC_JOB, GC_JOB_LOCK, GC_JOB_WORKERS,
+         GC_JOB_IDLE, GC_JOB_DONE, GC_JOB_INSIDE, GC_JOB_CURSOR, GC_JOB_END, GC_JOB_DEADLINE, GC_POOL_TOP,
+         GC_CYCLE_WORKERS, WAKE_EPOCH, SLEEPERS } from "./layout";
 import { GC_IDLE, GC_REQUESTED, GC_COLLECTING, PAGE_SIZE, OBJECT_OVERHEAD, OBJECT_RT_ID, OBJECT_RT_SIZE_BACK } from "./layout";
 import { HEADER_SIZE, F_ALLOCATED, F_MANAGED, F_MARK, F_SCAN_ASYNCIFY, SAVED_FRAMES, F_NO_SCAN, F_SCAN_SHADOW, SIZE_MASK, PAGE_SHIFT,
          FIRST_BLOCK, PK_SMALL, PK_LARGE, PD_MANAGED, PD_VALUE, PD_FRESH, setPageDesc, SMALL_CLASSES, BATCH_MAX, MIN_TRIGGER,
@@ -35,6 +37,9 @@ import { HEADER_SIZE, F_ALLOCATED, F_MANAGED, F_MARK, F_SCAN_ASYNCIFY, SAVED_FRA
          freePages, dropCache, heapAlloc, heapFree, heapCapacity, heapRealloc, setNoScan, workerRecord,
          setCollectionPhase, requestCollection, chainFreeBlocks, sweepNextPage, clearFreshPages } from "./heap";
 import { syncMemoryView } from "./view";
+import { lock, unlock } from "./spinlock";
+import { CONTINUE, openCollectorStack, saveCollectorStack, attachHelper, poolReady, openHelperStack, setMarkingTogether,
+         markStackEmpty, pushMarked, pushContinuation, popEntry, popIndex, shareIfWanted, takeShared } from "./markstack";
 
 // @ts-ignore: decorator
 @external("vthreads", "now")
@@ -64,8 +69,6 @@ declare function clockNow(): f64;
 
 // @ts-ignore: decorator
 @inline const INITIAL_GLOBALS: usize = 256;
-// @ts-ignore: decorator
-@inline const INITIAL_MARK_STACK: usize = 1 << 16;
 /** Entries of a worker's first grey log. */
 // @ts-ignore: decorator
 @inline const INITIAL_GREY_LOG: usize = 1024;
@@ -110,17 +113,21 @@ let heapBase: usize = 0; // per worker
 /** This worker's last pause refused to end the collection (a worker's roots were unknown). */
 let finishRefused: bool = false; // per worker
 
-// Collector-only state (only the collecting worker touches it, while the world is stopped; what must last from one
-// pause to the next, possibly on another worker, is in the GC_MARK_* words).
+// Marking state (the collecting worker's, or a helper's while it marks together; what must last from one pause to
+// the next, possibly on another worker, is in the GC_MARK_* words; the mark stack is memory/markstack.ts's).
 let heapLo: usize = 0; // per worker
 let heapHi: usize = 0; // per worker
-let markStack: usize = 0; // per worker
-let markCap: usize = 0; // per worker
-let markTop: usize = 0; // per worker
 let liveRawBytes: u64 = 0; // per worker
+/** This worker marks together with others: a mark is set with an atomic or, so two workers never trace one object. */
+let together: bool = false; // per worker
+/** The last job this worker helped with (GC_JOB), so it joins each one once. */
+let lastJob: u32 = 0; // per worker
 
-/** Registers this worker (at boot, before it allocates) and enters the mutator. False when out of memory. */
-export function gcAttachWorker(index: u32): bool {
+/**
+ * Registers this worker (at boot, before it allocates) and enters the mutator; with several workers it also makes
+ * its stack for marking together. False when out of memory.
+ */
+export function gcAttachWorker(index: u32, workers: u32): bool {
   workerIndex = index;
   record = workerRecord(index);
   heapBase = <usize>atomic.load<u32>(HEAP_START);
@@ -129,6 +136,7 @@ export function gcAttachWorker(index: u32): bool {
   if (g == 0) return false;
   memory.fill(g, 0, INITIAL_GLOBALS << 2);
   atomic.store<u32>(record + WR_GLOBALS, <u32>g);
+  if (workers > 1) attachHelper(record);
   return true;
 }
 
@@ -145,7 +153,7 @@ export function mutatorEnter(): void {
     }
     atomic.store<u32>(record + WR_STATE, MS_OUTSIDE);
     atomic.notify(record + WR_STATE);
-    atomic.wait<u32>(GC_STATE, GC_COLLECTING, 10_000_000);
+    waitForCollection(); // and help with it
   }
 }
 
@@ -186,8 +194,21 @@ export function safepoint(): void {
   publishGlobals();
   atomic.store<u32>(record + WR_STATE, MS_STOPPED);
   atomic.notify(record + WR_STATE);
-  while (atomic.load<u32>(GC_STATE) == GC_COLLECTING) atomic.wait<u32>(GC_STATE, GC_COLLECTING, 10_000_000);
+  waitForCollection();
   mutatorEnter(); // another collection may have begun already: enter as any worker would
+}
+
+/** Waits until the collection under way is over, taking part in the jobs it offers ("Marking together", below). */
+function waitForCollection(): void {
+  while (atomic.load<u32>(GC_STATE) == GC_COLLECTING) {
+    const job = atomic.load<u32>(GC_JOB);
+    if ((job & JOB_KIND) != JOB_NONE && job != lastJob) {
+      lastJob = job;
+      help(job);
+      continue;
+    }
+    atomic.wait<u32>(GC_JOB, job, 10_000_000); // the collector announces every job, and the collection's end
+  }
 }
 
 /** Copies this worker's managed globals into its globals block (a raw block, so a root region). */
@@ -333,6 +354,7 @@ function collect(): void {
       if (atomic.load<i32>(PINNED_WORKERS) != 0) { // a worker pinned meanwhile (driver/pin.ts): not now
         atomic.store<u32>(GC_STATE, GC_REQUESTED);
         atomic.notify(GC_STATE);
+        announce(JOB_NONE); // wakes the stopped workers
         return;
       }
       atomic.wait<u32>(state, MS_ACTIVE, 1_000_000);
@@ -345,16 +367,17 @@ function collect(): void {
   }
   let finished = false;
   finishRefused = false;
+  wokeSleepers = false;
   let deadline = stopped + STEP_MS;
   if (atomic.load<u32>(GC_MARKING) == 0 && atomic.load<u32>(GC_SWEEPING) == 0) {
-    if (!prepareMarkStack()) {
+    loadMarkState();
+    if (!openCollectorStack(true)) {
       atomic.add<u32>(GC_SKIPPED, 1); // no memory for a mark stack
       finishRefused = true;
     } else if (load<f64>(GC_ROOT_SCAN_MS) <= INCREMENTAL_ROOTS_MS) {
       beginMarking();
     } else if (complete) {
-      loadMarkState();
-      markTop = 0;
+      wakeSleepers(); // a long pause: idle workers come and help
       finishMarking(); // all the marking in this pause, with one scan of the roots
       deadline = Infinity; // and the sweep too: this pause is long anyway, and more of them would cost more
     } else {
@@ -364,9 +387,10 @@ function collect(): void {
   }
   if (atomic.load<u32>(GC_MARKING) != 0) {
     loadMarkState();
+    openCollectorStack(false);
     takeGreyLogs();
     markFor(deadline);
-    if (markTop == 0) {
+    if (markStackEmpty()) {
       if (complete) {
         finishMarking();
       } else {
@@ -374,11 +398,18 @@ function collect(): void {
         finishRefused = true;
       }
     }
-    store<u32>(GC_MARK_TOP, <u32>markTop);
+    saveCollectorStack();
   }
   if (atomic.load<u32>(GC_SWEEPING) != 0) {
     loadMarkState(); // the sweep may reach memory another worker grew since this one last looked
-    if (sweepFor(deadline)) {
+    const helped = othersCanHelp();
+    if (helped) {
+      store<f64>(GC_JOB_DEADLINE, deadline);
+      postJob(JOB_SWEEP);
+    }
+    const swept = sweepFor(deadline);
+    if (helped) endJob();
+    if (swept) {
       endSweep();
       finished = true;
     }
@@ -406,37 +437,7 @@ function collect(): void {
   followMarking(); // the others do as they re-enter the mutator
   atomic.store<u32>(GC_STATE, GC_IDLE);
   atomic.notify(GC_STATE);
-}
-
-/** The mark stack: kept between collections (a raw NO_SCAN block). False when there is no memory for one. */
-function prepareMarkStack(): bool {
-  markStack = <usize>load<u32>(GC_MARK_STACK);
-  markCap = <usize>load<u32>(GC_MARK_CAP);
-  if (markStack == 0) {
-    markStack = heapAlloc(INITIAL_MARK_STACK << 2);
-    if (markStack == 0) return false;
-    setNoScan(markStack);
-    markCap = INITIAL_MARK_STACK;
-    store<u32>(GC_MARK_STACK, <u32>markStack);
-    store<u32>(GC_MARK_CAP, <u32>markCap);
-  }
-  markTop = 0;
-  atomic.store<u32>(GC_MARK_OVERFLOW, 0);
-  return true;
-}
-
-/** Doubles the mark stack; false when the memory is full (marking then falls back to rescanning the heap). */
-function growMarkStack(): bool {
-  const bigger = heapAlloc(markCap << 3); // always a large block: no worker cache is involved
-  if (bigger == 0) return false;
-  setNoScan(bigger);
-  memory.copy(bigger, markStack, markTop << 2);
-  heapFree(markStack);
-  markStack = bigger;
-  markCap <<= 1;
-  store<u32>(GC_MARK_STACK, <u32>markStack);
-  store<u32>(GC_MARK_CAP, <u32>markCap);
-  return true;
+  announce(JOB_NONE); // wakes the stopped workers
 }
 
 // A collection works in steps, one per pause, with the workers running in between (docs/design.md, "Garbage
@@ -446,24 +447,19 @@ function growMarkStack(): bool {
 
 /** The first pause: marks what the roots reach and turns the write barrier on. */
 function beginMarking(): void {
-  loadMarkState();
-  markTop = 0;
   const t0 = clockNow();
   scanStatic();
-  scanRawPages(false);
+  scanRawPages(heapLo, heapHi, false);
   store<f64>(GC_ROOT_SCAN_MS, clockNow() - t0);
-  store<u32>(GC_MARK_TOP, <u32>markTop);
+  saveCollectorStack();
   atomic.store<u32>(GC_MARKING, 1);
 }
 
-/** The collector state a pause continues from (another worker may have taken the last one). */
+/** The heap a pause works on (another worker may have grown it, or taken the last pause). */
 function loadMarkState(): void {
   syncMemoryView(); // the heap may reach into memory another worker grew since this one last looked
   heapLo = <usize>atomic.load<u32>(HEAP_START);
   heapHi = <usize>atomic.load<u32>(HEAP_TOP);
-  markStack = <usize>load<u32>(GC_MARK_STACK);
-  markCap = <usize>load<u32>(GC_MARK_CAP);
-  markTop = <usize>load<u32>(GC_MARK_TOP);
 }
 
 /** Moves every worker's grey log onto the mark stack. */
@@ -479,9 +475,9 @@ function takeGreyLogs(): void {
 
 /** Traces objects from the mark stack until it is empty or the clock passes `deadline`. */
 function markFor(deadline: f64): void {
-  while (markTop != 0) {
-    for (let n: u32 = 0; n < STEP_CHUNK && markTop != 0; n++) traceNext();
-    if (markTop != 0 && clockNow() >= deadline) return;
+  while (!markStackEmpty()) {
+    for (let n: u32 = 0; n < STEP_CHUNK && !markStackEmpty(); n++) traceNext();
+    if (!markStackEmpty() && clockNow() >= deadline) return;
   }
 }
 
@@ -496,17 +492,12 @@ function markFor(deadline: f64): void {
 @inline const TYPE_STATICARRAY: u32 = 1 << 2; // TypeinfoFlags.STATICARRAY
 // @ts-ignore: decorator
 @inline const TYPE_VALUE_MANAGED: u32 = 1 << 14; // TypeinfoFlags.VALUE_MANAGED
-/** A mark stack entry with this bit continues an array's trace; the entry under it is the next element's index. */
-// @ts-ignore: decorator
-@inline const CONTINUE: u32 = 1; // objects are 8-byte aligned: the bit is free
 
 /** Pops one mark stack entry and traces it (or the next slice of an array). */
 function traceNext(): void {
-  markTop--;
-  const e = <usize>load<u32>(markStack + (markTop << 2));
+  const e = popEntry();
   if (e & CONTINUE) {
-    markTop--;
-    traceSlice(e & ~CONTINUE, <usize>load<u32>(markStack + (markTop << 2)));
+    traceSlice(e & ~CONTINUE, popIndex());
     return;
   }
   const flags = typeFlags(e);
@@ -535,12 +526,8 @@ function traceSlice(obj: usize, from: usize): void {
   let to = from + SLICE;
   if (to >= count) {
     to = count;
-  } else if (markTop + 2 > markCap && !growMarkStack()) {
-    store<u32>(GC_MARK_OVERFLOW, 1); // rescanMarked traces the whole array again
-  } else {
-    store<u32>(markStack + (markTop << 2), <u32>to);
-    store<u32>(markStack + ((markTop + 1) << 2), <u32>(obj | CONTINUE));
-    markTop += 2;
+  } else if (!pushContinuation(obj, to)) {
+    atomic.store<u32>(GC_MARK_OVERFLOW, 1); // rescanMarked traces the whole array again
   }
   for (let i = from; i < to; i++) markWord(<usize>load<u32>(start + (i << 2)));
 }
@@ -551,7 +538,9 @@ function traceSlice(obj: usize, from: usize): void {
  * and starts the sweep.
  */
 function finishMarking(): void {
+  const helped = othersCanHelp();
   liveRawBytes = 0;
+  store<u32>(GC_SWEEP_RAW_BYTES, 0);
   // Every free small block goes back on a rebuilt shared list; the caches start empty.
   for (let i: u32 = 0; i < MAX_WORKERS; i++) {
     const r = workerRecord(i);
@@ -561,9 +550,23 @@ function finishMarking(): void {
 
   const t0 = clockNow();
   scanStatic();
-  scanRawPages(true); // also rebuilds the raw free lists and returns empty raw pages
-  store<f64>(GC_ROOT_SCAN_MS, clockNow() - t0);
-  drain();
+  if (helped) {
+    together = true;
+    setMarkingTogether(true);
+    postJob(JOB_MARK);
+    const rootsMs = markTogether(t0);
+    endJob();
+    setMarkingTogether(false);
+    together = false;
+    store<f64>(GC_ROOT_SCAN_MS, rootsMs);
+    store<u32>(GC_CYCLE_WORKERS, load<u32>(GC_JOB_WORKERS));
+  } else {
+    scanRawPages(heapLo, heapHi, true); // also rebuilds the raw free lists and returns empty raw pages
+    store<f64>(GC_ROOT_SCAN_MS, clockNow() - t0);
+    drain();
+    store<u32>(GC_CYCLE_WORKERS, 1);
+  }
+  atomic.add<u32>(GC_SWEEP_RAW_BYTES, <u32>liveRawBytes);
   while (load<u32>(GC_MARK_OVERFLOW) != 0) {
     store<u32>(GC_MARK_OVERFLOW, 0);
     rescanMarked();
@@ -573,7 +576,6 @@ function finishMarking(): void {
   store<u32>(GC_SWEEP_END, <u32>heapHi); // pages added later hold no garbage, nor marks, of this collection
   store<u32>(GC_SWEEP_LIVE_OBJECTS, 0);
   store<u32>(GC_SWEEP_LIVE_MANAGED, 0);
-  store<u32>(GC_SWEEP_RAW_BYTES, <u32>liveRawBytes);
   store<u64>(GC_SWEEP_FREED, 0);
   atomic.store<u32>(GC_MARKING, 0);
   atomic.store<u32>(GC_SWEEPING, 1);
@@ -609,22 +611,13 @@ function markObject(w: usize): void {
   }
   const h = load<u32>(block);
   if ((h & (F_ALLOCATED | F_MANAGED | F_MARK)) != (F_ALLOCATED | F_MANAGED)) return; // free, raw or marked already
-  store<u32>(block, h | F_MARK);
+  if (!together) store<u32>(block, h | F_MARK);
+  else if (atomic.or<u32>(block, F_MARK) & F_MARK) return; // another worker marked it first
   pushMarked(block + OBJECT_OFFSET);
 }
 
-/** Queues a marked object for tracing. */
-function pushMarked(obj: usize): void {
-  if (markTop == markCap && !growMarkStack()) {
-    store<u32>(GC_MARK_OVERFLOW, 1); // traced later by rescanMarked
-    return;
-  }
-  store<u32>(markStack + (markTop << 2), <u32>obj);
-  markTop++;
-}
-
 function drain(): void {
-  while (markTop != 0) traceNext();
+  while (!markStackEmpty()) traceNext();
 }
 
 /** Conservative scan of [from, to) (4-byte aligned words). */
@@ -659,12 +652,13 @@ function scanRawBlock(block: usize, h: u32): void {
 }
 
 /**
- * Walks the raw pages and scans their allocated blocks as roots. With `rebuild` (the last pause, caches dropped) it
- * also chains free blocks into batches and frees empty pages.
+ * Walks the raw pages that begin in [from, to) and scans their allocated blocks as roots. With `rebuild` (the last
+ * pause, caches dropped) it also chains free blocks into batches and frees empty pages. A large block that begins
+ * in the range is scanned whole; the tail pages of one that begins before it are passed by.
  */
-function scanRawPages(rebuild: bool): void {
-  let page = heapLo;
-  while (page < heapHi) {
+function scanRawPages(from: usize, to: usize, rebuild: bool): void {
+  let page = from;
+  while (page < to) {
     const desc = pageDesc(page);
     const kind = desc >> 28;
     if (kind == PK_LARGE) {
@@ -697,6 +691,158 @@ function scanRawPages(rebuild: bool): void {
       }
     }
     page += PAGE_SIZE;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Marking together
+//
+// The workers stopped at the safepoint do not just wait: the pause that ends marking and each sweep step are jobs
+// they join (docs/design.md, "Garbage collection", Marking together). The collector posts a job in GC_JOB and wakes
+// them. In a mark job every worker claims runs of ROOT_CLAIM pages to scan for roots (a compare-and-swap on
+// GC_JOB_CURSOR), traces what it marked on its own stack, and once the roots are all claimed shares work through the
+// pool (memory/markstack.ts) until all are idle. In a sweep job they take pages at the sweep's cursor, as allocating
+// workers already do. The collector waits for every helper to leave a job before it goes on. Only workers stopped at
+// the safepoint help, and those that come back from idle meanwhile (they see the collection as they enter the
+// mutator); the collector wakes the idle ones only for a collection that runs in one pause (its roots are slow to
+// scan), for a short pause would be over before they arrive.
+
+// @ts-ignore: decorator
+@inline const JOB_NONE: u32 = 0;
+// @ts-ignore: decorator
+@inline const JOB_MARK: u32 = 1;
+// @ts-ignore: decorator
+@inline const JOB_SWEEP: u32 = 2;
+// @ts-ignore: decorator
+@inline const JOB_KIND: u32 = 3;
+/** Bytes of pages a worker claims at a time for the root scan (16 pages). */
+// @ts-ignore: decorator
+@inline const ROOT_CLAIM: usize = 16 << PAGE_SHIFT;
+
+/** Some other worker waits at the safepoint, or was woken from idle for this collection (and can help). */
+function othersCanHelp(): bool {
+  if (!poolReady()) return false; // one worker, or no memory for marking together
+  for (let i: u32 = 0; i < MAX_WORKERS; i++) {
+    if (i == workerIndex) continue;
+    const r = workerRecord(i);
+    if (atomic.load<u32>(r + WR_STATE) == MS_STOPPED || (wokeSleepers && load<u32>(r + WR_GLOBALS) != 0)) return true;
+  }
+  return false;
+}
+
+/** This collection woke the idle workers to help. */
+let wokeSleepers: bool = false; // per worker
+
+/** Wakes every idle worker (host/workers/run-loop.ts waits on WAKE_EPOCH); each then helps as it enters the mutator. */
+function wakeSleepers(): void {
+  wokeSleepers = true;
+  if (atomic.load<i32>(SLEEPERS) == 0) return;
+  atomic.add<i32>(WAKE_EPOCH, 1);
+  atomic.notify(WAKE_EPOCH);
+}
+
+/** Publishes a job (or JOB_NONE: none) under a new serial, and wakes the stopped workers. */
+function announce(kind: u32): void {
+  atomic.store<u32>(GC_JOB, (((atomic.load<u32>(GC_JOB) >> 2) + 1) << 2) | kind);
+  atomic.notify(GC_JOB);
+}
+
+/** The collector offers a job over [heapLo, heapHi); it takes part itself. */
+function postJob(kind: u32): void {
+  store<u32>(GC_JOB_WORKERS, 1);
+  store<u32>(GC_JOB_IDLE, 0);
+  store<u32>(GC_JOB_DONE, 0);
+  store<u32>(GC_JOB_INSIDE, 0);
+  store<u32>(GC_JOB_CURSOR, <u32>heapLo);
+  store<u32>(GC_JOB_END, <u32>heapHi);
+  store<u32>(GC_POOL_TOP, 0);
+  announce(kind); // a sequentially consistent store: whoever reads the job sees the words above
+}
+
+/** The collector's part is over: closes the job to late helpers and waits until every helper has left it. */
+function endJob(): void {
+  lock(GC_JOB_LOCK);
+  atomic.store<u32>(GC_JOB_DONE, 1);
+  unlock(GC_JOB_LOCK);
+  while (true) {
+    const inside = atomic.load<u32>(GC_JOB_INSIDE);
+    if (inside == 0) break;
+    atomic.wait<u32>(GC_JOB_INSIDE, inside, 1_000_000);
+  }
+  atomic.store<u32>(GC_JOB, atomic.load<u32>(GC_JOB) & ~JOB_KIND); // over: no one joins it any more
+}
+
+/** A stopped worker joins the collector's job, unless it is over already. */
+function help(job: u32): void {
+  const kind = job & JOB_KIND;
+  lock(GC_JOB_LOCK);
+  const open = atomic.load<u32>(GC_JOB) == job && load<u32>(GC_JOB_DONE) == 0 &&
+               (kind != JOB_MARK || openHelperStack(record));
+  if (open) {
+    store<u32>(GC_JOB_WORKERS, load<u32>(GC_JOB_WORKERS) + 1);
+    atomic.add<u32>(GC_JOB_INSIDE, 1);
+  }
+  unlock(GC_JOB_LOCK);
+  if (!open) return;
+  syncMemoryView(); // the collector may have grown the memory for the helpers' stacks
+  heapLo = <usize>atomic.load<u32>(HEAP_START);
+  heapHi = <usize>load<u32>(GC_JOB_END);
+  if (kind == JOB_MARK) {
+    together = true;
+    liveRawBytes = 0;
+    markTogether(0);
+    atomic.add<u32>(GC_SWEEP_RAW_BYTES, <u32>liveRawBytes);
+    together = false;
+  } else {
+    sweepTogether(load<f64>(GC_JOB_DEADLINE));
+  }
+  atomic.sub<u32>(GC_JOB_INSIDE, 1);
+  atomic.notify(GC_JOB_INSIDE);
+}
+
+/**
+ * One worker's part of a mark job: root scan runs while there are any, each traced at once, then the shared work
+ * until every worker is idle. Returns how long the roots took, tracing left out (the collector's measure of its roots).
+ */
+function markTogether(t0: f64): f64 {
+  let tracing: f64 = 0;
+  while (true) {
+    const from = claimRoots();
+    if (from >= heapHi) break;
+    scanRawPages(from, min(from + ROOT_CLAIM, heapHi), true);
+    const t = clockNow();
+    drainTogether();
+    tracing += clockNow() - t;
+  }
+  const rootsMs = clockNow() - t0 - tracing;
+  do drainTogether(); while (takeShared());
+  return rootsMs;
+}
+
+/** Claims the next run of pages to scan for roots; heapHi when none is left. */
+function claimRoots(): usize {
+  while (true) {
+    const from = <usize>atomic.load<u32>(GC_JOB_CURSOR);
+    if (from >= heapHi) return heapHi;
+    const to = min(from + ROOT_CLAIM, heapHi);
+    if (atomic.cmpxchg<u32>(GC_JOB_CURSOR, <u32>from, <u32>to) == <u32>from) return from;
+  }
+  return heapHi;
+}
+
+/** Traces this worker's stack empty, handing work to idle workers now and then. */
+function drainTogether(): void {
+  let n: u32 = 0;
+  while (!markStackEmpty()) {
+    traceNext();
+    if ((++n & 63) == 0) shareIfWanted();
+  }
+}
+
+/** A helper's part of a sweep step: pages at the cursor until the sweep's end or the collector's deadline. */
+function sweepTogether(deadline: f64): void {
+  for (let n: u32 = 1; sweepNextPage(); n++) {
+    if ((n & 7) == 0 && clockNow() >= deadline) return;
   }
 }
 

@@ -123,7 +123,7 @@ import { memoryGrew, syncMemoryView } from "./view";
 // @ts-ignore: decorator
 @inline export const MIN_TRIGGER: u32 = 32 << 20;
 
-// Collector records, one per worker (memory/gc.ts reads and resets them): 20 bytes.
+// Collector records, one per worker (memory/gc.ts reads and resets them): 28 bytes.
 // @ts-ignore: decorator
 @inline export const WR_STATE: usize = 0;
 // @ts-ignore: decorator
@@ -135,8 +135,13 @@ import { memoryGrew, syncMemoryView } from "./view";
 /** The worker's grey log: objects its write barrier shaded while a collection marks (memory/gc.ts). */
 // @ts-ignore: decorator
 @inline export const WR_GREY: usize = 16;
+/** The worker's mark stack for marking together with the collector, and its capacity (memory/markstack.ts). */
 // @ts-ignore: decorator
-@inline export const WR_SIZE: usize = 20;
+@inline export const WR_MARK_STACK: usize = 20;
+// @ts-ignore: decorator
+@inline export const WR_MARK_CAP: usize = 24;
+// @ts-ignore: decorator
+@inline export const WR_SIZE: usize = 28;
 
 /** Block size (header included) for a payload of `size` bytes, before rounding to its class. */
 // @ts-ignore: decorator

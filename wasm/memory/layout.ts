@@ -317,6 +317,43 @@
 /** f64 milliseconds: how long the last scan of the roots took (the static data and every raw block). */
 // @ts-ignore: decorator
 @inline export const GC_ROOT_SCAN_MS: usize = 3264;
+/**
+ * Work the collector shares with the workers stopped at its safepoint (memory/gc.ts, "Marking together"): the job
+ * posted ((serial << 2) | kind: none, mark, sweep), a lock, the workers that joined it, how many of them found no
+ * work, 1 once it is over, the helpers still inside it, the next raw page to scan for roots and the end of the scan,
+ * and (f64) when a shared sweep stops.
+ */
+// @ts-ignore: decorator
+@inline export const GC_JOB: usize = 3272;
+// @ts-ignore: decorator
+@inline export const GC_JOB_LOCK: usize = 3276;
+// @ts-ignore: decorator
+@inline export const GC_JOB_WORKERS: usize = 3280;
+// @ts-ignore: decorator
+@inline export const GC_JOB_IDLE: usize = 3284;
+// @ts-ignore: decorator
+@inline export const GC_JOB_DONE: usize = 3288;
+// @ts-ignore: decorator
+@inline export const GC_JOB_INSIDE: usize = 3292;
+// @ts-ignore: decorator
+@inline export const GC_JOB_CURSOR: usize = 3296;
+// @ts-ignore: decorator
+@inline export const GC_JOB_END: usize = 3300;
+// @ts-ignore: decorator
+@inline export const GC_JOB_DEADLINE: usize = 3304;
+/**
+ * The shared mark pool (memory/markstack.ts): a raw NO_SCAN block of mark stack entries that a marking worker hands
+ * to idle ones, the entries in it, and its capacity.
+ */
+// @ts-ignore: decorator
+@inline export const GC_POOL: usize = 3312;
+// @ts-ignore: decorator
+@inline export const GC_POOL_TOP: usize = 3316;
+// @ts-ignore: decorator
+@inline export const GC_POOL_CAP: usize = 3320;
+/** Workers that marked together in the pause that ended the last collection's marking. */
+// @ts-ignore: decorator
+@inline export const GC_CYCLE_WORKERS: usize = 3324;
 // @ts-ignore: decorator
 @inline export const GC_END: usize = 3584;
 
@@ -331,7 +368,7 @@
 @inline export const PIN_WAITS_END: usize = PIN_WAITS + <usize>MAX_WORKERS * 4;
 
 // @ts-ignore: decorator
-@inline export const LAYOUT_ABI: u32 = 6;
+@inline export const LAYOUT_ABI: u32 = 7;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Records in the heap that the host reads or writes: their field offsets and the values of their state words.
