@@ -29,7 +29,7 @@ import { T_NEXT, T_SIB_NEXT, T_SIB_PREV, T_STATE, T_GROUP, C_OWNED, C_CTX, coldF
 import { current } from "../scheduler/local";
 import { waitIn, qTakeAll, unparkAll, cancelThread } from "../scheduler/waitq";
 import { qPush } from "../scheduler/queue";
-import { WAKE_GRANTED, WAKE_NONE, GROUP_LIVE } from "../memory/layout";
+import { WAKE_GRANTED, WAKE_NONE, GROUP_LIVE, DEFAULT_GROUP } from "../memory/layout";
 import { nextGroupId } from "../scheduler/ids";
 import { failCurrent, exitCancelled, requireThread } from "../scheduler/fail";
 import { callKind } from "../scheduler/enter";
@@ -493,7 +493,9 @@ function dropLive(g: usize, n: i32): usize {
     group.flags &= ~G_LISTED;
     unregisterGroup(g, offsetof<ThreadGroup>("activeNext"));
   }
-  atomic.notify(g + offsetof<ThreadGroup>("live")); // the host waits on the default group's count at close
+  // Only the host waits on a count (the default group's, at close): a notify is a call into the engine, which takes
+  // a process-wide lock, too dear for every group that drains.
+  if (g == atomic.load<usize>(DEFAULT_GROUP)) atomic.notify(g + offsetof<ThreadGroup>("live"));
   return joiners;
 }
 
