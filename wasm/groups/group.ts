@@ -69,7 +69,10 @@ import { writeBarrier } from "../memory/gc";
 
 export class ThreadGroup {
   private lock: i32 = 0;
-  /** Children not yet finished (running, runnable, parked or pending). At offset 4: the host reads it (docs/abi.md). */
+  /**
+   * Children not yet finished (running, runnable, parked or pending). Written under the lock only (plain stores: the
+   * lock's release orders them); read atomically outside it. At offset 4: the host reads it (docs/abi.md).
+   */
   private live: i32 = 0;
   /** Children started and not yet finished; counted only under a limit. */
   private started: i32 = 0;
@@ -157,7 +160,9 @@ export class ThreadGroup {
       return future;
     }
     // A dump finds an owned group through its owner; one that no thread owns, through the registry.
-    if (atomic.add<i32>(self + offsetof<ThreadGroup>("live"), 1) == 0 && this.owner == 0) {
+    const live = this.live;
+    this.live = live + 1; // under the lock: no atomic add (a locked instruction) per spawn
+    if (live == 0 && this.owner == 0) {
       this.flags |= G_LISTED;
       registerGroup(self, offsetof<ThreadGroup>("activeNext"));
     }
@@ -484,8 +489,12 @@ export function flushEnds(): void {
  * the lock; woken by the caller once the lock is released) and takes the group off the registry's list.
  */
 function dropLive(g: usize, n: i32): usize {
-  if (atomic.sub<i32>(g + offsetof<ThreadGroup>("live"), n) != n) return 0;
   const group = changetype<ThreadGroup>(g);
+  // @ts-ignore: private access from the runtime
+  const live = group.live - n;
+  // @ts-ignore
+  group.live = live;
+  if (live != 0) return 0;
   const joiners = qTakeAll(g + offsetof<ThreadGroup>("joinHead"), WAKE_GRANTED);
   // @ts-ignore: private access from the runtime
   if (group.flags & G_LISTED) {
