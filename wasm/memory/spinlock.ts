@@ -4,7 +4,13 @@
 
 import { cas, publish } from "./sharing";
 
-export function lock(addr: usize): void {
+/** Takes the lock; the uncontended case is inlined at every call site (several locks per spawn and per end). */
+// @ts-ignore: decorator
+@inline export function lock(addr: usize): void {
+  if (cas<i32>(addr, 0, 1) != 0) lockContended(addr);
+}
+
+function lockContended(addr: usize): void {
   while (true) {
     if (cas<i32>(addr, 0, 1) == 0) return;
     // Spin on a plain read until it looks free, so waiting workers don't hammer the cache line with writes.
@@ -19,7 +25,8 @@ export function lock(addr: usize): void {
   }
 }
 
-export function unlock(addr: usize): void {
+// @ts-ignore: decorator
+@inline export function unlock(addr: usize): void {
   publish<i32>(addr, 0);
 }
 

@@ -8,9 +8,11 @@ import { releaseForDeadHolder } from "./mutex";
 import { releaseAllPermits } from "./semaphore";
 
 export function releaseHeld(t: usize, abnormal: bool): void {
-  const id = threadId(t);
   let m = load<usize>(t, T_HELD);
-  store<usize>(t, 0, T_HELD);
-  while (m != 0) m = releaseForDeadHolder(m, id, abnormal);
+  if (m != 0) { // most threads end holding nothing: then the id (a load from the future) is not needed
+    store<usize>(t, 0, T_HELD);
+    const id = threadId(t);
+    while (m != 0) m = releaseForDeadHolder(m, id, abnormal);
+  }
   releaseAllPermits(t);
 }
