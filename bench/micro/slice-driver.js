@@ -66,19 +66,25 @@ async function main() {
   const memory = new WebAssembly.Memory({ initial: manifest.memory.initial, maximum: manifest.memory.maximum, shared: true });
 
   let onResult = null;
+  let onReady = null;
+  const ready = new Promise((resolve, reject) => (onReady = { resolve, reject }));
   const core = new WorkerCore({
     post: (m) => {
-      if (m.type === "fatal") throw new Error(m.message);
+      if (m.type === "fatal") onReady.reject(new Error(m.message));
+      if (m.type === "ready") onReady.resolve();
       if (m.type === "result") onResult(m);
     },
     soon: (fn) => setImmediate(fn),
   });
   core.onMessage({ type: "init", module, memory, manifest, index: 0, workers: 1, sliceMs: o.slice });
-  // Time every __vt_run: the instance's exports object is frozen, so swap in a copy with a timed __vt_run.
-  const raw = core.exports.__vt_run;
+  await ready; // the instance is made asynchronously
+  // Time every __vt_run: the worker loop calls the instance's own exports (`w.raw`, frozen), so swap in a copy with a
+  // timed __vt_run. `w` is WorkerCore's private WorkerInstance (host/workers/boot.ts).
+  const w = core.w;
+  const raw = w.raw.__vt_run;
   const slices = { n: 0, ms: 0 };
-  core.exports = {
-    ...core.exports,
+  w.raw = {
+    ...w.raw,
     __vt_run: (ms) => {
       const t0 = performance.now();
       const r = raw(ms);
