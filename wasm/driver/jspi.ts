@@ -20,7 +20,7 @@ import { enter, storeResult } from "../scheduler/enter";
 import { startRunning } from "./loop";
 import { parked } from "../scheduler/park";
 import { exitThread } from "./exit";
-import { flushEnds, endsBatched } from "../groups/group";
+import { flushEnds } from "../groups/group";
 import { recordFailure } from "../scheduler/fail";
 import { now } from "../scheduler/clock";
 import { heapAlloc, heapCapacity, heapFree, setNoScan, setScanShadow, SMALL_LIMIT } from "../memory/heap";
@@ -137,7 +137,7 @@ function pickNext(): usize {
       if (timers.hasTimers()) timers.fireDue(now());
       t = runqueue.pop();
       if (t == 0) {
-        if (endsBatched()) { flushEnds(); continue; } // it may wake a joiner
+        if (flushEnds()) continue; // it may have woken a joiner
         if (markWhileIdle()) continue; // a collection is marking: idle time goes to it
         return 0;
       }

@@ -12,7 +12,7 @@ import { saveStack, rewindFrom, hasSavedStack, scratchIntact, scratchUsed, SCRAT
 import { parked } from "../scheduler/park";
 import { recordFailure } from "../scheduler/fail";
 import { exitThread } from "./exit";
-import { flushEnds, flushEndsBefore, endsBatched } from "../groups/group";
+import { flushEnds, flushEndsBefore } from "../groups/group";
 import { now } from "../scheduler/clock";
 import { syncMemoryView } from "../memory/view";
 import { gcPending, markWhileIdle, safepoint } from "../memory/gc";
@@ -135,7 +135,7 @@ export function runSlice(sliceMs: f64): i32 {
       if (timers.hasTimers()) timers.fireDue(now());
       t = runqueue.pop();
       if (t == 0) {
-        if (endsBatched()) { flushEnds(); continue; } // it may wake a joiner
+        if (flushEnds()) continue; // it may have woken a joiner
         if (markWhileIdle()) continue; // a collection is marking: idle time goes to it
         return RUN_IDLE;
       }

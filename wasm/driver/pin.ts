@@ -41,7 +41,7 @@ import { current, setCurrent, stats, workerIndex, jspi, hostFrames, setHostFrame
 import { REASON_PARK, REASON_EXIT, WAKE_EPOCH, SLEEPERS, WORKER_STATS, WS_IDLE, WS_PINS, WS_SWITCHES, PINNED_WORKERS,
          PIN_WAITS, DEADLOCK_CONFIRM_MS, IDLE_PINNED, WORKER_STATS_STRIDE } from "../memory/layout";
 import { runThread } from "./loop";
-import { flushEnds, endsBatched } from "../groups/group";
+import { flushEnds } from "../groups/group";
 import { cancelThread } from "../scheduler/waitq";
 import { recordFailure } from "../scheduler/fail";
 import { exitThread } from "./exit";
@@ -206,10 +206,8 @@ function waitPinned(t: usize): void {
 
 /** Sleeps until woken, work arrives (nested) or `timeoutMs` passes. */
 function sleep(t: usize, nested: bool, timeoutMs: f64): void {
-  if (endsBatched()) { // this worker's batch of ends may be what the pinned thread, or another worker, waits for
-    flushEnds();
-    return; // look again: it may have woken a joiner
-  }
+  // This worker's batch of ends may be what the pinned thread, or another worker, waits for: look again after it.
+  if (flushEnds()) return;
   const ns: i64 = timeoutMs <= 0 ? 0 : <i64>(timeoutMs * 1e6);
   const idle = WORKER_STATS + <usize>workerIndex * WORKER_STATS_STRIDE + WS_IDLE;
   if (nested) {

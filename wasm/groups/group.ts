@@ -439,10 +439,13 @@ function siblingNext(g: usize): bool {
   return next != 0 && load<usize>(next, T_GROUP) == g;
 }
 
-/** Hands this worker's batch of ends to its group (see the top). The driver calls it before it idles. */
-export function flushEnds(): void {
+/**
+ * Hands this worker's batch of ends to its group (see the top). The driver calls it before it idles: true when there
+ * was a batch (it may have woken a joiner: look for work again).
+ */
+export function flushEnds(): bool {
   const g = endsGroup;
-  if (g == 0) return;
+  if (g == 0) return false;
   let t = endsFirst;
   const n = endsCount;
   endsGroup = 0;
@@ -462,18 +465,13 @@ export function flushEnds(): void {
   const joiners = dropLive(g, n);
   unlock(g);
   unparkAll(joiners);
+  return true;
 }
 
 /** Before this worker runs `t`: a batch of another group's ends is handed over first (see the top). */
 // @ts-ignore: decorator
 @inline export function flushEndsBefore(t: usize): void {
   if (endsGroup != 0 && load<usize>(t, T_GROUP) != endsGroup) flushEnds();
-}
-
-/** True when this worker holds a batch of ends. */
-// @ts-ignore: decorator
-@inline export function endsBatched(): bool {
-  return endsGroup != 0;
 }
 
 // @ts-ignore: decorator
