@@ -9,6 +9,11 @@
 //   node bench/ab.js ../before . mutex mutexUncontended 2000000 21 1 2000000
 //
 // Prints, per checkout, the median and minimum of (call time in ns) / (units per call).
+//
+// Give both checkouts paths of the same length (e.g. ../wt-old and ../wt-new). The compiler writes source paths into
+// the module's static data (abort messages), so a longer path moves everything placed after the static data: the
+// same commit built in /work/main and in /work/wt-prev differed by ~10 % on skynet's minimum, and an A/B across
+// such paths measured the layout as much as the change. Checkouts with paths of different lengths get a warning.
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 
@@ -19,6 +24,10 @@ if (!a || !b || !guest || !fn || !(Number(units) > 0) || !(Number(rounds) > 0) |
 }
 const args = rest.map(Number);
 const dirs = [path.resolve(a), path.resolve(b)];
+if (dirs[0].length !== dirs[1].length) {
+  console.warn(`warning: ${dirs[0]} and ${dirs[1]} have paths of different lengths: the modules' layouts differ too ` +
+    "(see the top of bench/ab.js); use checkouts whose paths have the same length");
+}
 
 function buildIn(dir) {
   const script = `const h = await import(${JSON.stringify(path.join(dir, "bench/vthreads/host.js"))});` +
