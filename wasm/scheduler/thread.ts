@@ -231,12 +231,19 @@ export function newThread(kind: u32, fn: usize, arg: u64, group: usize, future: 
   store<usize>(t, 0, T_STACK);
   store<u32>(t, flags | F_NEVER_RAN, T_FLAGS);
   store<u64>(t, arg, T_ARG);
-  memory.fill(t + T_PREV, 0, THREAD_SIZE - T_PREV);
+  // The rest zeroed with stores: `memory.fill` is a call out of the compiled code in V8, dear for 36 bytes per spawn.
+  store<u64>(t, 0, T_PREV);
+  store<u64>(t, 0, T_PREV + 8);
+  store<u64>(t, 0, T_PREV + 16);
+  store<u64>(t, 0, T_PREV + 24);
+  store<u32>(t, 0, T_PREV + 32);
   store<u8>(t, <u8>kind, T_KIND);
   store<i32>(stats, load<i32>(stats, WS_LIVE) + 1, WS_LIVE);
   store<u64>(stats, load<u64>(stats, WS_SPAWNS) + 1, WS_SPAWNS);
   return t;
 }
+// @ts-ignore
+if (THREAD_SIZE - T_PREV != 36) ERROR("newThread zeroes 36 bytes from T_PREV with stores: change them with the record");
 
 export function freeThread(t: usize): void {
   threadGone();
