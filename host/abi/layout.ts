@@ -66,7 +66,8 @@ export const DEQUE_LIMIT = HEADER + 92;
 export const FREE_LISTS = HEADER + 128;
 export const SIZE_CLASSES = 144;
 export const DEQUES = FREE_LISTS + SIZE_CLASSES * 8;
-export const DEQUE_WORD = 0;
+export const DEQUE_HEAD = 0;
+export const DEQUE_TAIL = 64;
 export const HEADER_END = DEQUES + 64 * 4;
 
 // --- per-worker counters: worker i's at WORKER_STATS + WORKER_STATS_STRIDE * i; WS_IDLE's values

@@ -195,9 +195,11 @@ export class SharedState {
     for (let i = 0, limit = this.u32(L.DEQUE_LIMIT); i < limit; i++) {
       const d = this.u32(L.DEQUES + i * Uint32Array.BYTES_PER_ELEMENT); // worker i's deque
       // Past the end of `heap`: a view older than the memory's last growth.
-      if (d === 0 || d + L.DEQUE_WORD + Uint32Array.BYTES_PER_ELEMENT > heap.byteLength) continue;
-      const indices = Atomics.load(heap, (d + L.DEQUE_WORD) >> 2); // head (u16) and tail (u16), one snapshot
-      total += ((indices >>> 16) - (indices & 0xffff)) & 0xffff;
+      if (d === 0 || d + L.DEQUE_TAIL + Uint32Array.BYTES_PER_ELEMENT > heap.byteLength) continue;
+      // Two reads, not one snapshot: a pair read across a push or a steal is off by what moved in between, and a
+      // thief's pending claim can put the tail below the head for a moment (counted as empty).
+      const length = (Atomics.load(heap, (d + L.DEQUE_TAIL) >> 2) - Atomics.load(heap, (d + L.DEQUE_HEAD) >> 2)) | 0;
+      total += Math.max(0, length);
     }
     return total;
   }

@@ -1,14 +1,16 @@
-// Guest of test/runtime/deque.test.ts: the work-stealing deque (runtime scheduler/deque.ts) raced directly.
+// Guest of test/runtime/deque.test.ts: the work-stealing deque (runtime scheduler/deque.ts) raced directly, and
+// driven by a script against a model.
 //
-// One owner thread pushes the items 1..n onto a deque in random bursts and pops some itself (also swaps, the
-// scheduler's yield path; rotates its newest entries to the front, as the end of a run does; and, when the ring is
-// full, claims half of it as the scheduler's overflow does), while thief threads steal the back half of it into their
-// own deques, pop those empty, and also steal from each other. Every item must be taken exactly once: each taker bumps
-// the item's cell in a counter array, and the test checks the array afterwards. The items are plain numbers, never
-// dereferenced, just as the deque never dereferences a thread it has not claimed.
+// The race: one owner thread pushes the items 1..n onto a deque in random bursts, at the front (a run's pushes,
+// which it then puts back in order as the end of a run does) or at the back, and pops some itself (also swaps, the
+// scheduler's yield path; and, when the ring is full, claims the back half as the scheduler's overflow does), while
+// thief threads steal the back half of it into their own deques, pop those empty, and also steal from each other.
+// Every item must be taken exactly once: each taker bumps the item's cell in a counter array, and the test checks the
+// array afterwards. The items are plain numbers, never dereferenced, just as the deque never dereferences a thread it
+// has not claimed.
 import { ThreadGroup, yieldNow } from "vthreads";
-import { dequeInit, dequePush, dequePop, dequeSwap, dequeRotate, dequeSteal, dequeClaimHalf, dequeClaimed, DEQUE_SIZE }
-  from "vthreads/scheduler/deque";
+import { dequeInit, dequePushFront, dequePushBack, dequePop, dequeSwap, dequeReverseFront, dequeSteal, dequeClaimBack,
+         dequeClaimed, dequeLength, DEQUE_SIZE } from "vthreads/scheduler/deque";
 import { heapAlloc, heapFree } from "vthreads/memory/heap";
 import { xorshift } from "../../guest-lib/xorshift";
 
@@ -24,7 +26,7 @@ const DEQUES: usize = CELLS + 24;      // address of the deques: [0] the owner's
 const THIEVES: usize = CELLS + 28;     // k
 const N: usize = CELLS + 32;
 const OVERFLOWS: usize = CELLS + 36;   // times the owner found its ring full
-const ROTATED: usize = CELLS + 40;     // entries the owner moved to the front
+const REVERSED: usize = CELLS + 40;    // entries the owner put back in order at the front
 
 // @ts-ignore: decorator
 @inline const STRIDE: usize = (DEQUE_SIZE + 63) & ~<usize>63;
@@ -51,21 +53,24 @@ function owner(seed: u32): i32 {
   while (next <= n) {
     x = xorshift(x);
     const burst: u32 = 1 + (x & 15);
+    const atFront = (x & 0x4000) != 0; // a run's pushes
+    let pushedFront: u32 = 0;
     for (let i: u32 = 0; i < burst && next <= n; i++) {
-      if ((x & 0x300) == 0x300) { // the yield path: push one and take the oldest in one CAS
+      if ((x & 0x300) == 0x300) { // the yield path: push one at the back and take the front one
         const y = dequeSwap(d, next);
-        if (y != 0) { // the oldest, or `next` itself when the deque was empty
+        if (y != 0) { // the front one, or `next` itself when the deque was empty
           take(y);
           next++;
           continue;
         }
       }
-      if (dequePush(d, next)) {
+      if (atFront ? dequePushFront(d, next) : dequePushBack(d, next)) {
         next++;
-      } else { // full: claim the older half, as the scheduler's overflow does, or pop one
+        if (atFront) pushedFront++;
+      } else { // full: claim the back half, as the scheduler's overflow does, or pop one
         atomic.add<i32>(OVERFLOWS, 1);
         if (x & 16) {
-          const claimed = dequeClaimHalf(d);
+          const claimed = dequeClaimBack(d);
           for (let j: u32 = 0; j < claimed; j++) take(dequeClaimed(d, j));
         } else {
           const y = dequePop(d);
@@ -73,9 +78,7 @@ function owner(seed: u32): i32 {
         }
       }
     }
-    if ((x & 0x3000) == 0x3000) { // the end of a run: its newest entries go to the front
-      atomic.add<i32>(ROTATED, <i32>dequeRotate(d, 1 + ((x >> 16) & 31)));
-    }
+    if (pushedFront > 1) atomic.add<i32>(REVERSED, <i32>dequeReverseFront(d, pushedFront)); // the end of a run
     const pops = (x >> 8) % 3;
     for (let i: u32 = 0; i < pops; i++) {
       const y = dequePop(d);
@@ -124,7 +127,7 @@ function thief(i: i32): i32 {
 }
 
 /**
- * One race: n items, k thieves. Returns [taken, duplicates, missing, out of bounds, stolen, owner overflows, rotated];
+ * One race: n items, k thieves. Returns [taken, duplicates, missing, out of bounds, stolen, owner overflows, reversed];
  * a correct deque gives [n, 0, 0, 0, >0 when the thieves ran, ...].
  */
 export function race(n: i32, k: i32, seed: u32): Array<i32> {
@@ -143,7 +146,7 @@ export function race(n: i32, k: i32, seed: u32): Array<i32> {
   atomic.store<i32>(STOLEN, 0);
   atomic.store<i32>(BOUNDS, 0);
   atomic.store<i32>(OVERFLOWS, 0);
-  atomic.store<i32>(ROTATED, 0);
+  atomic.store<i32>(REVERSED, 0);
   for (let i = 0; i <= k; i++) dequeInit(deque(i));
   const g = new ThreadGroup();
   for (let i = 1; i <= k; i++) g.spawn<i32, i32>(thief, i);
@@ -152,8 +155,38 @@ export function race(n: i32, k: i32, seed: u32): Array<i32> {
   let missing = 0;
   for (let i = 0; i < n; i++) if (load<i32>(counts + (<usize>i << 2)) == 0) missing++;
   const result = [atomic.load<i32>(TAKEN), atomic.load<i32>(DUPLICATES), missing, atomic.load<i32>(BOUNDS),
-                  atomic.load<i32>(STOLEN), atomic.load<i32>(OVERFLOWS), atomic.load<i32>(ROTATED)];
+                  atomic.load<i32>(STOLEN), atomic.load<i32>(OVERFLOWS), atomic.load<i32>(REVERSED)];
   heapFree(counts);
   heapFree(deques);
   return result;
+}
+
+/**
+ * The deque driven alone by a script, for a model to check its order: each op is [code, value]: 0 push x at the
+ * front, 1 push x at the back, 2 pop, 3 swap x, 4 put the first x in order, 5 claim the back half. Returns, per op,
+ * what it gave (pushes: 1 or 0; pop and swap: the item or 0; reverse: how many; claim: how many, then the items),
+ * and the length after it.
+ */
+export function script(ops: Array<i32>): Array<i32> {
+  const block = heapAlloc(DEQUE_SIZE + 64);
+  assert(block != 0, "out of memory");
+  const d = (block + 63) & ~<usize>63;
+  dequeInit(d);
+  const out = new Array<i32>(0);
+  for (let i = 0; i + 1 < ops.length; i += 2) {
+    const code = ops[i], x = <usize>ops[i + 1];
+    if (code == 0) out.push(dequePushFront(d, x) ? 1 : 0);
+    else if (code == 1) out.push(dequePushBack(d, x) ? 1 : 0);
+    else if (code == 2) out.push(<i32>dequePop(d));
+    else if (code == 3) out.push(<i32>dequeSwap(d, x));
+    else if (code == 4) out.push(<i32>dequeReverseFront(d, <u32>x));
+    else {
+      const k = dequeClaimBack(d);
+      out.push(<i32>k);
+      for (let j: u32 = 0; j < k; j++) out.push(<i32>dequeClaimed(d, j));
+    }
+    out.push(<i32>dequeLength(d));
+  }
+  heapFree(block);
+  return out;
 }

@@ -148,9 +148,12 @@
 /** Worker i's deque (a block of the heap) at DEQUES + 4 * i; 0 until that worker has booted. */
 // @ts-ignore: decorator
 @inline export const DEQUES: usize = FREE_LISTS + SIZE_CLASSES * 8;
-/** Offset in a deque of its word: head and tail indices (u16 each, the u32 at this offset) and a tag (the next u32); its ring follows at 64. */
+/** Offset in a deque (scheduler/deque.ts) of its head: the index (u32) of its front entry, written by its owner. */
 // @ts-ignore: decorator
-@inline export const DEQUE_WORD: usize = 0;
+@inline export const DEQUE_HEAD: usize = 0;
+/** Offset in a deque of its tail: the index (u32) one past its back entry, on a cache line of its own. */
+// @ts-ignore: decorator
+@inline export const DEQUE_TAIL: usize = 64;
 
 /** First byte after the header; must stay below memoryBase. */
 // @ts-ignore: decorator

@@ -11,6 +11,12 @@ export function setWorkerCount(workers: u32): void {
   shared = workers > 1;
 }
 
+/** Other workers may touch the shared memory (more than one worker). */
+// @ts-ignore: decorator
+@inline export function otherWorkers(): bool {
+  return shared;
+}
+
 /** Compare-and-swap; returns the old value. */
 // @ts-ignore: decorator
 @inline export function cas<T>(addr: usize, expected: T, replacement: T): T {

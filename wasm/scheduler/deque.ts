@@ -1,60 +1,56 @@
-// A bounded lock-free work-stealing queue in shared memory: one per worker, so idle workers can take threads from
-// busy ones. Like Go's per-P run queue (runtime/proc.go: runqput, runqget, runqgrab) the owner appends at the tail
-// and takes from the head, so a yielding thread goes behind the others; unlike it, the owner may also move its newest
-// entries to the front (`dequeRotate`: the threads a run made runnable run next, scheduler/runqueue.ts), and thieves
-// take from the tail, where the oldest of that work waits (the biggest subtrees of a tree of threads, as in Cilk).
+// A bounded work-stealing deque in shared memory: one per worker, so idle workers can take threads from busy ones.
+// The owner works at the front: it pushes there what a run makes runnable and takes from there what it runs next,
+// with plain stores and no locked instruction (the owner's end of a Chase-Lev or Cilk THE deque). Thieves take the
+// back half, the oldest work (the biggest subtrees of a tree of threads, as in Cilk), and the owner queues at the
+// back what must wait behind the others (a yielding thread, a timer that fired); both hold the deque's back lock.
 //
 //  off  field
-//    0  head   u16, index of the first entry  }
-//    2  tail   u16, index one past the last   } one u64 word, changed only by CAS of the whole word
-//    4  tag    u32, +1 on every change        }
-//   64  ring   DEQUE_CAP entries (usize), entry i at ring[i & DEQUE_MASK]; written only by the owner
+//    0  head   u32  index of the front entry; written only by the owner                      (layout: DEQUE_HEAD)
+//    4  limit  u32  a tail no thief has lowered since the owner read it; owner only (room for front pushes)
+//   64  tail   u32  index one past the back entry; written only with the back lock held      (layout: DEQUE_TAIL)
+//   68  lock   u32  the back lock (memory/spinlock.ts)
+//  128  ring   DEQUE_CAP entries (usize), entry i at ring[i & DEQUE_MASK]; written only by the owner
 //
-// tail - head (mod 2^16) is the length. Keeping everything in one word lets the owner requeue the thread it just ran
-// and take the first in ONE CAS (`dequeSwap`, the yield path), and makes every read of the length a consistent
-// snapshot. Only the owner writes the ring, and only slots outside [head, tail) (at tail, or just before head when
-// it rotates), so a taker that read entries inside [head, tail) of a word and then CASes that same word claims
-// exactly what it read: the tag changes on every change of the word, so an equal word means nothing was taken or
-// added in between (without it, a pop and a rotation would restore the same head and tail over a different entry).
-// Takers never dereference what they read before the CAS succeeds (a thread record may be freed as soon as whoever
-// claimed it has run it to completion).
+// tail - head (mod 2^32, as a signed number) is the length; zero or less is empty.
 //
-// Memory order: Wasm atomics are sequentially consistent. The owner writes entries with plain stores and then
-// publishes them with a seq-cst CAS; a taker loads the word (seq-cst) before it reads the entries, so it sees them
-// (synchronizes-with). The items are opaque non-zero values (thread pointers in the scheduler).
+// Why the owner's end needs no lock. The deque this replaces kept head, tail and a tag in one word that everyone
+// changed by CAS: every push changed the word a thief was about to CAS, so a thief that kept pace with a spawner
+// failed tens of thousands of CASes per run and took the spawner's cache line each time (bench/README, "where
+// spawn-flat's two-worker time goes"). Here a push at the front writes only the head, which no thief writes.
+//
+// The race for the front entry. The owner takes it by storing head + 1 and then reading the tail; a thief claims
+// the back half by storing a lower tail and then reading the head. Wasm atomics are sequentially consistent, so at
+// least one of them sees the other's store (Dekker): when the entry falls in the thief's range, either the owner
+// sees the lowered tail (it restores the head and decides again under the lock, after the thief is done) or the
+// thief sees the raised head (it restores the tail and claims less). A front push lowers the head: a thief that
+// read the higher one only claims less. A thief reads the entries it claimed while it holds the lock, and the owner
+// never overwrites them meanwhile: it writes only slots below the head, and counts its room from `limit`, a tail at
+// least as high as any a thief holds, which it lowers only with the lock held.
+//
+// The owner's order. A run's pushes at the front come out newest first; `dequeReverseFront` puts them back in the
+// order they were made when the run ends (scheduler/runqueue.ts). With a single worker nothing else touches the deque:
+// the stores and the lock are plain (memory/sharing.ts). The items are opaque non-zero values (thread pointers).
 
-import { DEQUE_WORD } from "../memory/layout";
-
-/**
- * False when the runtime has a single worker: then nobody else ever touches this deque, and the owner's operations
- * use plain loads and stores instead of compare-exchanges (a yield then costs no atomic write at all). Set once at
- * boot from the worker count the host fixed when it started the runtime.
- */
-let stealable: bool = true; // per worker
-
-export function dequeSetStealable(v: bool): void {
-  stealable = v;
-}
-
-/** Owner only: replaces the word (h, t) by `next`; with thieves about, only if nobody changed it meanwhile. */
-// @ts-ignore: decorator
-@inline function update(d: usize, w: u64, next: u64): u64 {
-  if (!stealable) {
-    store<u64>(d + DEQUE_WORD, next);
-    return w;
-  }
-  return atomic.cmpxchg<u64>(d + DEQUE_WORD, w, next);
-}
+import { DEQUE_HEAD, DEQUE_TAIL } from "../memory/layout";
+import { lock, unlock } from "../memory/spinlock";
+import { publish, otherWorkers } from "../memory/sharing";
 
 // @ts-ignore: decorator
 @inline export const DEQUE_CAP: u32 = 512;
 // @ts-ignore: decorator
 @inline const DEQUE_MASK: u32 = DEQUE_CAP - 1;
 // @ts-ignore: decorator
-@inline const DEQUE_RING: usize = 64;
-/** Bytes a deque takes (place it 64-byte aligned, so its indices have a cache line to themselves). */
+@inline const LIMIT: usize = DEQUE_HEAD + 4;
+// @ts-ignore: decorator
+@inline const LOCK: usize = DEQUE_TAIL + 4;
+// @ts-ignore: decorator
+@inline const DEQUE_RING: usize = 128;
+/** Bytes a deque takes (place it 64-byte aligned: the head and the tail each have a cache line). */
 // @ts-ignore: decorator
 @inline export const DEQUE_SIZE: usize = DEQUE_RING + (<usize>DEQUE_CAP << alignof<usize>());
+
+// @ts-ignore
+if (DEQUE_TAIL - DEQUE_HEAD < 64 || DEQUE_RING < DEQUE_TAIL + 64) ERROR("vthreads: the deque's head, tail and ring each need a cache line");
 
 // @ts-ignore: decorator
 @inline function slot(d: usize, i: u32): usize {
@@ -62,177 +58,240 @@ export function dequeSetStealable(v: bool): void {
 }
 
 // @ts-ignore: decorator
-@inline function pack(head: u32, tail: u32, tag: u32): u64 {
-  return (<u64>tag << 32) | (<u64>(tail & 0xffff) << 16) | <u64>(head & 0xffff);
+@inline function headOf(d: usize): u32 {
+  return atomic.load<u32>(d + DEQUE_HEAD);
 }
 
 // @ts-ignore: decorator
-@inline function headOf(w: u64): u32 {
-  return <u32>w & 0xffff;
+@inline function tailOf(d: usize): u32 {
+  return atomic.load<u32>(d + DEQUE_TAIL);
 }
 
+/** Entries from `h` to `t`: negative when a thief's claim passed the owner's front pushes (then it is empty). */
 // @ts-ignore: decorator
-@inline function tailOf(w: u64): u32 {
-  return (<u32>w >> 16) & 0xffff;
-}
-
-// @ts-ignore: decorator
-@inline function lengthOf(w: u64): u32 {
-  return (tailOf(w) - headOf(w)) & 0xffff;
-}
-
-/** The word after a change to (head, tail): the tag moves on, so no taker holding the old word can succeed. */
-// @ts-ignore: decorator
-@inline function next(w: u64, head: u32, tail: u32): u64 {
-  return pack(head, tail, <u32>(w >> 32) + 1);
+@inline function span(h: u32, t: u32): i32 {
+  return <i32>(t - h);
 }
 
 export function dequeInit(d: usize): void {
   memory.fill(d, 0, DEQUE_SIZE);
-  atomic.store<u64>(d + DEQUE_WORD, 0);
 }
 
-/** Owner only: appends x (non-zero). False when the ring is full (nothing changed). */
+/** Owner, with the back lock held: the tail, which is also the new limit (no thief holds a lower one now). */
 // @ts-ignore: decorator
-@inline export function dequePush(d: usize, x: usize): bool {
-  let w = atomic.load<u64>(d + DEQUE_WORD);
-  while (true) {
-    const h = headOf(w), t = tailOf(w); // a failed CAS means a taker moved head or tail
-    if (lengthOf(w) >= DEQUE_CAP) return false;
-    store<usize>(slot(d, t), x);
-    const seen = update(d, w, next(w, h, t + 1)); // publishes the entry
-    if (seen == w) return true;
-    w = seen;
-  }
+@inline function lockedTail(d: usize): u32 {
+  const t = tailOf(d);
+  store<u32>(d + LIMIT, t);
+  return t;
 }
 
-/** Owner only: takes the first entry; 0 when empty. */
+/** Owner only: the index the front may not wrap past: the limit, or with one worker (no thieves) the tail itself. */
+// @ts-ignore: decorator
+@inline function room(d: usize): u32 {
+  return load<u32>(d + (otherWorkers() ? LIMIT : DEQUE_TAIL));
+}
+
+/** Owner only: puts x (non-zero) at the front. False when the ring is full (nothing changed). */
+// @ts-ignore: decorator
+@inline export function dequePushFront(d: usize, x: usize): bool {
+  const h = load<u32>(d + DEQUE_HEAD);
+  if (room(d) - h >= DEQUE_CAP && !roomAfterSteals(d, h)) return false;
+  store<usize>(slot(d, h - 1), x);
+  publish<u32>(d + DEQUE_HEAD, h - 1); // publishes the entry
+  return true;
+}
+
+/** The limit says the ring is full: thieves may have made room since. Reads the tail with the lock held. */
+function roomAfterSteals(d: usize, h: u32): bool {
+  lock(d + LOCK);
+  const t = lockedTail(d);
+  unlock(d + LOCK);
+  return t - h < DEQUE_CAP;
+}
+
+/** Owner only: puts x (non-zero) at the back, behind everything queued. False when the ring is full. */
+export function dequePushBack(d: usize, x: usize): bool {
+  lock(d + LOCK);
+  const t = lockedTail(d);
+  const h = load<u32>(d + DEQUE_HEAD);
+  const full = span(h, t) >= <i32>DEQUE_CAP;
+  if (!full) {
+    store<usize>(slot(d, t), x);
+    publish<u32>(d + DEQUE_TAIL, t + 1);
+    store<u32>(d + LIMIT, t + 1);
+  }
+  unlock(d + LOCK);
+  return !full;
+}
+
+/** Owner only: takes the front entry; 0 when empty. */
 // @ts-ignore: decorator
 @inline export function dequePop(d: usize): usize {
-  let w = atomic.load<u64>(d + DEQUE_WORD);
-  while (true) {
-    const h = headOf(w), t = tailOf(w);
-    if (h == t) return 0;
-    const x = atomic.load<usize>(slot(d, h));
-    const seen = update(d, w, next(w, h + 1, t));
-    if (seen == w) return x;
-    w = seen;
+  const h = load<u32>(d + DEQUE_HEAD);
+  if (!otherWorkers()) { // no thieves
+    if (span(h, load<u32>(d + DEQUE_TAIL)) <= 0) return 0;
+    store<u32>(d + DEQUE_HEAD, h + 1);
+    return load<usize>(slot(d, h));
   }
+  if (span(h, tailOf(d)) > 0) {
+    const x = load<usize>(slot(d, h));
+    atomic.store<u32>(d + DEQUE_HEAD, h + 1);
+    if (span(h + 1, tailOf(d)) >= 0) return x; // no thief's claim reached h (see the top)
+    atomic.store<u32>(d + DEQUE_HEAD, h);
+  }
+  return popLocked(d, h);
 }
 
 /**
- * Owner only: appends x and takes the first entry, in one CAS. Returns x itself when the deque is empty (nothing
- * changes), 0 when it is full (nothing changes: push and pop separately).
+ * The front entry, decided with the lock held: a thief lowered the tail to h or below while we took h, or the deque
+ * looked empty (a thief that lowered the tail for a claim it then gives up would have made it look so).
  */
-// @ts-ignore: decorator
-@inline export function dequeSwap(d: usize, x: usize): usize {
-  let w = atomic.load<u64>(d + DEQUE_WORD);
-  while (true) {
-    const h = headOf(w), t = tailOf(w);
-    if (h == t) return x;
-    if (lengthOf(w) >= DEQUE_CAP) return 0; // slot t would be slot h
-    const y = atomic.load<usize>(slot(d, h));
+function popLocked(d: usize, h: u32): usize {
+  lock(d + LOCK);
+  let x: usize = 0;
+  if (span(h, lockedTail(d)) > 0) {
+    x = load<usize>(slot(d, h));
+    publish<u32>(d + DEQUE_HEAD, h + 1);
+  }
+  unlock(d + LOCK);
+  return x;
+}
+
+/**
+ * Owner only: puts x at the back and takes the front entry, in one locked section (the yield path). Returns x itself
+ * when the deque is empty (nothing changes), 0 when it is full (nothing changes: push and pop separately).
+ */
+export function dequeSwap(d: usize, x: usize): usize {
+  const h = load<u32>(d + DEQUE_HEAD);
+  if (!otherWorkers()) return swapAlone(d, h, x);
+  if (span(h, tailOf(d)) <= 0) return x;
+  lock(d + LOCK);
+  const t = lockedTail(d);
+  const n = span(h, t);
+  let y: usize = x;
+  if (n >= <i32>DEQUE_CAP) {
+    y = 0;
+  } else if (n > 0) { // thieves may have emptied it before we took the lock
+    y = load<usize>(slot(d, h));
     store<usize>(slot(d, t), x);
-    const seen = update(d, w, next(w, h + 1, t + 1));
-    if (seen == w) return y;
-    w = seen;
+    atomic.store<u32>(d + DEQUE_TAIL, t + 1);
+    store<u32>(d + LIMIT, t + 1);
+    atomic.store<u32>(d + DEQUE_HEAD, h + 1); // no thief can be between its claim and its check: we hold the lock
   }
+  unlock(d + LOCK);
+  return y;
 }
 
-/**
- * Owner only: moves the last `k` entries, in their order, in front of the others (fewer when thieves have taken
- * some of them). Nothing changes when the ring has no room for the copies (length + k > DEQUE_CAP), or when they are
- * all there is. Returns how many moved.
- */
-export function dequeRotate(d: usize, k: u32): u32 {
-  let w = atomic.load<u64>(d + DEQUE_WORD);
-  while (true) {
-    const h = headOf(w), t = tailOf(w), n = lengthOf(w);
-    const m = k < n ? k : n;
-    if (m == 0 || m == n || n + m > DEQUE_CAP) return 0;
-    // Slots h - m .. h - 1 are outside [h, t) (n + m <= DEQUE_CAP): no taker reads them until the CAS publishes them.
-    for (let i: u32 = 0; i < m; i++) store<usize>(slot(d, h - m + i), load<usize>(slot(d, t - m + i)));
-    const seen = update(d, w, next(w, h - m, t - m));
-    if (seen == w) return m;
-    w = seen;
-  }
-}
-
-/**
- * Owner only: the entry at index `i` (from `dequeTail`), or the first when `i` is -1; 0 when there is none. It stays
- * in the deque: a taker may claim it at any moment and its record be freed, so it is only a hint (the one exception
- * to "never dereference before the claim": in Wasm, reading freed memory only reads a stale value).
- */
-export function dequePeek(d: usize, i: i32): usize {
-  const w = atomic.load<u64>(d + DEQUE_WORD);
-  const h = headOf(w), t = tailOf(w);
-  const at = i < 0 ? h : <u32>i;
-  if (((at - h) & 0xffff) >= ((t - h) & 0xffff)) return 0; // not in [head, tail)
-  return atomic.load<usize>(slot(d, at));
-}
-
-/** The tail index (exact for the owner, whose pushes alone raise it; thieves lower it). */
+/** `dequeSwap` with one worker: a yield is most of what a single worker's switches are, so it gets its own path. */
 // @ts-ignore: decorator
-@inline export function dequeTail(d: usize): u32 {
-  return tailOf(atomic.load<u64>(d + DEQUE_WORD));
-}
-
-/** Entries in the deque (exact for the owner, a consistent but possibly stale snapshot for anyone else). */
-export function dequeLength(d: usize): u32 {
-  return lengthOf(atomic.load<u64>(d + DEQUE_WORD));
+@inline function swapAlone(d: usize, h: u32, x: usize): usize {
+  const t = load<u32>(d + DEQUE_TAIL);
+  const n = span(h, t);
+  if (n <= 0) return x;
+  if (n >= <i32>DEQUE_CAP) return 0;
+  const y = load<usize>(slot(d, h));
+  store<usize>(slot(d, t), x);
+  store<u32>(d + DEQUE_TAIL, t + 1); // the limit is only read with other workers (`room`)
+  store<u32>(d + DEQUE_HEAD, h + 1);
+  return y;
 }
 
 /**
- * Owner only, when the ring is full: claims the first half of the entries for the caller. Returns how many were
- * claimed (0 when takers emptied it meanwhile); they are `dequeClaimed(d, i)` for i < count, valid until the
- * owner's next push or rotation.
+ * Owner only: the first `k` entries were pushed at the front by one run, newest first; puts them in the order they
+ * were pushed (fewer when thieves took some: they take from the back, the run's oldest). Returns how many are now
+ * in order at the front.
  */
-export function dequeClaimHalf(d: usize): u32 {
-  let w = atomic.load<u64>(d + DEQUE_WORD);
-  while (true) {
-    const h = headOf(w);
-    const n = lengthOf(w) >> 1;
-    if (n == 0) return 0;
-    const seen = update(d, w, next(w, h + n, tailOf(w)));
-    if (seen == w) {
-      claimedFrom = h;
-      return n;
-    }
-    w = seen;
+export function dequeReverseFront(d: usize, k: u32): u32 {
+  lock(d + LOCK); // a thief copying these entries must not see them half reversed
+  const h = load<u32>(d + DEQUE_HEAD);
+  const n = span(h, lockedTail(d));
+  const m: u32 = n <= 0 ? 0 : k < <u32>n ? k : <u32>n;
+  for (let i: u32 = 0; i < m >> 1; i++) {
+    const a = slot(d, h + i), b = slot(d, h + m - 1 - i);
+    const x = load<usize>(a);
+    store<usize>(a, load<usize>(b));
+    store<usize>(b, x);
   }
+  unlock(d + LOCK);
+  return m;
+}
+
+/**
+ * Owner only: the entry at index `i` (from `dequeHead`); 0 when there is none. It stays in the deque: a thief may
+ * claim it at any moment and its record be freed, so it is only a hint (in Wasm, reading freed memory only reads a
+ * stale value).
+ */
+export function dequePeekAt(d: usize, i: u32): usize {
+  const h = load<u32>(d + DEQUE_HEAD);
+  const n = span(h, tailOf(d));
+  if (n <= 0 || i - h >= <u32>n) return 0; // not in [head, tail)
+  return load<usize>(slot(d, i));
+}
+
+/** The head index (exact for the owner, whose pushes and pops alone move it). */
+// @ts-ignore: decorator
+@inline export function dequeHead(d: usize): u32 {
+  return load<u32>(d + DEQUE_HEAD);
+}
+
+/** Entries in the deque (exact for the owner but for thieves at work, a snapshot for anyone else). */
+export function dequeLength(d: usize): u32 {
+  const n = span(headOf(d), tailOf(d));
+  return n <= 0 ? 0 : n >= <i32>DEQUE_CAP ? DEQUE_CAP : <u32>n;
+}
+
+/**
+ * Owner only, when the ring is full: claims the back half of the entries (the oldest) for the caller. Returns how
+ * many were claimed (0 when thieves emptied it meanwhile); they are `dequeClaimed(d, i)` for i < count, in queue
+ * order, valid until the owner's next push.
+ */
+export function dequeClaimBack(d: usize): u32 {
+  lock(d + LOCK);
+  const t = tailOf(d);
+  const n = span(load<u32>(d + DEQUE_HEAD), t);
+  const k: u32 = n <= 1 ? 0 : <u32>n >> 1;
+  claimedFrom = t - k;
+  publish<u32>(d + DEQUE_TAIL, t - k);
+  store<u32>(d + LIMIT, t); // the claimed slots stay unwritten until the owner has read them
+  unlock(d + LOCK);
+  return k;
 }
 
 let claimedFrom: u32 = 0; // per worker (a Wasm global)
 
-/** The i-th entry claimed by the last `dequeClaimHalf` (only the owner writes the ring, and it has not pushed). */
+/** The i-th entry claimed by the last `dequeClaimBack` (only the owner writes the ring, and it has not pushed). */
 export function dequeClaimed(d: usize, i: u32): usize {
   return load<usize>(slot(d, claimedFrom + i));
 }
 
 /**
- * Called by the owner of `mine` (which must be empty): takes the last half (rounded up) of `victim`'s entries.
- * Returns the first of them and publishes the rest, in order, in `mine`; 0 when the victim had nothing.
+ * Called by the owner of `mine` (which must be empty): takes the back half (rounded up) of `victim`'s entries.
+ * Returns the first of them and puts the rest, in order, in `mine`; 0 when the victim had nothing to give.
  */
 export function dequeSteal(victim: usize, mine: usize): usize {
-  const m = atomic.load<u64>(mine + DEQUE_WORD);
-  const mt = tailOf(m);
-  let w = atomic.load<u64>(victim + DEQUE_WORD);
+  const mh = load<u32>(mine + DEQUE_HEAD);
+  store<u32>(mine + LIMIT, mh); // ours is empty, and nobody lowers the tail of an empty deque: room for a whole ring
+  lock(victim + LOCK);
+  const t = tailOf(victim);
+  let h = headOf(victim);
+  let k: u32 = 0;
   while (true) {
-    const t = tailOf(w);
-    let n = lengthOf(w);
-    if (n == 0) return 0;
-    n = n - (n >> 1);
-    const from = t - n;
-    // Copy all but the first candidate into our own ring from our tail on, where nobody reads them until we publish.
-    // The copies are only claimed if the CAS succeeds; until then they are just numbers.
-    const first = atomic.load<usize>(slot(victim, from));
-    for (let i: u32 = 1; i < n; i++) store<usize>(slot(mine, mt + i - 1), atomic.load<usize>(slot(victim, from + i)));
-    const seen = atomic.cmpxchg<u64>(victim + DEQUE_WORD, w, next(w, headOf(w), from));
-    if (seen == w) {
-      // Our deque is empty, so no taker succeeds on it (one holding an older word fails on the tag): a store will do.
-      if (n > 1) atomic.store<u64>(mine + DEQUE_WORD, next(m, headOf(m), mt + n - 1));
-      return first;
-    }
-    w = seen;
+    const n = span(h, t);
+    if (n <= 0) break;
+    k = <u32>n - (<u32>n >> 1);
+    atomic.store<u32>(victim + DEQUE_TAIL, t - k);
+    const now = headOf(victim);
+    if (span(now, t - k) >= 0) break; // the owner's pops stay below our range: claimed
+    atomic.store<u32>(victim + DEQUE_TAIL, t); // the owner took from our range: claim less, from its new head
+    h = now;
+    k = 0;
   }
+  let first: usize = 0;
+  if (k > 0) {
+    first = load<usize>(slot(victim, t - k));
+    for (let i: u32 = 1; i < k; i++) store<usize>(slot(mine, mh - k + i), load<usize>(slot(victim, t - k + i)));
+  }
+  unlock(victim + LOCK);
+  if (k > 1) publish<u32>(mine + DEQUE_HEAD, mh - (k - 1));
+  return first;
 }

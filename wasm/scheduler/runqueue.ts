@@ -1,15 +1,15 @@
 // Run queues. Each worker has a work-stealing deque in shared memory (scheduler/deque.ts; its address is registered
 // in the header so other workers find it), and all workers share one global FIFO behind a spin lock.
 //
-// A thread made runnable goes to the deque of the worker that made it runnable; when that deque is full, half of it
-// moves to the global queue. A worker takes from its own deque first, looks at the global queue every GLOBAL_EVERY
+// A thread made runnable goes to the deque of the worker that made it runnable; when that deque is full, its back
+// half (the oldest) moves to the global queue. A worker takes from its own deque first, looks at the global queue every GLOBAL_EVERY
 // pops (so nothing there starves) and when its deque is empty (with other workers about, and Asyncify, it takes a batch
 // from there into its deque: a spawner's overflow then costs the global lock once per batch), and then steals the back half of another worker's
 // deque, trying every worker once from a random start. Only when all of that finds nothing does it go idle.
 //
 // Order: the threads a run makes runnable (spawned, or woken) run next, before what was queued already, in the order
-// that run made them runnable: when the run ends (the thread blocks, ends or yields), they move to the front of the
-// deque (`endRun`). A thread that spawns children and joins them thus has them run at once, and a tree of threads
+// that run made them runnable: they are pushed at the front of the deque (no thief contends there), newest first,
+// and put in order when the run ends (the thread blocks, ends or yields: `endRun`). A thread that spawns children and joins them thus has them run at once, and a tree of threads
 // runs depth-first, as nested calls would (Cilk's order), instead of every queued node starting before any child:
 // skynet kept its whole tree of a million threads (and their futures) alive that way. Thieves take from the back,
 // the oldest work: the biggest subtrees. A yielding thread, and threads made runnable between runs (due timers, host
@@ -39,8 +39,8 @@ import { heapAlloc, setNoScan } from "../memory/heap";
 import { lock, unlock } from "../memory/spinlock";
 import { syncMemoryView } from "../memory/view";
 import { T_NEXT, T_STACK, T_FLAGS, F_WORKER_SHIFT } from "./thread";
-import { dequeInit, dequeSetStealable, dequePush, dequePop, dequePeek, dequeSwap, dequeRotate, dequeLength, dequeTail, dequeClaimHalf,
-         dequeClaimed, dequeSteal, DEQUE_SIZE, DEQUE_CAP } from "./deque";
+import { dequeInit, dequePushFront, dequePushBack, dequePop, dequePeekAt, dequeSwap, dequeReverseFront, dequeLength,
+         dequeHead, dequeClaimBack, dequeClaimed, dequeSteal, DEQUE_SIZE, DEQUE_CAP } from "./deque";
 
 // @ts-ignore: decorator
 @inline const GLOBAL_EVERY: u32 = 61;
@@ -71,7 +71,8 @@ let mine: usize = 0;
 let sharing: bool = false; // more than one worker (per worker, set at boot)
 let untilGlobal: u32 = GLOBAL_EVERY; // pops left before the next look at the global queue (no division on this path)
 let random: u32 = 0; // xorshift state for picking the first victim
-let runTail: i32 = -1; // the deque's tail index when the running thread started; -1 between runs
+let runHead: i64 = -1; // the deque's head index when the running thread started; -1 between runs
+let runAtBack: bool = false; // the running thread's run queues at the back (the valve, FAIR_POPS, is shut)
 let front: u32 = 0; // entries at the head of the deque that jumped the queue (a run's, or stolen)
 let frontPops: u32 = 0; // threads run from the front since one that waited behind it ran
 let homeFront: u32 = 0; // JSPI: threads at the head of the home queue that runs made runnable (run before the deque)
@@ -90,7 +91,6 @@ export function attachWorker(index: u32, workers: u32): bool {
   const d = (block + 63) & ~<usize>63;
   dequeInit(d);
   memory.fill(d + INBOX, 0, 2 * Q_SIZE);
-  dequeSetStealable(workers > 1);
   sharing = workers > 1;
   mine = d;
   random = index * 0x9e3779b9 + 1;
@@ -167,45 +167,48 @@ export function requeue(t: usize): void {
  */
 export function likelyNext(): usize {
   if (jspi && homeFront > 0) return load<usize>(mine + HOME_QUEUE + Q_HEAD);
-  if (runTail >= 0 && dequeTail(mine) != <u32>runTail) return dequePeek(mine, runTail);
-  return dequePeek(mine, -1);
+  const h = dequeHead(mine);
+  if (runHead >= 0 && h != <u32>runHead) return dequePeekAt(mine, <u32>runHead - 1); // its first is the deepest
+  return dequePeekAt(mine, h);
 }
 
-/** A thread starts running on this worker: what it makes runnable from now on is its run's (see the top). */
+/**
+ * A thread starts running on this worker: what it makes runnable from now on is its run's (see the top), pushed at
+ * the front of the deque, unless the others have waited long enough (FAIR_POPS): then at the back.
+ */
 // @ts-ignore: decorator
 @inline export function beginRun(): void {
-  runTail = <i32>dequeTail(mine);
+  runHead = <i64>dequeHead(mine);
+  runAtBack = frontPops >= FAIR_POPS && dequeLength(mine) > front;
   homeRunLast = 0;
 }
 
 /**
  * The running thread's run is over (it blocked or ended; `yielded` calls this itself): the threads it made runnable
- * move to the front of this worker's deque, in order, unless the others have waited long enough (FAIR_POPS).
+ * are at the front of this worker's deque, newest first; they are put in the order the run made them runnable.
  */
 // @ts-ignore: decorator
 @inline export function endRun(): void {
-  const start = runTail;
-  runTail = -1;
-  if (start >= 0) {
-    const k = (dequeTail(mine) - <u32>start) & 0xffff; // thieves may have taken the tail below where it was: "negative"
-    if (k != 0 && k <= DEQUE_CAP) {
-      const n = dequeLength(mine);
-      if (k < n) {
-        frontRun(k, n);
-      } else { // nothing queued before (or the overflow took it): all of it is this run's, already in order
-        front = n;
-        frontPops = 0;
-      }
-    }
+  const start = runHead;
+  runHead = -1;
+  if (start >= 0 && !runAtBack) {
+    const k = <u32>start - dequeHead(mine);
+    if (k != 0 && k <= DEQUE_CAP) frontRun(k);
   }
 }
 
-/** Moves the last `k` of the `n` entries of this worker's deque, which the run that just ended pushed, to the front. */
-function frontRun(k: u32, n: u32): void {
-  const older = n - k;
+/** The run that just ended pushed `k` threads at the front: puts them in order and counts them as jumping the queue. */
+function frontRun(k: u32): void {
+  const n = dequeLength(mine);
+  const m = k > 1 ? dequeReverseFront(mine, k) : k < n ? k : n; // thieves may have taken some, from the back
+  const older = n - m;
+  if (older == 0) { // nothing queued before (or it was taken): all of it is this run's
+    front = n;
+    frontPops = 0;
+    return;
+  }
   if (front > older) front = older; // thieves or the overflow took some
-  if (older > front && frontPops >= FAIR_POPS) return; // the valve: the run's threads queue at the back
-  front += dequeRotate(mine, k);
+  front += m;
 }
 
 /** Takes the first thread of this worker's deque. */
@@ -232,19 +235,25 @@ function homeWaiting(): bool {
   return <u32>load<i32>(mine + HOME_QUEUE + Q_LEN) > homeFront;
 }
 
+/** A run's threads go to the front (see the top); the rest, and a run's while the valve is shut, to the back. */
 // @ts-ignore: decorator
 @inline function pushLocal(t: usize): void {
-  if (!dequePush(mine, t)) overflow(t);
+  if (runHead >= 0 && !runAtBack) {
+    if (!dequePushFront(mine, t)) overflow(t);
+  } else if (!dequePushBack(mine, t)) {
+    overflow(t);
+  }
 }
 
-/** The deque is full: move its older half, and `t`, to the global queue (like Go's runqputslow). */
+/** The deque is full: move its back half (the oldest), and `t`, to the global queue (like Go's runqputslow). */
 function overflow(t: usize): void {
-  const n = dequeClaimHalf(mine);
-  front = front > n ? front - n : 0;
+  const n = dequeClaimBack(mine);
+  const left = dequeLength(mine);
+  if (front > left) front = left;
   // Link the claimed threads (they are ours now) and t in queue order.
   store<usize>(t, 0, T_NEXT);
   if (n == 0) { // thieves emptied the deque meanwhile: there is room again
-    if (!dequePush(mine, t)) pushGlobal(t, t, 1);
+    if (!dequePushBack(mine, t)) pushGlobal(t, t, 1);
     return;
   }
   const first = dequeClaimed(mine, 0);
@@ -367,7 +376,7 @@ let untilInbox: u32 = INBOX_EVERY; // per worker
 function pushHome(t: usize): void {
   const home = (load<u32>(t, T_FLAGS) >> F_WORKER_SHIFT) & 0xff;
   if (home != workerIndex) fifoPush(atomic.load<usize>(DEQUES + (<usize>home << alignof<usize>())) + INBOX, t, t, 1);
-  else if (runTail >= 0 && frontPops < FAIR_POPS) homePushFront(t); // made runnable by the running thread
+  else if (runHead >= 0 && frontPops < FAIR_POPS) homePushFront(t); // made runnable by the running thread
   else homePush(t);
   // Only the home worker can run it: wake every sleeper (there is one wake word). The home may be this very worker,
   // asleep in its event loop while a host call's promise settles there.
@@ -464,7 +473,7 @@ function popGlobal(): usize {
   let taken: u32 = 0;
   while (t != 0 && taken < room) {
     const next = load<usize>(t, T_NEXT);
-    if (!dequePush(mine, t)) break;
+    if (!dequePushBack(mine, t)) break;
     t = next;
     taken++;
   }
