@@ -1,12 +1,14 @@
 // A bounded work-stealing deque in shared memory: one per worker, so idle workers can take threads from busy ones.
 // The owner works at the front: it pushes there what a run makes runnable and takes from there what it runs next,
-// with plain stores and no locked instruction (the owner's end of a Chase-Lev or Cilk THE deque). Thieves take the
+// with stores to a word only it writes and no compare-and-swap (the owner's end of a Chase-Lev or Cilk THE deque;
+// a pop retries under the lock only when a thief reached its entry). Thieves take the
 // back half, the oldest work (the biggest subtrees of a tree of threads, as in Cilk), and the owner queues at the
 // back what must wait behind the others (a yielding thread, a timer that fired); both hold the deque's back lock.
 //
 //  off  field
 //    0  head   u32  index of the front entry; written only by the owner                      (layout: DEQUE_HEAD)
-//    4  limit  u32  a tail no thief has lowered since the owner read it; owner only (room for front pushes)
+//    4  limit  u32  a tail no thief has lowered since the owner read it; owner only (room for front pushes;
+//                   with one worker the tail itself serves)
 //   64  tail   u32  index one past the back entry; written only with the back lock held      (layout: DEQUE_TAIL)
 //   68  lock   u32  the back lock (memory/spinlock.ts)
 //  128  ring   DEQUE_CAP entries (usize), entry i at ring[i & DEQUE_MASK]; written only by the owner
