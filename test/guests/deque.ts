@@ -3,14 +3,15 @@
 //
 // The race: one owner thread pushes the items 1..n onto a deque in random bursts, at the front (a run's pushes,
 // which it then puts back in order as the end of a run does) or at the back, and pops some itself (also swaps, the
-// scheduler's yield path; and, when the ring is full, claims the back half as the scheduler's overflow does), while
+// scheduler's yield path; takes one from behind the front, as the fairness valve does; and, when the ring is full,
+// claims the back half as the scheduler's overflow does), while
 // thief threads steal the back half of it into their own deques, pop those empty, and also steal from each other.
 // Every item must be taken exactly once: each taker bumps the item's cell in a counter array, and the test checks the
 // array afterwards. The items are plain numbers, never dereferenced, just as the deque never dereferences a thread it
 // has not claimed.
 import { ThreadGroup, yieldNow } from "vthreads";
-import { dequeInit, dequePushFront, dequePushBack, dequePop, dequeSwap, dequeReverseFront, dequeSteal, dequeClaimBack,
-         dequeClaimed, dequeLength, DEQUE_SIZE } from "vthreads/scheduler/deque";
+import { dequeInit, dequePushFront, dequePushBack, dequePop, dequeSwap, dequeReverseFront, dequeTakeAt, dequeSteal,
+         dequeClaimBack, dequeClaimed, dequeLength, DEQUE_SIZE } from "vthreads/scheduler/deque";
 import { heapAlloc, heapFree } from "vthreads/memory/heap";
 import { xorshift } from "../../guest-lib/xorshift";
 
@@ -79,6 +80,10 @@ function owner(seed: u32): i32 {
       }
     }
     if (pushedFront > 1) atomic.add<i32>(REVERSED, <i32>dequeReverseFront(d, pushedFront)); // the end of a run
+    if ((x & 0x70000) == 0x70000) { // the fairness valve: the one behind the front entries
+      const y = dequeTakeAt(d, (x >> 20) & 7);
+      if (y != 0) take(y);
+    }
     const pops = (x >> 8) % 3;
     for (let i: u32 = 0; i < pops; i++) {
       const y = dequePop(d);
@@ -163,9 +168,9 @@ export function race(n: i32, k: i32, seed: u32): Array<i32> {
 
 /**
  * The deque driven alone by a script, for a model to check its order: each op is [code, value]: 0 push x at the
- * front, 1 push x at the back, 2 pop, 3 swap x, 4 put the first x in order, 5 claim the back half. Returns, per op,
- * what it gave (pushes: 1 or 0; pop and swap: the item or 0; reverse: how many; claim: how many, then the items),
- * and the length after it.
+ * front, 1 push x at the back, 2 pop, 3 swap x, 4 put the first x in order, 5 claim the back half, 6 take the entry
+ * x places behind the front. Returns, per op, what it gave (pushes: 1 or 0; pop, swap and take: the item or 0;
+ * reverse: how many; claim: how many, then the items), and the length after it.
  */
 export function script(ops: Array<i32>): Array<i32> {
   const block = heapAlloc(DEQUE_SIZE + 64);
@@ -180,6 +185,7 @@ export function script(ops: Array<i32>): Array<i32> {
     else if (code == 2) out.push(<i32>dequePop(d));
     else if (code == 3) out.push(<i32>dequeSwap(d, x));
     else if (code == 4) out.push(<i32>dequeReverseFront(d, <u32>x));
+    else if (code == 6) out.push(<i32>dequeTakeAt(d, <u32>x));
     else {
       const k = dequeClaimBack(d);
       out.push(<i32>k);

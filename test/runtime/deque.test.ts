@@ -1,7 +1,8 @@
 // The work-stealing deque (wasm/scheduler/deque.ts). Under a direct race: an owner pushes at both ends, pops, puts a
-// run's entries back in order (and claims the back half when full) while thieves on other workers steal back halves
-// into their own deques and from each other; every item must be taken exactly once. Alone, driven by random scripts
-// against a model: every operation gives what the model says, in its order. Guest: test/guests/deque.ts.
+// run's entries back in order, takes one from behind the front (and claims the back half when full) while thieves
+// on other workers steal back halves into their own deques and from each other; every item must be taken exactly
+// once. Alone, driven by random scripts against a model: every operation gives what the model says, in its order.
+// Guest: test/guests/deque.ts.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { TEST_TIMEOUT, callWithin, withRuntime, useGuest } from "./helpers.js";
@@ -42,6 +43,8 @@ describe("work-stealing deque", () => {
         const m = Math.min(x, q.length);
         q.splice(0, m, ...q.slice(0, m).reverse());
         out.push(m);
+      } else if (code === 6) {
+        out.push(x < q.length ? q.splice(x, 1)[0] : 0);
       } else {
         const k = q.length >> 1;
         out.push(k, ...q.splice(q.length - k, k));
@@ -52,7 +55,7 @@ describe("work-stealing deque", () => {
   }
 
   const item = fc.integer({ min: 1, max: 1_000_000 });
-  /** Ops drawn with these weights: [push front, push back, pop, swap, reverse, claim]. */
+  /** Ops drawn with these weights: [push front, push back, pop, swap, reverse, claim, take at]. */
   const ops = (w: number[], minLength: number) => fc.array(fc.oneof(
     { arbitrary: fc.tuple(fc.constant(0), item), weight: w[0] },
     { arbitrary: fc.tuple(fc.constant(1), item), weight: w[1] },
@@ -60,12 +63,13 @@ describe("work-stealing deque", () => {
     { arbitrary: fc.tuple(fc.constant(3), item), weight: w[3] },
     { arbitrary: fc.tuple(fc.constant(4), fc.integer({ min: 0, max: 40 })), weight: w[4] },
     { arbitrary: fc.tuple(fc.constant(5), fc.constant(0)), weight: w[5] },
+    { arbitrary: fc.tuple(fc.constant(6), fc.integer({ min: 0, max: 40 })), weight: w[6] },
   ), { minLength, maxLength: 1500, size: "max" });
   // Mixed scripts stay short; filling ones (mostly pushes, no claims until the ring is full) reach the ring's end.
-  const script = fc.oneof(ops([6, 6, 4, 2, 2, 1], 1), fc.tuple(ops([10, 10, 2, 1, 1, 0], 1200), ops([2, 2, 2, 2, 1, 1], 1)).map(([a, b]) => [...a, ...b]));
+  const script = fc.oneof(ops([6, 6, 4, 2, 2, 1, 1], 1), fc.tuple(ops([10, 10, 2, 1, 1, 0, 1], 1200), ops([2, 2, 2, 2, 1, 1, 1], 1)).map(([a, b]) => [...a, ...b]));
 
   for (const workers of [1, 4]) {
-    it(`on ${workers} worker(s), alone it keeps the order a model says: both ends, swap, reversal, full ring, back-half claim (fast-check)`, async () => {
+    it(`on ${workers} worker(s), alone it keeps the order a model says: both ends, swap, reversal, take-at, full ring, back-half claim (fast-check)`, async () => {
       await withRuntime(wasm(), workers, async (rt) => {
         let full = 0;
         await fc.assert(fc.asyncProperty(script, async (ops) => {

@@ -219,6 +219,24 @@ export function dequeReverseFront(d: usize, k: u32): u32 {
 }
 
 /**
+ * Owner only: takes the entry `i` places behind the front (the `i` before it move back by one); 0 when there is
+ * none. For fairness (scheduler/runqueue.ts), rarely: it holds the lock while it moves them.
+ */
+export function dequeTakeAt(d: usize, i: u32): usize {
+  lock(d + LOCK);
+  const h = load<u32>(d + DEQUE_HEAD);
+  const n = span(h, lockedTail(d));
+  let x: usize = 0;
+  if (n > 0 && i < <u32>n) {
+    x = load<usize>(slot(d, h + i));
+    for (let j = i; j > 0; j--) store<usize>(slot(d, h + j), load<usize>(slot(d, h + j - 1)));
+    publish<u32>(d + DEQUE_HEAD, h + 1); // no thief is between its claim and its check: we hold the lock
+  }
+  unlock(d + LOCK);
+  return x;
+}
+
+/**
  * Owner only: the entry at index `i` (from `dequeHead`); 0 when there is none. It stays in the deque: a thief may
  * claim it at any moment and its record be freed, so it is only a hint (in Wasm, reading freed memory only reads a
  * stale value).
