@@ -52,7 +52,9 @@ import { publish, otherWorkers } from "../memory/sharing";
 @inline export const DEQUE_SIZE: usize = DEQUE_RING + (<usize>DEQUE_CAP << alignof<usize>());
 
 // @ts-ignore
-if (DEQUE_TAIL - DEQUE_HEAD < 64 || DEQUE_RING < DEQUE_TAIL + 64) ERROR("vthreads: the deque's head, tail and ring each need a cache line");
+if (DEQUE_TAIL - DEQUE_HEAD < 64 || DEQUE_RING < DEQUE_TAIL + 64) {
+  ERROR("vthreads: the deque's head, tail and ring each need a cache line");
+}
 
 // @ts-ignore: decorator
 @inline function slot(d: usize, i: u32): usize {

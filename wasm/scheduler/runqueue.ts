@@ -2,22 +2,25 @@
 // in the header so other workers find it), and all workers share one global FIFO behind a spin lock.
 //
 // A thread made runnable goes to the deque of the worker that made it runnable; when that deque is full, its back
-// half (the oldest) moves to the global queue. A worker takes from its own deque first, looks at the global queue every GLOBAL_EVERY
-// pops (so nothing there starves) and when its deque is empty (with other workers about, and Asyncify, it takes a batch
-// from there into its deque: a spawner's overflow then costs the global lock once per batch), and then steals the back half of another worker's
-// deque, trying every worker once from a random start. Only when all of that finds nothing does it go idle.
+// half (the oldest) moves to the global queue. A worker takes from its own deque first, looks at the global queue
+// every GLOBAL_EVERY pops (so nothing there starves) and when its deque is empty (with other workers about, and
+// Asyncify, it takes a batch from there into its deque: a spawner's overflow then costs the global lock once per
+// batch), and then steals the back half of another worker's deque, trying every worker once from a random start.
+// Only when all of that finds nothing does it go idle.
 //
 // Order: the threads a run makes runnable (spawned, or woken) run next, before what was queued already, in the order
 // that run made them runnable: they are pushed at the front of the deque (no thief contends there), newest first,
-// and put in order when the run ends (the thread blocks, ends or yields: `endRun`). A thread that spawns children and joins them thus has them run at once, and a tree of threads
-// runs depth-first, as nested calls would (Cilk's order), instead of every queued node starting before any child:
-// skynet kept its whole tree of a million threads (and their futures) alive that way. Thieves take from the back,
-// the oldest work: the biggest subtrees. A yielding thread, and threads made runnable between runs (due timers, host
-// completions), go to the back. Fairness: once FAIR_POPS threads have run from the front while others waited behind
-// it, the next pop takes the one that has waited longest (the first behind the front entries), and the count starts
-// again (Go bounds its `runnext` the same way, by the time slice the woken goroutine inherits). Runs keep pushing at
-// the front meanwhile: a valve that sent them to the back instead made a tree run breadth-first until the front had
-// drained, and a tree of 111,111 threads had up to 1,000 alive at once on 4 workers instead of ~100.
+// and put in order when the run ends (the thread blocks, ends or yields: `endRun`). A thread that spawns children
+// and joins them thus has them run at once, and a tree of threads runs depth-first, as nested calls would (Cilk's
+// order), instead of every queued node starting before any child: skynet kept its whole tree of a million threads
+// (and their futures) alive that way. Thieves take from the back, the oldest work: the biggest subtrees. A yielding
+// thread, and threads made runnable between runs (due timers, host completions), go to the back.
+//
+// Fairness: once FAIR_POPS threads have run from the front while others waited behind it, the next pop takes the one
+// that has waited longest (the first behind the front entries), and the count starts again (Go bounds its `runnext`
+// the same way, by the time slice the woken goroutine inherits). Runs keep pushing at the front meanwhile: a valve
+// that sent them to the back instead made a tree run breadth-first until the front had drained, and a tree of
+// 111,111 threads had up to 1,000 alive at once on 4 workers instead of ~100.
 //
 // JSPI backend: a thread that has a stack can only run on the worker that holds the stack (its home, the last worker
 // that ran it). Such threads never enter a deque, where a thief could take them. The home worker queues them in its
